@@ -1,0 +1,3 @@
+from mlcycle.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""The command line: parse, call the core, hand results to a renderer, exit.
+
+Only this module (and ``commands/``) prints or exits. Heavy imports (pydantic,
+jinja2, rich) happen inside the command that needs them, so ``--help`` and
+``check`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from mlcycle import __version__
+from mlcycle.commands import register
+
+app = typer.Typer(
+    name="mlcycle",
+    help="Keep an ML product project honest about where it stands.",
+    no_args_is_help=True,
+    add_completion=False,
+    # Plain help: rich would cost ~40 ms of start-up on every --help.
+    rich_markup_mode=None,
+    # Never show local variables (they may hold secrets) or a traceback for user errors.
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mlcycle {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print the traceback.")
+    ] = False,
+) -> None:
+    """Keep an ML product project honest about where it stands.
+
+    Exit codes: 0 success, 1 open gates or findings (check), 2 usage error or
+    invalid input, 3 internal error, 130 interrupted.
+    """
+
+
+register(app)
+
+
+def report_problems(problems: list[Any]) -> None:
+    """Every problem, one line each, sorted, to stderr; then a count."""
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    files = len({p.location.path for p in errors})
+    print(f"{_plural(len(errors), 'error')} in {_plural(files, 'file')}", file=sys.stderr)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: maps every outcome to its documented exit code."""
+    from mlcycle.errors import MlcycleError
+
+    # Recent typer vendors click; take its classes from typer itself.
+    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("MLCYCLE_DEBUG") == "1"
+    try:
+        result = app(args=args, prog_name="mlcycle", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except MlcycleError as exc:
+        report_problems(exc.problems)
+        code = 2
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except click_error as exc:
+        exc.show()
+        code = 2
+    except (KeyboardInterrupt, typer.Abort):
+        print("mlcycle: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        # The reader went away (`mlcycle status | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"mlcycle: internal error ({type(exc).__name__}); this is a bug in mlcycle, please "
+            "report it. Run with --debug for details.",
+            file=sys.stderr,
+        )
+        code = 3
+    sys.stdout.flush()
+    raise SystemExit(code)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to render (created if missing).",
+                                              file_okay=False)] = Path("."),
+    name: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
+        help="Project name (default: the directory's name).")] = None,
+    slug: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        help="Project slug (default: derived from the name).")] = None,
+    playbook: Annotated[str, typer.Option(
+        help="A built-in playbook name (see `mlcycle playbooks`) or a directory.")] = "product",
+    team: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--team", help="role=person; repeatable.")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run",
+                                          help="Print the plan; write nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force",
+                                        help="Overwrite rendered files that differ.")] = False,
+) -> int:
+    """Render a lifecycle skeleton: status files, document stubs, LIFECYCLE.md, CI wiring."""
+    from mlcycle import initplan
+
+    interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
+    request = initplan.Request(
+        target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
+        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+    )
+    if interactive:
+        request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
+            text, default=default, show_default=bool(default)))
+    planned = initplan.make_plan(request, force=force)
+    counts = {a: sum(p.action == a for p in planned) for a in
+              ("create", "overwrite", "identical", "keep", "conflict")}
+    shown = directory.as_posix().rstrip("/") or "."
+    if dry_run:
+        for p in planned:
+            typer.echo(f"{p.action:<9} {p.path}")
+        typer.echo(f"dry run: nothing written in {shown} ({_summary(counts)})")
+        return 1 if counts["conflict"] and not force else 0
+    if counts["conflict"]:
+        for p in planned:
+            if p.action == "conflict":
+                typer.echo(f"{p.path}: conflict: exists with different content", err=True)
+        typer.echo(f"{counts['conflict']} conflicting file(s); nothing written. "
+                   "Use --force to overwrite them (nothing is ever deleted).", err=True)
+        return 1
+    initplan.apply_plan(directory, planned)
+    for p in planned:
+        if p.action == "keep":
+            typer.echo(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
+    if counts["create"] + counts["overwrite"] == 0:
+        typer.echo(f"nothing to change in {shown}: every file is already up to date")
+    else:
+        typer.echo(f"initialised {shown}: {_summary(counts)}")
+        typer.echo("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+    return 0
+
+
+def _summary(counts: dict[str, int]) -> str:
+    words = {"create": "created", "overwrite": "overwritten", "identical": "unchanged",
+             "keep": "kept", "conflict": "conflicting"}
+    return ", ".join(f"{n} {words[a]}" for a, n in counts.items() if n) or "no files"

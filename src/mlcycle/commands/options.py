@@ -1,0 +1,21 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+ProjectDir = Annotated[
+    Path,
+    typer.Argument(
+        help="The project directory (holding mlcycle.yaml).", show_default=True,
+        file_okay=False,
+    ),
+]
+
+Format = Annotated[
+    Literal["table", "markdown", "json"],
+    typer.Option("--format", "-f", help="Output format."),
+]

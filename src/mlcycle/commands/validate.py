@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from mlcycle.commands.options import ProjectDir
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+
+
+def validate(directory: ProjectDir = Path(".")) -> int:
+    """Load and validate a project: exit 0 when every file is valid, 2 otherwise."""
+    from mlcycle import project
+
+    loaded = project.load(directory)
+    items = sum(len(p.file.items) for p in loaded.phases)
+    typer.echo(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
+    return 0
+
+

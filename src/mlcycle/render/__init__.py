@@ -1,0 +1,1 @@
+"""Renderers: one module per output. Each turns core results into text."""

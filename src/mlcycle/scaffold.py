@@ -1,0 +1,235 @@
+"""Plan the files of a skeleton, then write them as one transaction.
+
+``plan`` renders every file in memory and compares it with the disk (dry-run
+prints exactly this). ``apply`` stages the files inside the target, then moves
+them into place; on any failure or Ctrl-C it undoes every move, restores any
+file it replaced, and removes the directories (and the target) it created.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mlcycle import __version__
+from mlcycle.errors import MlcycleError
+from mlcycle.model import PhaseFile, ProjectFile
+from mlcycle.playbooks import Playbook
+from mlcycle.schemas import schema_texts
+from mlcycle.validation import validate
+from mlcycle.yamlio import parse_mapping
+
+# Files a team usually has already: rendered only where there is none.
+ONLY_IF_ABSENT = frozenset({"README.md", ".pre-commit-config.yaml"})
+_SAFE_PART = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    name: str
+    slug: str
+    playbook: Playbook
+    playbook_path: str | None  # for a team's playbook: its path relative to the project
+    team: dict[str, list[str]]
+    init_date: date
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: str  # relative to the target, POSIX
+    data: bytes = field(repr=False)
+    action: str  # create | identical | conflict | overwrite | keep
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64].strip("-")
+
+
+def check_relative(path: str) -> None:
+    """A rendered path must stay inside the target, whatever a name or template says."""
+    parts = PurePosixPath(path).parts
+    if (not path or path.startswith("/") or "\\" in path or "\0" in path
+            or any(p in ("", ".", "..") or not _SAFE_PART.match(p) for p in parts)):
+        raise MlcycleError.at("MLC032", f"refusing to render '{path}': it would leave the "
+                              "project directory or is not a plain relative path", path)
+
+
+def render_files(opts: InitOptions) -> dict[str, str]:
+    """Relative path -> content of every file of the skeleton."""
+    from mlcycle import templating
+
+    playbook = opts.playbook
+    sandboxed = not playbook.builtin
+    env = templating.environment(playbook.template_dirs(), sandboxed)
+    team = {role.id: list(opts.team.get(role.id, [])) for role in playbook.roles}
+    roles = [{"id": r.id, "name": r.name} for r in playbook.roles]
+    phases = [p.model_dump() for p in playbook.phases]
+    base = {
+        "project": {"name": opts.name, "slug": opts.slug},
+        "playbook": {"name": playbook.name, "title": playbook.title,
+                     "version": playbook.version},
+        "roles": roles,
+        "team": team,
+    }
+    files: dict[str, str] = {}
+    files["mlcycle.yaml"] = env.get_template("project/mlcycle.yaml.j2").render(
+        **base, phases=phases, playbook_path=opts.playbook_path,
+        init_date=opts.init_date.isoformat())
+    for number, phase in enumerate(phases, 1):
+        files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = env.get_template(
+            "project/phase.yaml.j2").render(**base, phases=phases, phase=phase, number=number)
+    role_names = {r["id"]: r["name"] for r in roles}
+    for phase in phases:
+        for doc in phase["docs"]:
+            items = [item for _, item in _items_with_doc(phases, doc["path"])]
+            files[doc["path"]] = env.get_template(f"docs/{doc['template']}").render(
+                **{**base, "roles": role_names}, phase=phase, doc=doc, items=items)
+    files["LIFECYCLE.md"] = env.get_template("project/LIFECYCLE.md.j2").render(
+        **base, phases=phases, phase_node=lambda p: f"p{[x['id'] for x in phases].index(p['id']) + 1}",
+        role_header=lambda r: r["id"], raci_letters=_raci_letters)
+    files[".github/workflows/mlcycle.yml"] = env.get_template(
+        "project/github-workflow.yml.j2").render(**base, mlcycle_version=__version__)
+    files[".pre-commit-config.yaml"] = env.get_template(
+        "project/pre-commit-config.yaml.j2").render(**base)
+    files["README.md"] = env.get_template("project/README.md.j2").render(**base)
+    for name, text in schema_texts().items():
+        if name != "playbook.schema.json":
+            files[f".mlcycle/{name}"] = text
+    for path, text in files.items():
+        files[path] = _normalise(text)
+    _self_check(files, opts)
+    return dict(sorted(files.items()))
+
+
+def _items_with_doc(phases: list[dict[str, Any]], path: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(p["id"], i) for p in phases for i in p["items"] if i["doc"] == path]
+
+
+def _raci_letters(item: dict[str, Any], role: str) -> str:
+    raci = item["raci"]
+    letters = [letter for letter, hit in (
+        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
+        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit]
+    return ", ".join(letters)
+
+
+def _normalise(text: str) -> str:
+    """LF only, no trailing spaces, exactly one final newline: git-friendly bytes."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _self_check(files: dict[str, str], opts: InitOptions) -> None:
+    """Every YAML file we render must read back, through our own strict reader,
+    as exactly the definitions it came from. A mismatch is a bug of ours."""
+    project = validate(ProjectFile, parse_mapping(files["mlcycle.yaml"], "mlcycle.yaml"),
+                       files["mlcycle.yaml"], "mlcycle.yaml")
+    if project.name != opts.name or project.slug != opts.slug:
+        raise RuntimeError("mlcycle.yaml did not read back as rendered")
+    for number, phase in enumerate(opts.playbook.phases, 1):
+        path = f"lifecycle/{number:02d}-{phase.id}.yaml"
+        parsed = validate(PhaseFile, parse_mapping(files[path], path), files[path], path)
+        for rendered, defined in zip(parsed.items, phase.items, strict=True):
+            definition = rendered.model_dump(include=set(type(defined).model_fields))
+            if definition != defined.model_dump():
+                raise RuntimeError(f"{path}: item {defined.id} did not read back as rendered")
+
+
+def plan(target: Path, files: dict[str, str], force: bool) -> list[Planned]:
+    planned = []
+    root = target.resolve() if target.exists() else None
+    for path, text in files.items():
+        check_relative(path)
+        data = text.encode("utf-8")
+        where = target / path
+        if root is not None:
+            _check_inside(root, target, path)
+        if where.is_symlink() or (where.exists() and not where.is_file()):
+            raise MlcycleError.at("MLC032", "exists and is not a regular file (a symlink or a "
+                                  "directory); mlcycle will not write through it", path)
+        if not where.exists():
+            action = "create"
+        elif path in ONLY_IF_ABSENT:
+            action = "identical" if where.read_bytes() == data else "keep"
+        elif where.read_bytes() == data:
+            action = "identical"
+        else:
+            action = "overwrite" if force else "conflict"
+        planned.append(Planned(path, data, action))
+    return planned
+
+
+def _check_inside(root: Path, target: Path, path: str) -> None:
+    """No existing directory on the way may be a symlink leading outside the target."""
+    current = target
+    for part in PurePosixPath(path).parts[:-1]:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            resolved = current.resolve()
+            if current.is_symlink() and (resolved == root or root in resolved.parents):
+                continue
+            raise MlcycleError.at("MLC032", f"'{current.relative_to(target).as_posix()}' is a "
+                                  "symlink or a file; mlcycle will not write through it", path)
+
+
+def apply(target: Path, planned: list[Planned]) -> None:
+    """Write every ``create``/``overwrite`` file, all or nothing."""
+    todo = [p for p in planned if p.action in ("create", "overwrite")]
+    if not todo:
+        return
+    created_dirs: list[Path] = []
+    _make_dirs(target, created_dirs)
+    staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
+    moved: list[Planned] = []
+    try:
+        mode = 0o666 & ~_umask()
+        for index, item in enumerate(todo):
+            staged = staging / f"{index}.new"
+            staged.write_bytes(item.data)
+            os.chmod(staged, mode)
+        for index, item in enumerate(todo):
+            final = target / item.path
+            _make_dirs(final.parent, created_dirs)
+            if item.action == "overwrite":
+                os.replace(final, staging / f"{index}.old")  # kept until everything is in place
+            moved.append(item)
+            os.replace(staging / f"{index}.new", final)
+    except BaseException:
+        for index, item in reversed(list(enumerate(moved))):
+            final = target / item.path
+            old = staging / f"{index}.old"
+            if old.exists():
+                os.replace(old, final)
+            elif final.exists():
+                final.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
+        for directory in reversed(created_dirs):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_dirs(directory: Path, created: list[Path]) -> None:
+    missing = []
+    current = directory
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir()
+        created.append(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,133 @@
+"""Validate parsed YAML against a model, mapping every pydantic error back to
+the line and column of the offending node, with a "did you mean" hint for
+unknown keys and bad choices."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.yamlio import locate, node_tree
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def format_loc(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def did_you_mean(word: object, choices: typing.Iterable[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class inside list[X], X | None, dict[K, X], Annotated[X, ...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (list, dict) or origin is typing.Union or origin is types.UnionType:
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[-1]
+        else:
+            return annotation
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next(
+            (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
+        )
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | int, ...]]:
+    """(code, message, loc to point at) for one pydantic error."""
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    kind = err["type"]
+    where = format_loc(loc)
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        allowed = _keys(_model_at(model, loc[:-1]))
+        hint = did_you_mean(key, allowed)
+        return (
+            "MLC010",
+            f"{where}: unknown key '{key}'{hint}; allowed: {', '.join(allowed)}",
+            (*loc, "<key>"),
+        )
+    if kind == "missing":
+        return "MLC011", f"{where}: required key '{loc[-1]}' is missing", loc[:-1]
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
+        choices = [c for c in choices if c]
+        hint = did_you_mean(err["input"], choices)
+        if err["input"] in choices:  # '1' for 1: the text of a non-text choice
+            hint = " (write it without quotes)"
+        return (
+            "MLC012",
+            f"{where}: {_short(err['input'])} is not one of {', '.join(choices)}{hint}",
+            loc,
+        )
+    if kind == "invalid_date":
+        return "MLC013", f"{where}: {err['msg']}", loc
+    if kind == "string_pattern_mismatch":
+        return "MLC012", f"{where}: {_short(err['input'])} is not allowed here: {err['msg']}", loc
+    if kind in ("string_type", "bool_type", "int_type", "list_type", "dict_type", "model_type"):
+        wanted = {
+            "string_type": "a string",
+            "bool_type": "true or false",
+            "int_type": "an integer",
+            "list_type": "a list",
+            "dict_type": "a mapping",
+            "model_type": "a mapping",
+        }[kind]
+        hint = ""
+        if kind == "string_type" and isinstance(err["input"], (bool, int)):
+            hint = " (quote it if you mean the text)"
+        return "MLC012", f"{where}: expected {wanted}, got {_short(err['input'])}{hint}", loc
+    return "MLC012", f"{where}: {err['msg']}", loc
+
+
+def validate(model: type[M], data: dict[str, Any], text: str, display: str) -> M:
+    """``model.model_validate(data)`` with located, user-facing errors."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        root = node_tree(text)
+        for err in exc.errors(include_url=False):
+            code, message, loc = _describe(model, err)
+            line, column = locate(root, loc)
+            problems.append(Problem(Location(display, line, column), code, message))
+        raise MlcycleError(problems) from None

@@ -1,0 +1,79 @@
+"""Shared test helpers.
+
+``run`` calls the real entry point (``mlcycle.cli.main``) in-process, so a
+crash is exit 3 with its message, never hidden; stdout and stderr are kept
+apart. Writes to $HOME fail, as a user's home must never be touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mlcycle.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main([str(a) for a in args])
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(old)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file under root -> sha256 of its bytes (to prove nothing changed)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() or p.is_symlink()
+    }
+
+
+@pytest.fixture
+def copy_fixture(tmp_path: Path) -> Iterator[object]:
+    """Copy tests/fixtures/<name> into a temporary directory and return its path."""
+
+    def _copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target, symlinks=True)
+        return target
+
+    yield _copy
+
+
+@pytest.fixture(autouse=True)
+def _no_home_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    home.chmod(0o500)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("MLCYCLE_TODAY", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
