@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = app(args=args, prog_name="mlcycle", standalone_mode=False)
         code = result if isinstance(result, int) else 0
+        if code == 130:  # typer turns Ctrl-C into a returned 130; no command returns it
+            print("mlcycle: interrupted", file=sys.stderr)
     except MlcycleError as exc:
         report_problems(exc.problems)
         code = 2
@@ -91,6 +93,17 @@ def main(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         print("mlcycle: interrupted", file=sys.stderr)
         code = 130
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            code = 0
+        else:
+            # The machine said no (permissions, disk full, a path that vanished):
+            # the user's to fix, not a bug of ours.
+            where = exc.filename if exc.filename is not None else "mlcycle"
+            print(f"{where}: error[MLC001]: {exc.strerror or exc}", file=sys.stderr)
+            code = 2
     except BrokenPipeError:
         # The reader went away (`mlcycle status | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -33,7 +33,8 @@ class Request:
 
 def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
     """Fill what the user did not pass, on a terminal only."""
-    name = request.name or prompt("Project name", _default_name(request.target))
+    name = prompt("Project name", _default_name(request.target)) if request.name is None \
+        else request.name
     team = list(request.team)
     if not team:
         loaded = playbooks.load(request.playbook)
@@ -116,7 +117,7 @@ def make_plan(request: Request, force: bool) -> list[scaffold.Planned]:
     if target.exists() and not target.is_dir():
         raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
-    name = _check_name(request.name or _default_name(target))
+    name = _check_name(_default_name(target) if request.name is None else request.name)
     slug = _check_slug(request.slug or scaffold.slugify(name) or "project")
     playbook_path = None
     if not playbook.builtin:
@@ -133,5 +134,7 @@ def apply_plan(target: Path, planned: list[scaffold.Planned]) -> None:
         scaffold.apply(target, planned)
     except OSError as exc:
         where = exc.filename or target
+        if ".mlcycle-init-" in str(where):  # our staging area: name the directory instead
+            where = target
         raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing was "
                               "changed", Path(where).as_posix()) from None

@@ -62,6 +62,27 @@ def check_relative(path: str) -> None:
 
 def render_files(opts: InitOptions) -> dict[str, str]:
     """Relative path -> content of every file of the skeleton."""
+    return _render_files(opts)
+
+
+def _render(env: Any, name: str, **context: Any) -> str:
+    """Render one template; a broken or hostile one (a team's own, usually) is a
+    located user error, exit 2."""
+    import jinja2
+
+    try:
+        return env.get_template(name).render(**context)  # type: ignore[no-any-return]
+    except jinja2.TemplateSyntaxError as exc:
+        raise MlcycleError.at("MLC030", f"template error: {exc.message}",
+                              exc.name or name, exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise MlcycleError.at("MLC030", f"template error: template not found: {exc.name}",
+                              name) from None
+    except jinja2.TemplateError as exc:
+        raise MlcycleError.at("MLC030", f"template error: {exc.message}", name) from None
+
+
+def _render_files(opts: InitOptions) -> dict[str, str]:
     from mlcycle import templating
 
     playbook = opts.playbook
@@ -78,26 +99,26 @@ def render_files(opts: InitOptions) -> dict[str, str]:
         "team": team,
     }
     files: dict[str, str] = {}
-    files["mlcycle.yaml"] = env.get_template("project/mlcycle.yaml.j2").render(
+    files["mlcycle.yaml"] = _render(env, "project/mlcycle.yaml.j2",
         **base, phases=phases, playbook_path=opts.playbook_path,
         init_date=opts.init_date.isoformat())
     for number, phase in enumerate(phases, 1):
-        files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = env.get_template(
-            "project/phase.yaml.j2").render(**base, phases=phases, phase=phase, number=number)
+        files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = _render(
+            env, "project/phase.yaml.j2",**base, phases=phases, phase=phase, number=number)
     role_names = {r["id"]: r["name"] for r in roles}
     for phase in phases:
         for doc in phase["docs"]:
             items = [item for _, item in _items_with_doc(phases, doc["path"])]
-            files[doc["path"]] = env.get_template(f"docs/{doc['template']}").render(
+            files[doc["path"]] = _render(env, f"docs/{doc['template']}",
                 **{**base, "roles": role_names}, phase=phase, doc=doc, items=items)
-    files["LIFECYCLE.md"] = env.get_template("project/LIFECYCLE.md.j2").render(
+    files["LIFECYCLE.md"] = _render(env, "project/LIFECYCLE.md.j2",
         **base, phases=phases, phase_node=lambda p: f"p{[x['id'] for x in phases].index(p['id']) + 1}",
         role_header=lambda r: r["id"], raci_letters=_raci_letters)
-    files[".github/workflows/mlcycle.yml"] = env.get_template(
-        "project/github-workflow.yml.j2").render(**base, mlcycle_version=__version__)
-    files[".pre-commit-config.yaml"] = env.get_template(
-        "project/pre-commit-config.yaml.j2").render(**base)
-    files["README.md"] = env.get_template("project/README.md.j2").render(**base)
+    files[".github/workflows/mlcycle.yml"] = _render(
+        env, "project/github-workflow.yml.j2",**base, mlcycle_version=__version__)
+    files[".pre-commit-config.yaml"] = _render(
+        env, "project/pre-commit-config.yaml.j2",**base)
+    files["README.md"] = _render(env, "project/README.md.j2",**base)
     for name, text in schema_texts().items():
         if name != "playbook.schema.json":
             files[f".mlcycle/{name}"] = text
