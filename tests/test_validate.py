@@ -1,0 +1,380 @@
+"""`mlcycle validate`: the hand-written project passes; every cross-file rule fails
+with exit 2, exact located messages on stderr, and no byte changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run, snapshot
+
+from mlcycle import project
+
+VALID = FIXTURES / "valid" / "handwritten"
+INVALID = FIXTURES / "invalid"
+OK = "Duplicate record finder: 5 phase files, 24 items, all valid\n"
+
+
+def make(tmp_path: Path, *edits: Callable[[Path], None]) -> Path:
+    root = tmp_path / "proj"
+    shutil.copytree(VALID, root, symlinks=True)
+    for edit in edits:
+        edit(root)
+    return root
+
+
+def replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} not once in {rel}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def assert_invalid(root: Path, *lines: str, directory: str = ".") -> None:
+    before = snapshot(root)
+    result = run("validate", directory, cwd=root)
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.splitlines() == list(lines)
+    assert "Traceback" not in result.err
+    assert snapshot(root) == before
+
+
+# --- the valid project -------------------------------------------------------
+
+
+def test_handwritten_project_is_valid(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    before = snapshot(root)
+    result = run("validate", ".", cwd=root)
+    assert (result.code, result.out, result.err) == (0, OK, "")
+    assert snapshot(root) == before
+
+
+def test_validate_takes_the_directory_as_argument(tmp_path: Path) -> None:
+    make(tmp_path)
+    result = run("validate", "proj", cwd=tmp_path)
+    assert (result.code, result.out, result.err) == (0, OK, "")
+
+
+def test_handwritten_project_loads_with_its_states() -> None:
+    loaded = project.load(VALID)
+    assert loaded.playbook.name == "five-phase"
+    assert [p.id for p in loaded.phases] == [
+        "define", "data", "modeling", "productionization", "quality"]
+    statuses = sorted({i.status for p in loaded.phases for i in p.file.items})
+    assert statuses == ["blocked", "doing", "done", "todo", "waived"]
+    assert str(loaded.file.history[0].date) == "2025-03-03"
+
+
+# --- fixture folders under tests/fixtures/invalid/ ----------------------------
+
+EXPECTED = {
+    "several-problems": [
+        "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key 'colour'; "
+        "allowed: id, title, description, raci, gate, evidence_required, doc, depends_on, "
+        "section, status, owner, evidence, due, notes, waiver",
+        "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not one of "
+        "todo, doing, blocked, done, waived",
+        "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used twice; "
+        "first at lifecycle/04-productionization.yaml:11",
+        "mlcycle.yaml:8:16: error[MLC027]: current_phase 'modelling' is not a phase of playbook "
+        "'five-phase' (did you mean 'modeling'?)",
+        "4 errors in 4 files",
+    ],
+    "cross-file-rules": [
+        "lifecycle/03-modeling.yaml:8:17: error[MLC024]: dependency cycle: modeling-approaches "
+        "-> model-result-verification -> model-iteration -> modeling-approaches",
+        "lifecycle/04-productionization.yaml:14:45: error[MLC022]: item 'architecture': unknown "
+        "role 'mlmm' in raci.accountable (did you mean 'mlm'?); roles: devops, ds, mle, mlm, pe, "
+        "pm, qa",
+        "lifecycle/04-productionization.yaml:25:25: error[MLC021]: item 'devops-tasks': "
+        "raci.responsible names no role; at least one is needed",
+        "lifecycle/05-quality.yaml:21:18: error[MLC023]: item 'model-accuracy' depends on "
+        "unknown item 'feature-verfication' (did you mean 'feature-verification'?)",
+        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role 'ops' "
+        "in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, pm, qa",
+        "mlcycle.yaml:13:20: error[MLC026]: team.ds[1]: a person's name is empty",
+        "mlcycle.yaml:17:3: error[MLC022]: team: unknown role 'qe'; roles: pm, mlm, ds, mle, pe, "
+        "devops, qa",
+        "7 errors in 4 files",
+    ],
+    "phase-files": [
+        "lifecycle/02-modeling.yaml: error[MLC025]: phase 'modeling' is phase 3 of the playbook; "
+        "name the file lifecycle/03-modeling.yaml",
+        "lifecycle/04-productionization.yaml: error[MLC025]: missing: phase 'productionization' "
+        "of playbook 'five-phase' has no status file",
+        "lifecycle/06-deployment.yaml:1:8: error[MLC025]: phase 'deployment' is not in playbook "
+        "'five-phase'; its phases: define, data, modeling, productionization, quality",
+        "lifecycle/notes.yaml: error[MLC025]: not a phase status file name; expected "
+        "NN-<phase>.yaml",
+        "4 errors in 4 files",
+    ],
+    "no-lifecycle-files": [
+        "lifecycle/: error[MLC025]: no phase status files (lifecycle/NN-<phase>.yaml): nothing "
+        "to check; run 'mlcycle init'",
+        "1 error in 1 file",
+    ],
+    "yaml-trouble": [
+        "lifecycle/02-data.yaml:51:5: error[MLC004]: duplicate key 'status' (first defined on "
+        "line 50); a YAML reader would silently keep only the last one",
+        "lifecycle/03-modeling.yaml:3:8: error[MLC005]: alias '*all': anchors and aliases are "
+        "not supported in mlcycle files",
+        "mlcycle.yaml:3:7: error[MLC005]: YAML tag 'tag:yaml.org,2002:python/object/apply:"
+        "os.system' is not allowed; mlcycle files hold only plain mappings, lists, strings, "
+        "numbers and booleans",
+        "3 errors in 3 files",
+    ],
+}
+
+
+def test_every_invalid_fixture_has_its_expectation() -> None:
+    assert sorted(p.name for p in INVALID.iterdir() if p.is_dir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_invalid_fixture(case: str, copy_fixture: Callable[[str], Path]) -> None:
+    root = copy_fixture(f"invalid/{case}")
+    assert_invalid(root, *EXPECTED[case])
+    assert not (root / "pwned").exists()
+
+
+# --- one rule at a time, on a copy of the valid project ----------------------
+
+
+def test_duplicate_item_id_across_files(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/05-quality.yaml", "  - id: internal-poc",
+                                  "  - id: problem-statement"))
+    assert_invalid(
+        root,
+        "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'problem-statement' is used "
+        "twice; first at lifecycle/01-define.yaml:5",
+        "1 error in 1 file",
+    )
+
+
+def test_no_responsible(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "      responsible: [ds, mle]\n",
+                                  "      responsible: []\n"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:47:20: error[MLC021]: item 'cleaning-scripts': raci.responsible "
+        "names no role; at least one is needed",
+        "1 error in 1 file",
+    )
+
+
+def test_accountable_must_be_exactly_one_role(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/03-modeling.yaml",
+                                  "raci: {responsible: [mlm], accountable: pm}",
+                                  "raci: {responsible: [mlm], accountable: [pm, mlm]}"))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:20:45: error[MLC012]: items[2].raci.accountable: expected a "
+        "string, got ['pm', 'mlm']",
+        "1 error in 1 file",
+    )
+
+
+def test_unknown_role(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/04-productionization.yaml",
+                                  "raci: {responsible: [devops], accountable: mlm}",
+                                  "raci: {responsible: [sre], accountable: mlm}"))
+    assert_invalid(
+        root,
+        "lifecycle/04-productionization.yaml:25:26: error[MLC022]: item 'devops-tasks': unknown "
+        "role 'sre' in raci.responsible; roles: devops, ds, mle, mlm, pe, pm, qa",
+        "1 error in 1 file",
+    )
+
+
+def test_unknown_depends_on(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/05-quality.yaml", "depends_on: [production-code]",
+                                  "depends_on: [production-cod]"))
+    assert_invalid(
+        root,
+        "lifecycle/05-quality.yaml:9:18: error[MLC023]: item 'code-review' depends on unknown "
+        "item 'production-cod' (did you mean 'production-code'?)",
+        "1 error in 1 file",
+    )
+
+
+def test_dependency_cycle_across_files_is_printed(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/01-define.yaml", "    depends_on: []\n",
+                                  "    depends_on: [eda]\n"))
+    assert_invalid(
+        root,
+        "lifecycle/01-define.yaml:18:17: error[MLC024]: dependency cycle: problem-statement -> "
+        "eda -> data-sources -> problem-to-model -> problem-statement",
+        "1 error in 1 file",
+    )
+
+
+def test_self_dependency_is_a_cycle(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/05-quality.yaml", "depends_on: [production-code]",
+                                  "depends_on: [code-review]"))
+    assert_invalid(
+        root,
+        "lifecycle/05-quality.yaml:9:17: error[MLC024]: dependency cycle: code-review -> "
+        "code-review",
+        "1 error in 1 file",
+    )
+
+
+def test_phase_file_for_a_phase_not_in_the_playbook(tmp_path: Path) -> None:
+    def extra(root: Path) -> None:
+        (root / "lifecycle/06-monitoring.yaml").write_text("phase: monitoring\nitems: []\n")
+
+    assert_invalid(
+        make(tmp_path, extra),
+        "lifecycle/06-monitoring.yaml:1:8: error[MLC025]: phase 'monitoring' is not in playbook "
+        "'five-phase'; its phases: define, data, modeling, "
+        "productionization, quality",
+        "1 error in 1 file",
+    )
+
+
+def test_missing_phase_file(tmp_path: Path) -> None:
+    def remove(root: Path) -> None:
+        (root / "lifecycle/04-productionization.yaml").unlink()
+
+    # Only the missing file: items of a phase that is not there are not "unknown" too.
+    assert_invalid(
+        make(tmp_path, remove),
+        "lifecycle/04-productionization.yaml: error[MLC025]: missing: phase 'productionization' "
+        "of playbook 'five-phase' has no status file",
+        "1 error in 1 file",
+    )
+
+
+def test_misnumbered_phase_file(tmp_path: Path) -> None:
+    def rename(root: Path) -> None:
+        (root / "lifecycle/03-modeling.yaml").rename(root / "lifecycle/3-modeling.yaml")
+        (root / "lifecycle/05-quality.yaml").rename(root / "lifecycle/04-quality.yaml")
+
+    assert_invalid(
+        make(tmp_path, rename),
+        "lifecycle/03-modeling.yaml: error[MLC025]: missing: phase 'modeling' of playbook "
+        "'five-phase' has no status file",
+        "lifecycle/04-quality.yaml: error[MLC025]: phase 'quality' is phase 5 of the playbook; "
+        "name the file lifecycle/05-quality.yaml",
+        "lifecycle/3-modeling.yaml: error[MLC025]: not a phase status file name; expected "
+        "NN-<phase>.yaml",
+        "3 errors in 3 files",
+    )
+
+
+def test_phase_key_must_match_the_file_name(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/03-modeling.yaml", "phase: modeling",
+                                  "phase: quality"))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:1:8: error[MLC025]: phase 'quality' does not match the file "
+        "name '03-modeling.yaml'",
+        "1 error in 1 file",
+    )
+
+
+def test_team_person_empty(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "  pe: [Sam Carter, Jo Park]",
+                                  "  pe: [Sam Carter, '']"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:15:20: error[MLC026]: team.pe[1]: a person's name is empty",
+        "1 error in 1 file",
+    )
+
+
+def test_unknown_team_role(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "  devops: [Lena Vogel]",
+                                  "  devop: [Lena Vogel]"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:16:3: error[MLC022]: team: unknown role 'devop' (did you mean 'devops'?); "
+        "roles: pm, mlm, ds, mle, pe, devops, qa",
+        "1 error in 1 file",
+    )
+
+
+def test_unknown_current_phase(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "current_phase: data",
+                                  "current_phase: deployment"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:8:16: error[MLC027]: current_phase 'deployment' is not a phase of "
+        "playbook 'five-phase'",
+        "1 error in 1 file",
+    )
+
+
+def test_unknown_playbook(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "  name: five-phase", "  name: five-phases"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:6:3: error[MLC030]: unknown playbook 'five-phases' (did you mean "
+        "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, tdsp, ten-step "
+        "(or give a directory path)",
+        "1 error in 1 file",
+    )
+
+
+def test_evidence_leaving_the_project(tmp_path: Path) -> None:
+    def evidence(root: Path) -> None:
+        replace("lifecycle/01-define.yaml", "      - docs/define/problem-statement.md\n",
+                "      - ../secret.md\n      - /etc/passwd\n      - docs/define/../../x.md\n"
+                "      - docs/outside.md\n")(root)
+        (tmp_path / "outside.md").write_text("not in the project\n")
+        os.symlink(tmp_path / "outside.md", root / "docs/outside.md")
+
+    assert_invalid(
+        make(tmp_path, evidence),
+        "lifecycle/01-define.yaml:22:9: error[MLC029]: item 'problem-statement': evidence "
+        "'../secret.md' climbs out with '..'; it was not opened",
+        "lifecycle/01-define.yaml:23:9: error[MLC029]: item 'problem-statement': evidence "
+        "'/etc/passwd' is not a relative path inside the project (use / and no drive or leading "
+        "/); it was not opened",
+        "lifecycle/01-define.yaml:24:9: error[MLC029]: item 'problem-statement': evidence "
+        "'docs/define/../../x.md' climbs out with '..'; it was not opened",
+        "lifecycle/01-define.yaml:25:9: error[MLC029]: item 'problem-statement': evidence "
+        "'docs/outside.md' resolves (through a symlink) to a place outside the project; it was "
+        "not opened",
+        "4 errors in 1 file",
+    )
+
+
+def test_no_project_file(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert_invalid(
+        empty,
+        f"{empty.resolve()}: error[MLC028]: no mlcycle.yaml here; run 'mlcycle init' first or "
+        "name the project directory",
+        "1 error in 1 file",
+    )
+
+
+def test_several_problems_are_all_printed_sorted(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        replace("mlcycle.yaml", "  qa: [Tom Becker]", "  qa: [Tom Becker]\n  sre: [Ann]"),
+        replace("lifecycle/05-quality.yaml", "informed: [devops]", "informed: [ops]"),
+        replace("lifecycle/02-data.yaml", "    status: blocked\n", "    status: stuck\n"),
+        replace("lifecycle/01-define.yaml", "    due: 2025-03-14\n", "    due: 2025-03-32\n"),
+    )
+    assert_invalid(
+        root,
+        "lifecycle/01-define.yaml:23:10: error[MLC013]: items[0].due: '2025-03-32' is not a "
+        "real calendar date",
+        "lifecycle/02-data.yaml:39:13: error[MLC012]: items[2].status: 'stuck' is not one of "
+        "todo, doing, blocked, done, waived",
+        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role 'ops' "
+        "in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, pm, qa",
+        "mlcycle.yaml:18:3: error[MLC022]: team: unknown role 'sre'; roles: pm, mlm, ds, mle, "
+        "pe, devops, qa",
+        "4 errors in 4 files",
+    )

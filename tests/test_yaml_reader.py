@@ -1,0 +1,417 @@
+"""The strict YAML reader, through `mlcycle validate` (the path users hit).
+
+Each negative case copies the hand-written fixture project, breaks one file,
+and asserts exit code 2, the exact stderr and that no byte changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run, snapshot
+
+from mlcycle import project
+from mlcycle.errors import MlcycleError
+from mlcycle.yamlio import MAX_BYTES, parse_mapping
+
+VALID = FIXTURES / "valid" / "handwritten"
+
+
+def make(tmp_path: Path, *edits: Callable[[Path], None]) -> Path:
+    """A copy of the valid fixture with ``edits`` applied."""
+    root = tmp_path / "proj"
+    shutil.copytree(VALID, root, symlinks=True)
+    for edit in edits:
+        edit(root)
+    return root
+
+
+def replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} not once in {rel}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    return edit
+
+
+def write(rel: str, data: str | bytes) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        (root / rel).write_bytes(data if isinstance(data, bytes) else data.encode())
+
+    return edit
+
+
+def assert_invalid(root: Path, *lines: str) -> None:
+    """validate exits 2 with exactly ``lines`` on stderr, nothing on stdout, no byte changed."""
+    before = snapshot(root)
+    result = run("validate", ".", cwd=root)
+    assert (result.code, result.out) == (2, ""), result
+    assert result.err.splitlines() == list(lines)
+    assert "Traceback" not in result.err
+    assert snapshot(root) == before
+
+
+MODELING = "lifecycle/03-modeling.yaml"
+
+
+# --- safety ------------------------------------------------------------------
+
+
+def test_python_tag_is_refused_and_nothing_is_constructed(tmp_path: Path) -> None:
+    root = make(tmp_path, replace(
+        "mlcycle.yaml", "name: Duplicate record finder",
+        "name: !!python/object/apply:os.system ['touch pwned']"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:3:7: error[MLC005]: YAML tag 'tag:yaml.org,2002:python/object/apply:"
+        "os.system' is not allowed; mlcycle files hold only plain mappings, lists, strings, "
+        "numbers and booleans",
+        "1 error in 1 file",
+    )
+    assert not (root / "pwned").exists()
+
+
+def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "[data-sources]\n    status: todo\n",
+                                  "[data-sources]\n    status: todo\n    status: done\n"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:51:5: error[MLC004]: duplicate key 'status' (first defined on "
+        "line 50); a YAML reader would silently keep only the last one",
+        "1 error in 1 file",
+    )
+
+
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    # "Billion laughs": 9 ** 9 strings if expanded.
+    rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        rows.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
+    root = make(tmp_path, write(MODELING, "\n".join(rows) + "\n"))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:2:8: error[MLC005]: alias '*a': anchors and aliases are "
+        "not supported in mlcycle files",
+        "1 error in 1 file",
+    )
+
+
+def test_anchor_and_alias_point_at_the_alias(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        replace(MODELING, "    raci: {responsible: [ds], accountable: mlm}\n    depends_on: [eda]",
+                "    raci: &r {responsible: [ds], accountable: mlm}\n    depends_on: [eda]"),
+        replace(MODELING, "    raci: {responsible: [ds], accountable: mlm}\n    depends_on: "
+                "[modeling-approaches]", "    raci: *r\n    depends_on: [modeling-approaches]"),
+    )
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:13:11: error[MLC005]: alias '*r': anchors and aliases are "
+        "not supported in mlcycle files",
+        "1 error in 1 file",
+    )
+
+
+def test_size_cap_is_checked_before_parsing(tmp_path: Path) -> None:
+    def grow(root: Path) -> None:
+        with open(root / MODELING, "r+b") as f:
+            f.truncate(MAX_BYTES + 1)  # sparse: cheap to make, never read
+
+    root = make(tmp_path, grow)
+    assert_invalid(
+        root,
+        f"lifecycle/03-modeling.yaml: error[MLC001]: file is {MAX_BYTES + 1} bytes; "
+        f"the limit is {MAX_BYTES}",
+        "1 error in 1 file",
+    )
+
+
+def test_absurd_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    # In a subprocess: a C stack overflow would kill it, and show as a wrong return code.
+    root = make(tmp_path, write(MODELING, "phase: " + "[" * 100_000 + "\n"))
+    before = snapshot(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlcycle", "validate", "."], cwd=root, capture_output=True,
+        text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 2, done
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "lifecycle/03-modeling.yaml:1:71: error[MLC005]: nesting deeper than 64 levels",
+        "1 error in 1 file",
+    ]
+    assert snapshot(root) == before
+
+
+def test_deep_block_nesting_is_an_error(tmp_path: Path) -> None:
+    text = "phase: modeling\nitems:\n" + "".join(
+        "  " * (i + 1) + f"k{i}:\n" for i in range(70)
+    )
+    root = make(tmp_path, write(MODELING, text))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:66:129: error[MLC005]: nesting deeper than 64 levels",
+        "1 error in 1 file",
+    )
+
+
+# --- encoding ----------------------------------------------------------------
+
+
+def test_invalid_utf8_is_located(tmp_path: Path) -> None:
+    def latin1(root: Path) -> None:
+        path = root / "mlcycle.yaml"
+        path.write_bytes(path.read_bytes().replace(b"Priya Nair", b"Priya N\xe9ir"))
+
+    assert_invalid(
+        make(tmp_path, latin1),
+        "mlcycle.yaml:10:15: error[MLC002]: invalid UTF-8 byte 0xe9",
+        "1 error in 1 file",
+    )
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
+    def windows(root: Path) -> None:
+        for path in [root / "mlcycle.yaml", *(root / "lifecycle").glob("*.yaml")]:
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+
+    root = make(tmp_path, windows)
+    before = snapshot(root)
+    result = run("validate", ".", cwd=root)
+    assert (result.code, result.err) == (0, "")
+    assert result.out == "Duplicate record finder: 5 phase files, 24 items, all valid\n"
+    assert snapshot(root) == before
+    loaded = project.load(root)
+    assert loaded.file.format == 1  # the BOM is not part of the first key
+    assert loaded.phases[1].file.items[1].description == (
+        "Data gaps found with product engineering; every field we rely on is\n"
+        "really published to the warehouse.\n"
+    )
+
+
+def test_control_character_is_located(tmp_path: Path) -> None:
+    root = make(tmp_path, replace(MODELING, "title: Modeling\n", "title: Mode\x07ling\n"))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:2:12: error[MLC003]: YAML syntax error: control characters "
+        "are not allowed",
+        "1 error in 1 file",
+    )
+
+
+# --- YAML 1.1 guessing -------------------------------------------------------
+
+GUESSES = ["no", "on", "NO", "Off", "y", "1.10", "0755", "12:30", "1e3", "0x1F", ".inf", "1_000"]
+
+
+@pytest.mark.parametrize("text", GUESSES)
+def test_yaml11_lookalikes_stay_strings(text: str) -> None:
+    assert parse_mapping(f"v: {text}\n", "x.yaml") == {"v": text}
+
+
+def test_plain_scalars_that_do_resolve() -> None:
+    data = parse_mapping("a: true\nb: false\nc: ~\nd:\ne: 12\nf: -3\ng: '12'\n", "x.yaml")
+    assert data == {"a": True, "b": False, "c": None, "d": None, "e": 12, "f": -3, "g": "12"}
+
+
+def test_yaml11_lookalikes_keep_their_text_in_a_project(tmp_path: Path) -> None:
+    owners = ["no", "on", "NO", "1.10", "0755", "12:30"]
+    edits = [
+        replace("lifecycle/04-productionization.yaml", "    owner: Jo Park\n",
+                f"    owner: {owners[0]}\n"),
+        replace("lifecycle/02-data.yaml", "    owner: Kenji Sato\n    evidence: []",
+                f"    owner: {owners[1]}\n    evidence: []"),
+        replace("lifecycle/02-data.yaml", "    title: Cleaning scripts",
+                f"    title: {owners[2]}"),
+        replace("lifecycle/02-data.yaml", "    owner: Ana Lima\n    waiver:",
+                f"    owner: {owners[3]}\n    waiver:"),
+        replace("lifecycle/02-data.yaml", "      approved_by: Marco Rossi",
+                f"      approved_by: {owners[4]}"),
+        replace("mlcycle.yaml", "  qa: [Tom Becker]", f"  qa: [{owners[5]}]"),
+    ]
+    root = make(tmp_path, *edits)
+    result = run("validate", ".", cwd=root)
+    assert (result.code, result.err) == (0, ""), result
+    loaded = project.load(root)
+    productionization = loaded.phases[3].file.items
+    data = {item.id: item for item in loaded.phases[1].file.items}
+    assert productionization[0].owner == "no"
+    assert data["data-sources"].owner == "on"
+    assert data["cleaning-scripts"].title == "NO"
+    assert data["manual-verification"].owner == "1.10"
+    waiver = data["manual-verification"].waiver
+    assert waiver is not None and waiver.approved_by == "0755"
+    assert loaded.file.team["qa"] == ["12:30"]
+
+
+def test_integer_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "  qa: [Tom Becker]", "  qa: [1234]"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:17:8: error[MLC012]: team.qa[0]: expected a string, got 1234 (quote it if "
+        "you mean the text)",
+        "1 error in 1 file",
+    )
+
+
+def test_non_text_key_is_an_error(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "format: 1\n", "format: 1\nno: x\n1: y\n"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:4:1: error[MLC012]: a mapping key must be text, not '1' (quote it if you "
+        "mean the text)",
+        "1 error in 1 file",
+    )
+
+
+# --- dates -------------------------------------------------------------------
+
+
+def test_impossible_date_is_located(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "due: 2025-04-04", "due: 2025-02-30"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:28:10: error[MLC013]: items[1].due: '2025-02-30' is not a real "
+        "calendar date",
+        "1 error in 1 file",
+    )
+
+
+def test_date_in_another_form_is_located(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("mlcycle.yaml", "date: 2025-03-03", "date: 3/3/2025"))
+    assert_invalid(
+        root,
+        "mlcycle.yaml:19:11: error[MLC013]: history[0].date: expected a calendar date "
+        "YYYY-MM-DD, got '3/3/2025'",
+        "1 error in 1 file",
+    )
+
+
+# --- document shape ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "lifecycle/03-modeling.yaml: error[MLC006]: file is empty: expected a mapping"),
+        ("# nothing yet\n\n# really\n",
+         "lifecycle/03-modeling.yaml: error[MLC006]: file is empty: expected a mapping"),
+        ("{}\n", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: file holds an empty mapping: "
+         "nothing to read"),
+        ("- phase: modeling\n- items: []\n", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: "
+         "expected a mapping at the top of the file, found a list"),
+        ("modeling\n", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: expected a mapping at "
+         "the top of the file, found a single value"),
+        ("phase: modeling\nitems: []\n---\nphase: modeling\nitems: []\n",
+         "lifecycle/03-modeling.yaml:3:1: error[MLC006]: several YAML documents in one file; "
+         "expected one"),
+    ],
+    ids=["empty", "comment-only", "empty-mapping", "top-level-list", "scalar", "two-documents"],
+)
+def test_document_shape(tmp_path: Path, text: str, message: str) -> None:
+    assert_invalid(make(tmp_path, write(MODELING, text)), message, "1 error in 1 file")
+
+
+def test_truncated_file_does_not_pass(tmp_path: Path) -> None:
+    text = (VALID / MODELING).read_text(encoding="utf-8")
+    root = make(tmp_path, write(MODELING, text[: text.index("Modeling approaches") + 3]))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:4:5: error[MLC011]: items[0].description: required key "
+        "'description' is missing",
+        "lifecycle/03-modeling.yaml:4:5: error[MLC011]: items[0].raci: required key 'raci' is "
+        "missing",
+        "2 errors in 1 file",
+    )
+
+
+def test_syntax_error_is_located(tmp_path: Path) -> None:
+    root = make(tmp_path, replace(MODELING, "title: Modeling\n", "title: Modeling\n\tx: 1\n"))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:3:1: error[MLC003]: YAML syntax error: found a tab character "
+        "that violates indentation (while scanning a plain scalar)",
+        "1 error in 1 file",
+    )
+
+
+# --- schema errors, mapped back to the node ----------------------------------
+
+
+def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "    owner: Kenji Sato\n    evidence",
+                                  "    ownr: Kenji Sato\n    evidence"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:14:5: error[MLC010]: items[0].ownr: unknown key 'ownr' (did you "
+        "mean 'owner'?); allowed: id, title, description, raci, gate, evidence_required, doc, "
+        "depends_on, section, status, owner, evidence, due, notes, waiver",
+        "1 error in 1 file",
+    )
+
+
+def test_bad_status_with_did_you_mean(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "status: doing", "status: doign"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'doign' is not one of "
+        "todo, doing, blocked, done, waived (did you mean 'doing'?)",
+        "1 error in 1 file",
+    )
+
+
+def test_missing_key(tmp_path: Path) -> None:
+    root = make(tmp_path, replace(MODELING, "    title: Model iteration\n", ""))
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:10:5: error[MLC011]: items[1].title: required key 'title' "
+        "is missing",
+        "1 error in 1 file",
+    )
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    root = make(
+        tmp_path,
+        replace(MODELING, "    gate: true\n", "    gate: yes\n"),
+        replace(MODELING, "depends_on: [eda]", "depends_on: eda"),
+        replace("mlcycle.yaml", "format: 1", 'format: "1"'),
+        replace("mlcycle.yaml", "  pm: [Priya Nair]", "  pm: Priya Nair"),
+    )
+    assert_invalid(
+        root,
+        "lifecycle/03-modeling.yaml:8:17: error[MLC012]: items[0].depends_on: expected a list, "
+        "got 'eda'",
+        "lifecycle/03-modeling.yaml:21:11: error[MLC012]: items[2].gate: expected true or "
+        "false, got 'yes'",
+        "mlcycle.yaml:2:9: error[MLC012]: format: '1' is not one of 1 (write it without quotes)",
+        "mlcycle.yaml:10:7: error[MLC012]: team.pm: expected a list, got 'Priya Nair'",
+        "4 errors in 2 files",
+    )
+
+
+def test_waiver_errors(tmp_path: Path) -> None:
+    root = make(tmp_path, replace("lifecycle/02-data.yaml", "      expires: 2030-06-30",
+                                  "      expires: someday\n      by: Marco"))
+    assert_invalid(
+        root,
+        "lifecycle/02-data.yaml:63:16: error[MLC013]: items[4].waiver.expires: expected a "
+        "calendar date YYYY-MM-DD, got 'someday'",
+        "lifecycle/02-data.yaml:64:7: error[MLC010]: items[4].waiver.by: unknown key 'by'; "
+        "allowed: reason, approved_by, expires",
+        "2 errors in 1 file",
+    )
+
+
+def test_reader_errors_raise_the_one_error_type() -> None:
+    with pytest.raises(MlcycleError) as caught:
+        parse_mapping("a: 1\na: 2\n", "x.yaml")
+    (problem,) = caught.value.problems
+    assert (str(problem.location), problem.code) == ("x.yaml:2:1", "MLC004")
