@@ -10,7 +10,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import run, snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "init"

@@ -4,45 +4,17 @@ with exit 2, exact located messages on stderr, and no byte changed."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run, snapshot
+from edits import VALID, assert_invalid, make, replace
 
 from mlcycle import project
 
-VALID = FIXTURES / "valid" / "handwritten"
 INVALID = FIXTURES / "invalid"
 OK = "Duplicate record finder: 5 phase files, 24 items, all valid\n"
-
-
-def make(tmp_path: Path, *edits: Callable[[Path], None]) -> Path:
-    root = tmp_path / "proj"
-    shutil.copytree(VALID, root, symlinks=True)
-    for edit in edits:
-        edit(root)
-    return root
-
-
-def replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
-    def edit(root: Path) -> None:
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{old!r} not once in {rel}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-
-    return edit
-
-
-def assert_invalid(root: Path, *lines: str, directory: str = ".") -> None:
-    before = snapshot(root)
-    result = run("validate", directory, cwd=root)
-    assert (result.code, result.out) == (2, ""), result
-    assert result.err.splitlines() == list(lines)
-    assert "Traceback" not in result.err
-    assert snapshot(root) == before
 
 
 # --- the valid project -------------------------------------------------------

@@ -6,57 +6,17 @@ and asserts exit code 2, the exact stderr and that no byte changed.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
+from conftest import run, snapshot
+from edits import VALID, assert_invalid, make, replace, write
 
 from mlcycle import project
 from mlcycle.errors import MlcycleError
 from mlcycle.yamlio import MAX_BYTES, parse_mapping
-
-VALID = FIXTURES / "valid" / "handwritten"
-
-
-def make(tmp_path: Path, *edits: Callable[[Path], None]) -> Path:
-    """A copy of the valid fixture with ``edits`` applied."""
-    root = tmp_path / "proj"
-    shutil.copytree(VALID, root, symlinks=True)
-    for edit in edits:
-        edit(root)
-    return root
-
-
-def replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
-    def edit(root: Path) -> None:
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{old!r} not once in {rel}"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-
-    return edit
-
-
-def write(rel: str, data: str | bytes) -> Callable[[Path], None]:
-    def edit(root: Path) -> None:
-        (root / rel).write_bytes(data if isinstance(data, bytes) else data.encode())
-
-    return edit
-
-
-def assert_invalid(root: Path, *lines: str) -> None:
-    """validate exits 2 with exactly ``lines`` on stderr, nothing on stdout, no byte changed."""
-    before = snapshot(root)
-    result = run("validate", ".", cwd=root)
-    assert (result.code, result.out) == (2, ""), result
-    assert result.err.splitlines() == list(lines)
-    assert "Traceback" not in result.err
-    assert snapshot(root) == before
-
 
 MODELING = "lifecycle/03-modeling.yaml"
 
@@ -92,7 +52,7 @@ def test_duplicate_key_names_both_lines(tmp_path: Path) -> None:
 def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     # "Billion laughs": 9 ** 9 strings if expanded.
     rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         rows.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
     root = make(tmp_path, write(MODELING, "\n".join(rows) + "\n"))
     assert_invalid(
