@@ -1,0 +1,151 @@
+"""``mlcycle check``: the CI gate."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
+
+import typer
+
+from mlcycle.commands.options import ProjectDir
+
+if TYPE_CHECKING:
+    from mlcycle.evaluate import Result
+
+CheckFormat = Annotated[
+    Literal["text", "json", "junit", "github", "markdown"],
+    typer.Option("--format", "-f", help="Output format."),
+]
+Today = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--today", metavar="YYYY-MM-DD",
+                 help="Evaluate due and expiry dates as of this day (default: $MLCYCLE_TODAY, "
+                      "else today's local date)."),
+]
+
+# name -> module with render(result) -> str; imported only when chosen.
+RENDERERS = {
+    "text": "mlcycle.render.check_text",
+    "json": "mlcycle.render.check_json",
+    "junit": "mlcycle.render.junit",
+    "github": "mlcycle.render.github",
+    "markdown": "mlcycle.render.check_markdown",
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+
+
+def check(
+    directory: ProjectDir = Path("."),
+    through: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--through", metavar="PHASE",
+                     help="Evaluate the gates of every phase up to and including PHASE."),
+    ] = None,
+    phase: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--phase", metavar="PHASE", help="Evaluate the gates of PHASE only."),
+    ] = None,
+    all_phases: Annotated[
+        bool, typer.Option("--all", help="Evaluate the gates of every phase.")
+    ] = False,
+    format: CheckFormat = "text",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", dir_okay=False,
+                     help="Write the report to FILE (atomically); the text report still goes "
+                          "to stdout."),
+    ] = None,
+    today: Today = None,
+) -> int:
+    """Validate the project, then evaluate its gates.
+
+    By default the gates of every phase before the current one are evaluated;
+    consistency rules (evidence, waivers, owners, dependencies) apply to every
+    item. Exit 0 when nothing is wrong, 1 on findings, 2 when the input is invalid.
+    """
+    from mlcycle.errors import MlcycleError
+
+    chosen = [name for name, given in (("--through", through is not None),
+                                       ("--phase", phase is not None),
+                                       ("--all", all_phases)) if given]
+    if len(chosen) > 1:
+        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+        raise usage_error(f"{' and '.join(chosen)} cannot be combined; choose one")
+    try:
+        result = _evaluate(directory, through, phase, all_phases, today)
+    except MlcycleError as exc:
+        from mlcycle.evaluate import Result
+
+        result = Result.invalid(exc.problems)
+    return _report(result, format, output, directory)
+
+
+def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
+              today: str | None) -> Result:
+    from mlcycle import evaluate, project
+
+    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    loaded = project.load(directory)
+    if all_phases:
+        options = evaluate.Options(when, "all")
+    elif through is not None:
+        options = evaluate.Options(when, "through", through)
+    elif phase is not None:
+        options = evaluate.Options(when, "phase", phase)
+    else:
+        options = evaluate.Options(when)
+    return evaluate.evaluate(loaded, options)
+
+
+def _report(result: Result, format: str, output: Path | None, directory: Path) -> int:
+    """Input problems to stderr; the report to stdout or --output; the exit code."""
+    import importlib
+
+    from mlcycle.render import check_text, github
+
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    prefix = _repo_prefix(directory)
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    if format == "github":
+        report = github.render(result, prefix)
+    else:
+        report = importlib.import_module(RENDERERS[format]).render(result)
+    if output is not None:
+        text = github.render(result, prefix) if in_actions else check_text.render(result)
+        try:
+            _write(output, report)
+        finally:
+            typer.echo(text, nl=False)
+        return result.exit_code
+    elif format == "text" and in_actions:
+        report = github.render(result, prefix)
+    typer.echo(report, nl=False)
+    return result.exit_code
+
+
+def _repo_prefix(directory: Path) -> str:
+    """The project directory relative to the repository root ($GITHUB_WORKSPACE, else
+    the working directory), for annotation file names; "" when it is the root."""
+    base = Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
+    try:
+        rel = directory.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"
+
+
+def _write(path: Path, text: str) -> None:
+    from mlcycle.errors import MlcycleError
+    from mlcycle.yamlio import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
+                              str(path)) from None

@@ -1,0 +1,45 @@
+"""``mlcycle status``: where the project stands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mlcycle.commands.check import Today
+from mlcycle.commands.options import Format, ProjectDir
+
+
+def register(app: typer.Typer) -> None:
+    app.command("status")(status)
+
+
+def status(
+    directory: ProjectDir = Path("."),
+    owner: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+        typer.Option("--owner", metavar="PERSON", help="Only the items PERSON owns."),
+    ] = None,
+    phase: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--phase", metavar="PHASE", help="Only this phase."),
+    ] = None,
+    format: Format = "table",
+    today: Today = None,
+) -> int:
+    """Show progress per phase, open gates, and blocked, overdue and unowned items."""
+    from mlcycle import evaluate, project
+    from mlcycle.render.status import RENDERERS
+
+    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    loaded = project.load(directory)
+    result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
+    if result.problems:  # an evidence file that cannot be read
+        from mlcycle.errors import MlcycleError
+
+        raise MlcycleError(result.problems)
+    view = evaluate.dashboard(result, owner=owner, phase=phase)
+    typer.echo(RENDERERS[format](view), nl=False)
+    return 0

@@ -1,0 +1,503 @@
+"""Evaluate a loaded project: which gates are closed, and what is inconsistent.
+
+Pure in the sense that matters: a Project and options in, a Result out. It never
+prints, never exits and never imports typer or rich. It does look at evidence
+files (stat, and the first MiB of a file for the stub marker), because that is
+what "evidence" means.
+
+Linear in the number of items: items are indexed by id once, and a location
+(which re-composes a file's YAML node tree) is only computed for a finding that
+is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.model import Item
+from mlcycle.project import PhaseState, Project, evidence_escapes, is_url
+from mlcycle.source import Loc
+from mlcycle.validation import did_you_mean
+
+Mode = Literal["default", "through", "phase", "all"]
+STUB_MARKER = b"<!-- mlcycle:stub -->"
+STUB_SCAN_BYTES = 1024 * 1024  # a stub is a few KiB; evidence may be a 5 GiB model file
+EXPIRY_WARNING_DAYS = 14
+OPEN_STATUSES = ("todo", "doing", "blocked")
+
+# Every finding code: (severity, meaning, fix). Stable: never renumber; the
+# README's table is generated from / checked against this.
+CODES: dict[str, tuple[str, str, str]] = {
+    "MLC101": ("error", "a gate that must be closed is open (todo, doing or blocked)",
+               "finish it (`done`, with evidence if required) or waive it with a reason, an "
+               "approver and an expiry date"),
+    "MLC102": ("error", "an item is done but lists no evidence although it requires some",
+               "add a repo-relative path or an http(s) URL to its `evidence`"),
+    "MLC103": ("error", "an evidence path does not exist, is an empty file, or is a directory "
+               "without files",
+               "commit the document (or fix the path); a directory needs at least one "
+               "non-empty file"),
+    "MLC104": ("error", "an evidence document is still a stub (it carries "
+               "`<!-- mlcycle:stub -->`)",
+               "fill the document in and delete the marker line"),
+    "MLC105": ("error", "a waiver has expired (it is valid through its `expires` date)",
+               "renew the waiver with a new date and approver, or close the item"),
+    "MLC106": ("error", "an item is `waived` but has no waiver",
+               "add `waiver: {reason, approved_by, expires}` or change the status"),
+    "MLC107": ("error", "an item is done while an item it depends on is not closed",
+               "close the dependency first, or reopen this item"),
+    "MLC108": ("error", "an item's owner is not on the team in mlcycle.yaml",
+               "fix the name, or add the person to a role under `team`"),
+    "MLC150": ("warning", "an open item is past its due date",
+               "finish it, or move `due` to a realistic date"),
+    "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
+               "close the item or get the waiver renewed before it expires"),
+    "MLC152": ("note", "URL evidence is accepted but not verified (check works offline)",
+               "nothing to do; reviewers should open the link"),
+}
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """User text made safe for one output line: control characters (newlines,
+    ANSI escapes, bidi overrides) become visible escapes such as ``\\x1b``."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", str(text))
+
+
+# --- options -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    today: date
+    mode: Mode = "default"
+    phase: str | None = None  # for "through" and "phase"
+
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def parse_today(option: str | None, env: str | None) -> date:
+    """The evaluation date: ``--today``, else ``MLCYCLE_TODAY``, else the local date."""
+    for value, where in ((option, "--today"), (env, "MLCYCLE_TODAY")):
+        if value is None or (where == "MLCYCLE_TODAY" and value == ""):
+            continue
+        try:
+            if not _DATE_RE.match(value):
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            raise MlcycleError.at(
+                "MLC031", f"{where}: {printable(value)!r} is not a calendar date YYYY-MM-DD",
+                "<command line>" if where == "--today" else "<environment>") from None
+    return date.today()
+
+
+def scope(project: Project, options: Options) -> list[str]:
+    """Ids of the phases whose gates are evaluated, in playbook order."""
+    ids = [p.id for p in project.phases]
+    if options.mode == "all":
+        return ids
+    if options.mode == "default":
+        return ids[: ids.index(project.file.current_phase)]
+    name = options.phase or ""
+    if name not in ids:
+        raise MlcycleError.at(
+            "MLC027", f"--{options.mode} {printable(name)!r} is not a phase of playbook "
+            f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
+            "<command line>")
+    index = ids.index(name)
+    return ids[: index + 1] if options.mode == "through" else [name]
+
+
+# --- result ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    problem: Problem  # location, code, message, severity
+    phase: str
+    item: str
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def severity(self) -> str:
+        return self.problem.severity
+
+    @property
+    def location(self) -> Location:
+        return self.problem.location
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+
+@dataclass
+class ItemState:
+    phase: str
+    index: int  # position in its phase file
+    item: Item
+    closed: bool
+    why_open: str  # "" when closed
+    evaluated: bool  # a gate in a phase being evaluated
+
+
+@dataclass
+class PhaseSummary:
+    id: str
+    title: str
+    number: int
+    path: str
+    current: bool
+    evaluated: bool
+    items: int = 0
+    done: int = 0
+    waived: int = 0
+    closed: int = 0
+    gates: int = 0
+    gates_closed: int = 0
+    errors: int = 0
+    warnings: int = 0
+    notes: int = 0
+
+    @property
+    def gates_open(self) -> int:
+        return self.gates - self.gates_closed
+
+
+@dataclass
+class Result:
+    project: Project | None
+    options: Options | None
+    evaluated: list[str] = field(default_factory=list)  # phase ids whose gates were evaluated
+    phases: list[PhaseSummary] = field(default_factory=list)
+    items: list[ItemState] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # sorted
+    problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
+
+    @classmethod
+    def invalid(cls, problems: list[Problem], options: Options | None = None) -> Result:
+        return cls(None, options, problems=sorted(problems))
+
+    @property
+    def gates(self) -> list[ItemState]:
+        return [s for s in self.items if s.evaluated]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def exit_code(self) -> int:
+        if self.problems:
+            return 2
+        return 1 if self.count("error") else 0
+
+    @property
+    def outcome(self) -> str:
+        return {0: "passed", 1: "failed", 2: "invalid"}[self.exit_code]
+
+
+# --- evaluation --------------------------------------------------------------
+
+
+class _Evidence:
+    """Checks one path of evidence; records why it is not evidence."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def check(self, rel: str) -> tuple[str, str] | None:
+        """None when rel is evidence, else (code, reason). OSError propagates."""
+        path = self.root / rel
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return "MLC103", "does not exist"
+        except NotADirectoryError:
+            return "MLC103", "does not exist"
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size == 0:
+                return "MLC103", "is an empty file"
+            return ("MLC104", "is still a stub (it carries <!-- mlcycle:stub -->)") \
+                if self._is_stub(path) else None
+        if stat.S_ISDIR(info.st_mode):
+            if path.resolve() == self.root:
+                return "MLC103", "is the project directory itself, not a piece of evidence"
+            return self._check_directory(path)
+        return "MLC103", "is neither a regular file nor a directory"
+
+    @staticmethod
+    def _is_stub(path: Path) -> bool:
+        with open(path, "rb") as handle:
+            return STUB_MARKER in handle.read(STUB_SCAN_BYTES)
+
+    def _check_directory(self, directory: Path) -> tuple[str, str] | None:
+        # Symlinks inside are not followed: they could lead anywhere.
+        stubs = False
+        stack = [directory]
+        while stack:
+            with os.scandir(stack.pop()) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False) and entry.stat().st_size > 0:
+                        if not self._is_stub(Path(entry.path)):
+                            return None
+                        stubs = True
+        if stubs:
+            return "MLC104", "is a directory that holds only stubs (<!-- mlcycle:stub -->)"
+        return "MLC103", "is a directory without any non-empty file"
+
+
+def evaluate(project: Project, options: Options) -> Result:
+    evaluated = scope(project, options)
+    in_scope = set(evaluated)
+    today = options.today
+    result = Result(project, options, evaluated)
+    people = project.people()
+    evidence = _Evidence(project.root)
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+
+    def report(phase: PhaseState, item: Item, sub: Loc, code: str, message: str,
+               index: int) -> None:
+        severity = CODES[code][0]
+        problem = phase.source.problem(("items", index, *sub), code, message, severity)
+        findings.append(Finding(problem, phase.id, item.id))
+
+    # Pass 1: each item's own state (closed or not), evidence, waiver, owner, due.
+    states: dict[str, ItemState] = {}
+    placed: list[tuple[PhaseState, int, ItemState]] = []
+    for phase in project.phases:
+        for index, item in enumerate(phase.file.items):
+            why = ""
+            name = f"item '{item.id}'"
+            if item.status == "done":
+                broken = False
+                for e_index, ev in enumerate(item.evidence):
+                    if is_url(ev):
+                        report(phase, item, ("evidence", e_index), "MLC152",
+                               f"{name}: URL evidence {printable(ev)!r} was not verified "
+                               "(check works offline)", index)
+                        continue
+                    if evidence_escapes(project.root, ev):  # project.load refuses these
+                        raise AssertionError("unchecked evidence path reached evaluate")
+                    try:
+                        failed = evidence.check(ev)
+                    except OSError as exc:
+                        problems.append(phase.source.problem(
+                            ("items", index, "evidence", e_index), "MLC001",
+                            f"{name}: evidence {printable(ev)!r} cannot be read: "
+                            f"{exc.strerror or exc}"))
+                        broken = True
+                        continue
+                    if failed:
+                        code, reason = failed
+                        report(phase, item, ("evidence", e_index), code,
+                               f"{name}: evidence {printable(ev)!r} {reason}", index)
+                        broken = True
+                if item.evidence_required and not item.evidence:
+                    report(phase, item, ("status",), "MLC102",
+                           f"{name} is done but has no evidence; it requires a file in the "
+                           "project or an http(s) URL", index)
+                    broken = True
+                if broken:
+                    why = "done, but its evidence is not valid"
+            elif item.status == "waived":
+                if item.waiver is None:
+                    report(phase, item, ("status",), "MLC106",
+                           f"{name} is waived but has no waiver (reason, approved_by, expires)",
+                           index)
+                    why = "waived without a waiver"
+                else:
+                    expires = item.waiver.expires
+                    left = (expires - today).days
+                    if left < 0:
+                        report(phase, item, ("waiver", "expires"), "MLC105",
+                               f"{name}: waiver expired on {expires.isoformat()} (approved by "
+                               f"{printable(item.waiver.approved_by)})", index)
+                        why = f"waiver expired on {expires.isoformat()}"
+                    elif left <= EXPIRY_WARNING_DAYS:
+                        when = "today" if left == 0 else \
+                            f"in {left} day{'' if left == 1 else 's'}"
+                        report(phase, item, ("waiver", "expires"), "MLC151",
+                               f"{name}: waiver expires on {expires.isoformat()}, {when} "
+                               "(valid through that day)", index)
+            else:
+                why = f"status is {item.status}"
+                if item.due is not None and item.due < today:
+                    late = (today - item.due).days
+                    report(phase, item, ("due",), "MLC150",
+                           f"{name} is {late} day{'' if late == 1 else 's'} past its due date "
+                           f"{item.due.isoformat()} (status: {item.status})", index)
+            if item.owner is not None and item.owner not in people:
+                report(phase, item, ("owner",), "MLC108",
+                       f"{name}: owner {printable(item.owner)!r} is not on the team in "
+                       f"mlcycle.yaml{printable(did_you_mean(item.owner, sorted(people)))}",
+                       index)
+            state = ItemState(phase.id, index, item, not why, why,
+                              item.gate and phase.id in in_scope)
+            states[item.id] = state
+            placed.append((phase, index, state))
+            if state.evaluated and item.status in OPEN_STATUSES:
+                report(phase, item, ("status",), "MLC101",
+                       f"gate '{item.id}' ({printable(item.title)}) is open: "
+                       f"status is {item.status}", index)
+
+    # Pass 2: a done item whose dependencies are not closed.
+    for phase, index, state in placed:
+        if state.item.status != "done":
+            continue
+        for d_index, dep in enumerate(state.item.depends_on):
+            other = states[dep]  # project.load checked every id exists
+            if not other.closed:
+                report(phase, state.item, ("depends_on", d_index), "MLC107",
+                       f"item '{state.item.id}' is done but depends on '{dep}', which is not "
+                       f"closed ({other.why_open})", index)
+
+    findings.sort(key=lambda f: f.problem)
+    result.findings = findings
+    result.problems = sorted(problems)
+    result.items = [state for _, _, state in placed]
+    result.phases = _summaries(project, result, in_scope)
+    return result
+
+
+def _summaries(project: Project, result: Result, in_scope: set[str]) -> list[PhaseSummary]:
+    summaries = {
+        p.id: PhaseSummary(p.id, p.title, p.number, p.source.display,
+                           p.id == project.file.current_phase, p.id in in_scope)
+        for p in project.phases
+    }
+    for state in result.items:
+        s = summaries[state.phase]
+        s.items += 1
+        s.done += state.item.status == "done"
+        s.waived += state.item.status == "waived"
+        s.closed += state.closed
+        if state.item.gate:
+            s.gates += 1
+            s.gates_closed += state.closed
+    for finding in result.findings:
+        s = summaries[finding.phase]
+        if finding.severity == "error":
+            s.errors += 1
+        elif finding.severity == "warning":
+            s.warnings += 1
+        else:
+            s.notes += 1
+    return list(summaries.values())
+
+
+# --- the status dashboard ----------------------------------------------------
+
+
+@dataclass
+class PhaseRow:
+    id: str
+    title: str
+    number: int
+    current: bool
+    total: int = 0
+    done: int = 0
+    waived: int = 0
+    gates: int = 0
+    open_gates: list[str] = field(default_factory=list)
+
+    @property
+    def progress(self) -> float:
+        """(done + waived) / total; an empty row counts as complete."""
+        return (self.done + self.waived) / self.total if self.total else 1.0
+
+
+@dataclass
+class Entry:
+    phase: str
+    item: Item
+    detail: str  # the reason, the lateness, the expiry
+
+
+@dataclass
+class Dashboard:
+    project: Project
+    today: date
+    owner: str | None
+    phase: str | None
+    rows: list[PhaseRow]
+    blocked: list[Entry]
+    overdue: list[Entry]
+    unowned: list[Entry]
+    expiring: list[Entry]  # waivers expired or expiring within EXPIRY_WARNING_DAYS
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
+    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
+    project, options = result.project, result.options
+    assert project is not None and options is not None
+    today = options.today
+    if owner is not None:
+        owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
+        if owner not in owners:
+            raise MlcycleError.at(
+                "MLC031", f"--owner {printable(owner)!r} is not on the team and owns no item"
+                f"{printable(did_you_mean(owner, sorted(owners)))}; team: "
+                f"{printable(', '.join(sorted(project.people())))}", "<command line>")
+    if phase is not None:
+        scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
+    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase)
+            for p in project.phases if phase is None or p.id == phase}
+    blocked: list[Entry] = []
+    overdue: list[Entry] = []
+    unowned: list[Entry] = []
+    expiring: list[Entry] = []
+    for state in result.items:
+        item = state.item
+        row = rows.get(state.phase)
+        if row is None or (owner is not None and item.owner != owner):
+            continue
+        row.total += 1
+        row.done += item.status == "done"
+        row.waived += item.status == "waived"
+        if item.gate:
+            row.gates += 1
+            if not state.closed:
+                row.open_gates.append(item.id)
+        if item.status in OPEN_STATUSES:
+            if item.status == "blocked":
+                # Notes may span lines; a table cell shows them as one.
+                reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
+                blocked.append(Entry(state.phase, item, reason))
+            if item.due is not None and item.due < today:
+                overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
+                                     f"{_days((today - item.due).days)} late"))
+            if item.owner is None:
+                unowned.append(Entry(state.phase, item, item.status))
+        elif item.status == "waived" and item.waiver is not None:
+            left = (item.waiver.expires - today).days
+            expires = item.waiver.expires.isoformat()
+            if left < 0:
+                expiring.append(Entry(state.phase, item,
+                                      f"expired {expires} ({_days(-left)} ago)"))
+            elif left <= EXPIRY_WARNING_DAYS:
+                expiring.append(Entry(state.phase, item, f"expires {expires} "
+                                      f"({'today' if left == 0 else 'in ' + _days(left)})"))
+    shown = [r for r in rows.values() if owner is None or r.total or r.current]
+    return Dashboard(project, today, owner, phase, shown, blocked, overdue,
+                     unowned, expiring)

@@ -1,0 +1,77 @@
+"""``mlcycle check --format json``: a stable, documented shape (see the README).
+
+Keys are sorted, lists are in a fixed order (phases in playbook order, findings
+by file, line, column, code), the text ends with a newline. ``version`` changes
+only when a key is removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlcycle.errors import Problem
+from mlcycle.evaluate import Result
+
+VERSION = 1
+
+
+def _located(problem: Problem) -> dict[str, Any]:
+    loc = problem.location
+    return {"code": problem.code, "severity": problem.severity, "path": loc.path,
+            "line": loc.line, "column": loc.column or (1 if loc.line else 0),
+            "message": problem.message}
+
+
+def data(result: Result) -> dict[str, Any]:
+    project, options = result.project, result.options
+    gates = result.gates
+    out: dict[str, Any] = {
+        "version": VERSION,
+        "result": result.outcome,
+        "exit_code": result.exit_code,
+        "today": options.today.isoformat() if options else None,
+        "project": None,
+        "scope": None,
+        "summary": {
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "notes": result.count("note"),
+            "input_errors": len(result.problems),
+            "gates_evaluated": len(gates),
+            "gates_closed": sum(1 for g in gates if g.closed),
+            "gates_open": sum(1 for g in gates if not g.closed),
+        },
+        "phases": [],
+        "gates": [],
+        "findings": [],
+        "problems": [_located(p) for p in result.problems],
+    }
+    if project is not None and options is not None:
+        out["project"] = {"name": project.file.name, "slug": project.file.slug,
+                          "playbook": project.playbook.name,
+                          "playbook_version": project.file.playbook.version,
+                          "current_phase": project.file.current_phase}
+        out["scope"] = {"mode": options.mode, "phase": options.phase,
+                        "phases": list(result.evaluated)}
+        out["phases"] = [
+            {"id": s.id, "title": s.title, "number": s.number, "path": s.path,
+             "current": s.current, "evaluated": s.evaluated, "items": s.items, "done": s.done,
+             "waived": s.waived, "closed": s.closed, "gates": s.gates,
+             "gates_closed": s.gates_closed, "gates_open": s.gates_open, "errors": s.errors,
+             "warnings": s.warnings, "notes": s.notes}
+            for s in result.phases
+        ]
+        out["gates"] = [
+            {"phase": g.phase, "item": g.item.id, "title": g.item.title,
+             "status": g.item.status, "owner": g.item.owner, "closed": g.closed,
+             "why_open": g.why_open or None}
+            for g in gates
+        ]
+        out["findings"] = [{**_located(f.problem), "phase": f.phase, "item": f.item}
+                           for f in result.findings]
+    return out
+
+
+def render(result: Result) -> str:
+    return json.dumps(data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,53 @@
+"""``mlcycle check --format markdown``: for a pull-request comment or
+``$GITHUB_STEP_SUMMARY``. Every piece of user text goes through ``md_escape``."""
+
+from __future__ import annotations
+
+from mlcycle.evaluate import Result, printable
+from mlcycle.render.check_text import scope_text, summary
+from mlcycle.render.text import md_escape as _md_escape
+from mlcycle.render.text import md_table
+
+
+def md_escape(text: object) -> str:
+    """Markdown-safe and free of control characters (ANSI codes, bidi overrides)."""
+    return _md_escape(printable(text))
+
+
+_HEAD = {"passed": "passed", "failed": "failed", "invalid": "could not evaluate"}
+
+
+def render(result: Result) -> str:
+    out = [f"## mlcycle check: {_HEAD[result.outcome]}\n"]
+    project, options = result.project, result.options
+    if project is not None and options is not None:
+        out.append(f"Project **{md_escape(project.file.name)}**, playbook "
+                   f"`{md_escape(project.playbook.name)}` {project.file.playbook.version}, "
+                   f"current phase `{md_escape(project.file.current_phase)}`, as of "
+                   f"{options.today.isoformat()}. Gates evaluated: "
+                   f"{md_escape(scope_text(result))}.\n")
+        rows = [[f"{s.number}. {md_escape(s.title)} (`{s.id}`)"
+                 + (" **current**" if s.current else ""),
+                 "yes" if s.evaluated else "", f"{s.closed}/{s.items}",
+                 f"{s.gates_closed}/{s.gates}", str(s.errors), str(s.warnings)]
+                for s in result.phases]
+        out.append(md_table(["Phase", "Gates evaluated", "Items closed", "Gates closed",
+                             "Errors", "Warnings"], rows))
+        open_gates = [g for g in result.gates if not g.closed]
+        if open_gates:
+            out.append("### Open gates\n")
+            out.append(md_table(
+                ["Phase", "Item", "Title", "Owner", "Why"],
+                [[f"`{g.phase}`", f"`{g.item.id}`", md_escape(g.item.title),
+                  md_escape(g.item.owner or "(nobody)"), md_escape(g.why_open)]
+                 for g in open_gates]))
+    if result.problems:
+        out.append("### Invalid input\n")
+        out.append("".join(f"- {md_escape(str(p))}\n" for p in result.problems))
+    if result.findings:
+        out.append("### Findings\n")
+        out.append("".join(
+            f"- **{f.severity}** {f.code} `{f.location}` ({md_escape(f.item)}): "
+            f"{md_escape(f.message)}\n" for f in result.findings))
+    out.append(md_escape(summary(result)) + "\n")
+    return "\n".join(out)

@@ -1,0 +1,97 @@
+"""``mlcycle check --format junit``: JUnit XML for CI test reports.
+
+- one ``<testsuite>`` per evaluated phase, one ``<testcase>`` per gate item,
+  failing (``<failure>``) when the gate is not closed or has an error finding;
+- a ``consistency`` suite: one failing testcase per item (anywhere) with error
+  findings that is not an evaluated gate, or one passing testcase when there is
+  none; warnings and notes go to its ``<system-out>``;
+- on invalid input, an ``input`` suite with one ``<error>`` testcase per invalid file.
+
+Built with ElementTree, so every value is escaped; characters XML 1.0 cannot
+carry at all are replaced first.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from mlcycle.errors import Problem
+from mlcycle.evaluate import Finding, Result
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text: object) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
+def _suite(parent: ET.Element, name: str) -> ET.Element:
+    return ET.SubElement(parent, "testsuite", {"name": _x(name)})
+
+
+def _case(suite: ET.Element, classname: str, name: str, path: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase",
+                         {"classname": _x(classname), "name": _x(name), "file": _x(path)})
+
+
+def _fail(case: ET.Element, tag: str, kind: str, message: str, lines: list[str]) -> None:
+    element = ET.SubElement(case, tag, {"type": _x(kind), "message": _x(message)})
+    element.text = _x("\n".join(lines))
+
+
+def _count(suite: ET.Element) -> None:
+    cases = suite.findall("testcase")
+    suite.set("tests", str(len(cases)))
+    suite.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
+    suite.set("errors", str(sum(1 for c in cases if c.find("error") is not None)))
+    suite.set("skipped", "0")
+
+
+def render(result: Result) -> str:
+    root = ET.Element("testsuites", {"name": "mlcycle check"})
+    errors_by_item: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        if finding.severity == "error":
+            errors_by_item[finding.item].append(finding)
+    paths = {s.id: s.path for s in result.phases}
+    for phase_id in result.evaluated:
+        suite = _suite(root, f"gates: {phase_id}")
+        for gate in (g for g in result.gates if g.phase == phase_id):
+            item = gate.item
+            case = _case(suite, f"mlcycle.gates.{phase_id}", f"{item.id}: {item.title}",
+                         paths[phase_id])
+            found = errors_by_item.pop(item.id, [])
+            if found or not gate.closed:
+                message = found[0].message if found else f"gate '{item.id}' is not closed"
+                _fail(case, "failure", found[0].code if found else "open", message,
+                      [str(f.problem) for f in found] or [gate.why_open])
+        _count(suite)
+    suite = _suite(root, "consistency")
+    if errors_by_item:
+        for item_id, found in sorted(errors_by_item.items(), key=lambda kv: kv[1][0].problem):
+            case = _case(suite, f"mlcycle.consistency.{found[0].phase}", item_id,
+                         found[0].location.path)
+            _fail(case, "failure", found[0].code, found[0].message,
+                  [str(f.problem) for f in found])
+    elif result.project is not None:
+        _case(suite, "mlcycle.consistency", "all items consistent", "lifecycle/")
+    others = [str(f.problem) for f in result.findings if f.severity != "error"]
+    if others:
+        ET.SubElement(suite, "system-out").text = _x("\n".join(others))
+    _count(suite)
+    if result.problems:
+        suite = _suite(root, "input")
+        by_file: dict[str, list[Problem]] = defaultdict(list)
+        for problem in result.problems:
+            by_file[problem.location.path].append(problem)
+        for path, found in sorted(by_file.items()):
+            case = _case(suite, "mlcycle.input", path, path)
+            _fail(case, "error", found[0].code, found[0].message, [str(p) for p in found])
+        _count(suite)
+    suites = root.findall("testsuite")
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
