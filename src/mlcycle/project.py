@@ -14,6 +14,7 @@ from mlcycle.playbooks import Playbook
 from mlcycle.rules import Placed, item_problems
 from mlcycle.source import Source, load_model
 from mlcycle.validation import did_you_mean
+from mlcycle.yamlio import paused_gc
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"
@@ -83,7 +84,11 @@ def find_root(directory: Path) -> Path:
 
 
 def load(directory: Path) -> Project:
-    root = find_root(directory)
+    with paused_gc():
+        return _load(find_root(directory))
+
+
+def _load(root: Path) -> Project:
     problems: list[Problem] = []
     project: ProjectFile | None = None
     source: Source | None = None
