@@ -1,0 +1,571 @@
+#!/usr/bin/env python3
+"""mlcycle performance benchmark: start-up, init, check and scale, side by side.
+
+Run from the repository root with the interpreter mlcycle is installed in:
+
+    python benchmarks/run.py            # full run (~2 minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repeats, sizes up to 10,000 items
+
+Every figure is the wall time of a child process (fork + exec + exit), the best
+(minimum) of N runs after one warm-up run, with commands of a group run
+round-robin so that a slow moment of the machine hits all of them alike. Peak
+memory is the child's own ``ru_maxrss`` (from ``os.wait4``). The output is
+Markdown, ready to paste into benchmarks/README.md.
+
+Standard library only; the peers (check-jsonschema, yamllint) are used when the
+interpreter has them. See benchmarks/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+PYTHON = sys.executable
+ENV = {
+    **{k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "MLCYCLE_DEBUG")},
+    "SOURCE_DATE_EPOCH": "1700000000",  # reproducible init output
+    "MLCYCLE_TODAY": "2025-06-01",  # reproducible due / expiry evaluation
+    "NO_COLOR": "1",
+}
+
+# --- targets (issues 4 and 5) -------------------------------------------------
+HELP_MAX_RATIO = 6.0
+INIT_MAX_RATIO = 20.0
+CHECK_MAX_RATIO = 12.0
+SCALE_TARGETS = {10_000: (1.0, None), 100_000: (5.0, 1024.0)}  # items: (max s, max MiB)
+HEAVY = ("jinja2", "rich", "pydantic")
+SCALE_BUDGET_S = 20.0  # timed seconds per project size at most (after the warm-up)
+
+
+# --- measuring ----------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    maxrss_mib: float
+    code: int
+
+
+def run_once(cmd: list[str], cwd: Path | None = None, capture: Path | None = None) -> Run:
+    """Wall time, peak RSS and exit code of one child process."""
+    out = open(capture, "wb") if capture else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=subprocess.STDOUT if capture else out)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
+    finally:
+        if capture:
+            out.close()  # type: ignore[union-attr]
+    return Run(elapsed, usage.ru_maxrss / 1024.0, proc.returncode)  # ru_maxrss: KiB on Linux
+
+
+@dataclass
+class Case:
+    label: str
+    make: Callable[[int], list[str]]  # run number -> command (init needs a fresh dir each run)
+    cwd: Path | None = None
+    ok_codes: tuple[int, ...] = (0,)
+    runs: list[Run] = field(default_factory=list)
+    warm: Run | None = None
+    output: str = ""
+
+    @property
+    def best(self) -> float:
+        return min(r.seconds for r in self.runs)
+
+    @property
+    def median(self) -> float:
+        times = sorted(r.seconds for r in self.runs)
+        return times[len(times) // 2]
+
+    @property
+    def peak_mib(self) -> float:
+        return max(r.maxrss_mib for r in self.runs)
+
+    @property
+    def ok(self) -> bool:
+        return self.warm is not None and self.warm.code in self.ok_codes
+
+
+def measure(cases: list[Case], repeat: int, scratch: Path,
+            budget: float | None = None) -> list[Case]:
+    """One warm-up run each (output kept, exit code checked), then ``repeat``
+    rounds, round-robin over the cases; with a ``budget`` (seconds), fewer rounds
+    (at least one) when the warm-up says they would not fit."""
+    for case in cases:
+        log = scratch / f"warm-{abs(hash(case.label))}.log"
+        case.warm = run_once(case.make(0), case.cwd, capture=log)
+        case.output = log.read_text("utf-8", "replace")
+        if not case.ok:
+            print(f"<!-- warning: {case.label!r} exited {case.warm.code}:\n"
+                  f"{case.output[-800:].strip()}\n-->", flush=True)
+    if budget is not None:
+        per_round = sum(c.warm.seconds for c in cases if c.warm)
+        repeat = max(1, min(repeat, int(budget / max(per_round, 1e-3))))
+    for n in range(1, repeat + 1):
+        for case in cases:
+            case.runs.append(run_once(case.make(n), case.cwd))
+    return cases
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def met(ok: bool | None) -> str:
+    return "not measured" if ok is None else "met" if ok else "**not met**"
+
+
+_NUMERIC = re.compile(r"^[\d.,]+( ?\([\d.,]+\))?x?$|^[\d/]+$|^-$")
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table; columns of figures are right-aligned."""
+    align = ["---:" if rows and all(_NUMERIC.match(r[i]) for r in rows) else "---"
+             for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --- import analysis ----------------------------------------------------------
+
+
+_IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
+
+
+def import_profile(args: list[str], cwd: Path | None = None) -> tuple[dict[str, int], int]:
+    """What each top-level package costs ``python -X importtime -m mlcycle ARGS``:
+    name -> microseconds, and the exit code.
+
+    A package's cost is the sum of the cumulative times of its entry points: its
+    modules imported from outside the package (a lazily imported
+    ``pydantic.types`` counts for pydantic as much as ``import pydantic``).
+    Whatever a package imports in turn is included, as it is for the user."""
+    proc = subprocess.run([PYTHON, "-X", "importtime", "-m", "mlcycle", *args], cwd=cwd,
+                          env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, errors="replace")
+    lines = []
+    for line in proc.stderr.splitlines():
+        m = _IMPORT_LINE.match(line)
+        if m:
+            lines.append((len(m.group(3)) // 2, m.group(4).split(".")[0], int(m.group(2))))
+    cost: dict[str, int] = {}
+    ancestors: list[str] = []  # packages of the enclosing imports
+    # -X importtime prints an import after everything it imported: reversed, the
+    # lines come parent first, with their depth.
+    for depth, package, cumulative in reversed(lines):
+        del ancestors[depth:]
+        if package not in ancestors:
+            cost[package] = cost.get(package, 0) + cumulative
+        ancestors.append(package)
+    return cost, proc.returncode
+
+
+# --- synthetic projects ---------------------------------------------------------
+
+PHASES = ["problem", "data", "features", "modeling", "evaluation", "productionization",
+          "quality", "online", "operations", "retirement"]
+ROLES = {"pm": "Product manager", "mlm": "ML manager", "ds": "Data scientist",
+         "mle": "ML engineer", "devops": "DevOps engineer"}
+TEAM = {"pm": ["ana"], "mlm": ["bo"], "ds": ["chen", "dana"], "mle": ["eli"], "devops": ["fay"]}
+DESCRIPTION = [
+    "Synthetic item of a benchmark project: what done means for it is written",
+    "down, agreed by the accountable role and linked from the phase's documents,",
+    "so that a reviewer can tell from the pull request whether it is finished.",
+]
+EVIDENCE_FILE = "docs/evidence/report.md"
+
+
+def _definition(lines: list[str], item_id: str, i: int, previous: str | None) -> None:
+    """The definition part of an item, block style as `mlcycle init` renders it."""
+    lines += [f"  - id: {item_id}",
+              f"    title: Synthetic item {i}",
+              "    description: >-"]
+    lines += [f"      {text}" for text in DESCRIPTION]
+    lines += ["    raci:", "      responsible:", "        - ds"]
+    if i % 2:
+        lines.append("        - mle")
+    lines += ["      accountable: mlm", "      consulted:", "        - pm"]
+    if i % 4 == 0:
+        lines += ["      informed:", "        - devops"]
+    lines.append(f"    gate: {'true' if i % 3 == 0 else 'false'}")
+    lines.append(f"    evidence_required: {'true' if i % 3 == 0 else 'false'}")
+    if previous is not None and i % 4 == 1:
+        lines += ["    depends_on:", f"      - {previous}"]
+
+
+def _state(lines: list[str], i: int) -> None:
+    """A realistic mix of states (see README): mostly closed, some open."""
+    slot = i % 20
+    person = ["ana", "bo", "chen", "dana", "eli", "fay"][i % 6]
+    if slot < 14:  # 70 % done; evidence for those that need it (1 in 10 a URL)
+        lines += ["    status: done", f"    owner: {person}"]
+        if i % 3 == 0:
+            ev = (f"https://example.org/reports/{i}" if i % 30 == 0 else EVIDENCE_FILE)
+            lines += ["    evidence:", f"      - {ev}"]
+    elif slot < 16:  # 10 % waived, waiver valid for years
+        lines += ["    status: waived", f"    owner: {person}", "    waiver:",
+                  "      reason: >-", "        Not relevant to this synthetic release.",
+                  "      approved_by: bo", "      expires: 2099-12-31"]
+    elif slot < 18:  # 10 % doing, with a due date in the future
+        lines += ["    status: doing", f"    owner: {person}", "    due: 2099-01-31"]
+    elif slot == 18:  # 5 % todo, unowned
+        lines += ["    status: todo", "    owner:"]
+    else:  # 5 % blocked, with a reason
+        lines += ["    status: blocked", f"    owner: {person}",
+                  "    notes: >-", "      Waiting for the data platform team."]
+
+
+def make_synthetic(root: Path, items: int, phases: int = 10) -> Path:
+    """Write a playbook of ``phases`` phases and ``items`` items to root/playbook and
+    a project using it (every phase status file) to root/project; return the project."""
+    playbook, project = root / "playbook", root / "project"
+    (project / "lifecycle").mkdir(parents=True)
+    (project / "docs" / "evidence").mkdir(parents=True)
+    playbook.mkdir()
+    ids = PHASES[:phases] if phases <= len(PHASES) else [f"phase{n:02d}" for n in range(phases)]
+    meta = ["name: synthetic", "version: 1.0.0", "title: Synthetic benchmark playbook",
+            "description: >-", "  Generated by benchmarks/run.py.", "roles:"]
+    for rid, name in ROLES.items():
+        meta += [f"  - id: {rid}", f"    name: {name}"]
+    meta += ["phases:"] + [f"  - {p}" for p in ids]
+    (playbook / "playbook.yaml").write_text("\n".join(meta) + "\n", "utf-8")
+    counter = 0
+    for number, phase in enumerate(ids, 1):
+        count = items // phases + (1 if number <= items % phases else 0)
+        pb = [f"id: {phase}", f"title: Phase {phase}", "purpose: >-",
+              "  A synthetic phase of the benchmark playbook.", "items:"]
+        st = ["# yaml-language-server: $schema=../.mlcycle/phase.schema.json",
+              f"# Phase {number} of {phases} of the synthetic 1.0.0 playbook.", "---",
+              f"phase: {phase}", f"title: Phase {phase}", "items:"]
+        previous = None
+        for _ in range(count):
+            counter += 1
+            item_id = f"{phase}-{counter:06d}"
+            if previous is not None:
+                pb.append("")
+                st.append("")
+            _definition(pb, item_id, counter, previous)
+            _definition(st, item_id, counter, previous)
+            _state(st, counter)
+            previous = item_id
+        (playbook / f"{phase}.yaml").write_text("\n".join(pb) + "\n", "utf-8")
+        (project / "lifecycle" / f"{number:02d}-{phase}.yaml").write_text(
+            "\n".join(st) + "\n", "utf-8")
+    team = ["team:"] + [f"  {r}:" + "".join(f"\n    - {p}" for p in TEAM[r]) for r in ROLES]
+    (project / "mlcycle.yaml").write_text("\n".join([
+        "# yaml-language-server: $schema=.mlcycle/project.schema.json", "---",
+        "format: 1", "name: synthetic", "slug: synthetic", "playbook:", "  name: synthetic",
+        "  version: 1.0.0", "  path: ../playbook", f"current_phase: {ids[-1]}", *team,
+        "history:", "  - date: 2023-11-14", "    event: init", f"    to: {ids[0]}",
+        "    by: mlcycle init"]) + "\n", "utf-8")
+    (project / EVIDENCE_FILE).write_text("# Report\n\nThe synthetic evidence.\n", "utf-8")
+    return project
+
+
+# --- the benchmark ------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or cpu
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count() or 0
+    return (f"- date: {_dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}\n"
+            f"- machine: {cpu}, {os.cpu_count()} cores ({usable} usable), "
+            f"{platform.system()} {platform.release()}\n"
+            f"- Python {platform.python_version()} ({platform.python_implementation()}) at "
+            f"`{PYTHON}`")
+
+
+def source_state() -> str:
+    """Which code was measured: the commit, and whether the tree had local changes."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--", "src"],
+                               capture_output=True, text=True, check=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        return "source: not a git checkout"
+    changed = f" + uncommitted changes in {len(dirty)} file(s) under src/" if dirty else ""
+    return f"source: commit {head}{changed}"
+
+
+def mlcycle_version(mlcycle: str) -> str:
+    proc = subprocess.run([mlcycle, "--version"], env=ENV, capture_output=True, text=True)
+    return proc.stdout.strip() or "?"
+
+
+def has_module(name: str) -> bool:
+    return subprocess.run([PYTHON, "-c", f"import {name}"], env=ENV,
+                          capture_output=True).returncode == 0
+
+
+def find_mlcycle() -> str:
+    beside = Path(PYTHON).parent / "mlcycle"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("mlcycle")
+    if not found:
+        sys.exit("benchmarks/run.py: no `mlcycle` next to this python or on PATH; install it "
+                 "(pip install -e .) and run with that interpreter")
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="3 repeats, scale up to 10,000 items (about 40 s)")
+    parser.add_argument("--repeat", type=int, help="timed runs per command (default 10, quick 3)")
+    parser.add_argument("--sizes", help="comma-separated item counts for the scale table "
+                        "(default 100,1000,10000,100000; quick 100,1000,10000)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
+                        help="only write a synthetic playbook and project into DIR")
+    args = parser.parse_args()
+    if args.generate:
+        make_synthetic(Path(args.generate[0]), int(args.generate[1]))
+        return 0
+    repeat = args.repeat or (3 if args.quick else 10)
+    sizes = ([int(s.replace("_", "")) for s in args.sizes.split(",")] if args.sizes
+             else [100, 1_000, 10_000] if args.quick else [100, 1_000, 10_000, 100_000])
+
+    mlcycle = find_mlcycle()
+    scratch = Path(tempfile.mkdtemp(prefix="mlcycle-bench-"))
+    started = time.perf_counter()
+    verdicts: list[tuple[str, str, bool | None]] = []  # (target, measured, met)
+    try:
+        print("# mlcycle benchmark\n")
+        print(machine())
+        print(f"- {mlcycle_version(mlcycle)}, {source_state()}")
+        print(f"- best of {repeat} runs after one warm-up (median in brackets); wall time "
+              "of the whole child process; peak MiB is the child's maximum resident set "
+              f"(never shown below this script's own, "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
+
+        # 1. start-up -------------------------------------------------------------
+        pass_case = Case("`python -c pass`", lambda n: [PYTHON, "-c", "pass"])
+        startup = [
+            pass_case,
+            Case("`python -c \"import typer\"`", lambda n: [PYTHON, "-c", "import typer"]),
+            Case("`mlcycle --help`", lambda n: [mlcycle, "--help"]),
+            Case("`mlcycle --version`", lambda n: [mlcycle, "--version"]),
+        ]
+        measure(startup, repeat, scratch)
+        base = pass_case.best
+        print("## Start-up\n")
+        print(table(["command", "best ms (median)", "x `python -c pass`", "peak MiB"],
+                    [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.1f}x",
+                      f"{c.peak_mib:.0f}"] for c in startup]))
+        help_ratio = startup[2].best / base
+        verdicts.append((f"`mlcycle --help` <= {HELP_MAX_RATIO:g}x `python -c pass`",
+                         f"{help_ratio:.1f}x", help_ratio <= HELP_MAX_RATIO))
+
+        # a fresh product project for the import analysis and the check table
+        product = scratch / "product"
+        init = subprocess.run([mlcycle, "init", str(product), "--no-input",
+                               "--playbook", "product"], env=ENV, capture_output=True, text=True)
+        if init.returncode != 0:
+            print(f"\n`mlcycle init` failed ({init.returncode}): {init.stderr.strip()}")
+            return 1
+        has_check = subprocess.run([mlcycle, "check", "--help"], env=ENV,
+                                   capture_output=True).returncode == 0
+
+        print("\n### Heavy imports (`python -X importtime -m mlcycle ...`)\n")
+        rows = []
+        profiles = {}
+        for label, argv in (("`--help`", ["--help"]), ("`check`", ["check", str(product)]),
+                            ("`check --format json`",
+                             ["check", "--format", "json", str(product)]),
+                            ("`validate`", ["validate", str(product)])):
+            if "check" in argv and not has_check:
+                continue
+            top, _ = import_profile(argv)
+            profiles[label] = top
+            heavy = [f"{name} ({top[name] / 1000:.0f} ms)" if name in top else f"no {name}"
+                     for name in HEAVY]
+            biggest = sorted(top.items(), key=lambda kv: -kv[1])[:4]
+            rows.append([label, ", ".join(heavy),
+                         ", ".join(f"{k} {v / 1000:.0f}" for k, v in biggest)])
+        print(table(["mlcycle", "jinja2 / rich / pydantic (import ms)",
+                     "largest packages, import ms"], rows))
+        print("\nFrom `-X importtime` (which inflates times somewhat). A package's figure is "
+              "the cumulative time of its modules imported from outside it, including what "
+              "they import in turn, so figures overlap: `mlcycle` includes everything, and "
+              "typer 0.29 imports pydantic (for its parameter adapters) when a command runs.")
+        verdicts.append(("`--help` never imports jinja2", "imported" if "jinja2" in
+                         profiles["`--help`"] else "not imported",
+                         "jinja2" not in profiles["`--help`"]))
+        if has_check:
+            check_top = profiles["`check`"]
+            verdicts.append(("`check` never imports jinja2",
+                             "imported" if "jinja2" in check_top else "not imported",
+                             "jinja2" not in check_top))
+            verdicts.append(("`check` (text, no table) does not import rich",
+                             "imported" if "rich" in check_top else "not imported",
+                             "rich" not in check_top))
+
+        # 2. init -----------------------------------------------------------------------
+        targets = scratch / "init"
+        targets.mkdir()
+        init_case = Case("`mlcycle init --no-input` (product, new dir)",
+                         lambda n: [mlcycle, "init", str(targets / f"p{n}"), "--no-input",
+                                    "--playbook", "product"])
+        pass_again = Case("`python -c pass`", lambda n: [PYTHON, "-c", "pass"])
+        measure([pass_again, init_case], repeat, scratch)
+        files = sum(1 for p in (targets / "p0").rglob("*") if p.is_file())
+        base = pass_again.best
+        ratio = init_case.best / base
+        print(f"\n## `mlcycle init`\n\nThe `product` skeleton ({files} files) into a new "
+              "directory each run.\n")
+        print(table(["command", "best ms (median)", "x `python -c pass`", "peak MiB"],
+                    [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.1f}x",
+                      f"{c.peak_mib:.0f}"] for c in (pass_again, init_case)]))
+        verdicts.append((f"`init` <= {INIT_MAX_RATIO:g}x `python -c pass`", f"{ratio:.1f}x",
+                         ratio <= INIT_MAX_RATIO and init_case.ok))
+
+        # 3. check on a fresh product project, and the peers ---------------------------
+        schema_dir = scratch / "schema"
+        subprocess.run([mlcycle, "schema", "--output", str(schema_dir)], env=ENV,
+                       capture_output=True)
+        status_files = sorted(str(p.relative_to(product))
+                              for p in (product / "lifecycle").glob("*.yaml"))
+        items = sum(Path(product, f).read_text().count("\n  - id: ") for f in status_files)
+        cases = [Case("`python -c pass`", lambda n: [PYTHON, "-c", "pass"])]
+        if has_check:
+            cases += [
+                Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=product),
+                Case("`mlcycle check --all` (27 open gates: exit 1)",
+                     lambda n: [mlcycle, "check", "--all"], cwd=product, ok_codes=(0, 1)),
+            ]
+        cases.append(Case("`mlcycle validate`", lambda n: [mlcycle, "validate"], cwd=product))
+        jsonschema_case = None
+        if has_module("check_jsonschema") and (schema_dir / "phase.schema.json").is_file():
+            jsonschema_case = Case(
+                "check-jsonschema (`--schemafile phase.schema.json lifecycle/*.yaml`)",
+                lambda n: [PYTHON, "-m", "check_jsonschema", "--schemafile",
+                           str(schema_dir / "phase.schema.json"), *status_files], cwd=product)
+            cases.append(jsonschema_case)
+        if has_module("yamllint"):
+            cases.append(Case("yamllint (default rules, `lifecycle/*.yaml`)",
+                              lambda n: [PYTHON, "-m", "yamllint", *status_files],
+                              cwd=product))
+        measure(cases, repeat, scratch)
+        base = cases[0].best
+        print(f"\n## `mlcycle check` on a fresh `product` project\n\n{len(status_files)} "
+              f"status files, {items} items; current phase `problem`, so the default "
+              "`check` evaluates no gate but validates everything and applies every "
+              "consistency rule.\n")
+        print(table(["command", "best ms (median)", "x `python -c pass`", "peak MiB", "exit"],
+                    [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.1f}x",
+                      f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")]
+                     for c in cases]))
+        if has_check:
+            check_case = cases[1]
+            ratio = check_case.best / base
+            verdicts.append((f"`check` (fresh product) <= {CHECK_MAX_RATIO:g}x "
+                             "`python -c pass`", f"{ratio:.1f}x",
+                             ratio <= CHECK_MAX_RATIO and check_case.ok))
+            if jsonschema_case is not None:
+                verdicts.append(("`check` faster than check-jsonschema on the same files",
+                                 f"{ms(check_case.best)} vs {ms(jsonschema_case.best)} ms",
+                                 check_case.best < jsonschema_case.best and check_case.ok))
+        else:
+            verdicts.append(("`check` (fresh product) <= 12x `python -c pass`",
+                             "no `check` command yet", False))
+
+        # 4. scale ------------------------------------------------------------------------
+        command = ["check", "--all"] if has_check else ["validate"]
+        shown = "`mlcycle check --all`" if has_check else \
+            "`mlcycle validate` (`check` is not available yet)"
+        print(f"\n## Scale: {shown} on synthetic projects\n")
+        print("10 phases, 5 roles; the playbook directory holds the same item definitions. "
+              "State mix: 70 % done (gates with evidence: a file, 1 in 10 a URL), 10 % waived, "
+              "10 % doing, 5 % todo, 5 % blocked; a third of the items are gates; 1 in 4 "
+              "depends on the previous item. `MLCYCLE_TODAY=2025-06-01`.\n")
+        rows = []
+        for size in sizes:
+            root = scratch / f"scale-{size}"
+            gen_start = time.perf_counter()
+            # In a child: the benchmark process must stay small, since a child's
+            # ru_maxrss starts at its parent's peak (fork/vfork share the memory).
+            subprocess.run([PYTHON, __file__, "--generate", str(root), str(size)],
+                           env=ENV, check=True)
+            project = root / "project"
+            gen = time.perf_counter() - gen_start
+            mib_on_disk = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
+            case = Case(f"{size}", lambda n, p=project: [mlcycle, *command, str(p)],
+                        ok_codes=(0, 1))
+            measure([case], repeat, scratch, budget=SCALE_BUDGET_S)
+            reps = len(case.runs)
+            summary = case.output.strip().splitlines()[-1] if case.output.strip() else ""
+            found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) notes?", summary)
+            findings = "/".join(found.groups()) if found else "-"
+            rows.append([f"{size:,}", f"{case.best:.3f} ({case.median:.3f})",
+                         f"{size / case.best:,.0f}", f"{case.peak_mib:.0f}", findings,
+                         str(case.warm.code if case.warm else "?"), f"{mib_on_disk:.1f}",
+                         str(reps)])
+            print(f"<!-- generated {size:,} items in {gen:.1f} s -->", flush=True)
+            target = SCALE_TARGETS.get(size)
+            if target:
+                max_s, max_mib = target
+                measured = f"{case.best:.2f} s"
+                ok = case.ok and case.best < max_s
+                name = f"{size:,} items < {max_s:g} s"
+                if max_mib:
+                    name += f" and < {max_mib / 1024:g} GiB"
+                    measured += f", {case.peak_mib:.0f} MiB"
+                    ok = ok and case.peak_mib < max_mib
+                if not has_check:
+                    name += " (measured with `validate`)"
+                verdicts.append((name, measured, ok))
+            shutil.rmtree(root, ignore_errors=True)
+        print(table(["items", "best s (median)", "items/s", "peak MiB",
+                     "errors/warnings/notes", "exit", "YAML MiB", "runs"], rows))
+        for size in SCALE_TARGETS:
+            if size not in sizes:
+                verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
+                                 None))
+
+        # targets ----------------------------------------------------------------------------
+        print("\n## Targets\n")
+        print(table(["target", "measured", "verdict"],
+                    [[t, m, met(ok)] for t, m, ok in verdicts]))
+        print(f"\n<!-- benchmark took {time.perf_counter() - started:.0f} s -->")
+    finally:
+        if args.keep:
+            print(f"<!-- scratch kept in {scratch} -->")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
