@@ -342,7 +342,7 @@ def find_mlcycle() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="3 repeats, scale up to 10,000 items (about 40 s)")
+                        help="3 repeats, scale up to 10,000 items (about a minute)")
     parser.add_argument("--repeat", type=int, help="timed runs per command (default 10, quick 3)")
     parser.add_argument("--sizes", help="comma-separated item counts for the scale table "
                         "(default 100,1000,10000,100000; quick 100,1000,10000)")
