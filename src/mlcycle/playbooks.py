@@ -78,6 +78,28 @@ def resolve(spec: str, base: Path, display: str) -> tuple[Path, bool]:
     return data_dir("phases") / spec, True
 
 
+@dataclass(frozen=True)
+class Outline:
+    """What a project needs of its playbook: name, roles and phase order.
+
+    ``check`` and ``status`` read only ``playbook.yaml``: the status files
+    carry the item definitions, so the playbook's phase files (most of its
+    bytes) are read by ``init`` and ``playbooks show``, not on every check.
+    """
+
+    name: str
+    version: str
+    role_ids: list[str]
+    phase_ids: list[str]
+
+
+def load_outline(spec: str, base: Path, display: str) -> Outline:
+    directory, builtin = resolve(spec, base, display)
+    prefix = f"phases/{directory.name}" if builtin else _shown(directory)
+    meta, _ = load_model(PlaybookFile, directory / "playbook.yaml", f"{prefix}/playbook.yaml")
+    return Outline(meta.name, meta.version, [r.id for r in meta.roles], list(meta.phases))
+
+
 def load(spec: str, base: Path | None = None, display: str = "<command line>") -> Playbook:
     directory, builtin = resolve(spec, base or Path.cwd(), display)
     return load_directory(directory, builtin)

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from mlcycle import playbooks
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.model import Item, PhaseFile, ProjectFile
-from mlcycle.playbooks import Playbook
+from mlcycle.playbooks import Outline
 from mlcycle.rules import Placed, item_problems
 from mlcycle.source import Source, load_model
 from mlcycle.validation import did_you_mean
@@ -43,7 +43,7 @@ class Project:
     root: Path
     file: ProjectFile
     source: Source
-    playbook: Playbook
+    playbook: Outline
     phases: list[PhaseState]  # in playbook order
 
     def phase_index(self, phase_id: str) -> int:
@@ -92,7 +92,7 @@ def _load(root: Path) -> Project:
     problems: list[Problem] = []
     project: ProjectFile | None = None
     source: Source | None = None
-    playbook: Playbook | None = None
+    playbook: Outline | None = None
     try:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
@@ -100,7 +100,7 @@ def _load(root: Path) -> Project:
     if project is not None and source is not None:
         spec = project.playbook.path or project.playbook.name
         try:
-            playbook = playbooks.load(spec, base=root, display=PROJECT_FILE)
+            playbook = playbooks.load_outline(spec, base=root, display=PROJECT_FILE)
         except MlcycleError as exc:
             for p in exc.problems:
                 if p.location.path == PROJECT_FILE:  # point at the playbook key
@@ -111,6 +111,8 @@ def _load(root: Path) -> Project:
                 ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
                 f"playbook.yaml, not '{project.playbook.name}'"))
     phases = _load_phases(root, playbook, problems)
+    if project is not None and any(not p.title for p in phases):
+        _titles_from_playbook(phases, project.playbook.path or project.playbook.name, root)
     if project is not None and source is not None and playbook is not None:
         found = _project_problems(root, project, source, playbook, phases)
         # With a phase file rejected or missing, its items are unknown: "depends
@@ -123,7 +125,17 @@ def _load(root: Path) -> Project:
     return Project(root, project, source, playbook, phases)
 
 
-def _load_phases(root: Path, playbook: Playbook | None, problems: list[Problem]) -> list[PhaseState]:
+def _titles_from_playbook(phases: list[PhaseState], spec: str, root: Path) -> None:
+    """A hand-written status file may leave ``title`` out: take the playbook's."""
+    try:
+        titles = {p.id: p.title for p in playbooks.load(spec, base=root).phases}
+    except MlcycleError:
+        titles = {}  # the outline loaded; a broken phase file only costs the title
+    for phase in phases:
+        phase.title = phase.title or titles.get(phase.id, phase.id)
+
+
+def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
     directory = root / LIFECYCLE_DIR
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
     if not files:
@@ -172,7 +184,7 @@ def _load_phases(root: Path, playbook: Playbook | None, problems: list[Problem])
             problems.append(Problem(Location(display), "MLC025",
                                     f"a second status file for phase '{name}'"))
             continue
-        found[name] = PhaseState(number, name, playbook.phases[position - 1].title,
+        found[name] = PhaseState(number, name, phase_file.title or "",
                                  phase_file, source)
     for position, phase_id in enumerate(expected, 1):
         if phase_id not in found and phase_id not in rejected:
@@ -183,7 +195,7 @@ def _load_phases(root: Path, playbook: Playbook | None, problems: list[Problem])
 
 
 def _project_problems(
-    root: Path, project: ProjectFile, source: Source, playbook: Playbook, phases: list[PhaseState]
+    root: Path, project: ProjectFile, source: Source, playbook: Outline, phases: list[PhaseState]
 ) -> list[Problem]:
     problems = item_problems([e for p in phases for e in p.placed()], playbook.role_ids)
     phase_ids = playbook.phase_ids
