@@ -23,10 +23,19 @@ Loc = tuple[str | int, ...]
 class Source:
     display: str  # the path users see: relative to the project (or the playbook's folder)
     text: str
+    # 0-based (line, column) where each entry of the top-level ``items`` starts.
+    item_marks: list[tuple[int, int]] = field(default_factory=list, repr=False)
     _root: Node | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
 
     def at(self, loc: Loc) -> Location:
-        # Composing the node tree again costs as much as loading: only on demand.
+        if (len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int)
+                and loc[1] < len(self.item_marks) and "<key>" not in loc):
+            found = self._scan(loc[1], loc[2:])
+            if found is not None:
+                return Location(self.display, found[0] + 1, found[1] + 1)
+        # Composing the node tree again costs as much as loading: only when the
+        # cheap scan cannot answer (flow style, a missing key, a validation error).
         if self._root is None:
             self._root = node_tree(self.text)
         line, column = locate(self._root, loc)
@@ -35,11 +44,85 @@ class Source:
     def problem(self, loc: Loc, code: str, message: str, severity: str = "error") -> Problem:
         return Problem(self.at(loc), code, message, severity)
 
+    def _scan(self, index: int, sub: Loc) -> tuple[int, int] | None:
+        """Find ``items[index]`` + ``sub`` in block-style text, starting from the
+        item's recorded mark; None when the text is not plain block style there."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        lines = self._lines
+        line, column = self.item_marks[index]
+        end = self.item_marks[index + 1][0] if index + 1 < len(self.item_marks) else len(lines)
+        begin = line
+        for part in sub:
+            if isinstance(part, str):
+                found = _find_key(lines, begin, end, column, part)
+            else:
+                found = _find_entry(lines, begin, end, column, part)
+            if found is None:
+                return None
+            line, column, begin, end = found
+        return line, column
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _content(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _value_at(lines: list[str], line: int, after: int, end: int, parent: int
+              ) -> tuple[int, int, int, int] | None:
+    """Where the value after ``key:`` (or ``- ``) starts, and the block it spans."""
+    rest = lines[line][after:]
+    inline = rest.lstrip(" ")
+    if inline and not inline.startswith("#"):
+        if inline[0] in "[{&*!":
+            return None  # flow, anchored, aliased or tagged: ask the composer
+        return line, after + len(rest) - len(inline), line, line + 1
+    block_end = line + 1
+    first: tuple[int, int] | None = None
+    while block_end < end:
+        text = lines[block_end]
+        if _content(text):
+            indent = _indent(text)
+            if indent < parent or (indent == parent and not text.lstrip().startswith("- ")):
+                break
+            if first is None:
+                first = (block_end, indent)
+        block_end += 1
+    if first is None:
+        return None
+    return first[0], first[1], first[0], block_end
+
+
+def _find_key(lines: list[str], begin: int, end: int, column: int, key: str
+              ) -> tuple[int, int, int, int] | None:
+    for line in range(begin, end):
+        text = lines[line]
+        if text[column:column + len(key) + 1] == key + ":" and text[:column].strip(" ") in ("", "-"):
+            return _value_at(lines, line, column + len(key) + 1, end, column + 1)
+    return None
+
+
+def _find_entry(lines: list[str], begin: int, end: int, column: int, index: int
+                ) -> tuple[int, int, int, int] | None:
+    seen = -1
+    for line in range(begin, end):
+        text = lines[line]
+        if _indent(text) == column and text[column:column + 2] == "- ":
+            seen += 1
+            if seen == index:
+                return _value_at(lines, line, column + 2, end, column + 1)
+    return None
+
 
 def load_model(model: type[M], path: Path, display: str) -> tuple[M, Source]:
     """Read, parse and validate one file; raises MlcycleError with every located problem."""
-    data, text = load_mapping(path, display)
-    return validate(model, data, text, display), Source(display, text)
+    data, text, marks = load_mapping(path, display)
+    return validate(model, data, text, display), Source(display, text, marks)
 
 
 def release(sources: list[Any]) -> None:

@@ -56,34 +56,33 @@ _INT = "tag:yaml.org,2002:int"
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-_PLAIN_TAGS = {
-    "": _NULL, "~": _NULL, "null": _NULL, "Null": _NULL, "NULL": _NULL,
-    "true": _BOOL, "True": _BOOL, "TRUE": _BOOL,
-    "false": _BOOL, "False": _BOOL, "FALSE": _BOOL,
+# The tag our resolver gives every node without an explicit tag. The builder
+# resolves plain scalars itself (YAML 1.2 core, no 1.1 guessing).
+_UNTAGGED = "!"
+_MISSING = object()
+_PLAIN_VALUES: dict[str, Any] = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True,
+    "false": False, "False": False, "FALSE": False,
 }  # fmt: skip
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_INT_START = frozenset("0123456789+-")
+# An alias token (`*name`) can only follow these; text with none of them has no
+# alias, and the builder skips its per-node bookkeeping.
+_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\[\]{}]")
 
 
 class _Loader(_Parser):  # type: ignore[misc, valid-type]
-    """libyaml's parser and composer with a YAML 1.2-core-only resolver."""
+    """libyaml's parser and composer, with resolving left to ``_Builder``.
 
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode:
-            if implicit[0]:
-                tag = _PLAIN_TAGS.get(value)
-                if tag:
-                    return tag
-                if value[:1] in "0123456789+-" and _INT_RE.match(value):
-                    return _INT
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+    The composer calls these three for every node (~800,000 times for 10,000
+    items), so they are C callables that do nothing, not Python functions:
+    ``"!".format(...)`` returns "!" whatever its arguments.
+    """
 
-    # The pure-Python composer calls these; the C one does not.
-    def descend_resolver(self, *args: Any) -> None:
-        pass
-
-    def ascend_resolver(self, *args: Any) -> None:
-        pass
+    resolve = _UNTAGGED.format
+    descend_resolver = slice  # called as (parent, index); result unused
+    ascend_resolver = tuple  # called with no argument; result unused
 
 
 def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError:
@@ -196,54 +195,77 @@ class _Builder:
     def __init__(self, display: str, text: str = "") -> None:
         self.display = display
         self.text = text
-        self.seen: set[int] = set()
+        # Aliases share their anchor's node: seeing a node twice means an alias.
+        self.seen: set[Node] | None = set() if _ALIAS_HINT.search(text) else None
+
+    def scalar(self, node: Node) -> Any:
+        if self.seen is not None:
+            self._visit(node)
+        tag = node.tag
+        value = node.value
+        if tag == _UNTAGGED:
+            if not node.style:  # plain ('' from libyaml, None from PyYAML): the only kind resolved
+                plain = _PLAIN_VALUES.get(value, _MISSING)
+                if plain is not _MISSING:
+                    return plain
+                if value[:1] in _INT_START and _INT_RE.match(value):
+                    return int(value)
+            return value
+        if tag == _STR:
+            return value
+        if tag == _NULL and value in _PLAIN_VALUES and _PLAIN_VALUES[value] is None:
+            return None
+        if tag == _BOOL and isinstance(_PLAIN_VALUES.get(value), bool):
+            return _PLAIN_VALUES[value]
+        if tag == _INT and _INT_RE.match(value):
+            return int(value)
+        raise self._bad_tag(node)
+
+    def _visit(self, node: Node) -> None:
+        assert self.seen is not None
+        if node in self.seen:
+            raise self._alias_error(node)
+        self.seen.add(node)
 
     def build(self, node: Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            raise self._alias_error(node)
-        self.seen.add(id(node))
+        cls = node.__class__
+        if cls is ScalarNode:
+            return self.scalar(node)
+        if self.seen is not None:
+            self._visit(node)
         if depth > MAX_DEPTH:
             raise _error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", self.display,
                          node.start_mark)
-        tag = node.tag
-        if node.__class__ is ScalarNode:
-            value = node.value
-            if tag == _STR:
-                return value
-            if tag == _NULL and value in _PLAIN_TAGS:
-                return None
-            if tag == _BOOL and value in _PLAIN_TAGS:
-                return value in ("true", "True", "TRUE")
-            if tag == _INT and _INT_RE.match(value):
-                return int(value)
+        if node.tag not in (_UNTAGGED, _SEQ if cls is SequenceNode else _MAP):
             raise self._bad_tag(node)
-        if node.__class__ is SequenceNode:
-            if tag != _SEQ:
-                raise self._bad_tag(node)
-            return [self.build(child, depth + 1) for child in node.value]
-        if tag != _MAP:
-            raise self._bad_tag(node)
+        if cls is SequenceNode:
+            scalar, build = self.scalar, self.build
+            return [scalar(child) if child.__class__ is ScalarNode else build(child, depth + 1)
+                    for child in node.value]
         result: dict[Any, Any] = {}
-        first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode:
                 raise _error("MLC005", "a mapping key must be a plain value", self.display,
                              key_node.start_mark)
-            key = self.build(key_node, depth + 1)
+            key = self.scalar(key_node)
             if not isinstance(key, str):  # every key of every mlcycle file is text
                 raise _error("MLC012", f"a mapping key must be text, not {key_node.value!r} "
                              "(quote it if you mean the text)", self.display,
                              key_node.start_mark)
             if key in result:
-                raise _error(
-                    "MLC004",
-                    f"duplicate key '{key}' (first defined on line {first_line[key]}); "
-                    "a YAML reader would silently keep only the last one",
-                    self.display, key_node.start_mark,
-                )
-            first_line[key] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node, depth + 1)
+                raise self._duplicate(node, key_node, key)
+            result[key] = (self.scalar(value_node) if value_node.__class__ is ScalarNode
+                           else self.build(value_node, depth + 1))
         return result
+
+    def _duplicate(self, mapping: Node, key_node: Node, key: str) -> MlcycleError:
+        first = next(k for k, _ in mapping.value if k.value == key_node.value)
+        return _error(
+            "MLC004",
+            f"duplicate key '{key}' (first defined on line {first.start_mark.line + 1}); "
+            "a YAML reader would silently keep only the last one",
+            self.display, key_node.start_mark,
+        )
 
     def _alias_error(self, node: Node) -> MlcycleError:
         # The composed tree has lost the alias (it is the anchored node itself):
@@ -267,6 +289,13 @@ class _Builder:
 
 def parse_mapping(text: str, display: str) -> dict[str, Any]:
     """Parse ``text`` as one YAML mapping with plain string keys."""
+    return parse_document(text, display)[0]
+
+
+def parse_document(text: str, display: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """The mapping of ``text``, and the 0-based (line, column) where each entry of
+    its top-level ``items`` list starts: enough to locate findings later without
+    composing the file again."""
     node = compose(text, display)
     if not isinstance(node, MappingNode):
         kind = "a list" if isinstance(node, SequenceNode) else "a single value"
@@ -276,13 +305,21 @@ def parse_mapping(text: str, display: str) -> dict[str, Any]:
     if not data:
         raise _error("MLC006", "file holds an empty mapping: nothing to read", display,
                      node.start_mark)
-    return data  # type: ignore[no-any-return]
+    marks = []
+    for key_node, value_node in node.value:
+        if key_node.value == "items" and isinstance(value_node, SequenceNode):
+            marks = [(n.start_mark.line, n.start_mark.column) for n in value_node.value]
+    return data, marks
 
 
-def load_mapping(path: Path, display: str) -> tuple[dict[str, Any], str]:
-    """Read and parse a YAML mapping file; returns the data and the text (for ``locate``)."""
+def load_mapping(
+    path: Path, display: str
+) -> tuple[dict[str, Any], str, list[tuple[int, int]]]:
+    """Read and parse a YAML mapping file: the data, the text and the item marks
+    (see ``parse_document``)."""
     text = read_text(path, display)
-    return parse_mapping(text, display), text
+    data, marks = parse_document(text, display)
+    return data, text, marks
 
 
 def node_tree(text: str) -> Node:
