@@ -4,6 +4,7 @@ with every cross-file rule. Raises one MlcycleError holding every problem."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -60,6 +61,7 @@ def is_url(evidence: str) -> bool:
     return bool(_URL_RE.match(evidence))
 
 
+@lru_cache(maxsize=4096)  # many items cite the same few documents
 def evidence_escapes(root: Path, evidence: str) -> str | None:
     """Why an evidence path may not be opened, or None when it stays in the project."""
     if "\\" in evidence or evidence.startswith("/") or re.match(r"^[A-Za-z]:", evidence):
@@ -84,6 +86,7 @@ def find_root(directory: Path) -> Path:
 
 
 def load(directory: Path) -> Project:
+    evidence_escapes.cache_clear()  # the disk may have changed since the last load
     with paused_gc():
         return _load(find_root(directory))
 

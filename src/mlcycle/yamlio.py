@@ -196,7 +196,8 @@ class _Builder:
         self.display = display
         self.text = text
         # Aliases share their anchor's node: seeing a node twice means an alias.
-        self.seen: set[Node] | None = set() if _ALIAS_HINT.search(text) else None
+        self.seen: set[Node] | None = (
+            set() if "*" in text and _ALIAS_HINT.search(text) else None)
 
     def scalar(self, node: Node) -> Any:
         if self.seen is not None:
