@@ -117,7 +117,7 @@ def test_deep_block_nesting_is_an_error(tmp_path: Path) -> None:
     root = make(tmp_path, write(MODELING, text))
     assert_invalid(
         root,
-        "lifecycle/03-modeling.yaml:67:131: error[MLC005]: nesting deeper than 64 levels",
+        "lifecycle/03-modeling.yaml:66:129: error[MLC005]: nesting deeper than 64 levels",
         "1 error in 1 file",
     )
 

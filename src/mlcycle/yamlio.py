@@ -4,12 +4,13 @@ Why not ``yaml.safe_load``: it keeps the last of two duplicate keys (data
 lost), applies YAML 1.1 guessing (``no`` -> False, ``0755`` -> 493, ``1.10`` ->
 1.1), expands alias bombs, and crashes the C composer on absurd nesting.
 
-So: libyaml's C parser composes a node tree; our resolver knows only YAML 1.2
-core ``true``/``false``, ``null`` and plain decimal integers (everything else is
-a string, and pydantic parses dates from strings); our builder refuses tags,
-aliases and duplicate keys with the node's own line and column. The node tree
-is dropped after building (it costs as much memory as the data); ``locate``
-composes it again only when there is an error to point at.
+So: our builder reads libyaml's events in one pass (no node tree, no
+recursion) and resolves plain scalars itself with YAML 1.2 core only:
+``true``/``false``, ``null`` and plain decimal integers; everything else is a
+string, and pydantic parses dates from strings. It refuses tags, aliases,
+duplicate keys and deep nesting with the event's own line and column, and
+records where each item starts so findings can be located later by a text
+scan. Only a validation error composes a node tree (``locate``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from mlcycle.errors import MlcycleError
 
@@ -46,9 +47,6 @@ except ImportError:  # pragma: no cover - only on exotic platforms
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
-# Below this bound on nesting, the C composer cannot overflow the C stack
-# (it does somewhere past 10,000 levels), so the exact scan is skipped.
-_DEPTH_SCAN_BOUND = 2000
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -67,10 +65,6 @@ _PLAIN_VALUES: dict[str, Any] = {
 }  # fmt: skip
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _INT_START = frozenset("0123456789+-")
-# An alias token (`*name`) can only follow these; text with none of them has no
-# alias, and the builder skips its per-node bookkeeping.
-_ALIAS_HINT = re.compile(r"(?:^|[\s\[{,:?-])\*[^\s,\[\]{}]")
-
 
 class _Loader(_Parser):  # type: ignore[misc, valid-type]
     """libyaml's parser and composer, with resolving left to ``_Builder``.
@@ -132,80 +126,47 @@ def read_text(path: Path, display: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def _max_depth_bound(text: str) -> int:
-    """A cheap upper bound on nesting: block nesting needs a column per level,
-    flow nesting needs a bracket per level."""
-    longest = max(map(len, text.splitlines()), default=0)
-    return longest + text.count("[") + text.count("{") + 2
-
-
-def _check_depth(text: str, display: str) -> None:
-    if _max_depth_bound(text) <= _DEPTH_SCAN_BOUND:
-        return
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _error(
-                        "MLC005", f"nesting deeper than {MAX_DEPTH} levels",
-                        display, event.start_mark,
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError:
-        return  # the syntax error is reported, with its location, by the real parse
-
-
-def compose(text: str, display: str) -> Node:
-    """Compose the single document of ``text`` into a node tree."""
-    _check_depth(text, display)
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.problem and "expected a single document" in (exc.context or "") + exc.problem:
-            raise _error("MLC006", "several YAML documents in one file; expected one", display,
-                         mark) from None
+def _syntax_error(exc: yaml.YAMLError, text: str, display: str) -> MlcycleError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         message = " ".join(filter(None, [exc.problem, exc.context and f"({exc.context})"]))
-        raise _error("MLC003", f"YAML syntax error: {message}", display, mark) from None
-    except yaml.YAMLError as exc:  # a reader error: unprintable character
-        mark = getattr(exc, "position", None)
-        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
-        if mark is not None:
-            line = text.count("\n", 0, mark) + 1
-            column = mark - (text.rfind("\n", 0, mark) + 1) + 1
-            raise MlcycleError.at("MLC003", f"YAML syntax error: {reason}", display, line,
-                                  column) from None
-        raise _error("MLC003", f"YAML syntax error: {reason}", display) from None
-    finally:
-        dispose = getattr(loader, "dispose", None)
-        if dispose:
-            dispose()
-    if node is None:
-        raise _error("MLC006", "file is empty: expected a mapping", display)
-    return node
+        return _error("MLC003", f"YAML syntax error: {message}", display,
+                      exc.problem_mark or exc.context_mark)
+    # A reader error (an unprintable character) knows only its offset.
+    position = getattr(exc, "position", None)
+    reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    if position is None:
+        return _error("MLC003", f"YAML syntax error: {reason}", display)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return MlcycleError.at("MLC003", f"YAML syntax error: {reason}", display, line, column)
+
+
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Builder:
-    """Turn a node tree into plain Python data, refusing what YAML should not do here."""
+    """Build plain Python data straight from libyaml's events, refusing what YAML
+    should not do here.
 
-    def __init__(self, display: str, text: str = "") -> None:
-        self.display = display
+    One pass, no node tree: libyaml's parser keeps its own stack on the heap,
+    and so does this loop, so absurd nesting is a located error, never a C
+    stack overflow. Aliases, tags and duplicate keys are refused where they stand.
+    """
+
+    def __init__(self, text: str, display: str) -> None:
         self.text = text
-        # Aliases share their anchor's node: seeing a node twice means an alias.
-        self.seen: set[Node] | None = (
-            set() if "*" in text and _ALIAS_HINT.search(text) else None)
+        self.display = display
 
-    def scalar(self, node: Node) -> Any:
-        if self.seen is not None:
-            self._visit(node)
-        tag = node.tag
-        value = node.value
-        if tag == _UNTAGGED:
-            if not node.style:  # plain ('' from libyaml, None from PyYAML): the only kind resolved
+    def error(self, code: str, message: str, event: Any) -> MlcycleError:
+        return _error(code, message, self.display, event.start_mark)
+
+    def scalar(self, event: Any) -> Any:
+        tag, value = event.tag, event.value
+        if tag is None or tag == _UNTAGGED:
+            if tag is None and event.implicit[0]:  # plain: the only kind YAML resolves
                 plain = _PLAIN_VALUES.get(value, _MISSING)
                 if plain is not _MISSING:
                     return plain
@@ -220,72 +181,91 @@ class _Builder:
             return _PLAIN_VALUES[value]
         if tag == _INT and _INT_RE.match(value):
             return int(value)
-        raise self._bad_tag(node)
+        raise self.bad_tag(event)
 
-    def _visit(self, node: Node) -> None:
-        assert self.seen is not None
-        if node in self.seen:
-            raise self._alias_error(node)
-        self.seen.add(node)
+    def bad_tag(self, event: Any) -> MlcycleError:
+        return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
+                          "only plain mappings, lists, strings, numbers and booleans", event)
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        cls = node.__class__
-        if cls is ScalarNode:
-            return self.scalar(node)
-        if self.seen is not None:
-            self._visit(node)
-        if depth > MAX_DEPTH:
-            raise _error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", self.display,
-                         node.start_mark)
-        if node.tag not in (_UNTAGGED, _SEQ if cls is SequenceNode else _MAP):
-            raise self._bad_tag(node)
-        if cls is SequenceNode:
-            scalar, build = self.scalar, self.build
-            return [scalar(child) if child.__class__ is ScalarNode else build(child, depth + 1)
-                    for child in node.value]
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                raise _error("MLC005", "a mapping key must be a plain value", self.display,
-                             key_node.start_mark)
-            key = self.scalar(key_node)
-            if not isinstance(key, str):  # every key of every mlcycle file is text
-                raise _error("MLC012", f"a mapping key must be text, not {key_node.value!r} "
-                             "(quote it if you mean the text)", self.display,
-                             key_node.start_mark)
-            if key in result:
-                raise self._duplicate(node, key_node, key)
-            result[key] = (self.scalar(value_node) if value_node.__class__ is ScalarNode
-                           else self.build(value_node, depth + 1))
-        return result
+    def run(self, get: Any) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+        get()  # StreamStart
+        event = get()
+        if not isinstance(event, yaml.DocumentStartEvent):
+            raise _error("MLC006", "file is empty: expected a mapping", self.display)
+        event = get()
+        if event.__class__ is not _MAP_START:
+            kind = "a list" if event.__class__ is _SEQ_START else "a single value"
+            raise self.error("MLC006", f"expected a mapping at the top of the file, found {kind}",
+                             event)
+        root = event
+        data = self.document(get, event)
+        get()  # DocumentEnd
+        event = get()
+        if isinstance(event, yaml.DocumentStartEvent):
+            raise self.error("MLC006", "several YAML documents in one file; expected one", event)
+        if not data:
+            raise self.error("MLC006", "file holds an empty mapping: nothing to read", root)
+        return data, self.marks
 
-    def _duplicate(self, mapping: Node, key_node: Node, key: str) -> MlcycleError:
-        first = next(k for k, _ in mapping.value if k.value == key_node.value)
-        return _error(
-            "MLC004",
-            f"duplicate key '{key}' (first defined on line {first.start_mark.line + 1}); "
-            "a YAML reader would silently keep only the last one",
-            self.display, key_node.start_mark,
-        )
-
-    def _alias_error(self, node: Node) -> MlcycleError:
-        # The composed tree has lost the alias (it is the anchored node itself):
-        # find the first alias in the events to point at it, not at its anchor.
-        mark, name = node.start_mark, ""
-        try:
-            for event in yaml.parse(self.text, Loader=_Loader):
-                if isinstance(event, yaml.AliasEvent):
-                    mark, name = event.start_mark, f" '*{event.anchor}'"
-                    break
-        except yaml.YAMLError:  # pragma: no cover - the text was composed already
-            pass
-        return _error("MLC005", f"alias{name}: anchors and aliases are not supported in "
-                      "mlcycle files", self.display, mark)
-
-    def _bad_tag(self, node: Node) -> MlcycleError:
-        return _error("MLC005", f"YAML tag '{node.tag}' is not allowed; mlcycle files hold "
-                      "only plain mappings, lists, strings, numbers and booleans",
-                      self.display, node.start_mark)
+    def document(self, get: Any, root_event: Any) -> dict[str, Any]:
+        scalar = self.scalar
+        self.marks: list[tuple[int, int]] = []
+        marks_of: list[Any] | None = None  # the top-level `items` list, once open
+        # Each frame: (container, key waiting for its value, first lines of keys).
+        stack: list[tuple[Any, Any, dict[str, int] | None]] = []
+        container: Any = {}
+        key: Any = _MISSING
+        lines: dict[str, int] | None = {}
+        event = root_event
+        if event.tag not in (None, _UNTAGGED, _MAP):
+            raise self.bad_tag(event)
+        while True:
+            event = get()
+            kind = event.__class__
+            if marks_of is container and (kind is _SCALAR or kind is _MAP_START
+                                          or kind is _SEQ_START):
+                self.marks.append((event.start_mark.line, event.start_mark.column))
+            if kind is _SCALAR:
+                value = scalar(event)
+            elif kind is _MAP_START or kind is _SEQ_START:
+                if lines is not None and key is _MISSING:
+                    raise self.error("MLC005", "a mapping key must be a plain value", event)
+                if len(stack) + 2 > MAX_DEPTH:  # the top mapping is level 1
+                    raise self.error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", event)
+                if event.tag not in (None, _UNTAGGED, _MAP if kind is _MAP_START else _SEQ):
+                    raise self.bad_tag(event)
+                new: Any = {} if kind is _MAP_START else []
+                if kind is _SEQ_START and not stack and key == "items":
+                    marks_of = new
+                stack.append((container, key, lines))
+                container, key, lines = new, _MISSING, ({} if kind is _MAP_START else None)
+                continue
+            elif kind in _ENDS:
+                value = container
+                if not stack:
+                    return value  # type: ignore[no-any-return]
+                container, key, lines = stack.pop()
+            elif kind is yaml.AliasEvent:
+                raise self.error("MLC005", f"alias '*{event.anchor}': anchors and aliases are "
+                                 "not supported in mlcycle files", event)
+            else:  # pragma: no cover - libyaml emits nothing else inside a document
+                raise self.error("MLC003", f"unexpected YAML event {kind.__name__}", event)
+            if lines is None:
+                container.append(value)
+            elif key is _MISSING:
+                if not isinstance(value, str):  # every key of every mlcycle file is text
+                    raise self.error("MLC012", f"a mapping key must be text, not "
+                                     f"{event.value!r} (quote it if you mean the text)", event)
+                if value in container:
+                    raise self.error(
+                        "MLC004", f"duplicate key '{value}' (first defined on line "
+                        f"{lines[value]}); a YAML reader would silently keep only the last one",
+                        event)
+                lines[value] = event.start_mark.line + 1
+                key = value
+            else:
+                container[key] = value
+                key = _MISSING
 
 
 def parse_mapping(text: str, display: str) -> dict[str, Any]:
@@ -297,20 +277,15 @@ def parse_document(text: str, display: str) -> tuple[dict[str, Any], list[tuple[
     """The mapping of ``text``, and the 0-based (line, column) where each entry of
     its top-level ``items`` list starts: enough to locate findings later without
     composing the file again."""
-    node = compose(text, display)
-    if not isinstance(node, MappingNode):
-        kind = "a list" if isinstance(node, SequenceNode) else "a single value"
-        raise _error("MLC006", f"expected a mapping at the top of the file, found {kind}",
-                     display, node.start_mark)
-    data = _Builder(display, text).build(node)
-    if not data:
-        raise _error("MLC006", "file holds an empty mapping: nothing to read", display,
-                     node.start_mark)
-    marks = []
-    for key_node, value_node in node.value:
-        if key_node.value == "items" and isinstance(value_node, SequenceNode):
-            marks = [(n.start_mark.line, n.start_mark.column) for n in value_node.value]
-    return data, marks
+    loader = _Loader(text)
+    try:
+        return _Builder(text, display).run(loader.get_event)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, text, display) from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
 
 
 def load_mapping(
