@@ -45,6 +45,10 @@ class MlcycleError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = sorted(problems)
 
+    def __reduce__(self) -> tuple[type[MlcycleError], tuple[list[Problem]]]:
+        # Crosses process boundaries (parallel loading): rebuild from the problems.
+        return (MlcycleError, (self.problems,))
+
     @classmethod
     def at(
         cls, code: str, message: str, path: str, line: int = 0, column: int = 0

@@ -75,6 +75,13 @@ CalendarDate = Annotated[
 ]
 
 
+# A fresh empty container per model, made by a factory: pydantic deep-copies a
+# plain ``= []`` default for every instance (0.5 s per 100k items). The schema
+# still shows the default, for editors.
+_EMPTY_LIST: Any = Field(default_factory=list, json_schema_extra={"default": []})
+_EMPTY_DICT: Any = Field(default_factory=dict, json_schema_extra={"default": {}})
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -90,8 +97,8 @@ class Role(Strict):
 class Raci(Strict):
     responsible: list[RoleId] = Field(description="who does the work (at least one role)")
     accountable: RoleId = Field(description="who answers for it: exactly one role")
-    consulted: list[RoleId] = []
-    informed: list[RoleId] = []
+    consulted: list[RoleId] = _EMPTY_LIST
+    informed: list[RoleId] = _EMPTY_LIST
 
 
 class Doc(Strict):
@@ -108,7 +115,7 @@ class ItemDefinition(Strict):
     gate: bool = False
     evidence_required: bool = False
     doc: DocPath | None = None
-    depends_on: list[ItemId] = []
+    depends_on: list[ItemId] = _EMPTY_LIST
     section: Line | None = None
 
 
@@ -116,7 +123,7 @@ class PhaseDefinition(Strict):
     id: PhaseId
     title: Line
     purpose: Text
-    docs: list[Doc] = []
+    docs: list[Doc] = _EMPTY_LIST
     items: list[ItemDefinition]
 
 
@@ -145,7 +152,7 @@ class Item(ItemDefinition):
 
     status: Status = "todo"
     owner: Line | None = None
-    evidence: list[Line] = []
+    evidence: list[Line] = _EMPTY_LIST
     due: CalendarDate | None = None
     notes: Text | None = None
     waiver: Waiver | None = None
@@ -186,5 +193,5 @@ class ProjectFile(Strict):
     slug: Slug
     playbook: PlaybookRef
     current_phase: PhaseId
-    team: dict[RoleId, list[str]] = {}
-    history: list[HistoryEntry] = []
+    team: dict[RoleId, list[str]] = _EMPTY_DICT
+    history: list[HistoryEntry] = _EMPTY_LIST

@@ -13,7 +13,7 @@ from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.model import Item, PhaseFile, ProjectFile
 from mlcycle.playbooks import Outline
 from mlcycle.rules import Placed, item_problems
-from mlcycle.source import Source, load_model
+from mlcycle.source import Source, load_model, load_models
 from mlcycle.validation import did_you_mean
 from mlcycle.yamlio import paused_gc
 
@@ -149,6 +149,7 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
     expected = playbook.phase_ids if playbook else []
     found: dict[str, PhaseState] = {}
     rejected: set[str] = set()  # has a file, with its own error: not also "missing"
+    named: list[tuple[Path, str, int, str]] = []
     for path in files:
         display = f"{LIFECYCLE_DIR}/{path.name}"
         match = _PHASE_FILE_RE.match(path.name)
@@ -156,13 +157,14 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
             problems.append(Problem(Location(display), "MLC025",
                                     "not a phase status file name; expected NN-<phase>.yaml"))
             continue
-        number, name = int(match.group(1)), match.group(2)
-        try:
-            phase_file, source = load_model(PhaseFile, path, display)
-        except MlcycleError as exc:
-            problems.extend(exc.problems)
+        named.append((path, display, int(match.group(1)), match.group(2)))
+    loaded = load_models(PhaseFile, [(path, display) for path, display, _, _ in named])
+    for (path, display, number, name), outcome in zip(named, loaded, strict=True):
+        if isinstance(outcome, MlcycleError):
+            problems.extend(outcome.problems)
             rejected.add(name)
             continue
+        phase_file, source = outcome
         if phase_file.phase != name:
             problems.append(source.problem(("phase",), "MLC025",
                                            f"phase '{phase_file.phase}' does not match the file "

@@ -30,6 +30,7 @@ class Placed:
 
 def item_problems(placed: list[Placed], roles: Iterable[str]) -> list[Problem]:
     role_ids = sorted(set(roles))
+    known_roles = frozenset(role_ids)
     problems: list[Problem] = []
     first: dict[str, Placed] = {}
     for entry in placed:
@@ -46,11 +47,16 @@ def item_problems(placed: list[Placed], roles: Iterable[str]) -> list[Problem]:
                 ("raci", "responsible"), "MLC021",
                 f"item '{item.id}': raci.responsible names no role; at least one is needed",
             ))
+        raci = item.raci
+        if known_roles.issuperset(raci.responsible) and raci.accountable in known_roles \
+                and known_roles.issuperset(raci.consulted) \
+                and known_roles.issuperset(raci.informed):
+            continue  # the common case, checked in C; the loop below names the culprit
         for field in ("responsible", "accountable", "consulted", "informed"):
-            value = getattr(item.raci, field)
+            value = getattr(raci, field)
             names = [value] if isinstance(value, str) else value
             for index, role in enumerate(names):
-                if role not in role_ids:
+                if role not in known_roles:
                     sub = ("raci", field) if isinstance(value, str) else ("raci", field, index)
                     problems.append(entry.problem(
                         sub, "MLC022",

@@ -1,0 +1,40 @@
+"""Large projects are parsed on every core; the result must be exactly the
+serial one, errors included (they cross the process boundary)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run
+
+from mlcycle import source
+
+CASES = [
+    ("validate", FIXTURES / "valid" / "handwritten"),
+    ("validate", FIXTURES / "invalid" / "several-problems"),
+    ("validate", FIXTURES / "invalid" / "yaml-trouble"),
+    ("check", FIXTURES / "check" / "mixed"),
+]
+
+
+@pytest.mark.parametrize("command, project", CASES, ids=lambda c: getattr(c, "name", c))
+def test_parallel_parsing_gives_the_serial_result(
+    command: str, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [command, project] + (["--all", "--today", "2025-06-01"] if command == "check" else [])
+    serial = run(*args)
+    monkeypatch.setattr(source, "PARALLEL_BYTES", 0)
+    submitted: list[object] = []
+    real_submit = concurrent.futures.ProcessPoolExecutor.submit
+
+    def spy(self: object, function: object, *a: object) -> object:
+        submitted.append(a[0])
+        return real_submit(self, function, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", spy)
+    parallel = run(*args)
+    assert len(submitted) == len(list((project / "lifecycle").glob("*.yaml")))
+    assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+    assert serial.out or serial.err
