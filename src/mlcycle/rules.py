@@ -75,11 +75,33 @@ def item_problems(placed: list[Placed], roles: Iterable[str]) -> list[Problem]:
     return problems
 
 
+def _in_cycle(items: dict[str, Placed]) -> set[str]:
+    """Items on or behind a cycle; empty when the graph has none (Kahn's
+    algorithm: repeatedly remove items nothing left depends on)."""
+    waiting_on: dict[str, int] = {}
+    needed_by: dict[str, list[str]] = {}
+    for item_id, entry in items.items():
+        deps = {d for d in entry.item.depends_on if d in items}
+        waiting_on[item_id] = len(deps)
+        for dep in deps:
+            needed_by.setdefault(dep, []).append(item_id)
+    ready = [i for i, n in waiting_on.items() if n == 0]
+    while ready:
+        for user in needed_by.get(ready.pop(), ()):
+            waiting_on[user] -= 1
+            if waiting_on[user] == 0:
+                ready.append(user)
+    return {i for i, n in waiting_on.items() if n}
+
+
 def _cycles(items: dict[str, Placed]) -> list[Problem]:
     """One problem per dependency cycle, at the cycle's first item in file order."""
+    stuck = _in_cycle(items)
+    if not stuck:
+        return []  # the common case, decided in one linear pass
     problems = []
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
-    order = list(items)
+    order = [i for i in items if i in stuck]
     for start in order:
         if start in state:
             continue

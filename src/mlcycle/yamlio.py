@@ -211,11 +211,11 @@ class _Builder:
         scalar = self.scalar
         self.marks: list[tuple[int, int]] = []
         marks_of: list[Any] | None = None  # the top-level `items` list, once open
-        # Each frame: (container, key waiting for its value, first lines of keys).
-        stack: list[tuple[Any, Any, dict[str, int] | None]] = []
+        # Each frame: (container, key waiting for its value, key -> its first event).
+        stack: list[tuple[Any, Any, dict[str, Any] | None]] = []
         container: Any = {}
         key: Any = _MISSING
-        lines: dict[str, int] | None = {}
+        lines: dict[str, Any] | None = {}
         event = root_event
         if event.tag not in (None, _UNTAGGED, _MAP):
             raise self.bad_tag(event)
@@ -226,7 +226,15 @@ class _Builder:
                                           or kind is _SEQ_START):
                 self.marks.append((event.start_mark.line, event.start_mark.column))
             if kind is _SCALAR:
-                value = scalar(event)
+                if event.tag is None and event.implicit[0]:  # plain: inlined, the hot path
+                    value = event.value
+                    plain = _PLAIN_VALUES.get(value, _MISSING)
+                    if plain is not _MISSING:
+                        value = plain
+                    elif value[:1] in _INT_START and _INT_RE.match(value):
+                        value = int(value)
+                else:
+                    value = scalar(event)
             elif kind is _MAP_START or kind is _SEQ_START:
                 if lines is not None and key is _MISSING:
                     raise self.error("MLC005", "a mapping key must be a plain value", event)
@@ -259,9 +267,10 @@ class _Builder:
                 if value in container:
                     raise self.error(
                         "MLC004", f"duplicate key '{value}' (first defined on line "
-                        f"{lines[value]}); a YAML reader would silently keep only the last one",
+                        f"{lines[value].start_mark.line + 1}); a YAML reader would silently "
+                        "keep only the last one",
                         event)
-                lines[value] = event.start_mark.line + 1
+                lines[value] = event  # its line is read only for a duplicate
                 key = value
             else:
                 container[key] = value
