@@ -1,3 +1,3 @@
-from mlcycle.cli import main
+from mlcycle.entry import main
 
 main()

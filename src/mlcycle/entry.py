@@ -1,0 +1,42 @@
+"""The console script's entry point: answers ``--version`` and ``--help``
+without importing typer (which alone costs ~5x a bare Python start), and
+hands every other command line to the typer app in ``mlcycle.cli``.
+
+The top-level help is the text typer renders, stored in ``_help.py`` by
+``tests/test_entry.py`` (regenerate with MLCYCLE_REGEN_GOLDEN=1); that test
+fails as soon as the two differ.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _width() -> int:
+    """The width click would format help for (it caps it at 80)."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 80
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from mlcycle import __version__
+
+        sys.stdout.write(f"mlcycle {__version__}\n")
+        raise SystemExit(0)
+    if args in (["--help"], ["-h"]) and _width() >= 80:
+        from mlcycle._help import TEXT
+
+        sys.stdout.write(TEXT)
+        raise SystemExit(0)
+    from mlcycle.cli import main as full
+
+    full(args)
