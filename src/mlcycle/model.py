@@ -27,8 +27,6 @@ from pydantic import (  # noqa: E402
 )
 from pydantic_core import PydanticCustomError  # noqa: E402
 
-FORMAT_VERSION = 1
-STATUSES = ("todo", "doing", "blocked", "done", "waived")
 Status = Literal["todo", "doing", "blocked", "done", "waived"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]

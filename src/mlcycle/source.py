@@ -196,8 +196,3 @@ def load_model(model: type[M], path: Path, display: str) -> tuple[M, Source]:
     data, text, marks = load_mapping(path, display)
     return validate(model, data, text, display), Source(display, text, marks)
 
-
-def release(sources: list[Any]) -> None:
-    """Forget cached node trees (they are large)."""
-    for source in sources:
-        source._root = None
