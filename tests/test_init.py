@@ -337,3 +337,29 @@ def test_source_date_epoch_must_be_a_number(tmp_path: Path,
     assert result.err.splitlines()[0] == ("<environment>: error[MLC031]: SOURCE_DATE_EPOCH must "
                                           "be a whole number of seconds since 1970, not "
                                           "'yesterday'")
+
+
+@pytest.mark.parametrize("template, message", [
+    (b"{% for x in range(10**9) %}{{ x }}{% endfor %}\n",
+     "error[MLC030]: template error: OverflowError: Range too big. The sandbox blocks ranges "
+     "larger than MAX_RANGE (100000)."),
+    (b'{{ "x" * 10**9 }}\n',
+     "error[MLC030]: template error: a template may not build a sequence over 1000000 items "
+     "with '*'"),
+    (b"{{ 2 ** 1000000000 }}\n",
+     "error[MLC030]: template error: exponent 1000000000 is too large for a template"),
+    (b"<!-- mlcycle:stub -->\n\xff\xfe\n",
+     "error[MLC002]: template is not valid UTF-8 (byte 0xff at offset 22)"),
+])
+def test_a_teams_hostile_or_broken_template_is_a_user_error(
+    tmp_path: Path, template: bytes, message: str
+) -> None:
+    playbook = _user_playbook(tmp_path)
+    (playbook / "templates" / "docs").mkdir(parents=True)
+    (playbook / "templates" / "docs" / "problem-statement.md.j2").write_bytes(template)
+    target = tmp_path / "p"
+    result = init(target, "--playbook", str(playbook))
+    assert result.code == 2
+    assert result.err.splitlines() == [f"docs/problem-statement.md.j2: {message}",
+                                       "1 error in 1 file"]
+    assert not target.exists()

@@ -80,6 +80,16 @@ def _render(env: Any, name: str, **context: Any) -> str:
                               name) from None
     except jinja2.TemplateError as exc:
         raise MlcycleError.at("MLC030", f"template error: {exc.message}", name) from None
+    except UnicodeDecodeError as exc:
+        raise MlcycleError.at("MLC002", f"template is not valid UTF-8 (byte 0x"
+                              f"{exc.object[exc.start]:02x} at offset {exc.start})", name) from None
+    except Exception as exc:
+        if not getattr(env, "sandboxed", False):
+            raise  # one of our own templates failed: a bug, reported as such
+        # A team's template may fail any way Python can (a huge range, a bad
+        # operation): that is its author's mistake, not ours.
+        raise MlcycleError.at("MLC030", f"template error: {type(exc).__name__}: {exc}",
+                              name) from None
 
 
 def _render_files(opts: InitOptions) -> dict[str, str]:
@@ -111,8 +121,9 @@ def _render_files(opts: InitOptions) -> dict[str, str]:
             items = [item for _, item in _items_with_doc(phases, doc["path"])]
             files[doc["path"]] = _render(env, f"docs/{doc['template']}",
                 **{**base, "roles": role_names}, phase=phase, doc=doc, items=items)
+    phase_ids = [p["id"] for p in phases]
     files["LIFECYCLE.md"] = _render(env, "project/LIFECYCLE.md.j2",
-        **base, phases=phases, phase_node=lambda p: f"p{[x['id'] for x in phases].index(p['id']) + 1}",
+        **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
         role_header=lambda r: r["id"], raci_letters=_raci_letters)
     files[".github/workflows/mlcycle.yml"] = _render(
         env, "project/github-workflow.yml.j2",**base, mlcycle_version=__version__)

@@ -10,9 +10,11 @@ import json
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from mlcycle.render.text import md_escape
@@ -50,8 +52,30 @@ def mermaid_label(value: object) -> str:
     return text
 
 
+# Largest string or list a team's template may build with `*` or `**`.
+MAX_PRODUCT = 1_000_000
+
+
+class _BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no access to Python internals, ranges capped) that also
+    refuses `"x" * 10**9` and `10 ** 10**9`, which would exhaust memory or time."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise SecurityError(f"exponent {right} is too large for a template")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) \
+                        and len(seq) * count > MAX_PRODUCT:
+                    raise SecurityError("a template may not build a sequence over "
+                                        f"{MAX_PRODUCT} items with '*'")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environment:
-    cls = SandboxedEnvironment if sandboxed else jinja2.Environment
+    cls = _BoundedSandbox if sandboxed else jinja2.Environment
     env = cls(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
