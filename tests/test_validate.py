@@ -350,3 +350,18 @@ def test_several_problems_are_all_printed_sorted(tmp_path: Path) -> None:
         "pe, devops, qa",
         "4 errors in 4 files",
     )
+
+
+def test_evidence_symlink_loop_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
+    def evidence(root: Path) -> None:
+        replace("lifecycle/01-define.yaml", "      - docs/define/problem-statement.md\n",
+                "      - docs/loop-a\n")(root)
+        os.symlink("loop-b", root / "docs/loop-a")
+        os.symlink("loop-a", root / "docs/loop-b")
+
+    assert_invalid(
+        make(tmp_path, evidence),
+        "lifecycle/01-define.yaml:22:9: error[MLC029]: item 'problem-statement': evidence "
+        "'docs/loop-a' is a symlink that loops or cannot be resolved; it was not opened",
+        "1 error in 1 file",
+    )

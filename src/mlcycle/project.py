@@ -70,7 +70,10 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
         return "climbs out with '..'"
     if "://" in evidence or evidence.startswith("~"):
         return "is neither an http(s) URL nor a path inside the project"
-    resolved = (root / evidence).resolve()
+    try:
+        resolved = (root / evidence).resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        return "is a symlink that loops or cannot be resolved"
     if resolved != root and root not in resolved.parents:
         return "resolves (through a symlink) to a place outside the project"
     return None
