@@ -48,12 +48,15 @@ def run(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """Every file under root -> sha256 of its bytes (to prove nothing changed)."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() or p.is_symlink()
-    }
+    """Every file under root -> sha256 of its bytes (a symlink: its target), to
+    prove nothing changed."""
+    state = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_symlink():
+            state[p.relative_to(root).as_posix()] = "link:" + os.readlink(p)
+        elif p.is_file():
+            state[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return state
 
 
 @pytest.fixture
