@@ -4,8 +4,8 @@ with every cross-file rule. Raises one MlcycleError holding every problem."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from mlcycle import playbooks

@@ -30,7 +30,7 @@ def status(
     today: Today = None,
 ) -> int:
     """Show progress per phase, open gates, and blocked, overdue and unowned items."""
-    from mlcycle import evaluate, project
+    from mlcycle import dashboard, evaluate, project
     from mlcycle.render.status import RENDERERS
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
@@ -40,6 +40,6 @@ def status(
         from mlcycle.errors import MlcycleError
 
         raise MlcycleError(result.problems)
-    view = evaluate.dashboard(result, owner=owner, phase=phase)
+    view = dashboard.dashboard(result, owner=owner, phase=phase)
     typer.echo(RENDERERS[format](view), nl=False)
     return 0

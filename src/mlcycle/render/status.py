@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from mlcycle.evaluate import Dashboard, Entry, PhaseRow, printable
+from mlcycle.dashboard import Dashboard, Entry, PhaseRow
+from mlcycle.evaluate import printable
 from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table
 

@@ -1,0 +1,119 @@
+"""What ``mlcycle status`` shows, computed from an evaluation: rows per phase
+and the lists of blocked, overdue and unowned items and expiring waivers.
+Pure: no printing, no rich (that is ``render.status``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from mlcycle.errors import MlcycleError
+from mlcycle.evaluate import (
+    EXPIRY_WARNING_DAYS,
+    OPEN_STATUSES,
+    Options,
+    Result,
+    printable,
+    scope,
+)
+from mlcycle.model import Item
+from mlcycle.project import Project
+from mlcycle.validation import did_you_mean
+
+
+@dataclass
+class PhaseRow:
+    id: str
+    title: str
+    number: int
+    current: bool
+    total: int = 0
+    done: int = 0
+    waived: int = 0
+    gates: int = 0
+    open_gates: list[str] = field(default_factory=list)
+
+    @property
+    def progress(self) -> float:
+        """(done + waived) / total; an empty row counts as complete."""
+        return (self.done + self.waived) / self.total if self.total else 1.0
+
+
+@dataclass
+class Entry:
+    phase: str
+    item: Item
+    detail: str  # the reason, the lateness, the expiry
+
+
+@dataclass
+class Dashboard:
+    project: Project
+    today: date
+    owner: str | None
+    phase: str | None
+    rows: list[PhaseRow]
+    blocked: list[Entry]
+    overdue: list[Entry]
+    unowned: list[Entry]
+    expiring: list[Entry]  # waivers expired or expiring within EXPIRY_WARNING_DAYS
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'' if count == 1 else 's'}"
+
+
+def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
+    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
+    project, options = result.project, result.options
+    assert project is not None and options is not None
+    today = options.today
+    if owner is not None:
+        owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
+        if owner not in owners:
+            raise MlcycleError.at(
+                "MLC031", f"--owner {printable(owner)!r} is not on the team and owns no item"
+                f"{printable(did_you_mean(owner, sorted(owners)))}; team: "
+                f"{printable(', '.join(sorted(project.people())))}", "<command line>")
+    if phase is not None:
+        scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
+    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase)
+            for p in project.phases if phase is None or p.id == phase}
+    blocked: list[Entry] = []
+    overdue: list[Entry] = []
+    unowned: list[Entry] = []
+    expiring: list[Entry] = []
+    for state in result.items:
+        item = state.item
+        row = rows.get(state.phase)
+        if row is None or (owner is not None and item.owner != owner):
+            continue
+        row.total += 1
+        row.done += item.status == "done"
+        row.waived += item.status == "waived"
+        if item.gate:
+            row.gates += 1
+            if not state.closed:
+                row.open_gates.append(item.id)
+        if item.status in OPEN_STATUSES:
+            if item.status == "blocked":
+                # Notes may span lines; a table cell shows them as one.
+                reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
+                blocked.append(Entry(state.phase, item, reason))
+            if item.due is not None and item.due < today:
+                overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
+                                     f"{_days((today - item.due).days)} late"))
+            if item.owner is None:
+                unowned.append(Entry(state.phase, item, item.status))
+        elif item.status == "waived" and item.waiver is not None:
+            left = (item.waiver.expires - today).days
+            expires = item.waiver.expires.isoformat()
+            if left < 0:
+                expiring.append(Entry(state.phase, item,
+                                      f"expired {expires} ({_days(-left)} ago)"))
+            elif left <= EXPIRY_WARNING_DAYS:
+                expiring.append(Entry(state.phase, item, f"expires {expires} "
+                                      f"({'today' if left == 0 else 'in ' + _days(left)})"))
+    shown = [r for r in rows.values() if owner is None or r.total or r.current]
+    return Dashboard(project, today, owner, phase, shown, blocked, overdue,
+                     unowned, expiring)
