@@ -110,7 +110,8 @@ def test_rerun_changes_nothing_and_says_so(tmp_path: Path) -> None:
     before = snapshot(target)
     again = init(target, *TEAM)
     assert again.code == 0
-    assert again.out == f"nothing to change in {target.as_posix()}: every file is already up to date\n"
+    assert again.out == (f"nothing to change in {target.as_posix()}: "
+                         "every file is already up to date\n")
     assert snapshot(target) == before
 
 
@@ -140,7 +141,8 @@ def test_conflict_writes_nothing_and_force_overwrites_only_rendered_files(tmp_pa
     assert snapshot(target) == before
     forced = init(target, "--force")
     assert forced.code == 0, forced.err
-    assert forced.out.splitlines()[0] == f"initialised {target.as_posix()}: 1 overwritten, 36 unchanged"
+    assert forced.out.splitlines()[0] == (f"initialised {target.as_posix()}: "
+                                          "1 overwritten, 36 unchanged")
     assert "status: doing" not in status_file.read_text()
     assert (target / "notes.txt").read_text() == "keep me\n"
 

@@ -78,7 +78,8 @@ CODES: dict[str, str] = {
     "MLC022": "unknown role",
     "MLC023": "unknown item in depends_on",
     "MLC024": "dependency cycle",
-    "MLC025": "phase files do not match the playbook (unknown, missing, misnamed or duplicated phase)",
+    "MLC025": "phase files do not match the playbook "
+              "(unknown, missing, misnamed or duplicated phase)",
     "MLC026": "team entry is not a non-empty person name",
     "MLC027": "unknown phase or item named on the command line or in mlcycle.yaml",
     "MLC028": "no mlcycle project here (mlcycle.yaml not found)",

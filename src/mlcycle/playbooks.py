@@ -95,7 +95,7 @@ class Outline:
 
 def load_outline(spec: str, base: Path, display: str) -> Outline:
     directory, builtin = resolve(spec, base, display)
-    prefix = f"phases/{directory.name}" if builtin else _shown(directory)
+    prefix = _prefix(directory, builtin)
     meta, _ = load_model(PlaybookFile, directory / "playbook.yaml", f"{prefix}/playbook.yaml")
     return Outline(meta.name, meta.version, [r.id for r in meta.roles], list(meta.phases))
 
@@ -107,7 +107,7 @@ def load(spec: str, base: Path | None = None, display: str = "<command line>") -
 
 def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     """Load and check a playbook directory; every problem in it is reported at once."""
-    prefix = f"phases/{directory.name}" if builtin else _shown(directory)
+    prefix = _prefix(directory, builtin)
     meta, meta_source = load_model(PlaybookFile, directory / "playbook.yaml",
                                    f"{prefix}/playbook.yaml")
     problems: list[Problem] = []
@@ -156,6 +156,11 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     return playbook
 
 
+def _prefix(directory: Path, builtin: bool) -> str:
+    """How a playbook's files are named in messages."""
+    return f"phases/{directory.name}" if builtin else _shown(directory)
+
+
 def _shown(directory: Path) -> str:
     try:
         return directory.relative_to(Path.cwd().resolve()).as_posix() or "."
@@ -187,10 +192,10 @@ def _reference_problems(playbook: Playbook, placed: list[Placed]) -> list[Proble
     seen: set[str] = set()
     for phase in playbook.phases:
         for doc in phase.docs:
-            where = Location(f"phases/{playbook.directory.name}/{phase.id}.yaml"
-                             if playbook.builtin else f"{_shown(playbook.directory)}/{phase.id}.yaml")
+            where = Location(f"{_prefix(playbook.directory, playbook.builtin)}/{phase.id}.yaml")
             if doc.path in seen:
-                problems.append(Problem(where, "MLC020", f"document '{doc.path}' is declared twice"))
+                problems.append(Problem(where, "MLC020",
+                                        f"document '{doc.path}' is declared twice"))
             seen.add(doc.path)
             if not any((d / "docs" / doc.template).is_file() for d in dirs):
                 problems.append(Problem(where, "MLC030",

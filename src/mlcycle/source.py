@@ -103,7 +103,8 @@ def _find_key(lines: list[str], begin: int, end: int, column: int, key: str
               ) -> tuple[int, int, int, int] | None:
     for line in range(begin, end):
         text = lines[line]
-        if text[column:column + len(key) + 1] == key + ":" and text[:column].strip(" ") in ("", "-"):
+        if (text[column:column + len(key) + 1] == key + ":"
+                and text[:column].strip(" ") in ("", "-")):
             return _value_at(lines, line, column + len(key) + 1, end, column + 1)
     return None
 
