@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     from mlcycle.errors import MlcycleError
 
     # Recent typer vendors click; take its classes from typer itself.
-    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    click_error: Any = next(
+        c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
     args = sys.argv[1:] if argv is None else argv
     # A short-lived process that builds large acyclic trees (YAML nodes, models):

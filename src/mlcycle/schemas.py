@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from mlcycle import __version__
 from mlcycle.model import PhaseFile, PlaybookFile, ProjectFile
 
-SCHEMA_FILES = {
+SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "project.schema.json": (ProjectFile, "mlcycle project file (mlcycle.yaml)"),
     "phase.schema.json": (PhaseFile, "mlcycle phase status file (lifecycle/NN-<phase>.yaml)"),
     "playbook.schema.json": (PlaybookFile, "mlcycle playbook file (playbook.yaml)"),

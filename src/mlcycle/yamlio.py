@@ -66,7 +66,7 @@ _PLAIN_VALUES: dict[str, Any] = {
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _INT_START = frozenset("0123456789+-")
 
-class _Loader(_Parser):  # type: ignore[misc, valid-type]
+class _Loader(_Parser):
     """libyaml's parser and composer, with resolving left to ``_Builder``.
 
     The composer calls these three for every node (~800,000 times for 10,000
@@ -309,7 +309,9 @@ def load_mapping(
 
 def node_tree(text: str) -> Node:
     """The node tree of text that ``parse_mapping`` already accepted (for ``locate``)."""
-    return _Loader(text).get_single_node()  # type: ignore[no-any-return]
+    node = _Loader(text).get_single_node()
+    assert node is not None  # parse_document accepted this text: it holds a mapping
+    return node
 
 
 def locate(root: Node, loc: Iterable[str | int]) -> tuple[int, int]:

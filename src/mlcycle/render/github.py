@@ -36,7 +36,7 @@ def annotation(problem: Problem, title: str, prefix: str = "") -> str:
     return f"::{kind} {','.join(props)}::{escape_data(problem.message)}"
 
 
-def annotations(result: Result, prefix: str = "") -> list[str]:
+def workflow_commands(result: Result, prefix: str = "") -> list[str]:
     entries = [(p, f"mlcycle {p.code}") for p in result.problems]
     entries += [(f.problem, f"mlcycle {f.code}: {f.item}") for f in result.findings]
     entries.sort(key=lambda e: (_ORDER.get(e[0].severity, 0), e[0]))
@@ -44,4 +44,5 @@ def annotations(result: Result, prefix: str = "") -> list[str]:
 
 
 def render(result: Result, prefix: str = "") -> str:
-    return "".join(f"{line}\n" for line in annotations(result, prefix)) + check_text.render(result)
+    commands = "".join(f"{line}\n" for line in workflow_commands(result, prefix))
+    return commands + check_text.render(result)

@@ -86,9 +86,9 @@ def render(result: Result) -> str:
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for problem in result.problems:
             by_file[problem.location.path].append(problem)
-        for path, found in sorted(by_file.items()):
+        for path, in_file in sorted(by_file.items()):
             case = _case(suite, "mlcycle.input", path, path)
-            _fail(case, "error", found[0].code, found[0].message, [str(p) for p in found])
+            _fail(case, "error", in_file[0].code, in_file[0].message, [str(p) for p in in_file])
         _count(suite)
     suites = root.findall("testsuite")
     for key in ("tests", "failures", "errors"):
