@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +122,18 @@ def test_valid_dates_pass_both(tmp_path: Path, schemas: Path) -> None:
     done = _check_jsonschema(schemas / "phase.schema.json", path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert run("validate", tmp_path / "proj").code == 0
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        assert run("schema", "--output", tmp_path / "s").code == 0
+        existing = tmp_path / "s" / "phase.schema.json"
+        existing.write_text("{}\n")
+        existing.chmod(0o640)
+        assert run("schema", "--output", tmp_path / "s").code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "s" / "project.schema.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640  # a file that existed keeps its mode
+    assert existing.read_text().startswith("{\n  \"$schema\"")

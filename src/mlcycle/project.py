@@ -15,7 +15,6 @@ from mlcycle.playbooks import Outline
 from mlcycle.rules import Placed, item_problems
 from mlcycle.source import Source, load_model, load_models
 from mlcycle.validation import did_you_mean
-from mlcycle.yamlio import paused_gc
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"
@@ -90,8 +89,7 @@ def find_root(directory: Path) -> Path:
 
 def load(directory: Path) -> Project:
     evidence_escapes.cache_clear()  # the disk may have changed since the last load
-    with paused_gc():
-        return _load(find_root(directory))
+    return _load(find_root(directory))
 
 
 def _load(root: Path) -> Project:

@@ -23,7 +23,7 @@ from mlcycle.model import PhaseFile, ProjectFile
 from mlcycle.playbooks import Playbook
 from mlcycle.schemas import schema_texts
 from mlcycle.validation import validate
-from mlcycle.yamlio import parse_mapping
+from mlcycle.yamlio import new_file_mode, parse_mapping
 
 # Files a team usually has already: rendered only where there is none.
 ONLY_IF_ABSENT = frozenset({"README.md", ".pre-commit-config.yaml"})
@@ -220,7 +220,7 @@ def apply(target: Path, planned: list[Planned]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
     moved: list[Planned] = []
     try:
-        mode = 0o666 & ~_umask()
+        mode = new_file_mode()
         for index, item in enumerate(todo):
             staged = staging / f"{index}.new"
             staged.write_bytes(item.data)
@@ -259,9 +259,3 @@ def _make_dirs(directory: Path, created: list[Path]) -> None:
     for path in reversed(missing):
         path.mkdir()
         created.append(path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

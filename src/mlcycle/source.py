@@ -125,8 +125,23 @@ def _find_entry(lines: list[str], begin: int, end: int, column: int, index: int
 PARALLEL_BYTES = 8 * 1024 * 1024
 
 
-def _parse_file(job: tuple[Path, str]) -> tuple[dict[str, Any], str, list[tuple[int, int]]]:
-    return load_mapping(*job)
+def _parse_file(job: tuple[Path, str]) -> Any:
+    """The parsed file, or its error as a value (it may cross a process boundary)."""
+    try:
+        return load_mapping(*job)
+    except MlcycleError as exc:
+        return exc
+
+
+def _validated(model: type[M], job: tuple[Path, str], parsed: Any
+               ) -> tuple[M, Source] | MlcycleError:
+    if isinstance(parsed, MlcycleError):
+        return parsed
+    data, text, marks = parsed
+    try:
+        return validate(model, data, text, job[1]), Source(job[1], text, marks)
+    except MlcycleError as exc:
+        return exc
 
 
 def load_models(
@@ -144,36 +159,10 @@ def load_models(
         workers = min(len(jobs), os.cpu_count() or 1)
         with concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_parse_file, job) for job in jobs]
-            # Validate each file as soon as it is parsed, while the rest are parsing.
-            return [_validated(model, job, _outcome(f)) for job, f in zip(jobs, futures,
-                                                                          strict=True)]
-    return [_validated(model, job, _outcome_of(_parse_file, job)) for job in jobs]
-
-
-def _validated(model: type[M], job: tuple[Path, str], outcome: Any
-               ) -> tuple[M, Source] | MlcycleError:
-    if isinstance(outcome, MlcycleError):
-        return outcome
-    data, text, marks = outcome
-    try:
-        return validate(model, data, text, job[1]), Source(job[1], text, marks)
-    except MlcycleError as exc:
-        return exc
-
-
-def _outcome(future: Any) -> Any:
-    try:
-        return future.result()
-    except MlcycleError as exc:
-        return exc
-
-
-def _outcome_of(function: Any, job: tuple[Path, str]) -> Any:
-    try:
-        return function(job)
-    except MlcycleError as exc:
-        return exc
+            # map yields in order as files finish: each is validated while the rest parse.
+            return [_validated(model, job, parsed)
+                    for job, parsed in zip(jobs, pool.map(_parse_file, jobs), strict=True)]
+    return [_validated(model, job, _parse_file(job)) for job in jobs]
 
 
 def _fork_available() -> bool:
@@ -194,6 +183,7 @@ def _total_bytes(jobs: list[tuple[Path, str]]) -> int:
 
 def load_model(model: type[M], path: Path, display: str) -> tuple[M, Source]:
     """Read, parse and validate one file; raises MlcycleError with every located problem."""
-    data, text, marks = load_mapping(path, display)
-    return validate(model, data, text, display), Source(display, text, marks)
-
+    outcome = _validated(model, (path, display), _parse_file((path, display)))
+    if isinstance(outcome, MlcycleError):
+        raise outcome
+    return outcome

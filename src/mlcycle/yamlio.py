@@ -15,12 +15,10 @@ scan. Only a validation error composes a node tree (``locate``).
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +65,12 @@ _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _INT_START = frozenset("0123456789+-")
 
 class _Loader(_Parser):
-    """libyaml's parser and composer, with resolving left to ``_Builder``.
+    """libyaml's parser (events, for ``_Builder``) and composer (node trees, for
+    ``locate`` only).
 
-    The composer calls these three for every node (~800,000 times for 10,000
-    items), so they are C callables that do nothing, not Python functions:
-    ``"!".format(...)`` returns "!" whatever its arguments.
+    The composer calls these three for every node, so they are C callables that
+    do nothing rather than Python functions: ``"!".format(...)`` returns "!"
+    whatever its arguments, and ``_Builder`` resolves scalars itself.
     """
 
     resolve = _UNTAGGED.format
@@ -83,22 +82,6 @@ def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError
     if mark is None:
         return MlcycleError.at(code, message, path)
     return MlcycleError.at(code, message, path, mark.line + 1, mark.column + 1)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic trees.
-
-    Loading allocates millions of small objects and none of them form cycles;
-    past ~10k items the collector's repeated passes triple the cost.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_text(path: Path, display: str) -> str:
@@ -343,13 +326,28 @@ def locate(root: Node, loc: Iterable[str | int]) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def new_file_mode() -> int:
+    """The permissions a plain ``open(path, "w")`` would give (mkstemp gives 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (LF endings) so that readers see the old or the new file, never half."""
+    """Write ``text`` (LF endings) so that readers see the old or the new file, never half.
+
+    A file that exists keeps its permissions; a new one gets the usual ones.
+    """
     data = text.encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
