@@ -101,8 +101,8 @@ def _load(root: Path) -> Project:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
         problems.extend(exc.problems)
+    spec = project.playbook.path or project.playbook.name if project else ""
     if project is not None and source is not None:
-        spec = project.playbook.path or project.playbook.name
         try:
             playbook = playbooks.load_outline(spec, base=root, display=PROJECT_FILE)
         except MlcycleError as exc:
@@ -116,7 +116,7 @@ def _load(root: Path) -> Project:
                 f"playbook.yaml, not '{project.playbook.name}'"))
     phases = _load_phases(root, playbook, problems)
     if project is not None and any(not p.title for p in phases):
-        _titles_from_playbook(phases, project.playbook.path or project.playbook.name, root)
+        _titles_from_playbook(phases, spec, root)
     if project is not None and source is not None and playbook is not None:
         found = _project_problems(root, project, source, playbook, phases)
         # With a phase file rejected or missing, its items are unknown: "depends
