@@ -60,11 +60,6 @@ def check_relative(path: str) -> None:
                               "project directory or is not a plain relative path", path)
 
 
-def render_files(opts: InitOptions) -> dict[str, str]:
-    """Relative path -> content of every file of the skeleton."""
-    return _render_files(opts)
-
-
 def _render(env: Any, name: str, **context: Any) -> str:
     """Render one template; a broken or hostile one (a team's own, usually) is a
     located user error, exit 2."""
@@ -92,7 +87,8 @@ def _render(env: Any, name: str, **context: Any) -> str:
                               name) from None
 
 
-def _render_files(opts: InitOptions) -> dict[str, str]:
+def render_files(opts: InitOptions) -> dict[str, str]:
+    """Relative path -> content of every file of the skeleton."""
     from mlcycle import templating
 
     playbook = opts.playbook
@@ -114,22 +110,22 @@ def _render_files(opts: InitOptions) -> dict[str, str]:
         init_date=opts.init_date.isoformat())
     for number, phase in enumerate(phases, 1):
         files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = _render(
-            env, "project/phase.yaml.j2",**base, phases=phases, phase=phase, number=number)
+            env, "project/phase.yaml.j2", **base, phases=phases, phase=phase, number=number)
     role_names = {r["id"]: r["name"] for r in roles}
     for phase in phases:
         for doc in phase["docs"]:
-            items = [item for _, item in _items_with_doc(phases, doc["path"])]
+            items = [i for p in phases for i in p["items"] if i["doc"] == doc["path"]]
             files[doc["path"]] = _render(env, f"docs/{doc['template']}",
                 **{**base, "roles": role_names}, phase=phase, doc=doc, items=items)
     phase_ids = [p["id"] for p in phases]
     files["LIFECYCLE.md"] = _render(env, "project/LIFECYCLE.md.j2",
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
-        role_header=lambda r: r["id"], raci_letters=_raci_letters)
+        raci_letters=_raci_letters)
     files[".github/workflows/mlcycle.yml"] = _render(
-        env, "project/github-workflow.yml.j2",**base, mlcycle_version=__version__)
+        env, "project/github-workflow.yml.j2", **base, mlcycle_version=__version__)
     files[".pre-commit-config.yaml"] = _render(
-        env, "project/pre-commit-config.yaml.j2",**base)
-    files["README.md"] = _render(env, "project/README.md.j2",**base)
+        env, "project/pre-commit-config.yaml.j2", **base)
+    files["README.md"] = _render(env, "project/README.md.j2", **base)
     for name, text in schema_texts().items():
         if name != "playbook.schema.json":
             files[f".mlcycle/{name}"] = text
@@ -137,10 +133,6 @@ def _render_files(opts: InitOptions) -> dict[str, str]:
         files[path] = _normalise(text)
     _self_check(files, opts)
     return dict(sorted(files.items()))
-
-
-def _items_with_doc(phases: list[dict[str, Any]], path: str) -> list[tuple[str, dict[str, Any]]]:
-    return [(p["id"], i) for p in phases for i in p["items"] if i["doc"] == path]
 
 
 def _raci_letters(item: dict[str, Any], role: str) -> str:
