@@ -46,6 +46,19 @@ TemplateName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$", max_length=120)
 ]
 
+# What each pattern above means, for error messages (the regex itself helps nobody).
+PATTERN_MEANINGS = {
+    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
+        "lowercase letters and digits in dash-separated words, starting with a letter",
+    r"^[a-z0-9][a-z0-9._-]*$": "lowercase letters, digits, '.', '_' and '-'",
+    r"^[^\r\n]*$": "one line of text",
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$":
+        "a version MAJOR.MINOR.PATCH, such as 1.0.0",
+    r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
+        "a path docs/<phase>/<name>.md without '..'",
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
+}
+
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 

@@ -114,6 +114,7 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     phases: list[PhaseDefinition] = []
     placed: list[Placed] = []
     seen_phases: set[str] = set()
+    complete = True  # every phase file read: unknown dependencies are really unknown
     for index, phase_id in enumerate(meta.phases):
         if phase_id in seen_phases:
             problems.append(meta_source.problem(("phases", index), "MLC025",
@@ -125,11 +126,13 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
         if not path.is_file():
             problems.append(meta_source.problem(
                 ("phases", index), "MLC025", f"phase '{phase_id}' has no file {phase_id}.yaml"))
+            complete = False
             continue
         try:
             phase, source = load_model(PhaseDefinition, path, display)
         except MlcycleError as exc:
             problems.extend(exc.problems)
+            complete = False
             continue
         if phase.id != phase_id:
             problems.append(source.problem(
@@ -147,7 +150,7 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
         if role_ids.index(role.id) != index:
             problems.append(meta_source.problem(("roles", index, "id"), "MLC020",
                                                 f"role id '{role.id}' is used twice"))
-    problems.extend(item_problems(placed, role_ids))
+    problems.extend(item_problems(placed, role_ids, complete))
     playbook = Playbook(meta.name, meta.version, meta.title, meta.description,
                         tuple(meta.roles), tuple(phases), directory, builtin)
     problems.extend(_reference_problems(playbook, placed))

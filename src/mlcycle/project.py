@@ -118,11 +118,8 @@ def _load(root: Path) -> Project:
     if project is not None and any(not p.title for p in phases):
         _titles_from_playbook(phases, spec, root)
     if project is not None and source is not None and playbook is not None:
-        found = _project_problems(root, project, source, playbook, phases)
-        # With a phase file rejected or missing, its items are unknown: "depends
-        # on unknown item" would only echo the error already printed for it.
         complete = [p.id for p in phases] == playbook.phase_ids
-        problems.extend(p for p in found if complete or p.code != "MLC023")
+        problems.extend(_project_problems(root, project, source, playbook, phases, complete))
     if problems:
         raise MlcycleError(problems)
     assert project is not None and source is not None and playbook is not None
@@ -201,9 +198,11 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
 
 
 def _project_problems(
-    root: Path, project: ProjectFile, source: Source, playbook: Outline, phases: list[PhaseState]
+    root: Path, project: ProjectFile, source: Source, playbook: Outline,
+    phases: list[PhaseState], complete: bool,
 ) -> list[Problem]:
-    problems = item_problems([e for p in phases for e in p.placed()], playbook.role_ids)
+    problems = item_problems([e for p in phases for e in p.placed()], playbook.role_ids,
+                             complete)
     phase_ids = playbook.phase_ids
     if project.current_phase not in phase_ids:
         problems.append(source.problem(

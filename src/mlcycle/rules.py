@@ -28,7 +28,14 @@ class Placed:
         return f"{self.source.display}:{self.source.at(self.loc).line}"
 
 
-def item_problems(placed: list[Placed], roles: Iterable[str]) -> list[Problem]:
+def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = True
+                  ) -> list[Problem]:
+    """Ids, RACI, roles, dependencies and cycles of every placed item.
+
+    ``complete`` is False when a file of items could not be read: then an
+    unknown dependency may live in that file, and saying so would only echo
+    the error already reported for it.
+    """
     role_ids = sorted(set(roles))
     known_roles = frozenset(role_ids)
     problems: list[Problem] = []
@@ -63,7 +70,7 @@ def item_problems(placed: list[Placed], roles: Iterable[str]) -> list[Problem]:
                         f"item '{item.id}': unknown role '{role}' in raci.{field}"
                         f"{did_you_mean(role, role_ids)}; roles: {', '.join(role_ids)}",
                     ))
-    for entry in placed:
+    for entry in placed if complete else []:
         for index, dep in enumerate(entry.item.depends_on):
             if dep not in first:
                 problems.append(entry.problem(

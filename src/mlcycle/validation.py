@@ -102,7 +102,12 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
     if kind == "invalid_date":
         return "MLC013", f"{where}: {err['msg']}", loc
     if kind == "string_pattern_mismatch":
-        return "MLC012", f"{where}: {_short(err['input'])} is not allowed here: {err['msg']}", loc
+        from mlcycle.model import PATTERN_MEANINGS
+
+        pattern = err.get("ctx", {}).get("pattern", "")
+        wanted = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
+        message = f"{where}: {_short(err['input'])} is not allowed here: expected {wanted}"
+        return "MLC012", message, loc
     if kind in ("string_type", "bool_type", "int_type", "list_type", "dict_type", "model_type"):
         wanted = {
             "string_type": "a string",
