@@ -185,7 +185,11 @@ def test_invalid_project_name(tmp_path: Path, name: str) -> None:
 def test_invalid_slug(tmp_path: Path) -> None:
     result = init(tmp_path / "p", "--slug", "../etc")
     assert result.code == 2
-    assert "error[MLC031]: --slug: '../etc' is not a slug" in result.err
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC031]: --slug: '../etc' is not a slug (lowercase letters, "
+        "digits and single dashes, starting with a letter; at most 64)",
+        "1 error in 1 file",
+    ]
 
 
 def _user_playbook(tmp_path: Path) -> Path:
@@ -204,8 +208,12 @@ def test_doc_path_leaving_the_project_is_rejected(tmp_path: Path) -> None:
     target = tmp_path / "p"
     result = init(target, "--playbook", str(playbook))
     assert result.code == 2
-    assert "'docs/define/../../../evil.md' is not allowed here" in result.err
-    assert "error[MLC012]" in result.err
+    assert result.err.splitlines() == [
+        f"{playbook.as_posix()}/define.yaml:8:11: error[MLC012]: docs[0].path: "
+        "'docs/define/../../../evil.md' is not allowed here: expected a path "
+        "docs/<phase>/<name>.md without '..'",
+        "1 error in 1 file",
+    ]
     assert not target.exists() and not (tmp_path / "evil.md").exists()
 
 
@@ -231,8 +239,11 @@ def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
         "{{ project.__class__.__mro__[1].__subclasses__() }}\n")
     result = init(tmp_path / "p", "--playbook", str(playbook))
     assert result.code == 2
-    assert "error[MLC030]: template error:" in result.err
-    assert "unsafe" in result.err
+    assert result.err.splitlines() == [
+        "docs/problem-statement.md.j2: error[MLC030]: template error: access to attribute "
+        "'__class__' of 'dict' object is unsafe.",
+        "1 error in 1 file",
+    ]
 
 
 def test_user_playbook_template_overrides_builtin(tmp_path: Path) -> None:
@@ -257,8 +268,11 @@ def test_symlinked_directory_leading_outside_is_refused(tmp_path: Path) -> None:
     (target / "docs").symlink_to(outside)
     result = init(target)
     assert result.code == 2
-    assert "error[MLC032]" in result.err
-    assert "'docs' is a symlink or a file; mlcycle will not write through it" in result.err
+    assert result.err.splitlines() == [
+        "docs/data/data-quality-report.md: error[MLC032]: 'docs' is a symlink or a file; "
+        "mlcycle will not write through it",
+        "1 error in 1 file",
+    ]
     assert list(outside.iterdir()) == []
     assert sorted(p.name for p in target.iterdir()) == ["docs"]
 
