@@ -128,7 +128,14 @@ def test_scope_options_are_exclusive(tmp_path: Path, args: tuple[str, ...]) -> N
     root = write_project(tmp_path / "p")
     result = check(root, *args)
     assert result.code == 2
-    assert "cannot be combined" in result.err
+    given = [a for a in args if a.startswith("--")]
+    order = sorted(given, key=["--through", "--phase", "--all"].index)
+    assert result.err.splitlines() == [
+        "Usage: mlcycle check [OPTIONS] [directory]",
+        "Try 'mlcycle check -h' for help.",
+        "",
+        f"Error: {order[0]} and {order[1]} cannot be combined; choose one",
+    ]
     assert result.out == ""
 
 
@@ -355,12 +362,16 @@ def test_invalid_project_is_exit_2_in_every_format(tmp_path: Path) -> None:
 def test_no_project_is_exit_2(tmp_path: Path) -> None:
     result = run("check", tmp_path)
     assert result.code == 2
-    assert "error[MLC028]" in result.err
+    assert result.err == (f"{tmp_path.resolve()}: error[MLC028]: no mlcycle.yaml here; run "
+                          "'mlcycle init' first or name the project directory\n")
 
 
 def test_title_with_newline_is_invalid(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"problem": [item("t", title="two\nlines")]})
-    assert check(root).code == 2
+    result = check(root)
+    assert result.code == 2
+    assert result.err == ("lifecycle/01-problem.yaml:4:10: error[MLC012]: items[0].title: "
+                          "'two\\nlines' is not allowed here: expected one line of text\n")
 
 
 def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
@@ -370,9 +381,14 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
         _gate("g", status="done", evidence=["docs/link.md"])]})
     (root / "docs").mkdir()
     (root / "docs" / "link.md").symlink_to(outside)
+    before = snapshot(root)
     result = check(root)
     assert result.code == 2
-    assert "error[MLC029]" in result.err
+    assert result.err == (
+        "lifecycle/01-problem.yaml:13:5: error[MLC029]: item 'g': evidence 'docs/link.md' "
+        "resolves (through a symlink) to a place outside the project; it was not opened\n")
+    assert result.out == "mlcycle check: could not evaluate: 1 input error\n"
+    assert snapshot(root) == before
 
 
 def test_unreadable_evidence_is_exit_2_and_findings_still_printed(

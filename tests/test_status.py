@@ -113,7 +113,12 @@ def test_markdown_escapes(project: Path) -> None:
 def test_invalid_project_is_exit_2(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p", {"problem": [item("t", status="finished")]})
     result = status(root)
-    assert result.code == 2 and "error[MLC012]" in result.err and result.out == ""
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "lifecycle/01-problem.yaml:10:11: error[MLC012]: items[0].status: 'finished' is not "
+        "one of todo, doing, blocked, done, waived",
+        "1 error in 1 file",
+    ]
 
 
 def test_status_does_not_fail_on_findings(tmp_path: Path) -> None:
