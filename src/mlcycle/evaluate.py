@@ -6,7 +6,7 @@ files (stat, and the first MiB of a file for the stub marker), because that is
 what "evidence" means.
 
 Linear in the number of items: items are indexed by id once, and a location
-(which re-composes a file's YAML node tree) is only computed for a finding that
+(a text scan from the item's recorded start) is only computed for a finding that
 is reported.
 """
 
