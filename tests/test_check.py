@@ -253,7 +253,7 @@ def test_finding(tmp_path: Path, case: str, items: list[dict[str, Any]],
 
 
 def test_every_code_has_a_test_and_a_meaning() -> None:
-    from mlcycle.evaluate import CODES
+    from mlcycle.judge.evaluate import CODES
 
     tested = {case[:6] for case, *_ in FINDINGS}
     assert tested == set(CODES)
@@ -393,7 +393,7 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
 
 def test_unreadable_evidence_is_exit_2_and_findings_still_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlcycle import evaluate
+    from mlcycle.judge import evaluate
 
     def denied(path: Path) -> bool:
         raise PermissionError(13, "Permission denied")
@@ -429,7 +429,7 @@ def test_golden_output(copy_fixture: Any, fmt: str) -> None:
 
 
 def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
-    from mlcycle.evaluate import CODES
+    from mlcycle.judge.evaluate import CODES
 
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == set(CODES)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from mlcycle.errors import CODES as INPUT_CODES
-from mlcycle.evaluate import CODES as FINDING_CODES
+from mlcycle.judge.evaluate import CODES as FINDING_CODES
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -22,8 +22,8 @@ def test_input_code_rows_say_what_the_code_means() -> None:
 
 
 def test_every_pattern_has_a_meaning_for_error_messages() -> None:
-    from mlcycle.model import PATTERN_MEANINGS, PhaseDefinition
-    from mlcycle.schemas import SCHEMA_FILES, schema_of
+    from mlcycle.load.model import PATTERN_MEANINGS, PhaseDefinition
+    from mlcycle.load.schemas import SCHEMA_FILES, schema_of
 
     def patterns(node: object) -> set[str]:
         if isinstance(node, dict):

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, run
 
-from mlcycle.source import Source
-from mlcycle.yamlio import load_mapping, locate, node_tree
+from mlcycle.load.source import Source
+from mlcycle.load.yamlio import load_mapping, locate, node_tree
 
 
 def paths(value: Any, prefix: tuple[Any, ...]) -> list[tuple[Any, ...]]:

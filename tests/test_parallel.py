@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run
 
-from mlcycle import source
+from mlcycle.load import source
 
 CASES = [
     ("validate", FIXTURES / "valid" / "handwritten"),

@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, run, snapshot
 from edits import VALID, assert_invalid, make, replace
 
-from mlcycle import project
+from mlcycle.load import project
 
 INVALID = FIXTURES / "invalid"
 OK = "Duplicate record finder: 5 phase files, 24 items, all valid\n"

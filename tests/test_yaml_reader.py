@@ -14,9 +14,9 @@ import pytest
 from conftest import run, snapshot
 from edits import VALID, assert_invalid, make, replace, write
 
-from mlcycle import project
 from mlcycle.errors import MlcycleError
-from mlcycle.yamlio import MAX_BYTES, parse_mapping
+from mlcycle.load import project
+from mlcycle.load.yamlio import MAX_BYTES, parse_mapping
 
 MODELING = "lifecycle/03-modeling.yaml"
 

@@ -12,7 +12,7 @@ import typer
 from mlcycle.commands.options import ProjectDir
 
 if TYPE_CHECKING:
-    from mlcycle.evaluate import Result
+    from mlcycle.judge.evaluate import Result
 
 CheckFormat = Annotated[
     Literal["text", "json", "junit", "github", "markdown"],
@@ -79,7 +79,7 @@ def check(
     try:
         result = _evaluate(directory, through, phase, all_phases, today)
     except MlcycleError as exc:
-        from mlcycle.evaluate import Result
+        from mlcycle.judge.evaluate import Result
 
         result = Result.invalid(exc.problems)
     return _report(result, format, output, directory)
@@ -87,7 +87,8 @@ def check(
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
               today: str | None) -> Result:
-    from mlcycle import evaluate, project
+    from mlcycle.judge import evaluate
+    from mlcycle.load import project
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     loaded = project.load(directory)
@@ -142,7 +143,7 @@ def _repo_prefix(directory: Path) -> str:
 
 def _write(path: Path, text: str) -> None:
     from mlcycle.errors import MlcycleError
-    from mlcycle.yamlio import write_atomic
+    from mlcycle.write.atomic import write_atomic
 
     try:
         write_atomic(path, text)

@@ -30,7 +30,7 @@ def init(
                                         help="Overwrite rendered files that differ.")] = False,
 ) -> int:
     """Render a lifecycle skeleton: status files, document stubs, LIFECYCLE.md, CI wiring."""
-    from mlcycle import initplan
+    from mlcycle.init import plan as initplan
 
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(

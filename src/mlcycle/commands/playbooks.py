@@ -19,7 +19,7 @@ def list_playbooks(ctx: typer.Context) -> int:
     """List the built-in playbooks: name, version, phases, items, gates."""
     if ctx.invoked_subcommand is not None:
         return 0
-    from mlcycle import playbooks
+    from mlcycle.load import playbooks
     from mlcycle.render.playbook import summary_table
 
     loaded = [playbooks.load(name) for name in playbooks.builtin_names()]
@@ -32,7 +32,7 @@ def show(
     format: Format = "table",
 ) -> int:
     """Print a playbook's phases and items with R/A roles and gates."""
-    from mlcycle import playbooks
+    from mlcycle.load import playbooks
     from mlcycle.render import playbook as render
 
     loaded = playbooks.load(playbook)

@@ -20,7 +20,7 @@ def schema(
     """Print (or write) the JSON Schemas of mlcycle.yaml, phase status files and playbook.yaml."""
     import json
 
-    from mlcycle.schemas import schema_texts
+    from mlcycle.load.schemas import schema_texts
 
     texts = schema_texts()
     if output is None:
@@ -28,7 +28,7 @@ def schema(
         typer.echo(json.dumps(combined, indent=2, ensure_ascii=False))
         return 0
     from mlcycle.errors import MlcycleError
-    from mlcycle.yamlio import write_atomic
+    from mlcycle.write.atomic import write_atomic
 
     try:
         output.mkdir(parents=True, exist_ok=True)

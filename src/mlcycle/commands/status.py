@@ -30,7 +30,8 @@ def status(
     today: Today = None,
 ) -> int:
     """Show progress per phase, open gates, and blocked, overdue and unowned items."""
-    from mlcycle import dashboard, evaluate, project
+    from mlcycle.judge import dashboard, evaluate
+    from mlcycle.load import project
     from mlcycle.render.status import RENDERERS
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))

@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 def validate(directory: ProjectDir = Path(".")) -> int:
     """Load and validate a project: exit 0 when every file is valid, 2 otherwise."""
-    from mlcycle import project
+    from mlcycle.load import project
 
     loaded = project.load(directory)
     items = sum(len(p.file.items) for p in loaded.phases)

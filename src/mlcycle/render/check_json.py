@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from mlcycle.errors import Problem
-from mlcycle.evaluate import Result
+from mlcycle.judge.evaluate import Result
 
 VERSION = 1
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from mlcycle.evaluate import Result, printable
+from mlcycle.judge.evaluate import Result, printable
 from mlcycle.render.check_text import scope_text, summary
 from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table

@@ -5,7 +5,7 @@ No rich here: check runs in every CI job and must start fast.
 
 from __future__ import annotations
 
-from mlcycle.evaluate import Result
+from mlcycle.judge.evaluate import Result
 
 
 def _plural(count: int, word: str) -> str:

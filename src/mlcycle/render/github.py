@@ -9,7 +9,7 @@ come first.
 from __future__ import annotations
 
 from mlcycle.errors import Problem
-from mlcycle.evaluate import Result
+from mlcycle.judge.evaluate import Result
 from mlcycle.render import check_text
 
 _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from mlcycle.errors import Problem
-from mlcycle.evaluate import Finding, Result
+from mlcycle.judge.evaluate import Finding, Result
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

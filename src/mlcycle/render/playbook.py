@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from mlcycle.playbooks import Playbook
+from mlcycle.load.playbooks import Playbook
 from mlcycle.render.text import md_escape, md_table, plain_table
 
 

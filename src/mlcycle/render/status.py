@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from mlcycle.dashboard import Dashboard, Entry, PhaseRow
-from mlcycle.evaluate import printable
+from mlcycle.judge.dashboard import Dashboard, Entry, PhaseRow
+from mlcycle.judge.evaluate import printable
 from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table
 

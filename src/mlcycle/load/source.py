@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from yaml.nodes import Node
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.validation import validate
-from mlcycle.yamlio import load_mapping, locate, node_tree
+from mlcycle.load.validation import validate
+from mlcycle.load.yamlio import load_mapping, locate, node_tree
 
 M = TypeVar("M", bound=BaseModel)
 

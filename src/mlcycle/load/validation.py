@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.yamlio import locate, node_tree
+from mlcycle.load.yamlio import locate, node_tree
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -102,7 +102,7 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
     if kind == "invalid_date":
         return "MLC013", f"{where}: {err['msg']}", loc
     if kind == "string_pattern_mismatch":
-        from mlcycle.model import PATTERN_MEANINGS
+        from mlcycle.load.model import PATTERN_MEANINGS
 
         pattern = err.get("ctx", {}).get("pattern", "")
         wanted = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")

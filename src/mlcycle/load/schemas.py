@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from mlcycle import __version__
-from mlcycle.model import PhaseFile, PlaybookFile, ProjectFile
+from mlcycle.load.model import PhaseFile, PlaybookFile, ProjectFile
 
 SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "project.schema.json": (ProjectFile, "mlcycle project file (mlcycle.yaml)"),

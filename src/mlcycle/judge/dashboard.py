@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlcycle.errors import MlcycleError
-from mlcycle.evaluate import (
+from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
     Options,
@@ -16,9 +16,9 @@ from mlcycle.evaluate import (
     printable,
     scope,
 )
-from mlcycle.model import Item
-from mlcycle.project import Project
-from mlcycle.validation import did_you_mean
+from mlcycle.load.model import Item
+from mlcycle.load.project import Project
+from mlcycle.load.validation import did_you_mean
 
 
 @dataclass

@@ -19,11 +19,12 @@ from typing import Any
 
 from mlcycle import __version__
 from mlcycle.errors import MlcycleError
-from mlcycle.model import PhaseFile, ProjectFile
-from mlcycle.playbooks import Playbook
-from mlcycle.schemas import schema_texts
-from mlcycle.validation import validate
-from mlcycle.yamlio import new_file_mode, parse_mapping
+from mlcycle.load.model import PhaseFile, ProjectFile
+from mlcycle.load.playbooks import Playbook
+from mlcycle.load.schemas import schema_texts
+from mlcycle.load.validation import validate
+from mlcycle.load.yamlio import parse_mapping
+from mlcycle.write.atomic import new_file_mode
 
 # Files a team usually has already: rendered only where there is none.
 ONLY_IF_ABSENT = frozenset({"README.md", ".pre-commit-config.yaml"})
@@ -89,7 +90,7 @@ def _render(env: Any, name: str, **context: Any) -> str:
 
 def render_files(opts: InitOptions) -> dict[str, str]:
     """Relative path -> content of every file of the skeleton."""
-    from mlcycle import templating
+    from mlcycle.init import templating
 
     playbook = opts.playbook
     sandboxed = not playbook.builtin

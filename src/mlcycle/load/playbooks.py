@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.model import Doc, ItemDefinition, PhaseDefinition, PlaybookFile, Role
+from mlcycle.load.model import Doc, ItemDefinition, PhaseDefinition, PlaybookFile, Role
+from mlcycle.load.rules import Placed, item_problems
+from mlcycle.load.source import Source, load_model
+from mlcycle.load.validation import did_you_mean
 from mlcycle.resources import data_dir
-from mlcycle.rules import Placed, item_problems
-from mlcycle.source import Source, load_model
-from mlcycle.validation import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The one strict YAML reader every mlcycle file goes through, and atomic writes.
+"""The one strict YAML reader every mlcycle file goes through.
 
 Why not ``yaml.safe_load``: it keeps the last of two duplicate keys (data
 lost), applies YAML 1.1 guessing (``no`` -> False, ``0755`` -> 493, ``1.10`` ->
@@ -15,9 +15,7 @@ scan. Only a validation error composes a node tree (``locate``).
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -324,34 +322,3 @@ def locate(root: Node, loc: Iterable[str | int]) -> tuple[int, int]:
         else:
             break
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def new_file_mode() -> int:
-    """The permissions a plain ``open(path, "w")`` would give (mkstemp gives 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (LF endings) so that readers see the old or the new file, never half.
-
-    A file that exists keeps its permissions; a new one gets the usual ones.
-    """
-    data = text.encode("utf-8")
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

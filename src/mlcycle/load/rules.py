@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlcycle.errors import Problem
-from mlcycle.model import ItemDefinition
-from mlcycle.source import Loc, Source
-from mlcycle.validation import did_you_mean
+from mlcycle.load.model import ItemDefinition
+from mlcycle.load.source import Loc, Source
+from mlcycle.load.validation import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from mlcycle import playbooks
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.model import Item, PhaseFile, ProjectFile
-from mlcycle.playbooks import Outline
-from mlcycle.rules import Placed, item_problems
-from mlcycle.source import Source, load_model, load_models
-from mlcycle.validation import did_you_mean
+from mlcycle.load import playbooks
+from mlcycle.load.model import Item, PhaseFile, ProjectFile
+from mlcycle.load.playbooks import Outline
+from mlcycle.load.rules import Placed, item_problems
+from mlcycle.load.source import Source, load_model, load_models
+from mlcycle.load.validation import did_you_mean
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"

@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from mlcycle import playbooks, scaffold
 from mlcycle.errors import MlcycleError
-from mlcycle.model import ProjectFile
-from mlcycle.playbooks import Playbook
-from mlcycle.validation import did_you_mean
+from mlcycle.init import scaffold
+from mlcycle.load import playbooks
+from mlcycle.load.model import ProjectFile
+from mlcycle.load.playbooks import Playbook
+from mlcycle.load.validation import did_you_mean
 
 ARGS = "<command line>"
 
@@ -99,7 +100,7 @@ def _init_date(request: Request) -> date:
                                   "<environment>") from None
     existing = request.target / "mlcycle.yaml"
     if existing.is_file():
-        from mlcycle.source import load_model
+        from mlcycle.load.source import load_model
 
         try:
             project, _ = load_model(ProjectFile, existing, "mlcycle.yaml")

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Literal
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.model import Item
-from mlcycle.project import PhaseState, Project, is_url
-from mlcycle.source import Loc
-from mlcycle.validation import did_you_mean
+from mlcycle.load.model import Item
+from mlcycle.load.project import PhaseState, Project, is_url
+from mlcycle.load.source import Loc
+from mlcycle.load.validation import did_you_mean
 
 Mode = Literal["default", "through", "phase", "all"]
 STUB_MARKER = b"<!-- mlcycle:stub -->"

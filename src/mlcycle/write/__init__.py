@@ -1,0 +1,1 @@
+"""Every write mlcycle makes to a user's files goes through here."""
