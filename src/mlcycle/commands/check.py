@@ -91,7 +91,6 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     from mlcycle.load import project
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-    loaded = project.load(directory)
     if all_phases:
         options = evaluate.Options(when, "all")
     elif through is not None:
@@ -100,7 +99,13 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
         options = evaluate.Options(when, "phase", phase)
     else:
         options = evaluate.Options(when)
-    return evaluate.evaluate(loaded, options)
+    loaded, problems = project.load_partial(directory)
+    if loaded is None:
+        return evaluate.Result.invalid(problems, options)
+    # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
+    result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
+    result.problems = sorted([*problems, *result.problems])
+    return result
 
 
 def _report(result: Result, format: str, output: Path | None, directory: Path) -> int:

@@ -9,7 +9,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.load import playbooks
+from mlcycle.load import definitions, playbooks, releases
+from mlcycle.load.definitions import Definitions, phase_problems
+from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
@@ -44,7 +46,8 @@ class Project:
     file: ProjectFile
     source: Source
     playbook: Outline
-    phases: list[PhaseState]  # in playbook order
+    phases: list[PhaseState]  # in playbook order; with load_partial, only those that loaded
+    definitions: Definitions  # of the pinned playbook version
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
@@ -88,52 +91,134 @@ def find_root(directory: Path) -> Path:
 
 
 def load(directory: Path) -> Project:
+    """The whole project, verified; raises one MlcycleError holding every problem."""
+    project, problems = load_partial(directory)
+    if problems:
+        raise MlcycleError(problems)
+    assert project is not None
+    return project
+
+
+def load_partial(directory: Path) -> tuple[Project | None, list[Problem]]:
+    """The project as far as it loaded, and every problem found.
+
+    ``check`` evaluates what loaded cleanly even when other parts did not
+    (exit 2 still wins), so that an open gate is not hidden behind an
+    unrelated input error until the next CI run. The project is None when
+    mlcycle.yaml or its playbook could not be read.
+    """
     evidence_escapes.cache_clear()  # the disk may have changed since the last load
     return _load(find_root(directory))
 
 
-def _load(root: Path) -> Project:
+def _load(root: Path) -> tuple[Project | None, list[Problem]]:
     problems: list[Problem] = []
     project: ProjectFile | None = None
     source: Source | None = None
-    playbook: Outline | None = None
+    defs: Definitions | None = None
     try:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
         problems.extend(exc.problems)
-    spec = project.playbook.path or project.playbook.name if project else ""
     if project is not None and source is not None:
         try:
-            playbook = playbooks.load_outline(spec, base=root, display=PROJECT_FILE)
+            defs = pinned_definitions(project, source, root)
         except MlcycleError as exc:
             for p in exc.problems:
-                if p.location.path == PROJECT_FILE:  # point at the playbook key
+                if p.location.path == PROJECT_FILE and not p.location.line:
                     p = Problem(source.at(("playbook",)), p.code, p.message)
                 problems.append(p)
-        if playbook is not None and playbook.name != project.playbook.name:
-            problems.append(source.problem(
-                ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
-                f"playbook.yaml, not '{project.playbook.name}'"))
-    phases = _load_phases(root, playbook, problems)
-    if project is not None and any(not p.title for p in phases):
-        _titles_from_playbook(phases, spec, root)
-    if project is not None and source is not None and playbook is not None:
-        complete = [p.id for p in phases] == playbook.phase_ids
-        problems.extend(_project_problems(root, project, source, playbook, phases, complete))
-    if problems:
-        raise MlcycleError(problems)
-    assert project is not None and source is not None and playbook is not None
-    return Project(root, project, source, playbook, phases)
-
-
-def _titles_from_playbook(phases: list[PhaseState], spec: str, root: Path) -> None:
-    """A hand-written status file may leave ``title`` out: take the playbook's."""
-    try:
-        titles = {p.id: p.title for p in playbooks.load(spec, base=root).phases}
-    except MlcycleError:
-        titles = {}  # the outline loaded; a broken phase file only costs the title
+    outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) if defs else None
+    phases = _load_phases(root, outline, problems)
+    if project is None or source is None or defs is None or outline is None:
+        return None, problems
     for phase in phases:
-        phase.title = phase.title or titles.get(phase.id, phase.id)
+        phase.title = phase.title or defs.phase_titles.get(phase.id, phase.id)
+        problems.extend(phase_problems(defs, phase.id, phase.file.title, phase.file.items,
+                                       phase.source))
+    complete = [p.id for p in phases] == outline.phase_ids
+    problems.extend(_project_problems(root, project, source, outline, phases, complete))
+    problems.extend(history_problems(project, source, outline.phase_ids))
+    return Project(root, project, source, outline, phases, defs), problems
+
+
+def items_with_problems(project: Project, problems: list[Problem]
+                        ) -> frozenset[tuple[str, int]]:
+    """(phase, index) of every item that a problem points into: not judged by check."""
+    import bisect
+
+    by_file = {p.source.display: p for p in project.phases}
+    tainted = set()
+    for problem in problems:
+        phase = by_file.get(problem.location.path)
+        if phase is None or not problem.location.line:
+            continue
+        starts = [line for line, _ in phase.source.item_marks]
+        index = bisect.bisect_right(starts, problem.location.line - 1) - 1
+        if index >= 0:
+            tainted.add((phase.id, index))
+    return frozenset(tainted)
+
+
+def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Definitions:
+    """The definitions of the playbook version the project pins.
+
+    A built-in playbook is read from the record of that exact version (see
+    ``releases``), never from whatever version this mlcycle ships; a team's
+    playbook directory must be at the pinned version.
+    """
+    ref = project.playbook
+    if ref.path is not None:
+        # A recorded path is always a path, even without a slash ("playbook").
+        directory = _playbook_directory(root, ref.path, source)
+        playbook = playbooks.load_directory(directory)
+        if playbook.name != ref.name:
+            raise MlcycleError([source.problem(
+                ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
+                f"playbook.yaml, not '{ref.name}'")])
+        if playbook.version != ref.version:
+            raise MlcycleError([source.problem(
+                ("playbook", "version"), "MLC043", f"playbook.version: this project pins "
+                f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
+                f"{playbook.version}; move the project to it with `mlcycle upgrade`, or restore "
+                "the playbook")])
+        rec = definitions.record(playbook.name, playbook.version,
+                                 [(r.id, r.name) for r in playbook.roles],
+                                 [(p.id, p.title, p.items) for p in playbook.phases])
+        return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
+    names = playbooks.builtin_names()
+    if ref.name not in names:
+        raise MlcycleError([source.problem(
+            ("playbook", "name"), "MLC030", f"unknown playbook '{ref.name}'"
+            f"{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a team's "
+            "playbook also needs its directory under playbook.path)")])
+    found = releases.load_record(ref.name, ref.version)
+    if found is None:
+        from mlcycle import __version__
+
+        known = releases.versions(ref.name)
+        raise MlcycleError([source.problem(
+            ("playbook", "version"), "MLC043", f"playbook.version: {ref.name} {ref.version} is "
+            f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
+            f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
+            "that mlcycle (pip install -U mlcycle)")])
+    return Definitions.from_record(found, f"{ref.name} {ref.version}")
+
+
+def _playbook_directory(root: Path, path: str, source: Source) -> Path:
+    def refuse(why: str) -> MlcycleError:
+        return MlcycleError([source.problem(("playbook", "path"), "MLC030",
+                                            f"playbook.path '{path}' {why}")])
+
+    if "\0" in path:
+        raise refuse("holds a NUL byte")
+    try:
+        directory = (root / Path(path).expanduser()).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise refuse(f"cannot be resolved: {exc}") from None
+    if not (directory / "playbook.yaml").is_file():
+        raise refuse("is not a playbook directory (it has no playbook.yaml)")
+    return directory
 
 
 def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:

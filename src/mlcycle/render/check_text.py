@@ -39,7 +39,8 @@ def summary(result: Result) -> str:
     gates = result.gates
     closed = sum(1 for g in gates if g.closed)
     if result.exit_code == 2:
-        head = f"could not evaluate: {_plural(len(result.problems), 'input error')}"
+        # Exit 2 wins, but what loaded cleanly was still judged: say both.
+        head = f"invalid input ({_plural(len(result.problems), 'input error')}); of what loaded"
     elif result.exit_code == 1:
         head = "FAILED"
     else:
