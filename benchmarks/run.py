@@ -276,7 +276,11 @@ def make_synthetic(root: Path, items: int, phases: int = 10) -> Path:
         "format: 1", "name: synthetic", "slug: synthetic", "playbook:", "  name: synthetic",
         "  version: 1.0.0", "  path: ../playbook", f"current_phase: {ids[-1]}", *team,
         "history:", "  - date: 2023-11-14", "    event: init", f"    to: {ids[0]}",
-        "    by: mlcycle init"]) + "\n", "utf-8")
+        "    by: mlcycle init",
+        # A history that got the project to its last phase, one advance at a time.
+        *[line for before, after in zip(ids, ids[1:], strict=False) for line in (
+            "  - date: 2023-11-15", "    event: advance", f"    from: {before}",
+            f"    to: {after}")]]) + "\n", "utf-8")
     (project / EVIDENCE_FILE).write_text("# Report\n\nThe synthetic evidence.\n", "utf-8")
     return project
 

@@ -157,10 +157,9 @@ def test_scope_options_are_exclusive(tmp_path: Path, args: tuple[str, ...]) -> N
     given = [a for a in args if a.startswith("--")]
     order = sorted(given, key=["--through", "--phase", "--all"].index)
     assert result.err.splitlines() == [
-        "Usage: mlcycle check [OPTIONS] [directory]",
-        "Try 'mlcycle check -h' for help.",
-        "",
-        f"Error: {order[0]} and {order[1]} cannot be combined; choose one",
+        f"<command line>: error[MLC031]: {order[0]} and {order[1]} cannot be combined; "
+        "choose one",
+        "1 error in 1 file",
     ]
     assert result.out == ""
 

@@ -74,8 +74,9 @@ def check(
                                        ("--phase", phase is not None),
                                        ("--all", all_phases)) if given]
     if len(chosen) > 1:
-        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-        raise usage_error(f"{' and '.join(chosen)} cannot be combined; choose one")
+        # Our own one-line error, not click's usage block (its wording moves between releases).
+        raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
+                              "<command line>")
     try:
         result = _evaluate(directory, through, phase, all_phases, today)
     except MlcycleError as exc:
