@@ -12,9 +12,19 @@ from pathlib import PurePosixPath
 
 @dataclass(frozen=True, order=True)
 class Location:
+    """Where a problem is. A problem with a whole file is shown at its 1:1, because
+    editors' and CI's problem matchers need a line to attach it to; only what has
+    no lines keeps none: a directory (its path ends in "/") and a pseudo-path such
+    as ``<command line>`` or ``<environment>``."""
+
     path: str  # project-relative, POSIX separators
-    line: int = 0  # 1-based; 0 when the problem concerns the whole file
+    line: int = 0  # 1-based; 0 only for a directory or a pseudo-path (see above)
     column: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.line and not self.path.endswith("/") and not self.path.startswith("<"):
+            object.__setattr__(self, "line", 1)
+            object.__setattr__(self, "column", 1)
 
     def __str__(self) -> str:
         if self.line:

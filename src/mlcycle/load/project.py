@@ -3,6 +3,7 @@ with every cross-file rule. Raises one MlcycleError holding every problem."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,10 +81,12 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
 
 def find_root(directory: Path) -> Path:
     directory = directory.resolve()
-    if not (directory / PROJECT_FILE).is_file():
+    # Anything by that name (a directory, a FIFO, a dangling symlink) is the
+    # project's file gone wrong, for the reader to report (MLC001), not "no project".
+    if not os.path.lexists(directory / PROJECT_FILE):
         raise MlcycleError.at(
             "MLC028", f"no {PROJECT_FILE} here; run 'mlcycle init' first or name the project "
-            "directory", str(directory))
+            "directory", str(directory).rstrip("/") + "/")
     return directory
 
 
@@ -138,7 +141,10 @@ def _titles_from_playbook(phases: list[PhaseState], spec: str, root: Path) -> No
 
 def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
     directory = root / LIFECYCLE_DIR
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
+    # or a stray file must not be skipped in silence, its items never checked.
+    files = sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
+        if directory.is_dir() else []
     if not files:
         problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), "MLC025",
                                 "no phase status files (lifecycle/NN-<phase>.yaml): nothing to "
@@ -152,7 +158,8 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
         display = f"{LIFECYCLE_DIR}/{path.name}"
         match = _PHASE_FILE_RE.match(path.name)
         if not match:
-            problems.append(Problem(Location(display), "MLC025",
+            where = Location(display + "/" if path.is_dir() else display)
+            problems.append(Problem(where, "MLC025",
                                     "not a phase status file name; expected NN-<phase>.yaml"))
             continue
         named.append((path, display, int(match.group(1)), match.group(2)))

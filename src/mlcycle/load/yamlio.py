@@ -15,7 +15,9 @@ scan. Only a validation error composes a node tree (``locate``).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -85,12 +87,22 @@ def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (BOM and CRLF accepted); located errors otherwise."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise _error("MLC001", "not a regular file", display)
-        if size > MAX_BYTES:
-            raise _error("MLC001", f"file is {size} bytes; the limit is {MAX_BYTES}", display)
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is then
+        # checked on the opened file itself, so nothing can be swapped in between.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _error("MLC001", "not a regular file", display)
+            if info.st_size > MAX_BYTES:
+                raise _error("MLC001", f"file is {info.st_size} bytes; the limit is "
+                             f"{MAX_BYTES}", display)
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # it grew while being read
+            raise _error("MLC001", f"file is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}",
+                         display)
+    except IsADirectoryError:
+        raise _error("MLC001", "not a regular file", display) from None
     except FileNotFoundError:
         raise _error("MLC001", "file not found", display) from None
     except OSError as exc:

@@ -1,0 +1,139 @@
+"""Regression tests for the defects of issue 9 found by trying to break mlcycle
+(and issue 8's file-level locations), each through the real CLI: exit code,
+exact stderr with its location, and no byte changed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run, snapshot
+
+PROBLEM = "lifecycle/01-problem.yaml"
+
+
+def project(tmp_path: Path) -> Path:
+    """A fresh project rendered by the real ``init``."""
+    root = tmp_path / "p"
+    assert run("init", root, "--no-input", "--team", "pm=Ana").code == 0
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
+    """Replace the first ``count`` occurrences of ``old`` (a state field) in ``rel``."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, (old, rel)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
+    """1-based line of the ``nth`` line of ``rel`` that contains ``needle``."""
+    hits = [n for n, text in enumerate((root / rel).read_text().split("\n"), 1)
+            if needle in text]
+    return hits[nth - 1]
+
+
+def assert_exit(root: Path, command: str, code: int, lines: list[str], *args: str) -> None:
+    """``command`` exits ``code`` with exactly ``lines`` on stderr and changes no byte."""
+    before = snapshot(root)
+    result = run(command, *args, cwd=root)
+    assert result.code == code, result
+    assert result.err.splitlines() == lines, result.err
+    assert "Traceback" not in result.err
+    assert snapshot(root) == before
+
+
+def assert_invalid(root: Path, lines: list[str], commands: tuple[str, ...] = (
+        "validate", "check", "status")) -> None:
+    for command in commands:
+        expected = lines
+        if command == "check":  # check adds its summary on stdout only
+            expected = lines[:-1]
+        assert_exit(root, command, 2, expected)
+        if command == "check":
+            result = run("check", cwd=root)
+            errors = sum(1 for line in lines[:-1] if ": error[" in line)
+            assert result.out == (f"mlcycle check: could not evaluate: {errors} input "
+                                  f"error{'' if errors == 1 else 's'}\n")
+
+
+# --- 18: mlcycle.yaml that is not a regular file; unexpected files in lifecycle/ ---
+
+
+def test_a_project_file_that_is_a_directory_is_mlc001_not_no_project(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "mlcycle.yaml").unlink()
+    (root / "mlcycle.yaml").mkdir()
+    assert_invalid(root, ["mlcycle.yaml:1:1: error[MLC001]: not a regular file",
+                          "1 error in 1 file"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_project_file_that_is_a_fifo_is_mlc001_and_never_blocks(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "mlcycle.yaml").unlink()
+    os.mkfifo(root / "mlcycle.yaml")
+    # In a subprocess with a timeout: a reader that waits for a writer would hang here.
+    done = subprocess.run([sys.executable, "-m", "mlcycle", "validate", "."], cwd=root,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout) == (2, ""), done
+    assert done.stderr.splitlines() == ["mlcycle.yaml:1:1: error[MLC001]: not a regular file",
+                                        "1 error in 1 file"]
+
+
+def test_unexpected_entries_in_lifecycle_are_reported_hidden_files_are_not(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "lifecycle" / "02-data.yaml").rename(root / "lifecycle" / "02-data.yml")
+    (root / "lifecycle" / "notes.txt").write_text("x\n")
+    (root / "lifecycle" / "old").mkdir()
+    (root / "lifecycle" / ".gitkeep").write_text("")
+    assert_invalid(root, [
+        "lifecycle/02-data.yaml:1:1: error[MLC025]: missing: phase 'data' of playbook "
+        "'product' has no status file",
+        "lifecycle/02-data.yml:1:1: error[MLC025]: not a phase status file name; expected "
+        "NN-<phase>.yaml",
+        "lifecycle/notes.txt:1:1: error[MLC025]: not a phase status file name; expected "
+        "NN-<phase>.yaml",
+        "lifecycle/old/: error[MLC025]: not a phase status file name; expected NN-<phase>.yaml",
+        "4 errors in 4 files",
+    ])
+
+
+# --- issue 8: file-level errors are located at 1:1 ----------------------------------
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "error[MLC006]: file is empty: expected a mapping"),
+    ("# only a comment\n\n", "error[MLC006]: file is empty: expected a mapping"),
+])
+def test_file_level_errors_are_at_line_1_column_1(tmp_path: Path, content: str,
+                                                   message: str) -> None:
+    root = project(tmp_path)
+    (root / PROBLEM).write_text(content)
+    assert_invalid(root, [f"{PROBLEM}:1:1: {message}", "1 error in 1 file"])
+
+
+def test_an_oversized_file_and_a_directory_are_at_line_1_column_1(tmp_path: Path) -> None:
+    from mlcycle.load.yamlio import MAX_BYTES
+
+    root = project(tmp_path)
+    (root / PROBLEM).write_bytes(b"#" * (MAX_BYTES + 1))
+    (root / "lifecycle" / "02-data.yaml").unlink()
+    (root / "lifecycle" / "02-data.yaml").mkdir()
+    assert_invalid(root, [
+        f"{PROBLEM}:1:1: error[MLC001]: file is {MAX_BYTES + 1} bytes; the limit is {MAX_BYTES}",
+        "lifecycle/02-data.yaml:1:1: error[MLC001]: not a regular file",
+        "2 errors in 2 files",
+    ])
+
+
+def test_pseudo_paths_keep_no_line(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert_exit(root, "check", 2, [
+        "<command line>: error[MLC031]: --today: 'soon' is not a calendar date YYYY-MM-DD"],
+        "--today", "soon")
