@@ -5,12 +5,15 @@ exact stderr with its location, and no byte changed."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import run, snapshot
+
+from mlcycle.resources import data_dir
 
 PROBLEM = "lifecycle/01-problem.yaml"
 
@@ -137,3 +140,72 @@ def test_pseudo_paths_keep_no_line(tmp_path: Path) -> None:
     assert_exit(root, "check", 2, [
         "<command line>: error[MLC031]: --today: 'soon' is not a calendar date YYYY-MM-DD"],
         "--today", "soon")
+
+
+# --- 2: a NUL character in a string that becomes a path ---------------------------
+
+
+def test_a_nul_in_an_evidence_path_is_a_located_mlc029(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    edit(root, PROBLEM, "    status: todo\n    owner:\n",
+         '    status: done\n    evidence:\n      - "docs/a\\0b"\n    owner:\n')
+    line = line_of(root, PROBLEM, '"docs/a\\0b"')
+    assert_invalid(root, [
+        f"{PROBLEM}:{line}:9: error[MLC029]: item 'problem-statement': evidence 'docs/a\\x00b' "
+        "contains a NUL character, which no file name can hold; it was not opened",
+        "1 error in 1 file",
+    ])
+
+
+def test_a_nul_in_the_playbook_path_is_a_located_mlc030(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    edit(root, "mlcycle.yaml", "  version: 1.0.0\n", '  version: 1.0.0\n  path: "pb/\\0x"\n')
+    assert_invalid(root, [
+        "mlcycle.yaml:9:3: error[MLC030]: playbook 'pb/\\x00x' contains a NUL character, "
+        "which no file name can hold",
+        "1 error in 1 file",
+    ])
+
+
+def test_a_nul_in_a_document_path_is_refused_by_its_pattern(tmp_path: Path) -> None:
+    # A team playbook's `docs[].path` is the other user text that becomes a path.
+    playbook = tmp_path / "pb"
+    shutil.copytree(data_dir("phases") / "product", playbook, dirs_exist_ok=True)
+    text = (playbook / "problem.yaml").read_text()
+    assert text.count("path: docs/problem/problem-statement.md") == 1
+    (playbook / "problem.yaml").write_text(text.replace(
+        "path: docs/problem/problem-statement.md", 'path: "docs/problem/a\\0.md"'))
+    line = line_of(playbook, "problem.yaml", '"docs/problem/a\\0.md"')
+    result = run("playbooks", "show", "./pb", cwd=tmp_path)
+    assert result.code == 2, result
+    assert result.err.splitlines()[0] == (
+        f"pb/problem.yaml:{line}:11: error[MLC012]: docs[0].path: 'docs/problem/a\\x00.md' is "
+        "not allowed here: expected a path docs/<phase>/<name>.md without '..'")
+
+
+# --- 3: an integer too long for Python's int conversion ---------------------------
+
+
+def test_an_integer_of_5000_digits_is_a_located_mlc012(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    edit(root, "mlcycle.yaml", "format: 1\n", "format: 1" + "0" * 4999 + "\n")
+    edit(root, PROBLEM, "    owner:\n", "    owner: -" + "9" * 5000 + "\n")
+    line = line_of(root, PROBLEM, "    owner: -")
+    assert_invalid(root, [
+        f"{PROBLEM}:{line}:12: error[MLC012]: an integer of 5000 digits is too large; no "
+        "mlcycle value is a number that long (quote it if you mean the text)",
+        "mlcycle.yaml:5:9: error[MLC012]: an integer of 5000 digits is too large; no mlcycle "
+        "value is a number that long (quote it if you mean the text)",
+        "2 errors in 2 files",
+    ])
+
+
+def test_a_long_integer_within_the_limit_is_an_ordinary_type_error(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    edit(root, "mlcycle.yaml", "format: 1\n", "format: 1" + "0" * 4299 + "\n")
+    assert_invalid(root, [
+        # pydantic's own words: the number reached it, and nothing crashed.
+        "mlcycle.yaml:5:9: error[MLC012]: format: Unable to parse input string as an integer, "
+        "exceeded maximum size",
+        "1 error in 1 file",
+    ])

@@ -64,6 +64,8 @@ def is_url(evidence: str) -> bool:
 @lru_cache(maxsize=4096)  # many items cite the same few documents
 def evidence_escapes(root: Path, evidence: str) -> str | None:
     """Why an evidence path may not be opened, or None when it stays in the project."""
+    if "\0" in evidence:  # no file name holds one; the OS would refuse the path
+        return "contains a NUL character, which no file name can hold"
     if "\\" in evidence or evidence.startswith("/") or re.match(r"^[A-Za-z]:", evidence):
         return "is not a relative path inside the project (use / and no drive or leading /)"
     if ".." in PurePosixPath(evidence).parts:
@@ -245,5 +247,5 @@ def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> li
         if why:
             problems.append(source.problem(
                 ("items", index, "evidence", e_index), "MLC029",
-                f"item '{item.id}': evidence '{evidence}' {why}; it was not opened"))
+                f"item '{item.id}': evidence {evidence!r} {why}; it was not opened"))
     return problems

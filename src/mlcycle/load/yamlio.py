@@ -164,7 +164,7 @@ class _Builder:
                 if plain is not _MISSING:
                     return plain
                 if value[:1] in _INT_START and _INT_RE.match(value):
-                    return int(value)
+                    return self.integer(event)
             return value
         if tag == _STR:
             return value
@@ -173,8 +173,16 @@ class _Builder:
         if tag == _BOOL and isinstance(_PLAIN_VALUES.get(value), bool):
             return _PLAIN_VALUES[value]
         if tag == _INT and _INT_RE.match(value):
-            return int(value)
+            return self.integer(event)
         raise self.bad_tag(event)
+
+    def integer(self, event: Any) -> int:
+        try:
+            return int(event.value)
+        except ValueError:  # Python refuses to convert more than 4,300 digits
+            raise self.error("MLC012", f"an integer of {len(event.value.lstrip('+-'))} digits "
+                             "is too large; no mlcycle value is a number that long (quote it "
+                             "if you mean the text)", event) from None
 
     def bad_tag(self, event: Any) -> MlcycleError:
         return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
@@ -225,7 +233,7 @@ class _Builder:
                     if plain is not _MISSING:
                         value = plain
                     elif value[:1] in _INT_START and _INT_RE.match(value):
-                        value = int(value)
+                        value = int(value) if len(value) < 4000 else self.integer(event)
                 else:
                     value = scalar(event)
             elif kind is _MAP_START or kind is _SEQ_START:
