@@ -182,7 +182,8 @@ def test_dependency_cycle_across_files_is_printed(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "lifecycle/01-define.yaml:18:17: error[MLC024]: dependency cycle: problem-statement -> "
-        "eda -> data-sources -> problem-to-model -> problem-statement",
+        "eda -> data-sources -> problem-to-model -> problem-statement (one of the cycles among "
+        "5 items that depend on each other)",
         "1 error in 1 file",
     )
 

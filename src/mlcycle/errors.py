@@ -83,7 +83,8 @@ CODES: dict[str, str] = {
     "MLC011": "missing required key",
     "MLC012": "wrong value or type",
     "MLC013": "invalid date",
-    "MLC020": "duplicate id",
+    "MLC020": "duplicate id (an item, role or document declared twice, or a dependency "
+              "listed twice)",
     "MLC021": "RACI rule broken: no responsible role",
     "MLC022": "unknown role",
     "MLC023": "unknown item in depends_on",
