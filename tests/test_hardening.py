@@ -278,3 +278,58 @@ def test_a_repeated_dependency_is_its_own_error_and_a_cycle_is_printed_once(
         "(depends_on[0] and [1]); list it once",
         "2 errors in 1 file",
     ]
+
+
+# --- 4 and 14: the locator agrees with the parser -----------------------------------
+
+
+def gate_line(root: Path, line: int) -> str:
+    return (f"{PROBLEM}:{line}:13: error[MLC101]: gate 'problem-statement' (Problem "
+            "statement) is open: status is todo")
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "mixed"])
+def test_cr_crlf_and_mixed_line_endings_are_located_like_lf(tmp_path: Path,
+                                                             ending: str) -> None:
+    root = project(tmp_path)
+    status = line_of(root, PROBLEM, "    status: todo")
+    lf = run("check", "--all", cwd=root)
+    text = (root / PROBLEM).read_text()
+    if ending == "mixed":
+        lines = text.split("\n")
+        converted = "".join(line + ("\r", "\r\n", "\n")[n % 3]
+                            for n, line in enumerate(lines[:-1]))
+    else:
+        converted = text.replace("\n", ending)
+    (root / PROBLEM).write_bytes(converted.encode())
+    before = snapshot(root)
+    result = run("check", "--all", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert gate_line(root, status) in result.out.splitlines()
+    assert result.out == lf.out  # every finding where it was with LF endings
+    shown = run("status", cwd=root)
+    assert (shown.code, shown.err) == (0, "")
+    assert snapshot(root) == before
+
+
+def test_a_quoted_title_over_two_lines_does_not_move_a_finding(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    # The same value, quoted and folded over two lines: allowed, and changes nothing.
+    edit(root, PROBLEM, "    title: Problem statement\n",
+         '    title: "Problem\n      statement"\n')
+    status = line_of(root, PROBLEM, "    status: todo")
+    result = run("check", "--through", "problem", cwd=root)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == gate_line(root, status)
+
+
+def test_a_quoted_note_whose_second_line_looks_like_a_key_is_no_key(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    edit(root, PROBLEM, "    status: todo\n", '    notes: "see below\n    status: done"\n'
+         "    status: todo\n")
+    status = line_of(root, PROBLEM, "    status: todo")
+    before = snapshot(root)
+    result = run("check", "--through", "problem", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert result.out.splitlines()[0] == gate_line(root, status)
+    assert snapshot(root) == before
