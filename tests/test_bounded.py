@@ -4,6 +4,8 @@ any number of problems prints a bounded number of lines."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,3 +67,38 @@ def test_each_knot_of_cycles_is_reported_once_with_a_real_cycle(deps: list[list[
     assert heads == sorted(heads)
     repeated = [p for p in item_problems(placed_items(deps), ["r"]) if p.code == "MLC020"]
     assert len(repeated) == sum(len(ds) - len(set(ds)) for ds in deps)
+
+
+BROKEN = {"empty": "{}", "unknown key": "{colour: red}", "wrong type": "{id: 1}",
+          "not a mapping": "5"}
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(0, 3000), st.sampled_from(sorted(BROKEN)), st.integers(0, 3000))
+def test_any_number_of_problems_prints_at_most_101_lines_per_file(
+        count: int, shape: str, more: int) -> None:
+    import shutil
+    import tempfile
+
+    from conftest import run
+
+    root = Path(tempfile.mkdtemp()) / "p"
+    try:
+        assert run("init", root, "--no-input").code == 0
+        (root / "lifecycle/01-problem.yaml").write_text(
+            "phase: problem\nitems: [" + ", ".join([BROKEN[shape]] * count) + "]\n")
+        (root / "lifecycle/02-data.yaml").write_text(
+            "phase: data\nitems:\n" + "  - {}\n" * more)
+        result = run("validate", cwd=root)
+        assert result.code == 2
+        lines = result.err.splitlines()
+        per_file: dict[str, int] = {}
+        for line in lines[:-1]:
+            per_file[line.split(":")[0]] = per_file.get(line.split(":")[0], 0) + 1
+        assert all(n <= 101 for n in per_file.values()), per_file
+        shown = sum(1 for line in lines if ": error[" in line)
+        hidden = sum(int(line.split("... and ")[1].split()[0]) for line in lines
+                     if "note[MLC009]" in line)
+        assert lines[-1].startswith(f"{shown + hidden} error")
+    finally:
+        shutil.rmtree(root.parent)

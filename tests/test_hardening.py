@@ -333,3 +333,26 @@ def test_a_quoted_note_whose_second_line_looks_like_a_key_is_no_key(tmp_path: Pa
     assert (result.code, result.err) == (1, "")
     assert result.out.splitlines()[0] == gate_line(root, status)
     assert snapshot(root) == before
+
+
+# --- 10: at most 100 problems per file, then one line counting the rest -------------
+
+
+def test_a_thousand_broken_items_print_100_problems_and_a_count(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / PROBLEM).write_text("phase: problem\nitems: [" + ", ".join(["{}"] * 1000) + "]\n")
+    before = snapshot(root)
+    result = run("validate", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    lines = result.err.splitlines()
+    assert len(lines) == 102
+    assert lines[0] == (f"{PROBLEM}:2:9: error[MLC011]: items[0].description: required key "
+                        "'description' is missing")
+    assert all(line.startswith(f"{PROBLEM}:2:") and ": error[MLC011]: " in line
+               for line in lines[:100])
+    assert lines[100:] == [f"{PROBLEM}:1:1: note[MLC009]: ... and 3900 more problems in this "
+                           "file", "4000 errors in 1 file"]
+    checked = run("check", cwd=root)
+    assert (checked.code, checked.err.splitlines()) == (2, lines[:-1])
+    assert checked.out == "mlcycle check: could not evaluate: 4000 input errors\n"
+    assert snapshot(root) == before
