@@ -436,7 +436,7 @@ def test_invalid_project_is_exit_2_in_every_format(tmp_path: Path) -> None:
 def test_no_project_is_exit_2(tmp_path: Path) -> None:
     result = run("check", tmp_path)
     assert result.code == 2
-    assert result.err == (f"{tmp_path.resolve()}: error[MLC028]: no mlcycle.yaml here; run "
+    assert result.err == (f"{tmp_path.resolve()}/: error[MLC028]: no mlcycle.yaml here; run "
                           "'mlcycle init' first or name the project directory\n")
 
 

@@ -102,14 +102,14 @@ EXPECTED = {
         "12 errors in 4 files",
     ],
     "phase-files": [
-        "lifecycle/02-modeling.yaml: error[MLC025]: phase 'modeling' is phase 3 of the "
+        "lifecycle/02-modeling.yaml:1:1: error[MLC025]: phase 'modeling' is phase 3 of the "
         "playbook; name the file lifecycle/03-modeling.yaml",
-        "lifecycle/04-productionization.yaml: error[MLC025]: missing: phase "
+        "lifecycle/04-productionization.yaml:1:1: error[MLC025]: missing: phase "
         "'productionization' of playbook 'duplicate-finder' has no status file",
         "lifecycle/06-deployment.yaml:1:8: error[MLC025]: phase 'deployment' is not in "
         "playbook 'duplicate-finder'; its phases: define, data, modeling, "
         "productionization, quality",
-        "lifecycle/notes.yaml: error[MLC025]: not a phase status file name; expected "
+        "lifecycle/notes.yaml:1:1: error[MLC025]: not a phase status file name; expected "
         "NN-<phase>.yaml",
         "4 errors in 4 files",
     ],
@@ -223,7 +223,8 @@ def test_dependency_cycle_across_files_is_printed(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "lifecycle/01-define.yaml:18:17: error[MLC024]: dependency cycle: problem-statement "
-        "-> eda -> data-sources -> problem-to-model -> problem-statement",
+        "-> eda -> data-sources -> problem-to-model -> problem-statement (one of the cycles "
+        "among 5 items that depend on each other)",
         "lifecycle/01-define.yaml:18:17: error[MLC040]: items[0].depends_on: [eda] here, "
         "but [] in playbook duplicate-finder 1.0.0 (playbook/); change definitions in the "
         "playbook, not in status files",
@@ -265,7 +266,7 @@ def test_missing_phase_file(tmp_path: Path) -> None:
     # Only the missing file: items of a phase that is not there are not "unknown" too.
     assert_invalid(
         make(tmp_path, remove),
-        "lifecycle/04-productionization.yaml: error[MLC025]: missing: phase "
+        "lifecycle/04-productionization.yaml:1:1: error[MLC025]: missing: phase "
         "'productionization' of playbook 'duplicate-finder' has no status file",
         "1 error in 1 file",
     )
@@ -278,12 +279,12 @@ def test_misnumbered_phase_file(tmp_path: Path) -> None:
 
     assert_invalid(
         make(tmp_path, rename),
-        "lifecycle/03-modeling.yaml: error[MLC025]: missing: phase 'modeling' of playbook "
-        "'duplicate-finder' has no status file",
-        "lifecycle/04-quality.yaml: error[MLC025]: phase 'quality' is phase 5 of the "
+        "lifecycle/03-modeling.yaml:1:1: error[MLC025]: missing: phase 'modeling' of "
+        "playbook 'duplicate-finder' has no status file",
+        "lifecycle/04-quality.yaml:1:1: error[MLC025]: phase 'quality' is phase 5 of the "
         "playbook; name the file lifecycle/05-quality.yaml",
-        "lifecycle/3-modeling.yaml: error[MLC025]: not a phase status file name; expected "
-        "NN-<phase>.yaml",
+        "lifecycle/3-modeling.yaml:1:1: error[MLC025]: not a phase status file name; "
+        "expected NN-<phase>.yaml",
         "3 errors in 3 files",
     )
 
@@ -373,7 +374,7 @@ def test_no_project_file(tmp_path: Path) -> None:
     empty.mkdir()
     assert_invalid(
         empty,
-        f"{empty.resolve()}: error[MLC028]: no mlcycle.yaml here; run 'mlcycle init' first or "
+        f"{empty.resolve()}/: error[MLC028]: no mlcycle.yaml here; run 'mlcycle init' first or "
         "name the project directory",
         "1 error in 1 file",
     )

@@ -87,7 +87,7 @@ def test_size_cap_is_checked_before_parsing(tmp_path: Path) -> None:
     root = make(tmp_path, grow)
     assert_invalid(
         root,
-        f"lifecycle/03-modeling.yaml: error[MLC001]: file is {MAX_BYTES + 1} bytes; "
+        f"lifecycle/03-modeling.yaml:1:1: error[MLC001]: file is {MAX_BYTES + 1} bytes; "
         f"the limit is {MAX_BYTES}",
         "1 error in 1 file",
     )
@@ -262,9 +262,9 @@ def test_date_in_another_form_is_located(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "lifecycle/03-modeling.yaml: error[MLC006]: file is empty: expected a mapping"),
+        ("", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: file is empty: expected a mapping"),
         ("# nothing yet\n\n# really\n",
-         "lifecycle/03-modeling.yaml: error[MLC006]: file is empty: expected a mapping"),
+         "lifecycle/03-modeling.yaml:1:1: error[MLC006]: file is empty: expected a mapping"),
         ("{}\n", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: file holds an empty mapping: "
          "nothing to read"),
         ("- phase: modeling\n- items: []\n", "lifecycle/03-modeling.yaml:1:1: error[MLC006]: "

@@ -60,6 +60,9 @@ def looks_like_path(spec: str) -> bool:
 
 def resolve(spec: str, base: Path, display: str) -> tuple[Path, bool]:
     """A playbook name or directory -> (directory, is built-in)."""
+    if "\0" in spec:  # from mlcycle.yaml ("\0" is a YAML escape); the OS would refuse it
+        raise MlcycleError.at("MLC030", f"playbook {spec!r} contains a NUL character, which "
+                              "no file name can hold", display)
     if looks_like_path(spec):
         directory = (base / Path(spec).expanduser()).resolve()
         if not (directory / "playbook.yaml").is_file():

@@ -3,6 +3,7 @@ with every cross-file rule. Raises one MlcycleError holding every problem."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,8 @@ def is_url(evidence: str) -> bool:
 @lru_cache(maxsize=4096)  # many items cite the same few documents
 def evidence_escapes(root: Path, evidence: str) -> str | None:
     """Why an evidence path may not be opened, or None when it stays in the project."""
+    if "\0" in evidence:  # no file name holds one; the OS would refuse the path
+        return "contains a NUL character, which no file name can hold"
     if "\\" in evidence or evidence.startswith("/") or re.match(r"^[A-Za-z]:", evidence):
         return "is not a relative path inside the project (use / and no drive or leading /)"
     if ".." in PurePosixPath(evidence).parts:
@@ -83,10 +86,12 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
 
 def find_root(directory: Path) -> Path:
     directory = directory.resolve()
-    if not (directory / PROJECT_FILE).is_file():
+    # Anything by that name (a directory, a FIFO, a dangling symlink) is the
+    # project's file gone wrong, for the reader to report (MLC001), not "no project".
+    if not os.path.lexists(directory / PROJECT_FILE):
         raise MlcycleError.at(
             "MLC028", f"no {PROJECT_FILE} here; run 'mlcycle init' first or name the project "
-            "directory", str(directory))
+            "directory", str(directory).rstrip("/") + "/")
     return directory
 
 
@@ -153,7 +158,7 @@ def items_with_problems(project: Project, problems: list[Problem]
         phase = by_file.get(problem.location.path)
         if phase is None or not problem.location.line:
             continue
-        starts = [line for line, _ in phase.source.item_marks]
+        starts = [line for line, _ in phase.source.marks.items]
         index = bisect.bisect_right(starts, problem.location.line - 1) - 1
         if index >= 0:
             tainted.add((phase.id, index))
@@ -211,7 +216,9 @@ def _playbook_directory(root: Path, path: str, source: Source) -> Path:
                                             f"playbook.path '{path}' {why}")])
 
     if "\0" in path:
-        raise refuse("holds a NUL byte")
+        raise MlcycleError([source.problem(
+            ("playbook", "path"), "MLC030", f"playbook.path {path!r} contains a NUL character, "
+            "which no file name can hold")])
     try:
         directory = (root / Path(path).expanduser()).resolve()
     except (OSError, RuntimeError) as exc:
@@ -223,7 +230,10 @@ def _playbook_directory(root: Path, path: str, source: Source) -> Path:
 
 def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
     directory = root / LIFECYCLE_DIR
-    files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
+    # or a stray file must not be skipped in silence, its items never checked.
+    files = sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
+        if directory.is_dir() else []
     if not files:
         problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), "MLC025",
                                 "no phase status files (lifecycle/NN-<phase>.yaml): nothing to "
@@ -237,7 +247,8 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
         display = f"{LIFECYCLE_DIR}/{path.name}"
         match = _PHASE_FILE_RE.match(path.name)
         if not match:
-            problems.append(Problem(Location(display), "MLC025",
+            where = Location(display + "/" if path.is_dir() else display)
+            problems.append(Problem(where, "MLC025",
                                     "not a phase status file name; expected NN-<phase>.yaml"))
             continue
         named.append((path, display, int(match.group(1)), match.group(2)))
@@ -323,5 +334,5 @@ def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> li
         if why:
             problems.append(source.problem(
                 ("items", index, "evidence", e_index), "MLC029",
-                f"item '{item.id}': evidence '{evidence}' {why}; it was not opened"))
+                f"item '{item.id}': evidence {evidence!r} {why}; it was not opened"))
     return problems
