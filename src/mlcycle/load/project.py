@@ -16,7 +16,7 @@ from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
-from mlcycle.load.source import Source, load_model, load_models
+from mlcycle.load.source import Source, load_model, load_models, prefetching
 from mlcycle.load.validation import did_you_mean
 
 PROJECT_FILE = "mlcycle.yaml"
@@ -125,16 +125,18 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
         problems.extend(exc.problems)
-    if project is not None and source is not None:
-        try:
-            defs = pinned_definitions(project, source, root)
-        except MlcycleError as exc:
-            for p in exc.problems:
-                if p.location.path == PROJECT_FILE and not p.location.line:
-                    p = Problem(source.at(("playbook",)), p.code, p.message)
-                problems.append(p)
-    outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) if defs else None
-    phases = _load_phases(root, outline, problems)
+    with prefetching(_prefetch_jobs(root, project)):
+        if project is not None and source is not None:
+            try:
+                defs = pinned_definitions(project, source, root)
+            except MlcycleError as exc:
+                for p in exc.problems:
+                    if p.location.path == PROJECT_FILE and not p.location.line:
+                        p = Problem(source.at(("playbook",)), p.code, p.message)
+                    problems.append(p)
+        outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) \
+            if defs else None
+        phases = _load_phases(root, outline, problems)
     if project is None or source is None or defs is None or outline is None:
         return None, problems
     for phase in phases:
@@ -228,12 +230,30 @@ def _playbook_directory(root: Path, path: str, source: Source) -> Path:
     return directory
 
 
-def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
+def _prefetch_jobs(root: Path, project: ProjectFile | None) -> list[tuple[Path, str]]:
+    """Every large file the load will parse: the status files and, for a team's
+    playbook, its phase files (a guess: a wrong one only costs time)."""
+    jobs = [(path, f"{LIFECYCLE_DIR}/{path.name}") for path in _lifecycle_entries(root)
+            if _PHASE_FILE_RE.match(path.name)]
+    if project is not None and project.playbook.path is not None \
+            and "\0" not in project.playbook.path:
+        try:
+            jobs += playbooks.phase_file_jobs((root / project.playbook.path).resolve())
+        except (OSError, RuntimeError, MlcycleError):
+            pass  # reported, located, when the playbook itself is loaded
+    return jobs
+
+
+def _lifecycle_entries(root: Path) -> list[Path]:
     directory = root / LIFECYCLE_DIR
     # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
     # or a stray file must not be skipped in silence, its items never checked.
-    files = sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
+    return sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
         if directory.is_dir() else []
+
+
+def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
+    files = _lifecycle_entries(root)
     if not files:
         problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), "MLC025",
                                 "no phase status files (lifecycle/NN-<phase>.yaml): nothing to "
