@@ -630,3 +630,31 @@ def test_check_never_imports_rich_or_jinja(tmp_path: Path) -> None:
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
 
+
+
+def test_exit_2_still_reports_every_finding_in_every_format(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"problem": [
+        _gate("g", status="done", evidence=["/etc/passwd"]), _gate("h", status="todo")]})
+    escape = ("lifecycle/01-problem.yaml:13:5: error[MLC029]: item 'g': evidence '/etc/passwd' "
+              "is not a relative path inside the project (use / and no drive or leading /); it "
+              "was not opened")
+    gate = "lifecycle/01-problem.yaml:22:11: error[MLC101]: gate 'h' (Title of h) is open: " \
+        "status is todo"
+    for fmt in ("text", "json", "junit", "github", "markdown"):
+        result = check(root, "--format", fmt)
+        assert (result.code, result.err) == (2, escape + "\n"), fmt
+    assert check(root).out.splitlines()[0] == gate
+    data = json.loads(check(root, "--format", "json").out)
+    assert [(f["code"], f["item"]) for f in data["findings"]] == [("MLC101", "h")]
+    assert [p["code"] for p in data["problems"]] == ["MLC029"]
+    suites = ET.fromstring(check(root, "--format", "junit").out)
+    failures = suites.findall("./testsuite[@name='gates: problem']/testcase/failure")
+    assert [f.get("type") for f in failures] == ["MLC101"]
+    assert [e.get("type") for e in suites.findall("./testsuite[@name='input']/testcase/error")] \
+        == ["MLC029"]
+    github = check(root, "--format", "github").out.splitlines()
+    assert github[1] == ("::error file=lifecycle/01-problem.yaml,line=22,col=11,title=mlcycle "
+                         "MLC101%3A h::gate 'h' (Title of h) is open: status is todo")
+    markdown = check(root, "--format", "markdown").out
+    assert markdown.startswith("## mlcycle check: invalid input\n")
+    assert "- **error** MLC101 `lifecycle/01-problem.yaml:22:11` (h): gate 'h'" in markdown
