@@ -87,4 +87,6 @@ CODES: dict[str, str] = {
     "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
     "MLC031": "invalid command-line value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
+    "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
+    "MLC034": "a file to edit holds line breaks other than LF or CRLF",
 }

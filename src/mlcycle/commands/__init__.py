@@ -6,7 +6,16 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from mlcycle.commands import check, init, playbooks, schema, status, validate
+    from mlcycle.commands import (
+        check,
+        init,
+        playbooks,
+        schema,
+        status,
+        team,
+        validate,
+    )
+    from mlcycle.commands import set as set_command
 
-    for module in (init, status, check, validate, playbooks, schema):
+    for module in (init, status, check, validate, set_command, team, playbooks, schema):
         module.register(app)

@@ -79,12 +79,18 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
 
 
 def find_root(directory: Path) -> Path:
-    directory = directory.resolve()
-    if not (directory / PROJECT_FILE).is_file():
-        raise MlcycleError.at(
-            "MLC028", f"no {PROJECT_FILE} here; run 'mlcycle init' first or name the project "
-            "directory", str(directory))
-    return directory
+    """The project holding ``directory``: the nearest directory at or above it with
+    an mlcycle.yaml, as git finds its repository. The walk stops at a directory
+    holding ``.git`` (a repository without a project here) or at the filesystem root."""
+    start = directory.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / PROJECT_FILE).is_file():
+            return candidate
+        if (candidate / ".git").exists():
+            break
+    raise MlcycleError.at(
+        "MLC028", f"no {PROJECT_FILE} here or in any parent directory; run 'mlcycle init' "
+        "first or name the project directory", str(start))
 
 
 def load(directory: Path) -> Project:
