@@ -9,6 +9,7 @@ def register(app: typer.Typer) -> None:
     from mlcycle.commands import (
         check,
         init,
+        move,
         playbooks,
         schema,
         status,
@@ -17,5 +18,6 @@ def register(app: typer.Typer) -> None:
     )
     from mlcycle.commands import set as set_command
 
-    for module in (init, status, check, validate, set_command, team, playbooks, schema):
+    for module in (init, status, check, validate, set_command, team, move, playbooks,
+                   schema):
         module.register(app)
