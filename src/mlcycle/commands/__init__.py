@@ -9,8 +9,11 @@ def register(app: typer.Typer) -> None:
     from mlcycle.commands import (
         check,
         init,
+        log,
         move,
         playbooks,
+        raci,
+        render,
         schema,
         status,
         team,
@@ -18,6 +21,6 @@ def register(app: typer.Typer) -> None:
     )
     from mlcycle.commands import set as set_command
 
-    for module in (init, status, check, validate, set_command, team, move, playbooks,
-                   schema):
+    for module in (init, status, check, validate, set_command, team, move, raci,
+                   render, log, playbooks, schema):
         module.register(app)

@@ -89,7 +89,7 @@ class Session:
     def diff(self) -> str:
         out: list[str] = []
         for change in self.changes():
-            old = change.before.decode("utf-8").splitlines(keepends=True)
+            old = (change.before or b"").decode("utf-8").splitlines(keepends=True)
             new = change.after.decode("utf-8").splitlines(keepends=True)
             out.extend(difflib.unified_diff(old, new, f"a/{change.display}",
                                             f"b/{change.display}"))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcycle.errors import MlcycleError
+from mlcycle.write.atomic import new_file_mode
 
 TEMP_SUFFIX = ".mlcycle.tmp"
 
@@ -33,7 +34,7 @@ class StaleError(MlcycleError):
 class FileChange:
     path: Path  # absolute
     display: str  # relative to the project, for messages
-    before: bytes = field(repr=False)  # the bytes the edit was computed from
+    before: bytes | None = field(repr=False)  # the bytes the edit started from; None: absent
     after: bytes = field(repr=False)
 
 
@@ -43,7 +44,10 @@ before_commit: Callable[[], None] | None = None
 
 
 def _stage(change: FileChange) -> str:
-    mode = os.stat(change.path).st_mode & 0o7777
+    try:
+        mode = os.stat(change.path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=TEMP_SUFFIX,
                                dir=change.path.parent)
     try:
@@ -101,6 +105,9 @@ def commit(changes: list[FileChange]) -> None:
                 done.append(change)
         except BaseException:
             for change in reversed(done):  # put the old bytes back, atomically too
+                if change.before is None:
+                    os.unlink(change.path)
+                    continue
                 change.after, change.before = change.before, change.after
                 os.replace(_stage(change), change.path)
             raise
