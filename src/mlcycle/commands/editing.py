@@ -18,13 +18,16 @@ if TYPE_CHECKING:
     from mlcycle.write.items import Outcome
 
 
-def _complete(kind: str) -> Callable[[str], list[str]]:
-    def complete(incomplete: str) -> list[str]:
-        from mlcycle.commands.completion import candidates
+def complete(kind: str) -> Callable[[str], list[str]]:
+    """A completion callback for ``kind`` (item, phase, role, person, status); the
+    project is loaded only when the shell asks, never on a normal run."""
 
-        return candidates(kind, incomplete)
+    def candidates(incomplete: str) -> list[str]:
+        from mlcycle.commands.completion import candidates as found
 
-    return complete
+        return found(kind, incomplete)
+
+    return candidates
 
 
 ProjectOption = Annotated[
@@ -41,12 +44,7 @@ TodayOption = Annotated[
                  help="Judge dates as of this day (default: $MLCYCLE_TODAY, else today)."),
 ]
 ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
-                                        autocompletion=_complete("item"))]
-PersonOption = Callable[..., object]
-
-
-def complete(kind: str) -> Callable[[str], list[str]]:
-    return _complete(kind)
+                                        autocompletion=complete("item"))]
 
 
 def today_of(today: str | None) -> date:
