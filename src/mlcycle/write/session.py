@@ -66,8 +66,10 @@ class Session:
         for change in self.changes():
             raw = change.after
             text = raw[len(BOM):].decode("utf-8") if raw.startswith(BOM) else raw.decode()
+            reread = self.docs[change.display].reread  # render() parsed it already
             try:
-                data, marks = parse_document(text, change.display)
+                data, marks = reread if reread is not None else parse_document(
+                    text, change.display)
                 source = Source(change.display, text, marks)
                 if change.display == PROJECT_FILE:
                     new_file = validate(ProjectFile, data, text, change.display)

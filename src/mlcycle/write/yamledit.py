@@ -17,7 +17,6 @@ it reads back as exactly that mirror.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mlcycle.errors import MlcycleError
-from mlcycle.load.yamlio import node_tree, parse_mapping
+from mlcycle.load.yamlio import node_tree, parse_document, parse_mapping
 from mlcycle.write.scalars import scalar
 
 BOM = b"\xef\xbb\xbf"
@@ -63,7 +62,11 @@ class YamlText:
                                   "files: convert it, then retry", display, line, 1)
         self.nl = "\r\n" if "\r\n" in self.text else "\n"
         self.data = parse_mapping(self.text, display)
-        self.expected: dict[str, Any] = copy.deepcopy(self.data)
+        # The mirror shares the parsed data and copies a container only on the way
+        # to a change (a deep copy of a large file would cost more than the edit).
+        self.expected: dict[str, Any] = dict(self.data)
+        self._copied: set[int] = {id(self.expected)}
+        self.reread: tuple[dict[str, Any], list[tuple[int, int]]] | None = None
         self.root = node_tree(self.text)
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         self._splices: list[_Splice] = []
@@ -165,9 +168,16 @@ class YamlText:
         return True
 
     def _mirror(self, path: Path_) -> Any:
+        """The mirror's container at ``path``, copied (with every container on the way)
+        so that changing it leaves the parsed original alone."""
         data: Any = self.expected
         for part in path:
-            data = data[part]
+            child = data[part]
+            if id(child) not in self._copied and isinstance(child, (dict, list)):
+                child = dict(child) if isinstance(child, dict) else list(child)
+                self._copied.add(id(child))
+                data[part] = child
+            data = child
         return data
 
     def _splice(self, start: int, end: int, text: str) -> None:
@@ -333,10 +343,10 @@ class YamlText:
         for splice in reversed(splices):
             text = text[:splice.start] + splice.text + text[splice.end:]
         try:
-            reread = parse_mapping(text, self.display)
+            self.reread = parse_document(text, self.display)
         except MlcycleError as exc:
             raise EditError(f"{self.display}: the edited text does not parse: {exc}") from None
-        if reread != self.expected:
+        if self.reread[0] != self.expected:
             raise EditError(f"{self.display}: the edited text does not read back as intended")
         data = (BOM if self.bom else b"") + text.encode("utf-8")
         self._rendered = (len(self._splices), data)
