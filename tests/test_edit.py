@@ -242,3 +242,38 @@ def test_project_option_and_walking_up(tmp_path: Path) -> None:
     result = run("start", "problem", cwd=tmp_path / "repo")
     assert result.code == 2
     assert "error[MLC028]: no mlcycle.yaml here or in any parent directory" in result.err
+
+
+def test_removing_a_waivers_approver_is_refused(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    assert run("waive", "framing", "--reason", "framed already", "--by", "Ana Lima",
+               "--until", "2026-06-30", cwd=root).code == 0
+    before = snapshot(root)
+    result = run("team", "remove", "pm", "Ana Lima", cwd=root)
+    assert (result.code, result.err) == (
+        2, "<command line>: error[MLC031]: 'Ana Lima' approved the waiver of framing as pm; "
+        "a waiver's approver must hold the item's accountable role: renew the waiver with "
+        "another approver first (`mlcycle waive`)\n1 error in 1 file\n")
+    assert snapshot(root) == before
+
+
+def test_a_change_to_several_files_is_all_or_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tiny_project(tmp_path)
+    assert run("done", "problem", "-e", "docs/problem.md", cwd=root).code == 0
+    assert run("advance", "--by", "Ana Lima", cwd=root).code == 0
+    before = snapshot(root)
+    project = (root / "mlcycle.yaml").read_bytes()
+
+    def touch_project() -> None:  # the project file is saved meanwhile; the status file not
+        (root / "mlcycle.yaml").write_bytes(project + b"# a comment saved meanwhile\n")
+
+    monkeypatch.setattr(transaction, "before_commit", touch_project)
+    result = run("reopen", "frame", "--reason", "leak", "--reset", "problem", cwd=root)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == ("mlcycle.yaml:1:1: error[MLC033]: changed on disk since it was read; "
+                          "nothing written (run the command again)\n")
+    after = snapshot(root)
+    assert after.pop("mlcycle.yaml") != before.pop("mlcycle.yaml")
+    assert after == before  # the status file was not written either
+    assert (root / "mlcycle.yaml").read_bytes().endswith(b"# a comment saved meanwhile\n")

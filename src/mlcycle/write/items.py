@@ -244,6 +244,14 @@ def team_change(project: Project, action: str, role: str, person: str,
             raise usage(f"{printable(person)!r} is not {role}"
                         f"{printable(did_you_mean(person, people))}; {role}: "
                         f"{printable(', '.join(people)) or 'nobody'}", "MLC031")
+        approved = [i.id for p in project.phases for i in p.file.items
+                    if i.waiver is not None and i.waiver.approved_by == person
+                    and i.raci.accountable == role]
+        if approved:
+            raise usage(f"{printable(person)!r} approved the waiver of "
+                        f"{', '.join(approved)} as {role}; a waiver's approver must hold the "
+                        "item's accountable role: renew the waiver with another approver "
+                        "first (`mlcycle waive`)")
         doc.remove(("team", role), people.index(person))
         message = f"team: {role} -= {printable(person)}"
     return judge(Outcome(session, message), today, None)
