@@ -277,3 +277,17 @@ def test_a_change_to_several_files_is_all_or_nothing(
     assert after.pop("mlcycle.yaml") != before.pop("mlcycle.yaml")
     assert after == before  # the status file was not written either
     assert (root / "mlcycle.yaml").read_bytes().endswith(b"# a comment saved meanwhile\n")
+
+
+def test_a_file_with_other_line_breaks_is_not_edited(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    # A lone CR (an old Mac line end) after the first comment: valid YAML, but line
+    # and column marks would not match LF/CRLF lines, so mlcycle will not edit it.
+    (root / FRAME_FILE).write_bytes(FRAME.replace("comment\n", "comment\r", 1).encode())
+    before = snapshot(root)
+    result = run("start", "problem", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == ("lifecycle/01-frame.yaml:1:1: error[MLC034]: holds a line break "
+                          "other than LF or CRLF (U+000D); mlcycle edits only LF or CRLF "
+                          "files: convert it, then retry\n1 error in 1 file\n")
+    assert snapshot(root) == before
