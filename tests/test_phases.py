@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run, snapshot
-from editproject import PROJECT, tiny_project
+from editproject import PROJECT, encode, tiny_project
 
 
 @pytest.fixture(autouse=True)
@@ -149,3 +149,23 @@ def test_history_dates_never_go_back(tmp_path: Path) -> None:
         2, "<command line>: error[MLC031]: today (2025-11-30) is before the last history "
         "entry (2025-12-01); history dates never go back (set --today)\n1 error in 1 file\n")
     assert snapshot(root) == before
+
+
+def test_advance_and_reopen_keep_crlf_and_the_bom(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path, crlf=True, bom=True)
+    frame = (root / "lifecycle/01-frame.yaml").read_bytes()
+    assert run("done", "problem", "-e", "docs/problem.md", cwd=root).code == 0
+    assert run("advance", "--by", "Ana Lima", cwd=root).code == 0
+    assert run("reopen", "frame", "--reason", "leak", "--by", "Bo Li", "--reset", "problem",
+               cwd=root).code == 0
+    assert (root / "mlcycle.yaml").read_bytes() == encode(PROJECT + (
+        "- {date: 2026-01-10, event: advance, from: frame, to: data, by: Ana Lima}\n"
+        "- {date: 2026-01-10, event: reopen, from: data, to: frame, reason: leak, "
+        "by: Bo Li}\n"), crlf=True, bom=True)
+    assert (root / "lifecycle/01-frame.yaml").read_bytes() == frame.replace(
+        b"    owner:   # nobody yet\r\n",
+        b"    owner:   # nobody yet\r\n"
+        b"    evidence:\r\n"
+        b"      - docs/problem.md\r\n"
+        b"    notes: \"Reopened 2026-01-10 (back to frame): leak\"\r\n").replace(
+        b"status: 'todo'", b"status: 'doing'")
