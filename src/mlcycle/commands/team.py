@@ -10,7 +10,7 @@ import typer
 from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
 
 team_app = typer.Typer(help="Change who holds which role (mlcycle.yaml `team`).",
-                       no_args_is_help=True)
+                       no_args_is_help=True, rich_markup_mode=None)
 Role = Annotated[str, typer.Argument(metavar="ROLE", help="A role id of the playbook.",
                                      autocompletion=complete("role"))]
 Person = Annotated[str, typer.Argument(metavar="PERSON", help="The person's name.",
