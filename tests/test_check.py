@@ -436,8 +436,9 @@ def test_invalid_project_is_exit_2_in_every_format(tmp_path: Path) -> None:
 def test_no_project_is_exit_2(tmp_path: Path) -> None:
     result = run("check", tmp_path)
     assert result.code == 2
-    assert result.err == (f"{tmp_path.resolve()}/: error[MLC028]: no mlcycle.yaml here; run "
-                          "'mlcycle init' first or name the project directory\n")
+    assert result.err == (f"{tmp_path.resolve()}/: error[MLC028]: no mlcycle.yaml here or in "
+                          "any parent directory; run 'mlcycle init' first or name the project "
+                          "directory\n")
 
 
 def test_title_with_newline_is_invalid(tmp_path: Path) -> None:

@@ -374,8 +374,8 @@ def test_no_project_file(tmp_path: Path) -> None:
     empty.mkdir()
     assert_invalid(
         empty,
-        f"{empty.resolve()}/: error[MLC028]: no mlcycle.yaml here; run 'mlcycle init' first or "
-        "name the project directory",
+        f"{empty.resolve()}/: error[MLC028]: no mlcycle.yaml here or in any parent "
+        "directory; run 'mlcycle init' first or name the project directory",
         "1 error in 1 file",
     )
 

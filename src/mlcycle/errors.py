@@ -152,4 +152,6 @@ CODES: dict[str, str] = {
               "team's playbook directory is at another version)",
     "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
               "dates going backwards, a phase set by hand)",
+    "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
+    "MLC034": "a file to edit holds line breaks other than LF or CRLF",
 }

@@ -85,14 +85,22 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
 
 
 def find_root(directory: Path) -> Path:
-    directory = directory.resolve()
-    # Anything by that name (a directory, a FIFO, a dangling symlink) is the
-    # project's file gone wrong, for the reader to report (MLC001), not "no project".
-    if not os.path.lexists(directory / PROJECT_FILE):
-        raise MlcycleError.at(
-            "MLC028", f"no {PROJECT_FILE} here; run 'mlcycle init' first or name the project "
-            "directory", str(directory).rstrip("/") + "/")
-    return directory
+    """The project holding ``directory``: the nearest directory at or above it with
+    an mlcycle.yaml, as git finds its repository. The walk stops at a directory
+    holding ``.git`` (a repository without a project here) or at the filesystem root.
+
+    Anything by that name (a directory, a FIFO, a dangling symlink) is the
+    project's file gone wrong, for the reader to report (MLC001), not "no project".
+    """
+    start = directory.resolve()
+    for candidate in (start, *start.parents):
+        if os.path.lexists(candidate / PROJECT_FILE):
+            return candidate
+        if (candidate / ".git").exists():
+            break
+    raise MlcycleError.at(
+        "MLC028", f"no {PROJECT_FILE} here or in any parent directory; run 'mlcycle init' "
+        "first or name the project directory", str(start).rstrip("/") + "/")
 
 
 def load(directory: Path) -> Project:
@@ -141,12 +149,24 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         return None, problems
     for phase in phases:
         phase.title = phase.title or defs.phase_titles.get(phase.id, phase.id)
+    complete = [p.id for p in phases] == outline.phase_ids
+    problems.extend(project_problems(root, project, source, defs, outline, phases, complete))
+    return Project(root, project, source, outline, phases, defs), problems
+
+
+def project_problems(root: Path, project: ProjectFile, source: Source, defs: Definitions,
+                     outline: Outline, phases: list[PhaseState], complete: bool
+                     ) -> list[Problem]:
+    """Every rule across the files of a loaded project: definitions against the
+    pinned playbook, ids, RACI, dependencies, team, evidence paths and history.
+    Editing commands run the same rules on what they are about to write."""
+    problems: list[Problem] = []
+    for phase in phases:
         problems.extend(phase_problems(defs, phase.id, phase.file.title, phase.file.items,
                                        phase.source))
-    complete = [p.id for p in phases] == outline.phase_ids
     problems.extend(_project_problems(root, project, source, outline, phases, complete))
     problems.extend(history_problems(project, source, outline.phase_ids))
-    return Project(root, project, source, outline, phases, defs), problems
+    return problems
 
 
 def items_with_problems(project: Project, problems: list[Problem]
