@@ -49,22 +49,41 @@ def _default_name(target: Path) -> str:
     return target.resolve().name or "project"
 
 
-def _check_name(name: str) -> str:
-    name = name.strip()
+_NAME_RULE = "a project name is one printable line of 1 to 200 characters"
+_SLUG_RULE = "lowercase letters, digits and single dashes, starting with a letter; at most 64"
+
+
+def _check_name(given: str | None, target: Path) -> str:
+    """The project name: --name, else the directory's name. An error blames
+    whichever of the two the name came from."""
+    name = (_default_name(target) if given is None else given).strip()
     if not name or len(name) > 200 or not name.isprintable():
-        raise MlcycleError.at("MLC031", "--name: a project name is one printable line of 1 to "
-                              "200 characters", ARGS)
+        if given is not None:
+            raise MlcycleError.at("MLC031", f"--name: {_NAME_RULE}", ARGS)
+        raise MlcycleError.at("MLC031", f"the directory name {_shown(name)} is not a valid "
+                              f"project name ({_NAME_RULE}); give one with --name", ARGS)
     return name
 
 
-def _check_slug(slug: str) -> str:
+def _check_slug(given: str | None, name: str) -> str:
+    """The slug: --slug, else derived from the name. An error blames --slug only
+    when the user gave one."""
     import re
 
+    slug = given or scaffold.slugify(name) or "project"
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", slug) or len(slug) > 64:
-        raise MlcycleError.at("MLC031", f"--slug: '{slug}' is not a slug (lowercase letters, "
-                              "digits and single dashes, starting with a letter; at most 64)",
-                              ARGS)
+        if given:
+            raise MlcycleError.at("MLC031", f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
+                                  ARGS)
+        raise MlcycleError.at("MLC031", f"the slug derived from the project name, {_shown(slug)},"
+                              f" is not a slug ({_SLUG_RULE}); give one with --slug", ARGS)
     return slug
+
+
+def _shown(text: str) -> str:
+    """User text quoted on one line: control characters as escapes, never raw."""
+    return "'" + text.encode("unicode_escape").decode("ascii").replace("'", "\\'") + "'" \
+        if not text.isprintable() else f"'{text}'"
 
 
 def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
@@ -118,11 +137,15 @@ def make_plan(request: Request, force: bool) -> list[scaffold.Planned]:
     if target.exists() and not target.is_dir():
         raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
-    name = _check_name(_default_name(target) if request.name is None else request.name)
-    slug = _check_slug(request.slug or scaffold.slugify(name) or "project")
+    name = _check_name(request.name, target)
+    slug = _check_slug(request.slug, name)
     playbook_path = None
     if not playbook.builtin:
         playbook_path = Path(os.path.relpath(playbook.directory, target.resolve())).as_posix()
+        if not playbooks.looks_like_path(playbook_path):
+            # A playbook inside the project: a bare "playbook" would read back as
+            # the name of a built-in one.
+            playbook_path = f"./{playbook_path}"
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
         team=_parse_team(request.team, playbook), init_date=_init_date(request))
