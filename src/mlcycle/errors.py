@@ -145,6 +145,10 @@ CODES: dict[str, str] = {
     "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
     "MLC031": "invalid command-line value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
+    "MLC033": "a report would overwrite a file the project reads (mlcycle.yaml, a status file, "
+              "its playbook or evidence)",
+    "MLC034": "warning: a team's document template has no stub marker "
+              "(its documents count as evidence at once)",
     "MLC040": "an item definition in a status file differs from the pinned playbook",
     "MLC041": "an item of the pinned playbook is missing from its status file",
     "MLC042": "a status file holds an item that its phase of the pinned playbook does not define",

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from mlcycle.errors import MlcycleError
-from mlcycle.init import scaffold
+from mlcycle.errors import MlcycleError, Problem
+from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
 from mlcycle.load.model import ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -132,7 +132,19 @@ def _init_date(request: Request) -> date:
     return date.today()
 
 
-def make_plan(request: Request, force: bool) -> list[scaffold.Planned]:
+WORKFLOW = ".github/workflows/mlcycle.yml"
+
+
+@dataclass(frozen=True)
+class Plan:
+    files: list[scaffold.Planned]
+    warnings: list[Problem]  # shown on stderr; they never change the exit code
+    # The project sits below the root of its git repository, where GitHub never
+    # looks for workflows: the workflow to add at the root (path there, text).
+    root_workflow: tuple[str, str] | None = None
+
+
+def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
         raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
@@ -146,16 +158,36 @@ def make_plan(request: Request, force: bool) -> list[scaffold.Planned]:
             # A playbook inside the project: a bare "playbook" would read back as
             # the name of a built-in one.
             playbook_path = f"./{playbook_path}"
+    repo = git_root(target)
+    project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
-        team=_parse_team(request.team, playbook), init_date=_init_date(request))
+        team=_parse_team(request.team, playbook), init_date=_init_date(request),
+        project_dir=project_dir)
     files = scaffold.render_files(options)
-    return scaffold.plan(target, files, force)
+    root_workflow = None
+    if project_dir is not None:
+        # Written inside the project it would never run; nothing is written
+        # outside the project, so the user is shown what to add at the root.
+        root_workflow = (f".github/workflows/mlcycle-{slug}.yml", files.pop(WORKFLOW))
+    return Plan(scaffold.plan(target, files, force), stubs.unmarked_templates(playbook),
+                root_workflow)
 
 
-def apply_plan(target: Path, planned: list[scaffold.Planned]) -> None:
+def git_root(target: Path) -> Path | None:
+    """The root of the git work tree holding ``target``, when that is not ``target``
+    itself (None at the root or outside any repository). Found as git does, by the
+    nearest ``.git`` (a directory, or a file in a worktree or submodule) upwards."""
+    here = target.resolve()
+    for directory in (here, *here.parents):
+        if (directory / ".git").exists():
+            return None if directory == here else directory
+    return None
+
+
+def apply_plan(target: Path, planned: Plan) -> None:
     try:
-        scaffold.apply(target, planned)
+        scaffold.apply(target, planned.files)
     except OSError as exc:
         where = exc.filename or target
         if ".mlcycle-init-" in str(where):  # our staging area: name the directory instead
