@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
+from mlcycle import interrupts
 from mlcycle.commands.options import ProjectDir
 
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
 def _report(result: Result, format: str, output: Path | None, directory: Path,
             protected: dict[Path, str]) -> int:
     """Input problems to stderr; the report to stdout or --output; the exit code."""
+    # Ctrl-C caught somewhere as a failure (pydantic does that) is no result to show.
+    interrupts.checkpoint()
     import importlib
 
     from mlcycle.render import check_text, github

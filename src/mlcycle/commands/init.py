@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from mlcycle import interrupts
+
 if TYPE_CHECKING:
     from mlcycle.init.plan import Plan
 
@@ -44,6 +46,7 @@ def init(
         request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
             text, default=default, show_default=bool(default)))
     plan = initplan.make_plan(request, force=force)
+    interrupts.checkpoint()  # a Ctrl-C caught while loading the playbook is no plan
     for warning in plan.warnings:
         typer.echo(str(warning), err=True)
     planned = plan.files

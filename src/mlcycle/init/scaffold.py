@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle import __version__
+from mlcycle import __version__, interrupts
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -270,43 +270,63 @@ def _check_inside(root: Path, target: Path, path: str) -> None:
 
 
 def apply(target: Path, planned: list[Planned]) -> None:
-    """Write every ``create``/``overwrite`` file, all or nothing."""
+    """Write every ``create``/``overwrite`` file, all or nothing.
+
+    Shielded from Ctrl-C: it is honoured only between steps (``checkpoint``),
+    so that no directory is made without being recorded for the rollback and
+    the rollback itself runs to its end. After the last move a Ctrl-C can no
+    longer undo anything: init has completed.
+    """
     todo = [p for p in planned if p.action in ("create", "overwrite")]
     if not todo:
         return
     created_dirs: list[Path] = []
-    _make_dirs(target, created_dirs)
-    staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
-    moved: list[Planned] = []
-    try:
-        mode = new_file_mode()
-        for index, item in enumerate(todo):
-            staged = staging / f"{index}.new"
-            staged.write_bytes(item.data)
-            os.chmod(staged, mode)
-        for index, item in enumerate(todo):
-            final = target / item.path
-            _make_dirs(final.parent, created_dirs)
-            if item.action == "overwrite":
-                os.replace(final, staging / f"{index}.old")  # kept until everything is in place
-            moved.append(item)
-            os.replace(staging / f"{index}.new", final)
-    except BaseException:
-        for index, item in reversed(list(enumerate(moved))):
-            final = target / item.path
-            old = staging / f"{index}.old"
-            if old.exists():
-                os.replace(old, final)
-            elif final.exists():
-                final.unlink()
+    staging: Path | None = None
+    moved: list[tuple[int, Planned]] = []
+    with interrupts.shielded():
+        try:
+            _make_dirs(target, created_dirs)
+            interrupts.checkpoint()
+            staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
+            mode = new_file_mode()
+            for index, item in enumerate(todo):
+                interrupts.checkpoint()
+                staged = staging / f"{index}.new"
+                staged.write_bytes(item.data)
+                os.chmod(staged, mode)
+            for index, item in enumerate(todo):
+                interrupts.checkpoint()
+                final = target / item.path
+                _make_dirs(final.parent, created_dirs)
+                if item.action == "overwrite":
+                    os.replace(final, staging / f"{index}.old")  # kept until all is in place
+                moved.append((index, item))
+                os.replace(staging / f"{index}.new", final)
+            interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
+            interrupts.completed()
+        except BaseException:
+            _roll_back(target, staging, moved, created_dirs)
+            raise
         shutil.rmtree(staging, ignore_errors=True)
-        for directory in reversed(created_dirs):
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_back(target: Path, staging: Path | None, moved: list[tuple[int, Planned]],
+               created_dirs: list[Path]) -> None:
+    """Undo every move, put back every replaced file, remove what apply created."""
+    for index, item in reversed(moved):
+        final = target / item.path
+        old = staging / f"{index}.old" if staging else None
+        if old is not None and old.exists():
+            os.replace(old, final)
+        elif final.exists():
+            final.unlink()
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    for directory in reversed(created_dirs):
+        try:
+            directory.rmdir()
+        except OSError:
+            pass
 
 
 def _make_dirs(directory: Path, created: list[Path]) -> None:
