@@ -133,7 +133,6 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
     import importlib
 
     from mlcycle.render import check_text, github
-    from mlcycle.write.report import write_report
 
     for problem in result.problems:
         print(problem, file=sys.stderr)
@@ -146,6 +145,8 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
     if output is not None:
         text = github.render(result, prefix) if in_actions else check_text.render(result)
         try:
+            from mlcycle.write.report import write_report
+
             write_report(output, report, protected, str(output))
         finally:
             typer.echo(text, nl=False)
