@@ -235,7 +235,7 @@ def test_template_that_climbs_out_is_refused_in_the_sandbox(tmp_path: Path) -> N
     result = init(target, "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines()[0] == (
-        "team-playbook/templates/docs/problem-statement.md.j2: error[MLC030]: template error: "
+        "team-playbook/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: "
         "template not found: ../../../secret.txt")
     assert not target.exists()
 
@@ -248,7 +248,7 @@ def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
     result = init(tmp_path / "p", "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines() == [
-        "team-playbook/templates/docs/problem-statement.md.j2: error[MLC030]: template error: "
+        "team-playbook/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: "
         "access to attribute '__class__' of 'dict' object is unsafe.",
         "1 error in 1 file",
     ]
@@ -385,5 +385,5 @@ def test_a_teams_hostile_or_broken_template_is_a_user_error(
     result = init(target, "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"team-playbook/templates/docs/problem-statement.md.j2: {message}", "1 error in 1 file"]
+        f"team-playbook/templates/docs/problem-statement.md.j2:1:1: {message}", "1 error in 1 file"]
     assert not target.exists()

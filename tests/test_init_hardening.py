@@ -120,7 +120,7 @@ def test_a_team_phase_template_that_switches_a_gate_off_is_mlc030(tmp_path: Path
     result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "pb/templates/project/phase.yaml.j2: error[MLC030]: renders lifecycle/01-define.yaml, "
+        "pb/templates/project/phase.yaml.j2:1:1: error[MLC030]: renders lifecycle/01-define.yaml, "
         "which does not read back as the playbook defines it: item 'problem-statement': gate "
         "is false, the playbook says true",
         "1 error in 1 file",
@@ -137,7 +137,7 @@ def test_a_team_phase_template_that_renders_an_unknown_key_is_mlc030(tmp_path: P
     result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "pb/templates/project/phase.yaml.j2: error[MLC030]: renders lifecycle/01-define.yaml, "
+        "pb/templates/project/phase.yaml.j2:1:1: error[MLC030]: renders lifecycle/01-define.yaml, "
         "which does not read back as the playbook defines it: lifecycle/01-define.yaml:8:1: "
         "foo: unknown key 'foo'; allowed: phase, title, items",
         "1 error in 1 file",
@@ -153,7 +153,7 @@ def test_a_team_project_template_that_changes_the_name_is_mlc030(tmp_path: Path)
                  cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines() == [
-        "pb/templates/project/mlcycle.yaml.j2: error[MLC030]: renders mlcycle.yaml, which does "
+        "pb/templates/project/mlcycle.yaml.j2:1:1: error[MLC030]: renders mlcycle.yaml, which does "
         'not read back as the playbook defines it: name is "Something else", not "Churn"',
         "1 error in 1 file",
     ]
@@ -181,7 +181,7 @@ def test_a_template_that_loops_for_ever_is_stopped_at_the_time_limit(
     assert time.monotonic() - started < 10
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "pb/templates/docs/problem-statement.md.j2: error[MLC030]: template error: rendering "
+        "pb/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: rendering "
         "took longer than 0.5 seconds (a loop that does not end?); mlcycle stopped it",
         "1 error in 1 file",
     ]
@@ -214,7 +214,7 @@ def test_a_template_that_renders_gigabytes_is_stopped_at_the_size_limit(
     result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "pb/templates/docs/problem-statement.md.j2: error[MLC030]: template error: renders "
+        "pb/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: renders "
         "more than 16 MiB; mlcycle stopped it",
         "1 error in 1 file",
     ]
@@ -238,7 +238,7 @@ def test_a_team_doc_template_without_the_stub_marker_is_warned_about(tmp_path: P
     docs = playbook / "templates" / "docs"
     docs.mkdir(parents=True)
     (docs / "problem-statement.md.j2").write_text("# {{ doc.title }}\n")
-    warning = ("pb/templates/docs/problem-statement.md.j2: warning[MLC034]: document template "
+    warning = ("pb/templates/docs/problem-statement.md.j2:1:1: warning[MLC034]: document template "
                "has no stub marker <!-- mlcycle:stub -->: the documents it renders count as "
                "evidence as soon as init writes them; add the marker as its first line")
     shown = run("playbooks", "show", "./pb", cwd=tmp_path)

@@ -38,7 +38,7 @@ def with_evidence(root: Path, evidence: str) -> None:
 
 
 def refused(shown: str, what: str, via: str = "") -> list[str]:
-    return [f"{shown}: " + REFUSED.format(what=what, via=via), "1 error in 1 file"]
+    return [f"{shown}:1:1: " + REFUSED.format(what=what, via=via), "1 error in 1 file"]
 
 
 @pytest.mark.parametrize("target, what", [
@@ -93,6 +93,21 @@ def test_a_team_playbook_inside_the_project_is_an_input(tmp_path: Path) -> None:
     assert snapshot(root) == before
 
 
+def test_a_bare_recorded_playbook_path_is_protected_as_a_directory(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "valid" / "handwritten", root)
+    assert "  path: playbook  #" in (root / "mlcycle.yaml").read_text()
+    before = snapshot(root)
+    result = run("check", "--output", "playbook/data.yaml", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == refused("playbook/data.yaml", "the project's playbook")
+    assert snapshot(root) == before
+
+
 def test_an_invalid_project_is_protected_too_and_every_problem_is_shown(project: Path) -> None:
     with_evidence(project, "docs/problem/problem-statement.md")
     status = project / "lifecycle/01-problem.yaml"
@@ -102,7 +117,7 @@ def test_an_invalid_project_is_protected_too_and_every_problem_is_shown(project:
     result = run("check", "--output", "docs/problem/problem-statement.md", cwd=project)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "docs/problem/problem-statement.md: " + REFUSED.format(
+        "docs/problem/problem-statement.md:1:1: " + REFUSED.format(
             what="evidence of item 'problem-statement'", via=""),
         "lifecycle/01-problem.yaml:28:13: error[MLC012]: items[0].status: 'finished' is not "
         "one of todo, doing, blocked, done, waived",

@@ -33,7 +33,7 @@ def project_inputs(root: Path, project: Project | None = None,
     specs: list[str] = []
     evidence: list[tuple[str, str]] = []
     if project is not None:
-        specs.append(project.file.playbook.path or project.file.playbook.name)
+        specs.append(_spec(project.file.playbook.path, project.file.playbook.name))
         evidence += [(item.id, e) for phase in project.phases for item in phase.file.items
                      for e in item.evidence]
     if project is None or not complete:
@@ -58,6 +58,14 @@ def enclosing_inputs(path: Path) -> dict[Path, str]:
         if (directory / PROJECT_FILE).is_file():
             return project_inputs(directory)
     return {}
+
+
+def _spec(path: str | None, name: str) -> str:
+    """What to resolve: ``playbook.path`` always names a directory (as the loader
+    reads it, ``playbook`` is ``./playbook``); without one, the built-in name."""
+    if path is None:
+        return name
+    return path if "/" in path or path.startswith((".", "~")) else f"./{path}"
 
 
 def _playbook_directory(spec: str, root: Path) -> Path | None:
@@ -89,9 +97,8 @@ def _raw_references(root: Path) -> tuple[str, list[tuple[str, str]]]:
     spec = ""
     if isinstance(playbook, dict):
         path, name = playbook.get("path"), playbook.get("name")
-        spec = path if isinstance(path, str) else name if isinstance(name, str) else ""
-        if isinstance(path, str) and "/" not in path and not path.startswith((".", "~")):
-            spec = f"./{path}"  # playbook.path always names a directory
+        spec = _spec(path if isinstance(path, str) else None,
+                     name if isinstance(name, str) else "")
     evidence: list[tuple[str, str]] = []
     directory = root / LIFECYCLE_DIR
     for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:

@@ -18,7 +18,6 @@ from datetime import date  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
 from pydantic import (  # noqa: E402
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -184,18 +183,10 @@ class PhaseFile(Strict):
     items: list[Item]
 
 
-def _as_directory(path: str) -> str:
-    """``playbook.path`` names a directory, always: a bare ``playbook`` (as mlcycle
-    0.1 recorded a playbook kept inside the project) means ``./playbook``, never
-    the built-in playbook of that name."""
-    looks_like_path = "/" in path or "\\" in path or path.startswith((".", "~"))
-    return path if looks_like_path else f"./{path}"
-
-
 class PlaybookRef(Strict):
     name: Slug
     version: SemVer
-    path: Annotated[Line, AfterValidator(_as_directory)] | None = Field(
+    path: Line | None = Field(
         default=None, description="a playbook directory, relative to the project"
     )
 
