@@ -57,12 +57,16 @@ register(app)
 
 
 def report_problems(problems: list[Any]) -> None:
-    """Every problem, one line each, sorted, to stderr; then a count."""
-    errors = [p for p in problems if p.severity == "error"]
+    """Every problem, one line each (``Problem.__str__`` escapes it), sorted, to
+    stderr; then a count of the errors in files (a mistake on the command line or
+    in the environment is in no file, and one line says it all)."""
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
-    files = len({p.location.path for p in errors})
-    print(f"{_plural(len(errors), 'error')} in {_plural(files, 'file')}", file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"
+              and p.location.path not in ("<command line>", "<environment>")]
+    if errors:
+        files = len({p.location.path for p in errors})
+        print(f"{_plural(len(errors), 'error')} in {_plural(files, 'file')}", file=sys.stderr)
 
 
 def _plural(count: int, word: str) -> str:
@@ -93,8 +97,10 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         code = exc.exit_code
     except click_error as exc:
-        exc.show()
-        code = 2
+        from mlcycle.commands import usage
+
+        usage.show(exc)
+        code = getattr(exc, "exit_code", 2)
     except (KeyboardInterrupt, typer.Abort):
         print("mlcycle: interrupted", file=sys.stderr)
         code = 130
@@ -106,8 +112,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             # The machine said no (permissions, disk full, a path that vanished):
             # the user's to fix, not a bug of ours.
+            from mlcycle import escape
+
             where = exc.filename if exc.filename is not None else "mlcycle"
-            print(f"{where}: error[MLC001]: {exc.strerror or exc}", file=sys.stderr)
+            print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
             code = 2
     except BrokenPipeError:
         # The reader went away (`mlcycle status | head`): not an error of ours.

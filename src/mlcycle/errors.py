@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from mlcycle import escape
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -17,9 +19,10 @@ class Location:
     column: int = 0
 
     def __str__(self) -> str:
+        # A path may hold any character a directory name can (newlines, escapes).
         if self.line:
-            return f"{self.path}:{self.line}:{self.column or 1}"
-        return self.path
+            return escape.line(f"{self.path}:{self.line}:{self.column or 1}")
+        return escape.line(self.path)
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +35,9 @@ class Problem:
     severity: str = field(default="error", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}[{self.code}]: {self.message}"
+        """The problem as one visible line: messages carry user text raw, and this
+        sink escapes it, so no message can forget to (see ``mlcycle.escape``)."""
+        return escape.line(f"{self.location}: {self.severity}[{self.code}]: {self.message}")
 
 
 class MlcycleError(Exception):

@@ -7,6 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle import escape
+from mlcycle.commands.output import say
+
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
@@ -22,7 +25,7 @@ def init(
     playbook: Annotated[str, typer.Option(
         help="A built-in playbook name (see `mlcycle playbooks`) or a directory.")] = "product",
     team: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--team", help="role=person; repeatable.")] = None,
+        "--team", metavar="ROLE=PERSON", help="A person in a role; repeatable.")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
@@ -39,32 +42,32 @@ def init(
     )
     if interactive:
         request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
-            text, default=default, show_default=bool(default)))
+            escape.line(text), default=default, show_default=bool(default)))
     planned = initplan.make_plan(request, force=force)
     counts = {a: sum(p.action == a for p in planned) for a in
               ("create", "overwrite", "identical", "keep", "conflict")}
     shown = directory.as_posix().rstrip("/") or "."
     if dry_run:
         for p in planned:
-            typer.echo(f"{p.action:<9} {p.path}")
-        typer.echo(f"dry run: nothing written in {shown} ({_summary(counts)})")
+            say(f"{p.action:<9} {p.path}")
+        say(f"dry run: nothing written in {shown} ({_summary(counts)})")
         return 1 if counts["conflict"] and not force else 0
     if counts["conflict"]:
         for p in planned:
             if p.action == "conflict":
-                typer.echo(f"{p.path}: conflict: exists with different content", err=True)
-        typer.echo(f"{counts['conflict']} conflicting file(s); nothing written. "
-                   "Use --force to overwrite them (nothing is ever deleted).", err=True)
+                say(f"{p.path}: conflict: exists with different content", err=True)
+        say(f"{counts['conflict']} conflicting file(s); nothing written. "
+            "Use --force to overwrite them (nothing is ever deleted).", err=True)
         return 1
     initplan.apply_plan(directory, planned)
     for p in planned:
         if p.action == "keep":
-            typer.echo(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
+            say(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
     if counts["create"] + counts["overwrite"] == 0:
-        typer.echo(f"nothing to change in {shown}: every file is already up to date")
+        say(f"nothing to change in {shown}: every file is already up to date")
     else:
-        typer.echo(f"initialised {shown}: {_summary(counts)}")
-        typer.echo("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+        say(f"initialised {shown}: {_summary(counts)}")
+        say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     return 0
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.options import Format
 
 
@@ -23,7 +24,7 @@ def list_playbooks(ctx: typer.Context) -> int:
     from mlcycle.render.playbook import summary_table
 
     loaded = [playbooks.load(name) for name in playbooks.builtin_names()]
-    typer.echo(summary_table(loaded), nl=False)
+    output.show(summary_table(loaded))
     return 0
 
 
@@ -36,5 +37,5 @@ def show(
     from mlcycle.render import playbook as render
 
     loaded = playbooks.load(playbook)
-    typer.echo(render.RENDERERS[format](loaded), nl=False)
+    output.show(render.RENDERERS[format](loaded))
     return 0

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import Format, ProjectDir
 
@@ -42,5 +44,6 @@ def status(
 
         raise MlcycleError(result.problems)
     view = dashboard.dashboard(result, owner=owner, phase=phase)
-    typer.echo(RENDERERS[format](view), nl=False)
+    # On a terminal the table carries rich's colour codes; its cells are escaped.
+    output.show(RENDERERS[format](view), styled=format == "table" and sys.stdout.isatty())
     return 0

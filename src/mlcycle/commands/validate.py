@@ -5,6 +5,7 @@ from pathlib import Path
 import typer
 
 from mlcycle.commands.options import ProjectDir
+from mlcycle.commands.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +18,7 @@ def validate(directory: ProjectDir = Path(".")) -> int:
 
     loaded = project.load(directory)
     items = sum(len(p.file.items) for p in loaded.phases)
-    typer.echo(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
+    say(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
     return 0
 
 

@@ -17,7 +17,7 @@ import yaml
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from mlcycle.render.text import md_escape
+from mlcycle.escape import markdown as md_escape
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 

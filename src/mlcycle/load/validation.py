@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.escape import quote
 from mlcycle.load.yamlio import locate, node_tree
 
 M = TypeVar("M", bound=BaseModel)
@@ -67,7 +68,9 @@ def _keys(model: type[BaseModel] | None) -> list[str]:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    # Text is quoted as written (the printer escapes the whole message once);
+    # repr would escape it a second time and double every backslash.
+    text = quote(value) if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

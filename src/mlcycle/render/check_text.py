@@ -5,6 +5,7 @@ No rich here: check runs in every CI job and must start fast.
 
 from __future__ import annotations
 
+from mlcycle.escape import line
 from mlcycle.judge.evaluate import Result
 
 
@@ -59,4 +60,5 @@ def lines(result: Result) -> list[str]:
 
 
 def render(result: Result) -> str:
-    return "".join(f"{line}\n" for line in [*lines(result), summary(result)])
+    # Each finding line is escaped by Problem.__str__; the summary names phases.
+    return "".join(f"{text}\n" for text in [*lines(result), line(summary(result))])

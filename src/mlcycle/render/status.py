@@ -13,18 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from mlcycle.escape import json_safe, line
+from mlcycle.escape import markdown as md_escape
 from mlcycle.judge.dashboard import Dashboard, Entry, PhaseRow
-from mlcycle.judge.evaluate import printable
-from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table
 
 BAR_WIDTH = 20
 PIPED_WIDTH = 100
-
-
-def md_escape(text: object) -> str:
-    """Markdown-safe and free of control characters (ANSI codes, bidi overrides)."""
-    return _md_escape(printable(text))
 
 
 def bar(row: PhaseRow, width: int = BAR_WIDTH) -> str:
@@ -74,7 +69,7 @@ def table(d: Dashboard) -> str:
     from rich.text import Text  # noqa: TID251
 
     def text(value: object, style: str = "") -> Text:
-        return Text(printable(value), style=style)
+        return Text(line(value), style=style)
 
     stream = sys.stdout
     tty = stream.isatty()
@@ -148,7 +143,7 @@ def as_json(d: Dashboard) -> str:
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
         "expiring_waivers": [_entry(e) for e in d.expiring],
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def markdown(d: Dashboard) -> str:
