@@ -79,11 +79,11 @@ def github_property(value: object) -> str:
 
 
 def xml(value: object) -> str:
-    """Text for an XML attribute or element built with ElementTree (which escapes
-    ``&``, ``<``, ``>`` and quotes): every line made visible, so nothing is left
-    that XML 1.0 cannot carry. The ``\\n`` between lines is kept (the body of a
-    ``<failure>`` is one problem per line)."""
-    return text(str(value))
+    """One line of text for an XML attribute or element built with ElementTree
+    (which escapes ``&``, ``<``, ``>`` and quotes): made visible like ``line``,
+    so nothing is left that XML 1.0 cannot carry. A multi-line element body
+    joins lines escaped one by one."""
+    return line(value)
 
 
 # --- Markdown ------------------------------------------------------------------

@@ -33,7 +33,7 @@ def _case(suite: ET.Element, classname: str, name: str, path: str) -> ET.Element
 
 def _fail(case: ET.Element, tag: str, kind: str, message: str, lines: list[str]) -> None:
     element = ET.SubElement(case, tag, {"type": _x(kind), "message": _x(message)})
-    element.text = _x("\n".join(lines))
+    element.text = "\n".join(_x(text) for text in lines)
 
 
 def _count(suite: ET.Element) -> None:
@@ -74,7 +74,7 @@ def render(result: Result) -> str:
         _case(suite, "mlcycle.consistency", "all items consistent", "lifecycle/")
     others = [str(f.problem) for f in result.findings if f.severity != "error"]
     if others:
-        ET.SubElement(suite, "system-out").text = _x("\n".join(others))
+        ET.SubElement(suite, "system-out").text = "\n".join(_x(text) for text in others)
     _count(suite)
     if result.problems:
         suite = _suite(root, "input")
