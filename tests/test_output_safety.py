@@ -120,7 +120,7 @@ def test_url_note_and_bidi_owner_are_escaped_once(tmp_path: Path) -> None:
         "lifecycle/01-problem.yaml:31:9: note[MLC152]: item 'problem-statement': URL evidence "
         "'https://x.example/\\x1b[31m' was not verified (check works offline)",
         "mlcycle check: FAILED: no gates evaluated (no phase before the current phase "
-        "'problem'); 1 error, 0 warnings, 1 note"]
+        "'problem'), but 1 error in 1 item; 1 error, 0 warnings, 1 note"]
     # JSON carries the text as written, escaped by JSON itself.
     data = json.loads(run("check", "--format", "json", cwd=root).out)
     assert data["findings"][0]["message"].startswith(

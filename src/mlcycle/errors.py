@@ -72,7 +72,8 @@ CODES: dict[str, str] = {
     "MLC002": "a file is not valid UTF-8",
     "MLC003": "YAML syntax error",
     "MLC004": "duplicate mapping key",
-    "MLC005": "forbidden YAML feature: tag, anchor or alias, or nesting too deep",
+    "MLC005": "forbidden YAML feature: an alias, a tag other than a core one on its own kind "
+              "of value, or nesting too deep",
     "MLC006": "wrong document shape: empty file, several documents, or not a mapping",
     "MLC010": "unknown key",
     "MLC011": "missing required key",

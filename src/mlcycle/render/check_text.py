@@ -52,6 +52,11 @@ def summary(result: Result) -> str:
     else:
         gate_text = (f"{len(gates) - closed} of {_plural(len(gates), 'gate')} open "
                      f"({scope_text(result)})")
+    if result.exit_code == 1 and closed == len(gates):
+        # Every gate is closed and yet it failed: say why, or the line contradicts itself.
+        errors = [f for f in result.findings if f.severity == "error"]
+        items = len({f.item for f in errors})
+        gate_text += f", but {_plural(len(errors), 'error')} in {_plural(items, 'item')}"
     return f"mlcycle check: {head}: {gate_text}; {counts}"
 
 
