@@ -13,6 +13,10 @@ from mlcycle.commands import output
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import Format, ProjectDir
 
+# Kept here, not imported from render.status: --help must not import rich's renderer.
+LIST_LIMIT = 12
+LIST_FIRST = 10
+
 
 def register(app: typer.Typer) -> None:
     app.command("status")(status)
@@ -30,6 +34,11 @@ def status(
     ] = None,
     format: Format = "table",
     today: Today = None,
+    all_items: Annotated[
+        bool, typer.Option("--all-items",
+                           help=f"List every item; by default a list of more than "
+                                f"{LIST_LIMIT} shows the first {LIST_FIRST} and a count.")
+    ] = False,
 ) -> int:
     """Show progress per phase, open gates, and blocked, overdue and unowned items."""
     from mlcycle.judge import dashboard, evaluate
@@ -45,5 +54,6 @@ def status(
         raise MlcycleError(result.problems)
     view = dashboard.dashboard(result, owner=owner, phase=phase)
     # On a terminal the table carries rich's colour codes; its cells are escaped.
-    output.show(RENDERERS[format](view), styled=format == "table" and sys.stdout.isatty())
+    output.show(RENDERERS[format](view, all_items),
+                styled=format == "table" and sys.stdout.isatty())
     return 0
