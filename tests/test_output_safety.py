@@ -168,3 +168,16 @@ def test_line_and_paragraph_separators_in_notes_on_the_dashboard(tmp_path: Path)
     blocked = json.loads(run("status", "--format", "json", cwd=root).out)["blocked"][0]
     assert (blocked["owner"], blocked["detail"]) == ("Bo\u2028Li", "wait for legal")
     assert snapshot(root) == before
+
+
+def test_a_date_value_is_quoted_and_escaped_once(tmp_path: Path) -> None:
+    root = init_project(tmp_path / "p")
+    due = yaml_text("2025\\06\x1b[31m")  # a backslash and an escape
+    set_state(root, "problem-statement", ["status: todo", "owner: Ana", f"due: {due}"])
+    before = snapshot(root)
+    result = run("validate", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "lifecycle/01-problem.yaml:30:10: error[MLC013]: items[0].due: expected a calendar date "
+        "YYYY-MM-DD, got '2025\\06\\x1b[31m'", "1 error in 1 file"]
+    assert snapshot(root) == before

@@ -41,8 +41,7 @@ def init(
         source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
     )
     if interactive:
-        request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
-            escape.line(text), default=default, show_default=bool(default)))
+        request = initplan.ask(request, prompt=_prompt)
     planned = initplan.make_plan(request, force=force)
     counts = {a: sum(p.action == a for p in planned) for a in
               ("create", "overwrite", "identical", "keep", "conflict")}
@@ -69,6 +68,12 @@ def init(
         say(f"initialised {shown}: {_summary(counts)}")
         say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     return 0
+
+
+def _prompt(text: str, default: str) -> str:
+    # The default (the directory's name) is shown escaped like any user text.
+    shown = escape.line(text) + (f" [{escape.line(default)}]" if default else "")
+    return str(typer.prompt(shown, default=default, show_default=False))
 
 
 def _summary(counts: dict[str, int]) -> str:
