@@ -152,6 +152,8 @@ def _scenario(base: Path, t: Texts) -> dict[str, tuple[int, str, str]]:
         for fmt in ("table", "json", "markdown"):
             go(f"status {fmt}", "status", name, "--today", TODAY, "--format", fmt)
         go("validate", "validate", name)
+        for fmt in ("table", "markdown", "json"):
+            go(f"playbooks show {fmt}", "playbooks", "show", "./pb", "--format", fmt)
         go("status --owner", "status", name, "--owner", t.option)
         go("check --phase", "check", name, "--phase", t.option)
         go("check --today", "check", name, "--today", t.option)
@@ -190,6 +192,8 @@ def _assert_safe(label: str, code: int, out: str, err: str, t: Texts) -> None:
         assert raw_unsafe(text) == [], (label, stream, text)
     if "json" in label and out:
         data = json.loads(out)
+        if label == "playbooks show json":
+            assert data["phases"][0]["items"][0]["title"] == t.title
         if label == "check json":  # the text as written, escaped by JSON only
             gate = next(g for g in data["gates"] if g["item"] == "problem-statement")
             assert (gate["title"], gate["owner"]) == (t.title, t.owner)
