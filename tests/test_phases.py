@@ -113,7 +113,7 @@ def test_reopen_records_why_resets_items_and_status_shows_the_path(tmp_path: Pat
     lines = status.out.splitlines()
     assert lines[1] == ("Path: frame -> data -> frame (reopened 2026-03-02: label leakage in "
                         "feature X) -> data")
-    assert "1. Frame the problem (reopened)" in lines[4]
+    assert "1.  Frame the problem (reopened)" in lines[4]
     data = json.loads(run("status", "--format", "json", cwd=root).out)
     assert data["path"] == lines[1].removeprefix("Path: ")
     assert [p["reopened"] for p in data["phases"]] == [1, 0, 0]
@@ -136,7 +136,7 @@ def test_reopen_mistakes_are_usage_errors(tmp_path: Path, args: list[str], err: 
     root = tiny_project(tmp_path)
     before = snapshot(root)
     result = run(*args, cwd=root)
-    assert (result.code, result.out, result.err) == (2, "", err + "\n1 error in 1 file\n")
+    assert (result.code, result.out, result.err) == (2, "", err + "\n")
     assert snapshot(root) == before
 
 
@@ -147,7 +147,7 @@ def test_history_dates_never_go_back(tmp_path: Path) -> None:
     result = run("advance", "--today", "2025-11-30", cwd=root)
     assert (result.code, result.err) == (
         2, "<command line>: error[MLC031]: today (2025-11-30) is before the last history "
-        "entry (2025-12-01); history dates never go back (set --today)\n1 error in 1 file\n")
+        "entry (2025-12-01); history dates never go back (set --today)\n")
     assert snapshot(root) == before
 
 

@@ -196,5 +196,4 @@ def test_unknown_playbook_name() -> None:
     assert result.err.splitlines() == [
         "<command line>: error[MLC030]: unknown playbook 'fivephase' (did you mean "
         f"'five-phase'?); built-in: {', '.join(EXPECTED_BUILTINS)} (or give a directory path)",
-        "1 error in 1 file",
     ]

@@ -45,9 +45,9 @@ def test_dashboard_piped_is_plain_and_stable(project: Path) -> None:
     assert lines[0] == ("Churn model · playbook product 1.0.0 · current phase: data · "
                         "as of 2025-06-01")
     current = next(line for line in lines if line.startswith("▶"))
-    assert "2. Data exploration and" in current
+    assert "2.  Data exploration and" in current  # the number has its own column
     assert "0/3" in current and "access" in current
-    problem = next(line for line in lines if "1. Problem definition" in line)
+    problem = next(line for line in lines if "1.  Problem definition" in line)
     assert "████████████████████ 100%" in problem and "2/2" in problem
     assert "Blocked (1)" in out and "Overdue (1)" in out
     assert "[link=x]team[/link]" in out  # notes: literal, not markup

@@ -65,7 +65,7 @@ def test_raci_markdown_csv_json(tmp_path: Path) -> None:
     result = run("raci", "--phase", "dta", cwd=root)
     assert (result.code, result.err) == (
         2, "<command line>: error[MLC027]: --phase 'dta' is not a phase of playbook 'tiny' "
-        "(did you mean 'data'?); phases: frame, data, model\n1 error in 1 file\n")
+        "(did you mean 'data'?); phases: frame, data, model\n")
 
 
 def test_render_is_byte_identical_when_nothing_changed(tmp_path: Path) -> None:

@@ -58,14 +58,18 @@ register(app)
 
 
 def report_problems(problems: list[Any]) -> None:
-    """Every problem, one line each, sorted, to stderr; then a count."""
+    """Every problem, one line each (``Problem.__str__`` escapes it), sorted, to
+    stderr; then a count of the errors in files (a mistake on the command line or
+    in the environment is in no file, and one line says it all)."""
     from mlcycle.errors import error_count
 
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
-    files = len({p.location.path for p in problems if p.severity == "error" or p.hidden})
-    print(f"{_plural(error_count(problems), 'error')} in {_plural(files, 'file')}",
-          file=sys.stderr)
+    in_files = [p for p in problems if p.location.path not in ("<command line>", "<environment>")]
+    errors = error_count(in_files)
+    if errors:
+        files = len({p.location.path for p in in_files if p.severity == "error" or p.hidden})
+        print(f"{_plural(errors, 'error')} in {_plural(files, 'file')}", file=sys.stderr)
 
 
 def _plural(count: int, word: str) -> str:
@@ -95,8 +99,10 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Exit as exc:
         code = exc.exit_code
     except click_error as exc:
-        exc.show()
-        code = 2
+        from mlcycle.commands import usage
+
+        usage.show(exc)
+        code = getattr(exc, "exit_code", 2)
     except (KeyboardInterrupt, typer.Abort):
         code = 130
     except OSError as exc:
@@ -109,8 +115,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             # The machine said no (permissions, disk full, a path that vanished):
             # the user's to fix, not a bug of ours.
+            from mlcycle import escape
+
             where = exc.filename if exc.filename is not None else "mlcycle"
-            print(f"{where}: error[MLC001]: {exc.strerror or exc}", file=sys.stderr)
+            print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
             code = 2
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
         if interrupts.pending():

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from mlcycle import escape
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -27,9 +29,10 @@ class Location:
             object.__setattr__(self, "column", 1)
 
     def __str__(self) -> str:
+        # A path may hold any character a directory name can (newlines, escapes).
         if self.line:
-            return f"{self.path}:{self.line}:{self.column or 1}"
-        return self.path
+            return escape.line(f"{self.path}:{self.line}:{self.column or 1}")
+        return escape.line(self.path)
 
 
 # Like a compiler: after this many problems in one file the rest are counted,
@@ -56,7 +59,9 @@ class Problem:
         return self._key() < other._key()
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}[{self.code}]: {self.message}"
+        """The problem as one visible line: messages carry user text raw, and this
+        sink escapes it, so no message can forget to (see ``mlcycle.escape``)."""
+        return escape.line(f"{self.location}: {self.severity}[{self.code}]: {self.message}")
 
 
 def more_problems(path: str, count: int) -> Problem:
@@ -122,7 +127,8 @@ CODES: dict[str, str] = {
     "MLC002": "a file is not valid UTF-8",
     "MLC003": "YAML syntax error",
     "MLC004": "duplicate mapping key",
-    "MLC005": "forbidden YAML feature: tag, anchor or alias, or nesting too deep",
+    "MLC005": "forbidden YAML feature: an alias, a tag other than a core one on its own kind "
+              "of value, or nesting too deep",
     "MLC006": "wrong document shape: empty file, several documents, or not a mapping",
     "MLC009": f"more than {MAX_PROBLEMS_PER_FILE} problems in one file: the rest are "
               "counted on one line, not listed",

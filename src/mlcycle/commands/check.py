@@ -11,6 +11,7 @@ import typer
 
 from mlcycle import interrupts
 from mlcycle.commands.options import ProjectDir
+from mlcycle.commands.output import show as show_report
 
 if TYPE_CHECKING:
     from mlcycle.judge.evaluate import Result
@@ -58,7 +59,7 @@ def check(
     format: CheckFormat = "text",
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", dir_okay=False,
+        typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
                      help="Write the report to FILE (atomically); the text report still goes "
                           "to stdout."),
     ] = None,
@@ -149,11 +150,11 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
 
             write_report(output, report, protected, str(output))
         finally:
-            typer.echo(text, nl=False)
+            show_report(text)
         return result.exit_code
     elif format == "text" and in_actions:
         report = github.render(result, prefix)
-    typer.echo(report, nl=False)
+    show_report(report)
     return result.exit_code
 
 

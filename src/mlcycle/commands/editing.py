@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from mlcycle.commands import output
+
 if TYPE_CHECKING:
     from mlcycle.load.project import Project
     from mlcycle.write.items import Outcome
@@ -71,13 +73,13 @@ def run(directory: Path, today: str | None, dry_run: bool,
                   "(as `mlcycle check` reports them); nothing written", file=sys.stderr)
             return 1
         if dry_run:
-            typer.echo(outcome.session.diff(), nl=False)
-            typer.echo(f"{outcome.message} (dry run: nothing written)")
+            output.show(outcome.session.diff())
+            output.say(f"{outcome.message} (dry run: nothing written)")
             return 0
         outcome.session.write()
     except StaleError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
-    typer.echo(outcome.message)
+    output.say(outcome.message)
     return 0

@@ -11,6 +11,8 @@ from mlcycle import interrupts
 
 if TYPE_CHECKING:
     from mlcycle.init.plan import Plan
+from mlcycle import escape
+from mlcycle.commands.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +29,7 @@ def init(
     playbook: Annotated[str, typer.Option(
         help="A built-in playbook name (see `mlcycle playbooks`) or a directory.")] = "product",
     team: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--team", help="role=person; repeatable.")] = None,
+        "--team", metavar="ROLE=PERSON", help="A person in a role; repeatable.")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
@@ -43,56 +45,62 @@ def init(
         source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
     )
     if interactive:
-        request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
-            text, default=default, show_default=bool(default)))
+        request = initplan.ask(request, prompt=_prompt)
     plan = initplan.make_plan(request, force=force)
     interrupts.checkpoint()  # a Ctrl-C caught while loading the playbook is no plan
     for warning in plan.warnings:
-        typer.echo(str(warning), err=True)
+        say(str(warning), err=True)
     planned = plan.files
     counts = {a: sum(p.action == a for p in planned) for a in
               ("create", "overwrite", "identical", "keep", "conflict")}
     shown = directory.as_posix().rstrip("/") or "."
     if dry_run:
         for p in planned:
-            typer.echo(f"{p.action:<9} {p.path}")
-        typer.echo(f"dry run: nothing written in {shown} ({_summary(counts)})")
+            say(f"{p.action:<9} {p.path}")
+        say(f"dry run: nothing written in {shown} ({_summary(counts)})")
         _root_workflow_note(plan, directory)
         return 1 if counts["conflict"] and not force else 0
     if counts["conflict"]:
         for p in planned:
             if p.action == "conflict":
-                typer.echo(f"{p.path}: conflict: exists with different content", err=True)
-        typer.echo(f"{counts['conflict']} conflicting file(s); nothing written. "
-                   "Use --force to overwrite them (nothing is ever deleted).", err=True)
+                say(f"{p.path}: conflict: exists with different content", err=True)
+        say(f"{counts['conflict']} conflicting file(s); nothing written. "
+            "Use --force to overwrite them (nothing is ever deleted).", err=True)
         return 1
     initplan.apply_plan(directory, plan)
     for p in planned:
         if p.action == "keep":
-            typer.echo(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
+            say(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
     if counts["create"] + counts["overwrite"] == 0:
-        typer.echo(f"nothing to change in {shown}: every file is already up to date")
+        say(f"nothing to change in {shown}: every file is already up to date")
     else:
-        typer.echo(f"initialised {shown}: {_summary(counts)}")
-        typer.echo("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+        say(f"initialised {shown}: {_summary(counts)}")
+        say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     _root_workflow_note(plan, directory)
     return 0
 
 
 def _root_workflow_note(plan: Plan, directory: Path) -> None:
     """The CI workflow of a project below its repository's root, to add by hand."""
+    from mlcycle.commands import output
     from mlcycle.init.plan import git_root
 
     if plan.root_workflow is None:
         return
     path, text = plan.root_workflow
     root = git_root(directory)
-    typer.echo(f"note: {directory.as_posix()} is inside the git repository at "
-               f"{root.as_posix() if root else '.'}, not at its root; GitHub runs only the "
-               "workflows in .github/workflows/ of the root, so mlcycle wrote none (it writes "
-               f"nothing outside the project). Add this file as {path} there:")
-    typer.echo("")
-    typer.echo(text, nl=False)
+    say(f"note: {directory.as_posix()} is inside the git repository at "
+        f"{root.as_posix() if root else '.'}, not at its root; GitHub runs only the "
+        "workflows in .github/workflows/ of the root, so mlcycle wrote none (it writes "
+        f"nothing outside the project). Add this file as {path} there:")
+    say("")
+    output.show(text)
+
+
+def _prompt(text: str, default: str) -> str:
+    # The default (the directory's name) is shown escaped like any user text.
+    shown = escape.line(text) + (f" [{escape.line(default)}]" if default else "")
+    return str(typer.prompt(shown, default=default, show_default=False))
 
 
 def _summary(counts: dict[str, int]) -> str:

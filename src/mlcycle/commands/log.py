@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.editing import ProjectOption, complete
 
 
@@ -25,8 +26,8 @@ def log(
 ) -> int:
     """Phase moves from mlcycle.yaml's history; inside git, also every item's status
     changes from the history of lifecycle/ (commit, author, date, old -> new)."""
+    from mlcycle import escape
     from mlcycle.judge import journey
-    from mlcycle.judge.evaluate import printable
     from mlcycle.load import githistory, project
     from mlcycle.write.items import find_item
 
@@ -47,17 +48,17 @@ def log(
                          "path": c.path, "item": c.item, "from": c.old, "to": c.new}
                         for c in changes or []],
         }
-        typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        output.show(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n")
         return 0
     lines = ["Phase history (mlcycle.yaml):"]
     for m in moves:
         where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
-        line = f"  {m.date}  {m.event:<7}  {where}"
+        entry = f"  {m.date}  {m.event:<7}  {where}"
         if m.reason:
-            line += f": {' '.join(m.reason.split())}"
+            entry += f": {' '.join(m.reason.split())}"
         if m.by:
-            line += f"  (by {m.by})"
-        lines.append(printable(line))
+            entry += f"  (by {m.by})"
+        lines.append(escape.line(entry))
     lines.append("")
     if changes is None:
         lines.append("Item status changes: not a git repository (or git is not installed); "
@@ -66,7 +67,7 @@ def log(
         lines.append(f"Item status changes (git log of lifecycle/){f' for {item}' if item else ''}"
                      f": {len(changes)}")
         for c in changes:
-            lines.append(printable(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
+            lines.append(escape.line(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
                                    f"{c.old} -> {c.new}"))
-    typer.echo("\n".join(lines))
+    output.show("\n".join(lines) + "\n")
     return 0

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
 
 By = Annotated[
@@ -33,7 +34,7 @@ def advance(by: By = None, directory: ProjectOption = Path("."), dry_run: DryRun
         return run(directory, today, dry_run,
                    lambda project, when: phases.advance(project, by, when))
     except phases.GatesOpen as exc:
-        typer.echo(check_text.render(exc.result), nl=False)
+        output.show(check_text.render(exc.result))
         print(exc.message, file=sys.stderr)
         return 1
     except phases.Refused as exc:

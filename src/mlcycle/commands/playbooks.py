@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.options import Format
 
 
@@ -23,7 +24,7 @@ def list_playbooks(ctx: typer.Context) -> int:
     from mlcycle.render.playbook import summary_table
 
     loaded = [playbooks.load(name) for name in playbooks.builtin_names()]
-    typer.echo(summary_table(loaded), nl=False)
+    output.show(summary_table(loaded))
     return 0
 
 
@@ -38,6 +39,6 @@ def show(
 
     loaded = playbooks.load(playbook)
     for warning in unmarked_templates(loaded):
-        typer.echo(str(warning), err=True)
-    typer.echo(render.RENDERERS[format](loaded), nl=False)
+        output.say(str(warning), err=True)
+    output.show(render.RENDERERS[format](loaded))
     return 0

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.editing import ProjectOption, complete
 
 
@@ -37,5 +38,5 @@ def raci(
                     f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
     spec = loaded.file.playbook.path or loaded.file.playbook.name
     names = playbooks.load(spec, base=loaded.root).role_names
-    typer.echo(RENDERERS[format](raci_data.matrix(loaded, names, phase)), nl=False)
+    output.show(RENDERERS[format](raci_data.matrix(loaded, names, phase)))
     return 0

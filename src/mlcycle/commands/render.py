@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from mlcycle.commands import output
 from mlcycle.commands.editing import DryRun, ProjectOption
 
 
@@ -23,11 +24,11 @@ def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int
     loaded = project.load(directory)
     change = lifecycle.change(loaded)
     if change.before == change.after:
-        typer.echo(f"{lifecycle.LIFECYCLE} is up to date; nothing written")
+        output.say(f"{lifecycle.LIFECYCLE} is up to date; nothing written")
         return 0
     if dry_run:
-        typer.echo(lifecycle.diff(change), nl=False)
-        typer.echo(f"{lifecycle.LIFECYCLE}: would be rewritten (dry run: nothing written)")
+        output.show(lifecycle.diff(change))
+        output.say(f"{lifecycle.LIFECYCLE}: would be rewritten (dry run: nothing written)")
         return 0
     try:
         commit([change])
@@ -35,5 +36,5 @@ def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
-    typer.echo(f"{lifecycle.LIFECYCLE}: {'created' if change.before is None else 'updated'}")
+    output.say(f"{lifecycle.LIFECYCLE}: {'created' if change.before is None else 'updated'}")
     return 0

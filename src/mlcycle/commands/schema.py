@@ -5,6 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.commands.output import say
+
 
 def register(app: typer.Typer) -> None:
     app.command("schema")(schema)
@@ -45,8 +47,8 @@ def schema(
     for name, text in texts.items():
         path = output / name
         if path.is_file() and path.read_bytes() == text.encode():
-            typer.echo(f"unchanged {path}")
+            say(f"unchanged {path}")
             continue
         write_report(path, text, protected, str(path))
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")
     return 0

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from mlcycle import interrupts
+from mlcycle.commands import output
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import Format, ProjectDir
+
+# Kept here, not imported from render.status: --help must not import rich's renderer.
+LIST_LIMIT = 12
+LIST_FIRST = 10
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +35,11 @@ def status(
     ] = None,
     format: Format = "table",
     today: Today = None,
+    all_items: Annotated[
+        bool, typer.Option("--all-items",
+                           help=f"List every item; by default a list of more than "
+                                f"{LIST_LIMIT} shows the first {LIST_FIRST} and a count.")
+    ] = False,
 ) -> int:
     """Show progress per phase, open gates, and blocked, overdue and unowned items."""
     from mlcycle.judge import dashboard, evaluate
@@ -44,5 +55,7 @@ def status(
         raise MlcycleError(result.problems)
     view = dashboard.dashboard(result, owner=owner, phase=phase)
     interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
-    typer.echo(RENDERERS[format](view), nl=False)
+    # On a terminal the table carries rich's colour codes; its cells are escaped.
+    output.show(RENDERERS[format](view, all_items),
+                styled=format == "table" and sys.stdout.isatty())
     return 0

@@ -6,6 +6,7 @@ import typer
 
 from mlcycle import interrupts
 from mlcycle.commands.options import ProjectDir
+from mlcycle.commands.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -19,7 +20,7 @@ def validate(directory: ProjectDir = Path(".")) -> int:
     loaded = project.load(directory)
     items = sum(len(p.file.items) for p in loaded.phases)
     interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
-    typer.echo(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
+    say(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
     return 0
 
 

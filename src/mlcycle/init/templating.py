@@ -21,7 +21,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from mlcycle.render.text import md_escape
+from mlcycle.escape import markdown as md_escape
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlcycle.errors import MlcycleError
+from mlcycle.escape import quote
 from mlcycle.judge import journey
 from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
     Options,
     Result,
-    printable,
     scope,
 )
 from mlcycle.load.model import Item
@@ -75,9 +75,9 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
         owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
         if owner not in owners:
             raise MlcycleError.at(
-                "MLC031", f"--owner {printable(owner)!r} is not on the team and owns no item"
-                f"{printable(did_you_mean(owner, sorted(owners)))}; team: "
-                f"{printable(', '.join(sorted(project.people())))}", "<command line>")
+                "MLC031", f"--owner {quote(owner)} is not on the team and owns no item"
+                f"{did_you_mean(owner, sorted(owners))}; team: "
+                f"{', '.join(sorted(project.people()))}", "<command line>")
     if phase is not None:
         scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
     reopened = journey.reopened(project)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.escape import line, quote
 from mlcycle.judge.own_files import OwnFiles
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, is_url
@@ -73,16 +74,6 @@ CODES: dict[str, tuple[str, str, str]] = {
                "nothing to do; reviewers should open the link"),
 }
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: object) -> str:
-    """User text made safe for one output line: control characters (newlines,
-    ANSI escapes, bidi overrides) become visible escapes such as ``\\x1b``."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                       else f"\\u{ord(m.group()):04x}", str(text))
-
-
 # --- options -----------------------------------------------------------------
 
 
@@ -107,7 +98,7 @@ def parse_today(option: str | None, env: str | None) -> date:
             return date.fromisoformat(value)
         except ValueError:
             raise MlcycleError.at(
-                "MLC031", f"{where}: {printable(value)!r} is not a calendar date YYYY-MM-DD",
+                "MLC031", f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
                 "<command line>" if where == "--today" else "<environment>") from None
     return date.today()
 
@@ -127,7 +118,7 @@ def scope(project: Project, options: Options) -> list[str]:
         name = options.phase or ""
         if name not in ids:
             raise MlcycleError.at(
-                "MLC027", f"--{options.mode} {printable(name)!r} is not a phase of playbook "
+                "MLC027", f"--{options.mode} {quote(name)} is not a phase of playbook "
                 f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
                 "<command line>")
         index = ids.index(name)
@@ -336,7 +327,7 @@ def evaluate(project: Project, options: Options,
                 for e_index, ev in enumerate(item.evidence):
                     if is_url(ev):
                         report(phase, item, ("evidence", e_index), "MLC152",
-                               f"{name}: URL evidence {printable(ev)!r} was not verified "
+                               f"{name}: URL evidence {quote(ev)} was not verified "
                                "(check works offline)", index)
                         continue
                     # project.load has refused every path that leaves the project.
@@ -345,14 +336,14 @@ def evaluate(project: Project, options: Options,
                     except OSError as exc:
                         problems.append(phase.source.problem(
                             ("items", index, "evidence", e_index), "MLC001",
-                            f"{name}: evidence {printable(ev)!r} cannot be read: "
+                            f"{name}: evidence {quote(ev)} cannot be read: "
                             f"{exc.strerror or exc}"))
                         broken = True
                         continue
                     if failed:
                         code, reason = failed
                         report(phase, item, ("evidence", e_index), code,
-                               f"{name}: evidence {printable(ev)!r} {reason}", index)
+                               f"{name}: evidence {quote(ev)} {reason}", index)
                         broken = True
                 if item.evidence_required and not item.evidence:
                     report(phase, item, ("status",), "MLC102",
@@ -378,7 +369,7 @@ def evaluate(project: Project, options: Options,
                     if left < 0:
                         report(phase, item, ("waiver", "expires"), "MLC105",
                                f"{name}: waiver expired on {expires.isoformat()} (approved by "
-                               f"{printable(item.waiver.approved_by)})", index)
+                               f"{item.waiver.approved_by})", index)
                         why = f"waiver expired on {expires.isoformat()}"
                     elif left <= EXPIRY_WARNING_DAYS:
                         when = "today" if left == 0 else \
@@ -395,8 +386,8 @@ def evaluate(project: Project, options: Options,
                            f"{item.due.isoformat()} (status: {item.status})", index)
             if item.owner is not None and item.owner not in people:
                 report(phase, item, ("owner",), "MLC108",
-                       f"{name}: owner {printable(item.owner)!r} is not on the team in "
-                       f"mlcycle.yaml{printable(did_you_mean(item.owner, sorted(people)))}",
+                       f"{name}: owner {quote(item.owner)} is not on the team in "
+                       f"mlcycle.yaml{did_you_mean(item.owner, sorted(people))}",
                        index)
             state = ItemState(phase.id, index, item, not why, why,
                               item.gate and phase.id in in_scope)
@@ -404,7 +395,7 @@ def evaluate(project: Project, options: Options,
             placed.append((phase, index, state))
             if state.evaluated and item.status in OPEN_STATUSES:
                 report(phase, item, ("status",), "MLC101",
-                       f"gate '{item.id}' ({printable(item.title)}) is open: "
+                       f"gate '{item.id}' ({item.title}) is open: "
                        f"status is {item.status}", index)
 
     # Pass 2: a done item whose dependencies are not closed.
@@ -436,12 +427,12 @@ def _approver_problem(project: Project, item: Item) -> str:
         return ""
     role_name = project.definitions.roles.get(role, role)
     if not holders:
-        return (f"waiver approved by {printable(approver)!r}, but nobody on the team holds the "
+        return (f"waiver approved by {quote(approver)}, but nobody on the team holds the "
                 f"item's accountable role '{role}' ({role_name}); add the person who answers "
                 f"for it under team.{role} in mlcycle.yaml")
-    return (f"waiver approved by {printable(approver)!r}, who does not hold the item's "
+    return (f"waiver approved by {quote(approver)}, who does not hold the item's "
             f"accountable role '{role}' ({role_name}); it may be approved by "
-            f"{printable(', '.join(holders))}")
+            f"{line(', '.join(holders))}")
 
 
 def _summaries(project: Project, result: Result, in_scope: set[str]) -> list[PhaseSummary]:

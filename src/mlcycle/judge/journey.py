@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from mlcycle.judge.evaluate import printable
+from mlcycle.escape import line
 from mlcycle.load.project import Project
 
 
@@ -32,7 +32,7 @@ def path(project: Project) -> str:
     for move in moves(project):
         if move.event == "reopen":
             why = " ".join((move.reason or "").split())
-            steps.append(f"{move.to} (reopened {move.date}: {printable(why)})")
+            steps.append(f"{move.to} (reopened {move.date}: {line(why)})")
         elif not steps or move.event != "init":
             steps.append(move.to)
     return " -> ".join(steps) or project.file.current_phase

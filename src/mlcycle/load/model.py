@@ -27,6 +27,8 @@ from pydantic import (  # noqa: E402
 )
 from pydantic_core import PydanticCustomError  # noqa: E402
 
+from mlcycle.escape import quote  # noqa: E402
+
 Status = Literal["todo", "doing", "blocked", "done", "waived"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]
@@ -62,6 +64,11 @@ PATTERN_MEANINGS = {
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
+def _quoted(value: Any) -> str:
+    # Text as written (the printer escapes it once); repr would escape it twice.
+    return quote(value) if isinstance(value, str) else repr(value)
+
+
 def _calendar_date(value: Any) -> Any:
     """YYYY-MM-DD only. The YAML reader hands dates over as strings, so an
     impossible date (2025-02-30) becomes a located error here."""
@@ -69,15 +76,15 @@ def _calendar_date(value: Any) -> Any:
         return value
     if not isinstance(value, str) or not _DATE_RE.match(value):
         raise PydanticCustomError(
-            # pydantic fills {name} placeholders only (no !r): pass the repr.
+            # pydantic fills {name} placeholders only (no !r): pass the quoted text.
             "invalid_date", "expected a calendar date YYYY-MM-DD, got {value}",
-            {"value": repr(value)},
+            {"value": _quoted(value)},
         )
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
-            "invalid_date", "{value} is not a real calendar date", {"value": repr(value)}
+            "invalid_date", "{value} is not a real calendar date", {"value": _quoted(value)}
         ) from None
 
 

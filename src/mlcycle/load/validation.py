@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlcycle.errors import MAX_PROBLEMS_PER_FILE, MlcycleError, Problem, more_problems
+from mlcycle.escape import quote
 from mlcycle.load.yamlio import Marks
 
 M = TypeVar("M", bound=BaseModel)
@@ -26,10 +27,30 @@ def format_loc(loc: tuple[str | int, ...]) -> str:
 
 
 def did_you_mean(word: object, choices: typing.Iterable[str]) -> str:
+    """A hint naming the one choice the user most likely meant, or ""."""
     if not isinstance(word, str):
         return ""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    match = _closest(word, list(choices))
+    return f" (did you mean '{match}'?)" if match is not None else ""
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    # Case never matters to a reader ('DONE' is 'done'); a word of three or
+    # more letters that starts exactly one choice names it ('prob' for
+    # 'problem', 'data' for 'data-sources'); else difflib's similarity, on
+    # case-folded text, catches typos ('doen', 'bloked').
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(choice.casefold(), choice)
+    key = word.casefold()
+    if key in folded:
+        return folded[key]
+    if len(key) >= 3:
+        starting = [c for f, c in folded.items() if f.startswith(key)]
+        if len(starting) == 1:
+            return starting[0]
+    match = difflib.get_close_matches(key, list(folded), n=1, cutoff=0.6)
+    return folded[match[0]] if match else None
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -68,7 +89,9 @@ def _keys(model: type[BaseModel] | None) -> list[str]:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
+    # Text is quoted as written (the printer escapes the whole message once);
+    # repr would escape it a second time and double every backslash.
+    text = quote(value) if isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

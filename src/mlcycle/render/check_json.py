@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from mlcycle.errors import Problem
+from mlcycle.escape import json_safe
 from mlcycle.judge.evaluate import Result
 
 VERSION = 1
@@ -74,4 +75,6 @@ def data(result: Result) -> dict[str, Any]:
 
 
 def render(result: Result) -> str:
-    return json.dumps(data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Messages carry user text as written: json escapes C0 controls, json_safe the rest.
+    return json_safe(json.dumps(data(result), indent=2, sort_keys=True,
+                                ensure_ascii=False)) + "\n"

@@ -1,18 +1,12 @@
 """``mlcycle check --format markdown``: for a pull-request comment or
-``$GITHUB_STEP_SUMMARY``. Every piece of user text goes through ``md_escape``."""
+``$GITHUB_STEP_SUMMARY``. Every piece of user text goes through ``escape.markdown``."""
 
 from __future__ import annotations
 
-from mlcycle.judge.evaluate import Result, printable
+from mlcycle.escape import markdown as md_escape
+from mlcycle.judge.evaluate import Result
 from mlcycle.render.check_text import scope_text, summary
-from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table
-
-
-def md_escape(text: object) -> str:
-    """Markdown-safe and free of control characters (ANSI codes, bidi overrides)."""
-    return _md_escape(printable(text))
-
 
 _HEAD = {"passed": "passed", "failed": "failed", "invalid": "invalid input"}
 

@@ -6,6 +6,7 @@ No rich here: check runs in every CI job and must start fast.
 from __future__ import annotations
 
 from mlcycle.errors import error_count
+from mlcycle.escape import line
 from mlcycle.judge.evaluate import Result
 
 
@@ -54,6 +55,11 @@ def summary(result: Result) -> str:
     else:
         gate_text = (f"{len(gates) - closed} of {_plural(len(gates), 'gate')} open "
                      f"({scope_text(result)})")
+    if result.exit_code == 1 and closed == len(gates):
+        # Every gate is closed and yet it failed: say why, or the line contradicts itself.
+        errors = [f for f in result.findings if f.severity == "error"]
+        items = len({f.item for f in errors})
+        gate_text += f", but {_plural(len(errors), 'error')} in {_plural(items, 'item')}"
     return f"mlcycle check: {head}: {gate_text}; {counts}"
 
 
@@ -62,4 +68,5 @@ def lines(result: Result) -> list[str]:
 
 
 def render(result: Result) -> str:
-    return "".join(f"{line}\n" for line in [*lines(result), summary(result)])
+    # Each finding line is escaped by Problem.__str__; the summary names phases.
+    return "".join(f"{text}\n" for text in [*lines(result), line(summary(result))])

@@ -9,6 +9,7 @@ come first.
 from __future__ import annotations
 
 from mlcycle.errors import Problem
+from mlcycle.escape import github_data, github_property
 from mlcycle.judge.evaluate import Result
 from mlcycle.render import check_text
 
@@ -16,24 +17,16 @@ _COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
 _ORDER = {"error": 0, "warning": 1, "note": 2}
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def annotation(problem: Problem, title: str, prefix: str = "") -> str:
     """One workflow command. ``prefix`` is the project directory relative to the
     repository root (GitHub wants repository-relative file names)."""
     loc = problem.location
-    props = [f"file={escape_property(prefix + loc.path)}"]
+    props = [f"file={github_property(prefix + loc.path)}"]
     if loc.line:
         props += [f"line={loc.line}", f"col={loc.column or 1}"]
-    props.append(f"title={escape_property(title)}")
+    props.append(f"title={github_property(title)}")
     kind = _COMMAND.get(problem.severity, "error")
-    return f"::{kind} {','.join(props)}::{escape_data(problem.message)}"
+    return f"::{kind} {','.join(props)}::{github_data(problem.message)}"
 
 
 def workflow_commands(result: Result, prefix: str = "") -> list[str]:

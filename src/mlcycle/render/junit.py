@@ -7,24 +7,19 @@
   none; warnings and notes go to its ``<system-out>``;
 - on invalid input, an ``input`` suite with one ``<error>`` testcase per invalid file.
 
-Built with ElementTree, so every value is escaped; characters XML 1.0 cannot
-carry at all are replaced first.
+Built with ElementTree, so markup characters are escaped; every value passes
+``escape.xml`` first, so no control, bidi or separator character (nor anything
+XML 1.0 cannot carry) reaches the document.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from mlcycle.errors import Problem
+from mlcycle.escape import xml as _x
 from mlcycle.judge.evaluate import Finding, Result
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _x(text: object) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:
@@ -38,7 +33,7 @@ def _case(suite: ET.Element, classname: str, name: str, path: str) -> ET.Element
 
 def _fail(case: ET.Element, tag: str, kind: str, message: str, lines: list[str]) -> None:
     element = ET.SubElement(case, tag, {"type": _x(kind), "message": _x(message)})
-    element.text = _x("\n".join(lines))
+    element.text = "\n".join(_x(text) for text in lines)
 
 
 def _count(suite: ET.Element) -> None:
@@ -79,7 +74,7 @@ def render(result: Result) -> str:
         _case(suite, "mlcycle.consistency", "all items consistent", "lifecycle/")
     others = [str(f.problem) for f in result.findings if f.severity != "error"]
     if others:
-        ET.SubElement(suite, "system-out").text = _x("\n".join(others))
+        ET.SubElement(suite, "system-out").text = "\n".join(_x(text) for text in others)
     _count(suite)
     if result.problems:
         suite = _suite(root, "input")

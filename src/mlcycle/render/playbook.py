@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from mlcycle.escape import json_safe, line
+from mlcycle.escape import markdown as md_escape
 from mlcycle.load.playbooks import Playbook
-from mlcycle.render.text import md_escape, md_table, plain_table
+from mlcycle.render.text import md_table, plain_table
 
 
 def summary_table(playbooks: list[Playbook]) -> str:
@@ -27,8 +29,8 @@ def _rows(playbook: Playbook) -> list[list[str]]:
 
 
 def table(playbook: Playbook) -> str:
-    head = f"{playbook.name} {playbook.version}: {playbook.title}\n"
-    roles = "roles: " + ", ".join(f"{r.id} ({r.name})" for r in playbook.roles) + "\n\n"
+    head = line(f"{playbook.name} {playbook.version}: {playbook.title}") + "\n"
+    roles = line("roles: " + ", ".join(f"{r.id} ({r.name})" for r in playbook.roles)) + "\n\n"
     return head + roles + plain_table(["phase", "item", "title", "R", "A", "gate"],
                                       _rows(playbook))
 
@@ -57,7 +59,7 @@ def as_json(playbook: Playbook) -> str:
         "roles": [r.model_dump() for r in playbook.roles],
         "phases": [p.model_dump(mode="json") for p in playbook.phases],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Playbook], str]] = {

@@ -7,9 +7,10 @@ import io
 import json
 from collections.abc import Callable
 
-from mlcycle.judge.evaluate import printable
+from mlcycle.escape import line
+from mlcycle.escape import markdown as md_escape
 from mlcycle.judge.raci import Matrix
-from mlcycle.render.text import md_escape, md_table, plain_table
+from mlcycle.render.text import md_table, plain_table
 
 
 def _people(people: list[str]) -> str:
@@ -18,19 +19,19 @@ def _people(people: list[str]) -> str:
 
 def table(m: Matrix) -> str:
     role_ids = [r.id for r in m.roles]
-    rows = [[i.phase, printable(i.id), "G" if i.gate else "", *(i.letters[r] for r in role_ids)]
+    rows = [[i.phase, line(i.id), "G" if i.gate else "", *(i.letters[r] for r in role_ids)]
             for i in m.items]
-    people = [[r.id, printable(r.name), printable(_people(r.people))] for r in m.roles]
+    people = [[r.id, line(r.name), line(_people(r.people))] for r in m.roles]
     return (plain_table(["phase", "item", "gate", *role_ids], rows) + "\n"
             + plain_table(["role", "name", "people"], people))
 
 
 def markdown(m: Matrix) -> str:
     role_ids = [r.id for r in m.roles]
-    rows = [[f"`{i.phase}`", f"`{i.id}` {md_escape(printable(i.title))}",
+    rows = [[f"`{i.phase}`", f"`{i.id}` {md_escape(line(i.title))}",
              "G" if i.gate else "", *(i.letters[r] for r in role_ids)] for i in m.items]
-    people = [[f"`{r.id}`", md_escape(printable(r.name)),
-               md_escape(printable(_people(r.people)))] for r in m.roles]
+    people = [[f"`{r.id}`", md_escape(line(r.name)),
+               md_escape(line(_people(r.people)))] for r in m.roles]
     return (md_table(["Phase", "Item", "G", *role_ids], rows) + "\n"
             + md_table(["Role", "Name", "People"], people))
 

@@ -10,21 +10,21 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
+from mlcycle.escape import json_safe, line
+from mlcycle.escape import markdown as md_escape
 from mlcycle.judge.dashboard import Dashboard, Entry, PhaseRow
-from mlcycle.judge.evaluate import printable
-from mlcycle.render.text import md_escape as _md_escape
 from mlcycle.render.text import md_table
 
 BAR_WIDTH = 20
 PIPED_WIDTH = 100
-
-
-def md_escape(text: object) -> str:
-    """Markdown-safe and free of control characters (ANSI codes, bidi overrides)."""
-    return _md_escape(printable(text))
+MIN_WIDTH = 40
+# A list longer than LIST_LIMIT shows its first LIST_FIRST entries and a count
+# (a fresh project has 53 unowned items); --all-items shows every one.
+LIST_LIMIT = 12
+LIST_FIRST = 10
 
 
 def bar(row: PhaseRow, width: int = BAR_WIDTH) -> str:
@@ -74,53 +74,121 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
     return out
 
 
-def table(d: Dashboard) -> str:
+def terminal_width(environ: Mapping[str, str], stream: TextIO) -> int:
+    """The width to draw for on a terminal: ``COLUMNS`` when it is a positive
+    number, else the terminal's own, else 80; never under ``MIN_WIDTH`` (a
+    table squeezed narrower says nothing; the terminal wraps a wider line)."""
+    try:
+        width = int(environ.get("COLUMNS", ""))
+    except ValueError:
+        width = 0
+    if width <= 0:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            width = 0
+    return max(width if width > 0 else 80, MIN_WIDTH)
+
+
+def _shown(entries: list[Entry], all_items: bool) -> tuple[list[Entry], int]:
+    """The entries a list shows, and how many it leaves out."""
+    if all_items or len(entries) <= LIST_LIMIT:
+        return entries, 0
+    return entries[:LIST_FIRST], len(entries) - LIST_FIRST
+
+
+def _more(hidden: int) -> str:
+    return f"... and {hidden} more; `mlcycle status --all-items` lists every one"
+
+
+def table(d: Dashboard, all_items: bool = False) -> str:
     from rich import box  # noqa: TID251 - the one place status draws
     from rich.console import Console  # noqa: TID251
     from rich.table import Table  # noqa: TID251
     from rich.text import Text  # noqa: TID251
 
     def text(value: object, style: str = "") -> Text:
-        return Text(printable(value), style=style)
+        return Text(line(value), style=style)
 
     stream = sys.stdout
     tty = stream.isatty()
     color = tty and not os.environ.get("NO_COLOR")
-    console = Console(file=stream, width=None if tty else PIPED_WIDTH, force_terminal=tty,
+    width = terminal_width(os.environ, stream) if tty else PIPED_WIDTH
+    # Narrower than the piped width, the open gates get a list of their own
+    # (an id is never cut) and the bar shrinks, so the numbers always fit.
+    wide = width >= PIPED_WIDTH
+    bar_width = BAR_WIDTH if wide else (BAR_WIDTH // 2 if width >= 72 else 0)
+    progress_column = width >= 60  # narrower, Done (n/total) says it alone
+    console = Console(file=stream, width=width, force_terminal=tty,
                       color_system="auto" if color else None, no_color=not color,
                       highlight=False, markup=False, emoji=False, soft_wrap=False,
                       legacy_windows=False, force_jupyter=False)
     with console.capture() as capture:
         console.print(text(_heading(d), "bold"))
         console.print(text(f"Path: {d.path}"))
-        phases = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-        for name, justify in (("", "left"), ("Phase", "left"), ("Progress", "left"),
-                              ("Done", "right"), ("Gates", "right"), ("Open gates", "left")):
-            phases.add_column(name, justify=justify)  # type: ignore[arg-type]
+        phases = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, collapse_padding=True)
+        phases.add_column("", no_wrap=True)
+        phases.add_column("", justify="right", no_wrap=True)  # "4." stays by its title
+        # A title wraps between words, never inside one ("Productionization").
+        longest_word = max((len(w) for r in d.rows for w in line(r.title).split()), default=5)
+        phases.add_column("Phase", overflow="fold", min_width=min(longest_word, width - 24))
+        if progress_column:
+            phases.add_column("Progress", no_wrap=True)
+        # Counts never shrink: a clipped "0/" reads as a different number.
+        for name, counts in (("Done", [f"{r.done + r.waived}/{r.total}" for r in d.rows]),
+                             ("Gates", [f"{r.gates}/{r.gates}" for r in d.rows])):
+            phases.add_column(name, justify="right", no_wrap=True,
+                              min_width=max(len(c) for c in [name, *counts]))
+        if wide:
+            phases.add_column("Open gates", overflow="fold")
         for row in d.rows:
             style = "bold" if row.current else ""
-            phases.add_row(
-                text("▶" if row.current else ""),
-                text(f"{row.number}. {row.title}{_reopened(row)}", style),
-                Text.assemble((bar(row), "green"), f" {_percent(row):>4}"),
-                text(f"{row.done + row.waived}/{row.total}"),
-                text(f"{row.gates - len(row.open_gates)}/{row.gates}"),
-                text(", ".join(row.open_gates) or "-", "red" if row.open_gates else ""),
-            )
+            progress = (Text.assemble((bar(row, bar_width), "green"), f" {_percent(row):>4}")
+                        if bar_width else Text(f"{_percent(row):>4}"))
+            cells = [text("▶" if row.current else ""), text(f"{row.number}.", style),
+                     text(f"{row.title}{_reopened(row)}", style)]
+            if progress_column:
+                cells.append(progress)
+            cells += [text(f"{row.done + row.waived}/{row.total}"),
+                      text(f"{row.gates - len(row.open_gates)}/{row.gates}")]
+            if wide:
+                cells.append(text(", ".join(row.open_gates) or "-",
+                                  "red" if row.open_gates else ""))
+            phases.add_row(*cells)
         console.print(phases)
+        sections: list[tuple[str, list[str], list[list[str]]]] = []
+        if not wide:
+            gates = [[row.id, gate] for row in d.rows for gate in row.open_gates]
+            sections.append(("Open gates", ["Phase", "Item"], gates))
         for title, detail, entries in _sections(d):
+            sections.append((title, ["Phase", "Item", "Title", "Owner", detail.capitalize()],
+                             [[e.phase, e.item.id, e.item.title, e.item.owner or "-", e.detail]
+                              for e in entries]))
+        for title, headers, rows in sections:
             console.print()
-            if not entries:
+            if not rows:
                 console.print(text(f"{title}: none"))
                 continue
-            console.print(text(f"{title} ({len(entries)})", "bold"))
-            listing = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
-            for name in ("Phase", "Item", "Title", "Owner", detail.capitalize()):
-                listing.add_column(name, overflow="fold")
-            for e in entries:
-                listing.add_row(text(e.phase), text(e.item.id), text(e.item.title),
-                                text(e.item.owner or "-"), text(e.detail))
-            console.print(listing)
+            console.print(text(f"{title} ({len(rows)})", "bold"))
+            limit = len(rows) if all_items or len(rows) <= LIST_LIMIT else LIST_FIRST
+            if width < 80:
+                # Too narrow for five columns: one entry per line, wrapped, never cut.
+                for entry in rows[:limit]:
+                    console.print(text(" · ".join(entry)))
+            else:
+                listing = Table(box=box.SIMPLE, show_edge=False, pad_edge=False,
+                                collapse_padding=True)
+                for index, name in enumerate(headers):
+                    # Ids, names and dates keep their width where they can (folded,
+                    # an id misreads); the title takes what is left and wraps.
+                    longest = max(len(line(c[index])) for c in [headers, *rows[:limit]])
+                    listing.add_column(name, overflow="fold",
+                                       min_width=min(longest, width // 3) if index != 2 else None)
+                for entry in rows[:limit]:
+                    listing.add_row(*(text(cell) for cell in entry))
+                console.print(listing)
+            if limit < len(rows):
+                console.print(text(_more(len(rows) - limit)))
     out = capture.get()
     if not color:  # pasted into an issue: no trailing blanks from cell padding
         out = "".join(line.rstrip() + "\n" for line in out.splitlines())
@@ -134,7 +202,8 @@ def _entry(e: Entry) -> dict[str, Any]:
             "detail": e.detail}
 
 
-def as_json(d: Dashboard) -> str:
+def as_json(d: Dashboard, all_items: bool = True) -> str:
+    """Every entry of every list, whatever ``all_items`` says: JSON is read by programs."""
     project = d.project
     data = {
         "version": 1,
@@ -158,10 +227,10 @@ def as_json(d: Dashboard) -> str:
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
         "expiring_waivers": [_entry(e) for e in d.expiring],
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
-def markdown(d: Dashboard) -> str:
+def markdown(d: Dashboard, all_items: bool = False) -> str:
     out = [f"## {md_escape(_heading(d))}\n", f"Path: {md_escape(d.path)}\n"]
     out.append(md_table(
         ["Phase", "Progress", "Done", "Gates closed", "Open gates"],
@@ -175,13 +244,16 @@ def markdown(d: Dashboard) -> str:
             out.append(f"**{title}:** none\n")
             continue
         out.append(f"### {title} ({len(entries)})\n")
+        shown, hidden = _shown(entries, all_items)
         out.append(md_table(
             ["Phase", "Item", "Title", "Owner", detail.capitalize()],
             [[f"`{e.phase}`", f"`{e.item.id}`", md_escape(e.item.title),
-              md_escape(e.item.owner or "-"), md_escape(e.detail)] for e in entries]))
+              md_escape(e.item.owner or "-"), md_escape(e.detail)] for e in shown]))
+        if hidden:
+            out.append(md_escape(_more(hidden)) + "\n")
     return "\n".join(out)
 
 
-RENDERERS: dict[str, Callable[[Dashboard], str]] = {
+RENDERERS: dict[str, Callable[[Dashboard, bool], str]] = {
     "table": table, "json": as_json, "markdown": markdown,
 }

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from mlcycle.escape import line
+
 
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Cells are made visible here (``escape.line``): a value is one cell on one line."""
+    rows = [[line(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -16,16 +20,8 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def md_escape(text: str) -> str:
-    """Text safe inside a Markdown table cell: one line, no pipes, no HTML."""
-    out = " ".join(str(text).split())
-    for char in ("\\", "|", "<", ">", "`", "*", "_", "[", "]"):
-        out = out.replace(char, "\\" + char)
-    return out
-
-
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table; cells must already be escaped (see ``md_escape``)."""
+    """A Markdown table; cells must already be escaped (``escape.markdown``)."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from mlcycle.errors import MlcycleError
+from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
-from mlcycle.judge.evaluate import Finding, printable
+from mlcycle.judge.evaluate import Finding
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, evidence_escapes, is_url
 from mlcycle.load.validation import did_you_mean
@@ -48,8 +49,8 @@ def find_item(project: Project, item_id: str) -> tuple[PhaseState, int, Item]:
             if item.id == item_id:
                 return phase, index, item
     ids = [i.id for p in project.phases for i in p.file.items]
-    raise usage(f"no item '{printable(item_id)}' in this project"
-                f"{printable(did_you_mean(item_id, ids))}; `mlcycle status` lists them",
+    raise usage(f"no item '{line(item_id)}' in this project"
+                f"{line(did_you_mean(item_id, ids))}; `mlcycle status` lists them",
                 "MLC027")
 
 
@@ -67,14 +68,14 @@ def check_date(value: str, option: str) -> date:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise usage(f"{option}: {printable(value)!r} is not a calendar date YYYY-MM-DD") from None
+        raise usage(f"{option}: {quote(value)} is not a calendar date YYYY-MM-DD") from None
 
 
 def check_person(project: Project, person: str, option: str) -> str:
     people = sorted(project.people())
     if person not in people:
-        raise usage(f"{option}: {printable(person)!r} is not on the team in mlcycle.yaml"
-                    f"{printable(did_you_mean(person, people))}; add them first with "
+        raise usage(f"{option}: {quote(person)} is not on the team in mlcycle.yaml"
+                    f"{line(did_you_mean(person, people))}; add them first with "
                     "`mlcycle team add ROLE PERSON`")
     return person
 
@@ -92,13 +93,13 @@ def evidence_path(project: Project, value: str, cwd: Path) -> str:
     except ValueError:
         rel = None
     if rel is None or str(rel) in ("", "."):
-        raise usage(f"--evidence {printable(value)!r}: the path is outside the project "
-                    f"({printable(project.root)}); evidence must be a file in the project or "
+        raise usage(f"--evidence {quote(value)}: the path is outside the project "
+                    f"({line(project.root)}); evidence must be a file in the project or "
                     "an http(s) URL", "MLC029")
     posix = PurePosixPath(*rel.parts).as_posix()
     why = evidence_escapes(project.root, posix)
     if why:
-        raise usage(f"--evidence {printable(value)!r} {why}", "MLC029")
+        raise usage(f"--evidence {quote(value)} {why}", "MLC029")
     return posix
 
 
@@ -143,7 +144,7 @@ class ItemChange:
 def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Outcome:
     phase, index, item = find_item(project, change.item)
     if change.status is not None and change.status not in STATUSES:
-        raise usage(f"status {printable(change.status)!r} is not one of {', '.join(STATUSES)}"
+        raise usage(f"status {quote(change.status)} is not one of {', '.join(STATUSES)}"
                     f"{did_you_mean(change.status, STATUSES)}")
     if change.status == "waived":
         raise usage("an item is waived with `mlcycle waive ITEM --reason TEXT --by PERSON "
@@ -165,11 +166,11 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
         head = f"{item.status} -> {change.status}"
     if change.owner is not None and change.owner != item.owner:
         doc.set((*at, "owner"), change.owner)
-        details.append(f"owner: {printable(change.owner)}")
+        details.append(f"owner: {line(change.owner)}")
     new_evidence = [e for e in dict.fromkeys(evidence) if e not in item.evidence]
     if new_evidence:
         doc.append((*at, "evidence"), new_evidence)
-        details.append(f"evidence: {printable(', '.join(new_evidence))}")
+        details.append(f"evidence: {line(', '.join(new_evidence))}")
     if change.due is not None and (item.due is None or item.due.isoformat() != change.due):
         doc.set((*at, "due"), Verbatim(change.due))
         details.append(f"due: {change.due}")
@@ -201,9 +202,9 @@ def waive(project: Project, item_id: str, reason: str, by: str, until: str,
     holders = project.file.team.get(role, [])
     if by not in holders:
         who = ", ".join(holders) if holders else "nobody yet"
-        raise usage(f"--by {printable(by)!r} cannot approve a waiver of '{item.id}': its "
-                    f"accountable role is '{role}' ({printable(who)})"
-                    f"{printable(did_you_mean(by, holders))}")
+        raise usage(f"--by {quote(by)} cannot approve a waiver of '{item.id}': its "
+                    f"accountable role is '{role}' ({line(who)})"
+                    f"{line(did_you_mean(by, holders))}")
     session = Session(project)
     doc = session.phase_doc(phase.id)
     at = ("items", index)
@@ -215,7 +216,7 @@ def waive(project: Project, item_id: str, reason: str, by: str, until: str,
             doc.set((*at, "waiver", key), value)
     else:
         doc.set((*at, "waiver"), waiver)
-    message = f"{item.id}: {item.status} -> waived (approved by {printable(by)}, until {until})"
+    message = f"{item.id}: {item.status} -> waived (approved by {line(by)}, until {until})"
     return judge(Outcome(session, message), today, item.id)
 
 
@@ -223,7 +224,7 @@ def team_change(project: Project, action: str, role: str, person: str,
                 today: date) -> Outcome:
     roles = project.playbook.role_ids
     if role not in roles:
-        raise usage(f"unknown role '{printable(role)}'{did_you_mean(role, roles)}; roles: "
+        raise usage(f"unknown role '{line(role)}'{did_you_mean(role, roles)}; roles: "
                     f"{', '.join(roles)}", "MLC022")
     check_text(person, "PERSON")
     if person != person.strip() or not person.isprintable():
@@ -233,25 +234,25 @@ def team_change(project: Project, action: str, role: str, person: str,
     people = project.file.team.get(role, [])
     if action == "add":
         if person in people:
-            return Outcome(session, f"team: {printable(person)} is already {role}")
+            return Outcome(session, f"team: {line(person)} is already {role}")
         if "team" not in doc.expected or doc.expected["team"] is None:
             doc.set(("team",), {role: [person]})
         else:
             doc.append(("team", role), [person])
-        message = f"team: {role} += {printable(person)}"
+        message = f"team: {role} += {line(person)}"
     else:
         if person not in people:
-            raise usage(f"{printable(person)!r} is not {role}"
-                        f"{printable(did_you_mean(person, people))}; {role}: "
-                        f"{printable(', '.join(people)) or 'nobody'}", "MLC031")
+            raise usage(f"{quote(person)} is not {role}"
+                        f"{line(did_you_mean(person, people))}; {role}: "
+                        f"{line(', '.join(people)) or 'nobody'}", "MLC031")
         approved = [i.id for p in project.phases for i in p.file.items
                     if i.waiver is not None and i.waiver.approved_by == person
                     and i.raci.accountable == role]
         if approved:
-            raise usage(f"{printable(person)!r} approved the waiver of "
+            raise usage(f"{quote(person)} approved the waiver of "
                         f"{', '.join(approved)} as {role}; a waiver's approver must hold the "
                         "item's accountable role: renew the waiver with another approver "
                         "first (`mlcycle waive`)")
         doc.remove(("team", role), people.index(person))
-        message = f"team: {role} -= {printable(person)}"
+        message = f"team: {role} -= {line(person)}"
     return judge(Outcome(session, message), today, None)

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 
 from mlcycle.errors import MlcycleError
+from mlcycle.escape import line
 from mlcycle.judge import evaluate
-from mlcycle.judge.evaluate import printable
 from mlcycle.load.project import Project
 from mlcycle.load.validation import did_you_mean
 from mlcycle.write.items import Outcome, check_text, find_item, usage
@@ -90,7 +90,7 @@ def advance(project: Project, by: str | None, today: date) -> Outcome:
     _move(session, {"date": Verbatim(today.isoformat()), "event": "advance", "from": current,
                     "to": nxt, "by": person}, nxt)
     session.edited()  # reads back through the loader's models and rules, or a bug
-    return Outcome(session, f"advanced: {current} -> {nxt} (by {printable(person)}, "
+    return Outcome(session, f"advanced: {current} -> {nxt} (by {line(person)}, "
                    f"{today.isoformat()})")
 
 
@@ -99,7 +99,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
     ids = [p.id for p in project.phases]
     current = project.file.current_phase
     if phase not in ids:
-        raise usage(f"no phase '{printable(phase)}' in playbook '{project.playbook.name}'"
+        raise usage(f"no phase '{line(phase)}' in playbook '{project.playbook.name}'"
                     f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
     if ids.index(phase) >= ids.index(current):
         where = "the current phase" if phase == current else \
@@ -120,7 +120,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
     _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
                     "to": phase, "reason": reason, "by": person}, phase)
     session.edited()
-    message = f"reopened: {current} -> {phase} ({printable(' '.join(reason.split()))})"
+    message = f"reopened: {current} -> {phase} ({line(' '.join(reason.split()))})"
     if found:
         message += f"; back to doing: {', '.join(item.id for _, _, item in found)}"
     return Outcome(session, message)

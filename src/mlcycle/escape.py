@@ -1,0 +1,116 @@
+"""The one home of output safety: every byte of user text that mlcycle prints or
+writes into a report passes exactly one function here for its medium.
+
+User text (keys, values, titles, owners, evidence paths, notes, team names,
+command-line values, directory names) may carry characters that change what a
+reader sees: a newline forges a line (a fake ``mlcycle check: passed``, or a
+``::error`` workflow command that GitHub Actions reads from any output), an
+ANSI escape erases or recolours the line, a bidi control reorders it. Those
+characters are shown as visible escapes (``\\x1b``, ``\\u202e``) instead.
+
+The design: messages are built with the raw text (quoted with ``quote``, never
+``repr``, which would escape a second time), and each sink escapes the whole
+string for its medium: ``Problem.__str__`` and the command-line printer use
+``line``/``text``; each renderer uses ``github_data``/``github_property``,
+``xml``, ``markdown`` or ``json_safe``. Escaping is idempotent: the output of
+``line`` holds no character ``line`` would change, so a sink that receives
+already-escaped text changes nothing.
+
+No imports beyond ``re``: ``check`` loads this on every run.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (newline and tab included: one message is one line), DEL, C1
+# controls, the Arabic letter mark, left-to-right / right-to-left marks, line
+# and paragraph separators, bidi embeddings/overrides (U+202A-202E) and
+# isolates (U+2066-2069), lone surrogates (command-line bytes that are not
+# UTF-8 arrive as U+DC80-DCFF and cannot be written as UTF-8), and the two
+# noncharacters XML 1.0 cannot carry.
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def line(text: object) -> str:
+    """Terminal or plain-text medium, one line: every unsafe character (newlines
+    too) becomes a visible escape."""
+    return UNSAFE.sub(_visible, str(text))
+
+
+def text(document: str) -> str:
+    """Terminal or plain-text medium, a multi-line document whose line breaks
+    are mlcycle's own: each line escaped, the ``\\n`` between them kept. Values
+    must already have been escaped with ``line`` (a user's newline inside a
+    value would otherwise start a line of its own)."""
+    return "\n".join(line(part) for part in document.split("\n"))
+
+
+def quote(value: object) -> str:
+    """A value quoted inside a message: ``'value'``. Not ``repr``: the sink
+    escapes the whole message once, so repr's escaping would show doubled
+    backslashes (``'\\\\x1b'``)."""
+    return f"'{value}'"
+
+
+# --- GitHub workflow commands (``@actions/core`` command.ts) ------------------
+
+
+def github_data(value: object) -> str:
+    """The message of a ``::error ...::message`` command: one visible line, then
+    the toolkit's own encoding of ``%``, CR and LF."""
+    return line(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(value: object) -> str:
+    """A property value (``file=``, ``title=``): also ``:`` and ``,``."""
+    return github_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+# --- XML (JUnit) ---------------------------------------------------------------
+
+
+def xml(value: object) -> str:
+    """One line of text for an XML attribute or element built with ElementTree
+    (which escapes ``&``, ``<``, ``>`` and quotes): made visible like ``line``,
+    so nothing is left that XML 1.0 cannot carry. A multi-line element body
+    joins lines escaped one by one."""
+    return line(value)
+
+
+# --- Markdown ------------------------------------------------------------------
+
+_MD_SPECIAL = ("\\", "|", "<", ">", "`", "*", "_", "[", "]")
+
+
+def markdown(value: object) -> str:
+    """Text safe inside a Markdown table cell or list item: one visible line,
+    whitespace runs collapsed, no pipes, no HTML, no emphasis or links."""
+    out = " ".join(line(value).split())
+    for char in _MD_SPECIAL:
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+# --- JSON ------------------------------------------------------------------------
+
+
+def json_safe(document: str) -> str:
+    """A JSON document from ``json.dumps(..., ensure_ascii=False)`` with every
+    unsafe character that json leaves raw (DEL, C1, bidi controls, U+2028/2029,
+    lone surrogates) written as a ``\\uXXXX`` escape. Outside strings JSON is
+    ASCII, so only string contents change, and they parse back to the same text."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+# json.dumps escapes every C0 control inside strings, so a raw newline in its
+# output is the indentation's own.
+_UNSAFE_IN_JSON = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
