@@ -177,3 +177,39 @@ def test_an_interrupt_a_library_turned_into_a_validation_error_is_still_ctrl_c(
         assert (result.code, result.out, result.err) == (130, "", INTERRUPTED), command
     monkeypatch.setattr(source, "validate", real)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+# --- item 13: the editing commands' commit follows the same policy --------------------
+
+
+def test_ctrl_c_during_an_edit_leaves_the_old_file_or_completes(tmp_path: Path) -> None:
+    import shutil
+
+    from editproject import FRAME, tiny_project
+
+    frame = "lifecycle/01-frame.yaml"
+    root = tiny_project(tmp_path)
+    # 4 MiB of comments (no state): reading and writing the file take a while.
+    padding = "".join(f"# padding line {n:07d} keeps this file large\n" for n in range(100_000))
+    old = (FRAME + padding).encode()
+    (root / frame).write_bytes(old)
+    reference = tmp_path / "reference"
+    shutil.copytree(root, reference)
+    assert run("start", "problem", "-C", reference, "--today", "2026-01-10").code == 0
+    new = (reference / frame).read_bytes()
+    command = [*MLCYCLE, "start", "problem", "-C", str(root), "--today", "2026-01-10"]
+    duration, done = timed(command, tmp_path)
+    assert done.returncode == 0, done.stderr
+    start = first_delay(tmp_path)
+    wrong = []
+    for i in range(8):
+        (root / frame).write_bytes(old)
+        delay = start + duration * 1.2 * i / 8
+        code, out, err = interrupted_after(command, delay, tmp_path)
+        data = (root / frame).read_bytes()
+        left = [p.name for p in root.rglob("*.tmp")]
+        ok = left == [] and ((code, err, data) == (130, INTERRUPTED, old)
+                             or (code, err, data) == (0, "", new))
+        if not ok:
+            wrong.append((f"delay {delay:.3f}s", code, err[-300:], data == old, left))
+    assert wrong == []

@@ -149,13 +149,19 @@ def test_a_fifo_is_written_into_and_stays_a_fifo(project: Path, tmp_path: Path) 
                                                                               "report.fifo"]
 
 
-def test_dev_stdout_is_written_into(project: Path) -> None:
+def test_dev_stdout_is_written_into(project: Path, tmp_path: Path) -> None:
+    # Exactly what /dev/stdout is, a symlink to /proc/self/fd/1 (here: a pipe), but
+    # one whose replacement by a regressed mlcycle running as root would not break
+    # the machine's /dev/stdout, as the code before this fix did.
+    (tmp_path / "stdout").symlink_to("/proc/self/fd/1")
+    stdout = str(tmp_path / "stdout")
     done = subprocess.run([sys.executable, "-m", "mlcycle", "check", "--format", "json",
-                           "--output", "/dev/stdout"], cwd=project, capture_output=True,
+                           "--output", stdout], cwd=project, capture_output=True,
                           text=True, env={**os.environ, "NO_COLOR": "1"})
     assert (done.returncode, done.stderr) == (0, "")
     json_report = run("check", "--format", "json", cwd=project).out
     assert done.stdout == json_report + run("check", cwd=project).out
+    assert os.path.islink(stdout)
 
 
 def test_a_symlink_is_written_through_and_stays_a_link(project: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlcycle import interrupts
 from mlcycle.errors import MlcycleError
 from mlcycle.write.atomic import new_file_mode
 
@@ -88,34 +89,41 @@ def commit(changes: list[FileChange]) -> None:
     if not changes:
         return
     staged: list[str] = []
-    try:
-        for change in changes:
-            staged.append(_stage(change))
-        if before_commit is not None:
-            before_commit()
-        stale = [c for c in changes if _current(c.path) != c.before]
-        if stale:
-            raise StaleError([MlcycleError.at(
-                "MLC033", "changed on disk since it was read; nothing written (run the "
-                "command again)", c.display, 1, 1).problems[0] for c in stale])
-        done: list[FileChange] = []
+    # One interrupt policy (mlcycle.interrupts): Ctrl-C is honoured between steps
+    # only, so a staged file is never left behind and a rollback runs to its end;
+    # once every file is renamed, the edit has completed and Ctrl-C is ignored.
+    with interrupts.shielded():
         try:
-            for change, tmp in zip(changes, staged, strict=True):
-                os.replace(tmp, change.path)
-                done.append(change)
-        except BaseException:
-            for change in reversed(done):  # put the old bytes back, atomically too
-                if change.before is None:
-                    os.unlink(change.path)
-                    continue
-                change.after, change.before = change.before, change.after
-                os.replace(_stage(change), change.path)
-            raise
-        for directory in {c.path.parent for c in changes}:
-            _fsync_dir(directory)
-    finally:
-        for tmp in staged:
-            _unlink(tmp)
+            for change in changes:
+                interrupts.checkpoint()
+                staged.append(_stage(change))
+            if before_commit is not None:
+                before_commit()
+            stale = [c for c in changes if _current(c.path) != c.before]
+            if stale:
+                raise StaleError([MlcycleError.at(
+                    "MLC033", "changed on disk since it was read; nothing written (run the "
+                    "command again)", c.display, 1, 1).problems[0] for c in stale])
+            interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
+            done: list[FileChange] = []
+            try:
+                for change, tmp in zip(changes, staged, strict=True):
+                    os.replace(tmp, change.path)
+                    done.append(change)
+            except BaseException:
+                for change in reversed(done):  # put the old bytes back, atomically too
+                    if change.before is None:
+                        os.unlink(change.path)
+                        continue
+                    change.after, change.before = change.before, change.after
+                    os.replace(_stage(change), change.path)
+                raise
+            interrupts.completed()
+            for directory in {c.path.parent for c in changes}:
+                _fsync_dir(directory)
+        finally:
+            for tmp in staged:
+                _unlink(tmp)
 
 
 def _current(path: Path) -> bytes | None:
