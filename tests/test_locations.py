@@ -83,3 +83,95 @@ def test_other_styles_are_located_like_the_composer_does(
     assert (location.line, location.column) == composer
     if expected is not None:
         assert composer == expected
+
+
+# --- the scan against the composer on generated block-style items ------------------
+
+from hypothesis import HealthCheck, given, reject, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mlcycle.errors import MlcycleError  # noqa: E402
+from mlcycle.load.yamlio import parse_document  # noqa: E402
+
+KEYS = ["id", "title", "status", "owner", "notes", "evidence", "raci", "waiver", "due"]
+# Lines that look like keys, entries or comments: inside a quoted scalar or a flow
+# collection they are none of these, and the scan must not be fooled.
+TRICKY = ["status: x", "- y", "owner: z", "# c", "", "evidence:", "id: q", "raci: r"]
+ITEM = 4  # column of an item's keys ("  - id: ...")
+
+
+def quoted(draw: Any, quote: str) -> str:
+    body = [draw(st.sampled_from(["Problem", "a: b", "x - y", "#1"]))]
+    for _ in range(draw(st.integers(0, 3))):
+        indent = draw(st.sampled_from([1, ITEM, ITEM + 2, ITEM - 2]))
+        body.append(" " * indent + draw(st.sampled_from(TRICKY)))
+    return quote + "\n".join(body) + quote
+
+
+@st.composite
+def values(draw: Any, indent: int, depth: int = 0) -> str:
+    """A value to put after ``key:`` at ``indent`` (text begins with the separator)."""
+    kinds = ["plain", "single", "double", "block", "empty", "flow"]
+    if depth < 2:
+        kinds += ["list", "map"]
+    kind = draw(st.sampled_from(kinds))
+    pad = " " * (indent + 2)
+    if kind == "plain":
+        return " " + draw(st.sampled_from(["todo", "a b", "x # comment", "'q'", "1"]))
+    if kind == "single":
+        return " " + quoted(draw, "'")
+    if kind == "double":
+        return " " + quoted(draw, '"')
+    if kind == "block":
+        lines = draw(st.lists(st.sampled_from(["text", "status: x", "- y", "# c"]), min_size=1,
+                              max_size=3))
+        return " " + draw(st.sampled_from(["|", ">-"])) + "".join(f"\n{pad}{x}" for x in lines)
+    if kind == "empty":
+        return ""
+    if kind == "flow":
+        inner = draw(st.lists(st.sampled_from(["a", "'b'", "status: c"]), max_size=3))
+        seps = [draw(st.sampled_from([", ", ",\n" + " " * draw(st.sampled_from([1, ITEM, 8]))]))
+                for _ in inner]
+        return " [" + "".join(f"{x}{s}" for x, s in zip(inner, seps, strict=True)) + "z]"
+    if kind == "list":
+        at = draw(st.sampled_from([indent, indent + 2]))  # indentless or indented
+        entries = draw(st.lists(values(at, depth + 1), min_size=1, max_size=3))
+        return "".join(f"\n{' ' * at}-{v if v else ''}" for v in entries)
+    keys = draw(st.lists(st.sampled_from(["accountable", "status", "reason"]), min_size=1,
+                         max_size=3, unique=True))
+    return "".join(f"\n{pad}{k}:{draw(values(indent + 2, depth + 1))}" for k in keys)
+
+
+@st.composite
+def generated_files(draw: Any) -> str:
+    items = []
+    for number in range(draw(st.integers(1, 3))):
+        keys = ["id", *draw(st.lists(st.sampled_from(KEYS[1:]), max_size=6, unique=True))]
+        lines = []
+        for position, key in enumerate(keys):
+            value = f" i{number}" if key == "id" else draw(values(ITEM))
+            lead = "  - " if position == 0 else " " * ITEM
+            for _ in range(draw(st.integers(0, 1)) if position else 0):
+                lines.append(" " * draw(st.sampled_from([0, 2, ITEM])) +
+                             draw(st.sampled_from(["# status: no", "", "#- x"])))
+            lines.append(f"{lead}{key}:{value}")
+        items.append("\n".join(lines))
+    text = "phase: p\nitems:\n" + "\n".join(items) + "\n"
+    return text.replace("\n", draw(st.sampled_from(["\n", "\r\n", "\r"])))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                   HealthCheck.too_slow])
+@given(generated_files())
+def test_scan_agrees_with_the_composer_on_generated_items(text: str) -> None:
+    try:
+        data, marks = parse_document(text, "f.yaml")
+    except MlcycleError:
+        reject()  # not YAML after all (say, a duplicate key): nothing to locate
+    source = Source("f.yaml", text, marks)
+    root = node_tree(text)
+    for index, item in enumerate(data["items"]):
+        for loc in paths(item, ("items", index)):
+            fast = source._scan(index, loc[2:])
+            if fast is not None:
+                assert (fast[0] + 1, fast[1] + 1) == locate(root, loc), loc

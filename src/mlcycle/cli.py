@@ -58,11 +58,13 @@ register(app)
 
 def report_problems(problems: list[Any]) -> None:
     """Every problem, one line each, sorted, to stderr; then a count."""
-    errors = [p for p in problems if p.severity == "error"]
+    from mlcycle.errors import error_count
+
     for problem in sorted(problems):
         print(problem, file=sys.stderr)
-    files = len({p.location.path for p in errors})
-    print(f"{_plural(len(errors), 'error')} in {_plural(files, 'file')}", file=sys.stderr)
+    files = len({p.location.path for p in problems if p.severity == "error" or p.hidden})
+    print(f"{_plural(error_count(problems), 'error')} in {_plural(files, 'file')}",
+          file=sys.stderr)
 
 
 def _plural(count: int, word: str) -> str:

@@ -12,9 +12,19 @@ from pathlib import PurePosixPath
 
 @dataclass(frozen=True, order=True)
 class Location:
+    """Where a problem is. A problem with a whole file is shown at its 1:1, because
+    editors' and CI's problem matchers need a line to attach it to; only what has
+    no lines keeps none: a directory (its path ends in "/") and a pseudo-path such
+    as ``<command line>`` or ``<environment>``."""
+
     path: str  # project-relative, POSIX separators
-    line: int = 0  # 1-based; 0 when the problem concerns the whole file
+    line: int = 0  # 1-based; 0 only for a directory or a pseudo-path (see above)
     column: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.line and not self.path.endswith("/") and not self.path.startswith("<"):
+            object.__setattr__(self, "line", 1)
+            object.__setattr__(self, "column", 1)
 
     def __str__(self) -> str:
         if self.line:
@@ -22,28 +32,73 @@ class Location:
         return self.path
 
 
-@dataclass(frozen=True, order=True)
+# Like a compiler: after this many problems in one file the rest are counted,
+# not listed, so a broken file of any size prints a bounded report.
+MAX_PROBLEMS_PER_FILE = 100
+MORE = "MLC009"  # the code of the one line that counts the problems not listed
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One located problem. Sorted by location, then code, then message."""
+    """One located problem. Sorted by file, then location, code and message; the
+    line counting a file's unlisted problems comes last in its file."""
 
     location: Location
     code: str
     message: str
     severity: str = field(default="error", compare=False)
+    hidden: int = field(default=0, compare=False)  # problems this line stands for (MORE)
+
+    def _key(self) -> tuple[str, bool, Location, str, str]:
+        return (self.location.path, self.code == MORE, self.location, self.code, self.message)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._key() < other._key()
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity}[{self.code}]: {self.message}"
 
 
+def more_problems(path: str, count: int) -> Problem:
+    return Problem(Location(path), MORE, f"... and {count} more problem"
+                   f"{'' if count == 1 else 's'} in this file", "note", count)
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """``problems`` sorted, at most ``limit`` per file, then one line counting the
+    rest (lines that already count some are merged into it)."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.location.path, []).append(problem)
+    out: list[Problem] = []
+    for path, found in by_file.items():
+        listed = [p for p in found if p.code != MORE]
+        hidden = sum(p.hidden for p in found if p.code == MORE)
+        if len(listed) > limit:
+            listed.sort()
+            hidden += len(listed) - limit
+            del listed[limit:]
+        out.extend(listed)
+        if hidden:
+            out.append(more_problems(path, hidden))
+    return sorted(out)
+
+
+def error_count(problems: list[Problem]) -> int:
+    """Errors, the unlisted ones included."""
+    return sum(1 if p.severity == "error" else p.hidden for p in problems)
+
+
 class MlcycleError(Exception):
     """A user error: the input could not be read or is invalid (exit code 2).
 
-    Carries every problem found, so the CLI can print them all at once.
+    Carries every problem found (at most ``MAX_PROBLEMS_PER_FILE`` listed per
+    file), so the CLI can print them all at once.
     """
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = sorted(problems)
+        self.problems = capped(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type[MlcycleError], tuple[list[Problem]]]:
         # Crosses process boundaries (parallel loading): rebuild from the problems.
@@ -69,11 +124,14 @@ CODES: dict[str, str] = {
     "MLC004": "duplicate mapping key",
     "MLC005": "forbidden YAML feature: tag, anchor or alias, or nesting too deep",
     "MLC006": "wrong document shape: empty file, several documents, or not a mapping",
+    "MLC009": f"more than {MAX_PROBLEMS_PER_FILE} problems in one file: the rest are "
+              "counted on one line, not listed",
     "MLC010": "unknown key",
     "MLC011": "missing required key",
     "MLC012": "wrong value or type",
     "MLC013": "invalid date",
-    "MLC020": "duplicate id",
+    "MLC020": "duplicate id (an item, role or document declared twice, or a dependency "
+              "listed twice)",
     "MLC021": "RACI rule broken: no responsible role",
     "MLC022": "unknown role",
     "MLC023": "unknown item in depends_on",
@@ -87,6 +145,13 @@ CODES: dict[str, str] = {
     "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
     "MLC031": "invalid command-line value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
+    "MLC040": "an item definition in a status file differs from the pinned playbook",
+    "MLC041": "an item of the pinned playbook is missing from its status file",
+    "MLC042": "a status file holds an item that its phase of the pinned playbook does not define",
+    "MLC043": "the pinned playbook version cannot be verified (unknown built-in version, or the "
+              "team's playbook directory is at another version)",
+    "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
+              "dates going backwards, a phase set by hand)",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",
 }

@@ -137,5 +137,8 @@ def apply_plan(target: Path, planned: list[scaffold.Planned]) -> None:
         where = exc.filename or target
         if ".mlcycle-init-" in str(where):  # our staging area: name the directory instead
             where = target
+        shown = Path(where).as_posix()
+        if Path(where).is_dir():  # a directory has no line to point at (errors.Location)
+            shown = shown.rstrip("/") + "/"
         raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing was "
-                              "changed", Path(where).as_posix()) from None
+                              "changed", shown) from None

@@ -60,6 +60,9 @@ def looks_like_path(spec: str) -> bool:
 
 def resolve(spec: str, base: Path, display: str) -> tuple[Path, bool]:
     """A playbook name or directory -> (directory, is built-in)."""
+    if "\0" in spec:  # from mlcycle.yaml ("\0" is a YAML escape); the OS would refuse it
+        raise MlcycleError.at("MLC030", f"playbook {spec!r} contains a NUL character, which "
+                              "no file name can hold", display)
     if looks_like_path(spec):
         directory = (base / Path(spec).expanduser()).resolve()
         if not (directory / "playbook.yaml").is_file():
@@ -157,6 +160,15 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     if problems:
         raise MlcycleError(problems)
     return playbook
+
+
+def phase_file_jobs(directory: Path) -> list[tuple[Path, str]]:
+    """(path, display) of the phase files ``load_directory`` will read, for
+    parsing them ahead (``source.prefetching``)."""
+    prefix = _prefix(directory, False)
+    meta, _ = load_model(PlaybookFile, directory / "playbook.yaml", f"{prefix}/playbook.yaml")
+    return [(directory / f"{phase}.yaml", f"{prefix}/{phase}.yaml") for phase in meta.phases
+            if (directory / f"{phase}.yaml").is_file()]
 
 
 def _prefix(directory: Path, builtin: bool) -> str:

@@ -78,6 +78,18 @@ def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = T
                     f"item '{entry.item.id}' depends on unknown item '{dep}'"
                     f"{did_you_mean(dep, first)}",
                 ))
+    for entry in placed:
+        if len(set(entry.item.depends_on)) == len(entry.item.depends_on):
+            continue  # the common case, checked in C
+        listed: dict[str, int] = {}
+        for index, dep in enumerate(entry.item.depends_on):
+            if dep in listed:
+                problems.append(entry.problem(
+                    ("depends_on", index), "MLC020",
+                    f"item '{entry.item.id}' lists dependency '{dep}' twice (depends_on"
+                    f"[{listed[dep]}] and [{index}]); list it once"))
+            else:
+                listed[dep] = index
     problems.extend(_cycles(first))
     return problems
 
@@ -101,40 +113,101 @@ def _in_cycle(items: dict[str, Placed]) -> set[str]:
     return {i for i, n in waiting_on.items() if n}
 
 
+# A cycle's path is shown in full up to this many items, then shortened.
+MAX_CYCLE_SHOWN = 12
+
+
 def _cycles(items: dict[str, Placed]) -> list[Problem]:
-    """One problem per dependency cycle, at the cycle's first item in file order."""
+    """One problem per knot of items that depend on each other (a strongly
+    connected component with a cycle), at its first item in file order, naming
+    one shortest cycle through that item.
+
+    Linear in items plus dependencies: Tarjan's algorithm (iterative, so a long
+    chain does not hit Python's recursion limit), then a breadth-first search
+    inside each component. Reporting every elementary cycle instead would be
+    exponential: 2,000 items that each depend on the next and on the first
+    hold millions of them.
+    """
     stuck = _in_cycle(items)
     if not stuck:
         return []  # the common case, decided in one linear pass
-    problems = []
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    position = {item_id: n for n, item_id in enumerate(items)}
     order = [i for i in items if i in stuck]
-    for start in order:
-        if start in state:
+    # Repeated entries in depends_on are one edge (they are reported on their own).
+    deps = {i: list(dict.fromkeys(d for d in items[i].item.depends_on if d in stuck))
+            for i in order}
+    problems = []
+    for component in _components(order, deps):
+        head = min(component, key=position.__getitem__)
+        if len(component) == 1 and head not in deps[head]:
+            continue  # an item behind a cycle, not on one
+        cycle = _shortest_cycle(head, deps, set(component))
+        shown = cycle if len(cycle) <= MAX_CYCLE_SHOWN else [
+            *cycle[:MAX_CYCLE_SHOWN - 2], f"... ({len(cycle) - MAX_CYCLE_SHOWN} more)",
+            cycle[-2], cycle[-1]]
+        text = f"dependency cycle: {' -> '.join(shown)}"
+        if len(component) > len(cycle) - 1:
+            text += f" (one of the cycles among {len(component)} items that depend on each other)"
+        problems.append((position[head], items[head].problem(("depends_on",), "MLC024", text)))
+    return [problem for _, problem in sorted(problems, key=lambda p: p[0])]
+
+
+def _components(order: list[str], deps: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, without recursion."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in order:
+        if root in index:
             continue
-        # Iterative depth-first search: a long dependency chain must not hit
-        # Python's recursion limit.
-        path: list[str] = []
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            node, index = stack.pop()
-            deps = [d for d in items[node].item.depends_on if d in items]
-            if index == 0:
-                state[node] = 1
-                path.append(node)
-            if index < len(deps):
-                stack.append((node, index + 1))
-                nxt = deps[index]
-                if state.get(nxt) == 1:
-                    cycle = path[path.index(nxt):] + [nxt]
-                    head = min(cycle[:-1], key=order.index)
-                    problems.append(items[head].problem(
-                        ("depends_on",), "MLC024",
-                        f"dependency cycle: {' -> '.join(cycle)}",
-                    ))
-                elif nxt not in state:
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                path.pop()
-    return problems
+        work: list[tuple[str, int]] = [(root, 0)]
+        while work:
+            node, next_dep = work[-1]
+            if next_dep == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            if next_dep < len(deps[node]):
+                work[-1] = (node, next_dep + 1)
+                dep = deps[node][next_dep]
+                if dep not in index:
+                    work.append((dep, 0))
+                elif dep in on_stack:
+                    low[node] = min(low[node], index[dep])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
+
+
+def _shortest_cycle(head: str, deps: dict[str, list[str]], members: set[str]) -> list[str]:
+    """head -> ... -> head, shortest, inside one component (breadth-first)."""
+    came_from: dict[str, str] = {}
+    frontier = [head]
+    while frontier:
+        following = []
+        for node in frontier:
+            for dep in deps[node]:
+                if dep == head:
+                    path = [node]
+                    while path[-1] != head:
+                        path.append(came_from[path[-1]])
+                    return [*reversed(path), head]
+                if dep in members and dep not in came_from:
+                    came_from[dep] = node
+                    following.append(dep)
+        frontier = following
+    raise AssertionError("a strongly connected component always has a cycle")  # pragma: no cover

@@ -4,6 +4,8 @@ point at the line and column of what it complains about."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +15,7 @@ from yaml.nodes import Node
 
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load.validation import validate
-from mlcycle.load.yamlio import load_mapping, locate, node_tree
+from mlcycle.load.yamlio import LINE_BREAK, Marks, load_mapping, locate, node_tree
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,14 +26,14 @@ Loc = tuple[str | int, ...]
 class Source:
     display: str  # the path users see: relative to the project (or the playbook's folder)
     text: str
-    # 0-based (line, column) where each entry of the top-level ``items`` starts.
-    item_marks: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    marks: Marks = field(default_factory=Marks, repr=False)
     _root: Node | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
+    _continued: frozenset[int] | None = field(default=None, repr=False)
 
     def at(self, loc: Loc) -> Location:
         if (len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int)
-                and loc[1] < len(self.item_marks) and "<key>" not in loc):
+                and loc[1] < len(self.marks.items) and "<key>" not in loc):
             found = self._scan(loc[1], loc[2:])
             if found is not None:
                 return Location(self.display, found[0] + 1, found[1] + 1)
@@ -47,18 +49,27 @@ class Source:
 
     def _scan(self, index: int, sub: Loc) -> tuple[int, int] | None:
         """Find ``items[index]`` + ``sub`` in block-style text, starting from the
-        item's recorded mark; None when the text is not plain block style there."""
+        item's recorded mark; None when the text is not plain block style there.
+
+        It agrees with the parser or steps aside: lines are split where libyaml
+        counts line breaks (CR, CRLF, LF, NEL, LS, PS), and a line that continues
+        a quoted scalar or a flow collection is never taken for a key or an entry.
+        """
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            self._lines = LINE_BREAK.split(self.text)
+            self._continued = frozenset(line for first, last in self.marks.continued
+                                        for line in range(first + 1, last + 1))
         lines = self._lines
-        line, column = self.item_marks[index]
-        end = self.item_marks[index + 1][0] if index + 1 < len(self.item_marks) else len(lines)
+        skip = self._continued or frozenset()
+        items = self.marks.items
+        line, column = items[index]
+        end = items[index + 1][0] if index + 1 < len(items) else len(lines)
         begin = line
         for part in sub:
             if isinstance(part, str):
-                found = _find_key(lines, begin, end, column, part)
+                found = _find_key(lines, skip, begin, end, column, part)
             else:
-                found = _find_entry(lines, begin, end, column, part)
+                found = _find_entry(lines, skip, begin, end, column, part)
             if found is None:
                 return None
             line, column, begin, end = found
@@ -74,8 +85,8 @@ def _content(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-def _value_at(lines: list[str], line: int, after: int, end: int, parent: int
-              ) -> tuple[int, int, int, int] | None:
+def _value_at(lines: list[str], skip: frozenset[int], line: int, after: int, end: int,
+              parent: int) -> tuple[int, int, int, int] | None:
     """Where the value after ``key:`` (or ``- ``) starts, and the block it spans."""
     rest = lines[line][after:]
     inline = rest.lstrip(" ")
@@ -87,7 +98,7 @@ def _value_at(lines: list[str], line: int, after: int, end: int, parent: int
     first: tuple[int, int] | None = None
     while block_end < end:
         text = lines[block_end]
-        if _content(text):
+        if block_end not in skip and _content(text):
             indent = _indent(text)
             if indent < parent or (indent == parent and not text.lstrip().startswith("- ")):
                 break
@@ -99,25 +110,27 @@ def _value_at(lines: list[str], line: int, after: int, end: int, parent: int
     return first[0], first[1], first[0], block_end
 
 
-def _find_key(lines: list[str], begin: int, end: int, column: int, key: str
-              ) -> tuple[int, int, int, int] | None:
+def _find_key(lines: list[str], skip: frozenset[int], begin: int, end: int, column: int,
+              key: str) -> tuple[int, int, int, int] | None:
+    after = column + len(key) + 1
     for line in range(begin, end):
         text = lines[line]
-        if (text[column:column + len(key) + 1] == key + ":"
-                and text[:column].strip(" ") in ("", "-")):
-            return _value_at(lines, line, column + len(key) + 1, end, column + 1)
+        if (text[column:after] == key + ":" and text[after:after + 1] in ("", " ")
+                and text[:column].strip(" ") in ("", "-") and line not in skip):
+            return _value_at(lines, skip, line, after, end, column + 1)
     return None
 
 
-def _find_entry(lines: list[str], begin: int, end: int, column: int, index: int
-                ) -> tuple[int, int, int, int] | None:
+def _find_entry(lines: list[str], skip: frozenset[int], begin: int, end: int, column: int,
+                index: int) -> tuple[int, int, int, int] | None:
     seen = -1
     for line in range(begin, end):
         text = lines[line]
-        if _indent(text) == column and text[column:column + 2] == "- ":
+        if (_indent(text) == column and text[column:column + 1] == "-"
+                and text[column + 1:column + 2] in ("", " ") and line not in skip):
             seen += 1
             if seen == index:
-                return _value_at(lines, line, column + 2, end, column + 1)
+                return _value_at(lines, skip, line, column + 2, end, column + 1)
     return None
 
 
@@ -133,13 +146,53 @@ def _parse_file(job: tuple[Path, str]) -> Any:
         return exc
 
 
+# (path, display) -> the parse of that file, under way on another core (see ``prefetching``).
+_AHEAD: dict[tuple[Path, str], Any] = {}
+
+
+@contextmanager
+def prefetching(jobs: list[tuple[Path, str]]) -> Iterator[None]:
+    """Parse these files on every core, ahead of the loads that will ask for them.
+
+    A project on a team playbook needs the playbook's phase files and its own
+    status files, each about as large as the other: started together, the
+    workers parse both while this process validates whatever arrived first.
+    Below PARALLEL_BYTES (or without fork) this does nothing and each load
+    parses its file itself; a load of a file that was not asked for ahead
+    parses it itself too, so a miss costs nothing but time.
+    """
+    if len(jobs) < 2 or not _fork_available() or _total_bytes(jobs) <= PARALLEL_BYTES:
+        yield
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for job in jobs:
+            _AHEAD[job] = pool.submit(_parse_file, job)
+        try:
+            yield
+        finally:
+            for job in jobs:
+                future = _AHEAD.pop(job, None)
+                if future is not None:
+                    future.cancel()
+
+
+def _parsed(job: tuple[Path, str]) -> Any:
+    future = _AHEAD.pop(job, None)
+    return _parse_file(job) if future is None else future.result()
+
+
 def _validated(model: type[M], job: tuple[Path, str], parsed: Any
                ) -> tuple[M, Source] | MlcycleError:
     if isinstance(parsed, MlcycleError):
         return parsed
     data, text, marks = parsed
     try:
-        return validate(model, data, text, job[1]), Source(job[1], text, marks)
+        return validate(model, data, text, job[1], marks), Source(job[1], text, marks)
     except MlcycleError as exc:
         return exc
 
@@ -152,6 +205,8 @@ def load_models(
     Parsing (libyaml events to data, ~40 us an item) runs on every core when
     the files are large; validation stays here, so no model crosses a process.
     """
+    if all(job in _AHEAD for job in jobs):
+        return [_validated(model, job, _parsed(job)) for job in jobs]
     if len(jobs) > 1 and _fork_available() and _total_bytes(jobs) > PARALLEL_BYTES:
         import concurrent.futures
         import multiprocessing
@@ -183,7 +238,7 @@ def _total_bytes(jobs: list[tuple[Path, str]]) -> int:
 
 def load_model(model: type[M], path: Path, display: str) -> tuple[M, Source]:
     """Read, parse and validate one file; raises MlcycleError with every located problem."""
-    outcome = _validated(model, (path, display), _parse_file((path, display)))
+    outcome = _validated(model, (path, display), _parsed((path, display)))
     if isinstance(outcome, MlcycleError):
         raise outcome
     return outcome

@@ -15,30 +15,39 @@ scan. Only a validation error composes a node tree (``locate``).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from mlcycle.errors import MlcycleError
+
+
+class _PureParser(Reader, Scanner, Parser, Composer):
+    """PyYAML's pure-Python parser: slower, but the same on every machine, and
+    it reads tokens lazily (see ``parse_document`` for why that matters)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
 
 try:  # libyaml is in every PyYAML wheel; the pure parser is the fallback.
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - only on exotic platforms
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
+    _Parser = _PureParser  # type: ignore[misc,assignment]
 
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -61,6 +70,25 @@ _PLAIN_VALUES: dict[str, Any] = {
 }  # fmt: skip
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _INT_START = frozenset("0123456789+-")
+_BLOCK_STYLES = ("|", ">")
+
+# Every line break libyaml counts in its marks (YAML 1.1: also NEL, LS and PS).
+# Anything that turns a mark into a line of text must split the same way.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+@dataclass
+class Marks:
+    """What the reader noted in its one pass, for locating findings later by a
+    text scan instead of composing the file again."""
+
+    # 0-based (line, column) where each entry of the top-level ``items`` starts.
+    items: list[tuple[int, int]] = field(default_factory=list)
+    # (first, last) 0-based lines of each quoted scalar or flow collection that
+    # spans lines: lines first+1..last continue it, so whatever they hold (say
+    # ``status: x`` inside a quoted title) is no key, whatever it looks like.
+    continued: list[tuple[int, int]] = field(default_factory=list)
+
 
 class _Loader(_Parser):
     """libyaml's parser (events, for ``_Builder``) and composer (node trees, for
@@ -76,6 +104,14 @@ class _Loader(_Parser):
     ascend_resolver = tuple  # called with no argument; result unused
 
 
+class _PureLoader(_PureParser):
+    """The pure parser with the same no-op resolver as ``_Loader``."""
+
+    resolve = _UNTAGGED.format
+    descend_resolver = slice
+    ascend_resolver = tuple
+
+
 def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError:
     if mark is None:
         return MlcycleError.at(code, message, path)
@@ -85,12 +121,22 @@ def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (BOM and CRLF accepted); located errors otherwise."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise _error("MLC001", "not a regular file", display)
-        if size > MAX_BYTES:
-            raise _error("MLC001", f"file is {size} bytes; the limit is {MAX_BYTES}", display)
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is then
+        # checked on the opened file itself, so nothing can be swapped in between.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _error("MLC001", "not a regular file", display)
+            if info.st_size > MAX_BYTES:
+                raise _error("MLC001", f"file is {info.st_size} bytes; the limit is "
+                             f"{MAX_BYTES}", display)
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # it grew while being read
+            raise _error("MLC001", f"file is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}",
+                         display)
+    except IsADirectoryError:
+        raise _error("MLC001", "not a regular file", display) from None
     except FileNotFoundError:
         raise _error("MLC001", "file not found", display) from None
     except OSError as exc:
@@ -117,8 +163,8 @@ def _syntax_error(exc: yaml.YAMLError, text: str, display: str) -> MlcycleError:
     reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
     if position is None:
         return _error("MLC003", f"YAML syntax error: {reason}", display)
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    before = LINE_BREAK.split(text[:position])  # count lines as libyaml does
+    line, column = len(before), len(before[-1]) + 1
     return MlcycleError.at("MLC003", f"YAML syntax error: {reason}", display, line, column)
 
 
@@ -152,7 +198,7 @@ class _Builder:
                 if plain is not _MISSING:
                     return plain
                 if value[:1] in _INT_START and _INT_RE.match(value):
-                    return int(value)
+                    return self.integer(event)
             return value
         if tag == _STR:
             return value
@@ -161,14 +207,22 @@ class _Builder:
         if tag == _BOOL and isinstance(_PLAIN_VALUES.get(value), bool):
             return _PLAIN_VALUES[value]
         if tag == _INT and _INT_RE.match(value):
-            return int(value)
+            return self.integer(event)
         raise self.bad_tag(event)
+
+    def integer(self, event: Any) -> int:
+        try:
+            return int(event.value)
+        except ValueError:  # Python refuses to convert more than 4,300 digits
+            raise self.error("MLC012", f"an integer of {len(event.value.lstrip('+-'))} digits "
+                             "is too large; no mlcycle value is a number that long (quote it "
+                             "if you mean the text)", event) from None
 
     def bad_tag(self, event: Any) -> MlcycleError:
         return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
                           "only plain mappings, lists, strings, numbers and booleans", event)
 
-    def run(self, get: Any) -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    def run(self, get: Any) -> tuple[dict[str, Any], Marks]:
         get()  # StreamStart
         event = get()
         if not isinstance(event, yaml.DocumentStartEvent):
@@ -190,7 +244,10 @@ class _Builder:
 
     def document(self, get: Any, root_event: Any) -> dict[str, Any]:
         scalar = self.scalar
-        self.marks: list[tuple[int, int]] = []
+        self.marks = Marks()
+        item_marks = self.marks.items
+        continued = self.marks.continued
+        flow_at: tuple[int, int] | None = None  # (depth, line) of the open outer flow collection
         marks_of: list[Any] | None = None  # the top-level `items` list, once open
         # Each frame: (container, key waiting for its value, key -> its first event).
         stack: list[tuple[Any, Any, dict[str, Any] | None]] = []
@@ -205,7 +262,7 @@ class _Builder:
             kind = event.__class__
             if marks_of is container and (kind is _SCALAR or kind is _MAP_START
                                           or kind is _SEQ_START):
-                self.marks.append((event.start_mark.line, event.start_mark.column))
+                item_marks.append((event.start_mark.line, event.start_mark.column))
             if kind is _SCALAR:
                 if event.tag is None and event.implicit[0]:  # plain: inlined, the hot path
                     value = event.value
@@ -213,9 +270,14 @@ class _Builder:
                     if plain is not _MISSING:
                         value = plain
                     elif value[:1] in _INT_START and _INT_RE.match(value):
-                        value = int(value)
-                else:
+                        value = int(value) if len(value) < 4000 else self.integer(event)
+                else:  # quoted, block or tagged
                     value = scalar(event)
+                    # A block scalar's lines are indented deeper than its key, so no
+                    # scan mistakes them for keys (and its end mark is the next line's).
+                    if (flow_at is None and event.end_mark.line != event.start_mark.line
+                            and event.style not in _BLOCK_STYLES):
+                        continued.append((event.start_mark.line, event.end_mark.line))
             elif kind is _MAP_START or kind is _SEQ_START:
                 if lines is not None and key is _MISSING:
                     raise self.error("MLC005", "a mapping key must be a plain value", event)
@@ -226,6 +288,8 @@ class _Builder:
                 new: Any = {} if kind is _MAP_START else []
                 if kind is _SEQ_START and not stack and key == "items":
                     marks_of = new
+                if flow_at is None and event.flow_style:
+                    flow_at = (len(stack), event.start_mark.line)
                 stack.append((container, key, lines))
                 container, key, lines = new, _MISSING, ({} if kind is _MAP_START else None)
                 continue
@@ -234,6 +298,10 @@ class _Builder:
                 if not stack:
                     return value  # type: ignore[no-any-return]
                 container, key, lines = stack.pop()
+                if flow_at is not None and flow_at[0] == len(stack):
+                    if event.end_mark.line != flow_at[1]:
+                        continued.append((flow_at[1], event.end_mark.line))
+                    flow_at = None
             elif kind is yaml.AliasEvent:
                 raise self.error("MLC005", f"alias '*{event.anchor}': anchors and aliases are "
                                  "not supported in mlcycle files", event)
@@ -263,24 +331,52 @@ def parse_mapping(text: str, display: str) -> dict[str, Any]:
     return parse_document(text, display)[0]
 
 
-def parse_document(text: str, display: str) -> tuple[dict[str, Any], list[tuple[int, int]]]:
-    """The mapping of ``text``, and the 0-based (line, column) where each entry of
-    its top-level ``items`` list starts: enough to locate findings later without
-    composing the file again."""
+def parse_document(text: str, display: str) -> tuple[dict[str, Any], Marks]:
+    """The mapping of ``text``, and the marks noted on the way (see ``Marks``):
+    enough to locate findings later without composing the file again."""
     loader = _Loader(text)
     try:
         return _Builder(text, display).run(loader.get_event)
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, text, display) from None
+        raise _second_opinion(exc, text, display) from None
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
 
 
-def load_mapping(
-    path: Path, display: str
-) -> tuple[dict[str, Any], str, list[tuple[int, int]]]:
+# Up to this much text before libyaml's error, the pure parser re-reads it (~2.5 s a MiB).
+SECOND_OPINION_CHARS = 1024 * 1024
+
+
+def _second_opinion(exc: yaml.YAMLError, text: str, display: str) -> MlcycleError:
+    """The error to report when libyaml refused the text.
+
+    libyaml's scanner reads flow collections ahead of the events it hands us,
+    and newer builds (PyYAML 6.0.4 bundles one) cap nesting themselves: for
+    ``[[[[...`` it fails at level 1000 before our builder sees level 65. Which
+    layer notices must not change the code a user gets, so the pure-Python
+    parser, which reads lazily, re-reads the text up to the error through the
+    same builder: our own limits speak first, as they would on any build.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    end = mark.index if mark is not None else len(text)
+    line_end = text.find("\n", end)
+    prefix = text if line_end < 0 else text[: line_end + 1]
+    if len(prefix) <= SECOND_OPINION_CHARS:
+        try:
+            _Builder(prefix, display).run(_PureLoader(prefix).get_event)
+        except MlcycleError as ours:
+            if ours.problems[0].code != "MLC006":  # a cut-off prefix may look empty
+                return ours
+        except yaml.YAMLError:
+            pass  # the same kind of error: libyaml's own words stand
+    elif "nesting depth" in str(getattr(exc, "problem", "")):  # pragma: no cover - > 1 MiB
+        return _error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", display, mark)
+    return _syntax_error(exc, text, display)
+
+
+def load_mapping(path: Path, display: str) -> tuple[dict[str, Any], str, Marks]:
     """Read and parse a YAML mapping file: the data, the text and the item marks
     (see ``parse_document``)."""
     text = read_text(path, display)

@@ -5,6 +5,7 @@ No rich here: check runs in every CI job and must start fast.
 
 from __future__ import annotations
 
+from mlcycle.errors import error_count
 from mlcycle.judge.evaluate import Result
 
 
@@ -34,12 +35,14 @@ def summary(result: Result) -> str:
     counts = (f"{_plural(result.count('error'), 'error')}, "
               f"{_plural(result.count('warning'), 'warning')}, "
               f"{_plural(result.count('note'), 'note')}")
+    invalid = error_count(result.problems)
     if result.project is None:
-        return f"mlcycle check: could not evaluate: {_plural(len(result.problems), 'input error')}"
+        return f"mlcycle check: could not evaluate: {_plural(invalid, 'input error')}"
     gates = result.gates
     closed = sum(1 for g in gates if g.closed)
     if result.exit_code == 2:
-        head = f"could not evaluate: {_plural(len(result.problems), 'input error')}"
+        # Exit 2 wins, but what loaded cleanly was still judged: say both.
+        head = f"invalid input ({_plural(invalid, 'input error')}); of what loaded"
     elif result.exit_code == 1:
         head = "FAILED"
     else:

@@ -81,12 +81,14 @@ class Session:
                                                         source=source)
             except MlcycleError as exc:
                 raise EditError(f"the edit would make {change.display} invalid: {exc}") from None
-        problems = project_mod._project_problems(
-            project.root, new_file, new_source, project.playbook, phases, True)
+        problems = project_mod.project_problems(
+            project.root, new_file, new_source, project.definitions, project.playbook, phases,
+            True)
         if problems:
             raise EditError("the edit would make the project invalid: "
                             + "; ".join(str(p) for p in problems))
-        return Project(project.root, new_file, new_source, project.playbook, phases)
+        return Project(project.root, new_file, new_source, project.playbook, phases,
+                       project.definitions)
 
     def diff(self) -> str:
         out: list[str] = []

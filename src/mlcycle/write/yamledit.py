@@ -24,7 +24,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mlcycle.errors import MlcycleError
-from mlcycle.load.yamlio import node_tree, parse_document, parse_mapping
+from mlcycle.load.yamlio import Marks, node_tree, parse_document, parse_mapping
 from mlcycle.write.scalars import scalar
 
 BOM = b"\xef\xbb\xbf"
@@ -66,7 +66,7 @@ class YamlText:
         # to a change (a deep copy of a large file would cost more than the edit).
         self.expected: dict[str, Any] = dict(self.data)
         self._copied: set[int] = {id(self.expected)}
-        self.reread: tuple[dict[str, Any], list[tuple[int, int]]] | None = None
+        self.reread: tuple[dict[str, Any], Marks] | None = None
         self.root = node_tree(self.text)
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         self._splices: list[_Splice] = []
