@@ -295,3 +295,14 @@ def test_a_file_with_other_line_breaks_is_not_edited(tmp_path: Path) -> None:
                           "other than LF or CRLF (U+000D); mlcycle edits only LF or CRLF "
                           "files: convert it, then retry\n1 error in 1 file\n")
     assert snapshot(root) == before
+
+
+def test_set_needs_at_least_one_change(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    before = snapshot(root)
+    result = run("set", "problem", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines()[-1] == ("Error: nothing to change: give a STATUS or at "
+                                           "least one of --owner, --evidence, --note, --due")
+    assert run("set", "problem", "todo", cwd=root).out == "problem: nothing to change\n"
+    assert snapshot(root) == before

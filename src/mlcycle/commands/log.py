@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -39,6 +38,8 @@ def log(
     if changes is not None and item is not None:
         changes = [c for c in changes if c.item == item]
     if format == "json":
+        import json
+
         data = {
             "version": 1,
             "history": [{"date": m.date, "event": m.event, "from": m.from_, "to": m.to,

@@ -107,27 +107,29 @@ def _add_note(old: str | None, note: str) -> str:
     return f"{old}\n{note}" if old else note
 
 
-def _new_errors(before: evaluate.Result, after: evaluate.Result,
-                item_id: str | None) -> list[Finding]:
-    def key(f: Finding) -> tuple[str, str, str]:
-        return (f.code, f.item, f.message)
-
-    old = {key(f) for f in before.findings}
-    return [f for f in after.findings if f.severity == "error" and key(f) not in old
-            and (item_id is None or f.item == item_id)]
+def _key(f: Finding) -> tuple[str, str, str]:
+    return (f.code, f.item, f.message)  # not the location: the edit moves lines
 
 
-def judge(outcome: Outcome, today: date, item_id: str | None) -> Outcome:
-    """Evaluate the project before and after the edit as ``check`` does (gates of the
-    phases already left, consistency of every item); keep the new error findings."""
-    options = evaluate.Options(today)
-    before = evaluate.evaluate(outcome.session.project, options)
+def judge(outcome: Outcome, today: date, item_id: str | None,
+          can_add_findings: bool = True) -> Outcome:
+    """Evaluate the edited project as ``check`` does (gates of the phases already
+    left, consistency of every item) and keep the error findings it did not have
+    before (those of ``item_id`` only, when given). The project as it was is
+    evaluated only when there is something to compare: most edits leave no error."""
     edited = outcome.session.edited()
+    if not can_add_findings:  # adding a person to the team cannot make anything wrong
+        return outcome
+    options = evaluate.Options(today)
     after = evaluate.evaluate(edited, options)
     if after.problems:
         raise MlcycleError(after.problems)
     outcome.result = after
-    outcome.refused = _new_errors(before, after, item_id)
+    errors = [f for f in after.findings if f.severity == "error"
+              and (item_id is None or f.item == item_id)]
+    if errors:
+        old = {_key(f) for f in evaluate.evaluate(outcome.session.project, options).findings}
+        outcome.refused = [f for f in errors if _key(f) not in old]
     return outcome
 
 
@@ -240,6 +242,7 @@ def team_change(project: Project, action: str, role: str, person: str,
         else:
             doc.append(("team", role), [person])
         message = f"team: {role} += {line(person)}"
+        return judge(Outcome(session, message), today, None, can_add_findings=False)
     else:
         if person not in people:
             raise usage(f"{quote(person)} is not {role}"

@@ -72,6 +72,7 @@ class YamlText:
         self._splices: list[_Splice] = []
         self._steps: tuple[int, int] | None = None
         self._rendered: tuple[int, bytes] | None = None
+        self._filled: set[int] = set()  # empty flow collections that got entries
 
     # --- positions -----------------------------------------------------------
 
@@ -219,7 +220,7 @@ class YamlText:
             raise EditError(f"{self.display}: {path} is not a mapping")
         self._mirror(path)[key] = _plain_data(value)
         if mapping.flow_style:
-            self._flow_insert(mapping, f"{scalar(key)}: {_flow(value)}")
+            self._flow_insert(mapping, [f"{scalar(key)}: {_flow(value)}"])
             return
         column = mapping.value[0][0].start_mark.column
         at = self._after_line(self._content_end(mapping))
@@ -241,8 +242,7 @@ class YamlText:
             raise EditError(f"{self.display}: {path} is not a list")
         self._mirror(path).extend(_plain_data(v) for v in values)
         if node.flow_style:
-            for value in values:
-                self._flow_insert(node, _flow(value))
+            self._flow_insert(node, [_flow(value) for value in values])
             return
         last = node.value[-1]
         dash = node.start_mark.column
@@ -310,13 +310,16 @@ class YamlText:
             return text + "".join(self._entry(k, v, column) for k, v in rest)
         return head + _flow(value) + self.nl
 
-    def _flow_insert(self, node: Node, text: str) -> None:
+    def _flow_insert(self, node: Node, texts: list[str]) -> None:
+        """Add entries at the end of a flow collection, separated as its own are."""
         entries = node.value
         close = self._off(node.end_mark) - 1
         if self.text[close] not in "]}":
             raise EditError(f"{self.display}: flow collection does not end in ] or }}")
-        if not entries:
-            self._splice(close, close, text)
+        if not entries:  # a second insert into the same empty one needs a comma too
+            lead = ", " if id(node) in self._filled else ""
+            self._filled.add(id(node))
+            self._splice(close, close, lead + ", ".join(texts))
             return
         if len(entries) >= 2:
             prev = entries[-2][1] if isinstance(node, MappingNode) else entries[-2]
@@ -328,7 +331,7 @@ class YamlText:
             sep = ", "
         last_node = entries[-1][1] if isinstance(node, MappingNode) else entries[-1]
         at = self._content_end(last_node)
-        self._splice(at, at, sep + text)
+        self._splice(at, at, "".join(sep + text for text in texts))
 
     def render(self) -> bytes:
         """The edited file's bytes; refuses (EditError) unless they read back as the
