@@ -4,6 +4,7 @@ exact stderr with its location, and no byte changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -355,4 +356,10 @@ def test_a_thousand_broken_items_print_100_problems_and_a_count(tmp_path: Path) 
     checked = run("check", cwd=root)
     assert (checked.code, checked.err.splitlines()) == (2, lines[:-1])
     assert checked.out == "mlcycle check: could not evaluate: 4000 input errors\n"
+    report = json.loads(run("check", "--format", "json", cwd=root).out)
+    assert report["summary"]["input_errors"] == 4000
+    assert len(report["problems"]) == 101
+    assert report["problems"][-1] == {
+        "code": "MLC009", "severity": "note", "path": PROBLEM, "line": 1, "column": 1,
+        "message": "... and 3900 more problems in this file"}
     assert snapshot(root) == before

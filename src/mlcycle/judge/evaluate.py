@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.errors import Location, MlcycleError, Problem, capped
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, is_url
 from mlcycle.load.source import Loc
@@ -376,7 +376,7 @@ def evaluate(project: Project, options: Options) -> Result:
 
     findings.sort(key=lambda f: f.problem)
     result.findings = findings
-    result.problems = sorted(problems)
+    result.problems = capped(problems)
     result.items = [state for _, _, state in placed]
     result.phases = _summaries(project, result, in_scope)
     return result
