@@ -363,3 +363,12 @@ def test_a_thousand_broken_items_print_100_problems_and_a_count(tmp_path: Path) 
         "code": "MLC009", "severity": "note", "path": PROBLEM, "line": 1, "column": 1,
         "message": "... and 3900 more problems in this file"}
     assert snapshot(root) == before
+
+
+def test_invalid_utf8_in_a_cr_only_file_is_on_its_real_line(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    text = (root / PROBLEM).read_text().replace("    owner:\n", "    owner: Jos\udce9\n", 1)
+    line = text.split("\n").index("    owner: Jos\udce9") + 1
+    (root / PROBLEM).write_bytes(text.replace("\n", "\r").encode("utf-8", "surrogateescape"))
+    assert_invalid(root, [f"{PROBLEM}:{line}:15: error[MLC002]: invalid UTF-8 byte 0xe9",
+                          "1 error in 1 file"])

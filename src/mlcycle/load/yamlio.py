@@ -46,6 +46,7 @@ except ImportError:  # pragma: no cover - only on exotic platforms
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 4300  # Python's default int-conversion limit
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -130,9 +131,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        # Lines counted as libyaml counts them (a CR-only file has lines too).
+        before = LINE_BREAK.split(data[: exc.start].decode("utf-8", "replace"))
+        line, column = len(before), len(before[-1]) + 1
         raise MlcycleError.at(
             "MLC002", f"invalid UTF-8 byte 0x{data[exc.start]:02x}", display, line, column
         ) from None
@@ -197,12 +198,14 @@ class _Builder:
         raise self.bad_tag(event)
 
     def integer(self, event: Any) -> int:
-        try:
-            return int(event.value)
-        except ValueError:  # Python refuses to convert more than 4,300 digits
-            raise self.error("MLC012", f"an integer of {len(event.value.lstrip('+-'))} digits "
-                             "is too large; no mlcycle value is a number that long (quote it "
-                             "if you mean the text)", event) from None
+        digits = len(event.value.lstrip("+-"))
+        # Python's own limit (which an environment variable can lift: converting
+        # millions of digits takes minutes), kept whatever the interpreter says.
+        if digits > MAX_INT_DIGITS:
+            raise self.error("MLC012", f"an integer of {digits} digits is too large; no mlcycle "
+                             "value is a number that long (quote it if you mean the text)",
+                             event)
+        return int(event.value)
 
     def bad_tag(self, event: Any) -> MlcycleError:
         return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
@@ -256,7 +259,8 @@ class _Builder:
                     if plain is not _MISSING:
                         value = plain
                     elif value[:1] in _INT_START and _INT_RE.match(value):
-                        value = int(value) if len(value) < 4000 else self.integer(event)
+                        value = int(value) if len(value) <= MAX_INT_DIGITS else \
+                            self.integer(event)
                 else:  # quoted, block or tagged
                     value = scalar(event)
                     # A block scalar's lines are indented deeper than its key, so no
