@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from mlcycle.errors import MlcycleError, Problem, more_problems
+from mlcycle.errors import Location, MlcycleError, Problem, more_problems
 from mlcycle.load import bounded
-from mlcycle.load.yamlio import Marks
+from mlcycle.load.yamlio import locate_many
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -125,25 +125,23 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
     return "MLC012", f"{where}: {err['msg']}", loc
 
 
-def validate(model: type[M], data: dict[str, Any], text: str, display: str,
-             marks: Marks | None = None) -> M:
+def validate(model: type[M], data: dict[str, Any], text: str, display: str) -> M:
     """``model.model_validate(data)`` with located, user-facing errors.
 
     Bounded however many errors there are (see ``load.bounded``): only about
     ``MAX_PROBLEMS_PER_FILE`` are described and located, the rest counted on
-    one line, and they are located by the text scan where it can answer.
+    one line.
     """
     outcome = bounded.validate(model, data)
     if not isinstance(outcome, tuple):
         return outcome
     total, errors = outcome
-    from mlcycle.load.source import Source  # source imports this module
-
-    source = Source(display, text, marks or Marks())
-    problems = []
-    for err in errors:
-        code, message, loc = _describe(model, err)
-        problems.append(Problem(source.at(loc), code, message))
+    described = [_describe(model, err) for err in errors]
+    # One pass over the file's events for all of them, no node tree: it stops
+    # after the last one, and the errors listed are the first ones.
+    where = locate_many(text, [loc for _, _, loc in described])
+    problems = [Problem(Location(display, *where[loc]), code, message)
+                for code, message, loc in described]
     if total > len(problems):
         problems.append(more_problems(display, total - len(problems)))
     raise MlcycleError(problems)

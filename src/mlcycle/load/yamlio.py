@@ -377,3 +377,96 @@ def locate(root: Node, loc: Iterable[str | int]) -> tuple[int, int]:
         else:
             break
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def locate_many(text: str, locs: Iterable[tuple[str | int, ...]]
+                ) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """``locate`` for many paths in one pass over the events of ``text`` (which
+    ``parse_document`` accepted), without a node tree, stopping as soon as the
+    last of them is passed: validation errors sit mostly at the start of a
+    file, and a tree of a large file costs hundreds of MB."""
+    requests = []
+    needed: set[tuple[Any, ...]] = set()
+    children: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
+    for loc in locs:
+        parts = tuple(loc)
+        want_key = bool(parts) and parts[-1] == "<key>"
+        if want_key:
+            parts = parts[:-1]
+        requests.append((tuple(loc), parts, want_key))
+        for end in range(1, len(parts) + 1):
+            needed.add(parts[:end])
+            children.setdefault(parts[:end - 1], set()).add(parts[:end])
+    marks: dict[tuple[Any, ...], Any] = {}
+    key_marks: dict[tuple[Any, ...], Any] = {}
+
+    def settled(path: tuple[Any, ...]) -> None:
+        """``path`` needs nothing more; so may its parent then."""
+        needed.discard(path)
+        parent = path[:-1]
+        if (path and parent in needed and parent in marks
+                and not any(c in needed for c in children.get(parent, ()))):
+            settled(parent)
+
+    def passed(path: tuple[Any, ...]) -> None:
+        """Nothing at or under ``path`` comes later."""
+        for child in children.get(path, ()):
+            if child in needed:
+                needed.discard(child)
+                passed(child)
+        settled(path)
+
+    loader = _Loader(text)
+    try:
+        get: Any = loader.get_event
+        get()  # StreamStart
+        get()  # DocumentStart
+        marks[()] = get().start_mark
+        # Frames: [path, is a mapping, key waiting for its value, next index].
+        stack: list[list[Any]] = [[(), True, _MISSING, 0]]
+        while needed and stack:
+            event = get()
+            kind = event.__class__
+            top = stack[-1]
+            if kind in _ENDS:
+                passed(stack.pop()[0])
+                if stack:
+                    _advance(stack[-1])
+                continue
+            if top[1] and top[2] is _MISSING:  # a key: plain text, the reader made sure
+                top[2] = event.value
+                if (*top[0], event.value) in needed:
+                    key_marks[(*top[0], event.value)] = event.start_mark
+                continue
+            path = (*top[0], top[2] if top[1] else top[3])
+            if path in needed:
+                marks[path] = event.start_mark
+                if not any(c in needed for c in children.get(path, ())):
+                    settled(path)  # a path asked for itself: its end is not needed
+            if kind is _MAP_START or kind is _SEQ_START:
+                stack.append([path, kind is _MAP_START, _MISSING, 0])
+            else:
+                passed(path)
+                _advance(top)
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+    found = {}
+    for loc, parts, want_key in requests:
+        if want_key and parts in marks and parts in key_marks:
+            mark = key_marks[parts]
+        else:
+            mark = next(marks[parts[:end]] for end in range(len(parts), -1, -1)
+                        if parts[:end] in marks)
+        found[loc] = (mark.line + 1, mark.column + 1)
+    return found
+
+
+def _advance(frame: list[Any]) -> None:
+    """A value of ``frame`` is complete: a mapping waits for its next key, a list
+    counts on."""
+    if frame[1]:
+        frame[2] = _MISSING
+    else:
+        frame[3] += 1
