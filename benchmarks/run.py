@@ -212,9 +212,10 @@ def _definition(lines: list[str], item_id: str, i: int, previous: str | None) ->
         lines += ["    depends_on:", f"      - {previous}"]
 
 
-def _state(lines: list[str], i: int) -> None:
-    """A realistic mix of states (see README): mostly closed, some open."""
-    slot = i % 20
+def _state(lines: list[str], i: int, closed: bool = False) -> None:
+    """A realistic mix of states (see README): mostly closed, some open; every item
+    done (with its evidence) when ``closed``."""
+    slot = 0 if closed else i % 20
     person = ["ana", "bo", "chen", "dana", "eli", "fay"][i % 6]
     if slot < 14:  # 70 % done; evidence for those that need it (1 in 10 a URL)
         lines += ["    status: done", f"    owner: {person}"]
@@ -234,9 +235,13 @@ def _state(lines: list[str], i: int) -> None:
                   "    notes: >-", "      Waiting for the data platform team."]
 
 
-def make_synthetic(root: Path, items: int, phases: int = 10) -> Path:
+def make_synthetic(root: Path, items: int, phases: int = 10, current: int | None = None
+                   ) -> Path:
     """Write a playbook of ``phases`` phases and ``items`` items to root/playbook and
-    a project using it (every phase status file) to root/project; return the project."""
+    a project using it (every phase status file) to root/project; return the project.
+
+    ``current`` (1-based) puts the project in that phase, with every item of the
+    phases before it done and a history that advanced there; default: the last."""
     playbook, project = root / "playbook", root / "project"
     (project / "lifecycle").mkdir(parents=True)
     (project / "docs" / "evidence").mkdir(parents=True)
@@ -265,7 +270,7 @@ def make_synthetic(root: Path, items: int, phases: int = 10) -> Path:
                 st.append("")
             _definition(pb, item_id, counter, previous)
             _definition(st, item_id, counter, previous)
-            _state(st, counter)
+            _state(st, counter, closed=current is not None and number < current)
             previous = item_id
         (playbook / f"{phase}.yaml").write_text("\n".join(pb) + "\n", "utf-8")
         (project / "lifecycle" / f"{number:02d}-{phase}.yaml").write_text(
@@ -274,9 +279,13 @@ def make_synthetic(root: Path, items: int, phases: int = 10) -> Path:
     (project / "mlcycle.yaml").write_text("\n".join([
         "# yaml-language-server: $schema=.mlcycle/project.schema.json", "---",
         "format: 1", "name: synthetic", "slug: synthetic", "playbook:", "  name: synthetic",
-        "  version: 1.0.0", "  path: ../playbook", f"current_phase: {ids[-1]}", *team,
+        "  version: 1.0.0", "  path: ../playbook",
+        f"current_phase: {ids[-1] if current is None else ids[current - 1]}", *team,
         "history:", "  - date: 2023-11-14", "    event: init", f"    to: {ids[0]}",
-        "    by: mlcycle init"]) + "\n", "utf-8")
+        "    by: mlcycle init",
+        *(line for n in range(1, len(ids) if current is None else current) for line in (
+            "  - date: 2023-11-15", "    event: advance", f"    from: {ids[n - 1]}",
+            f"    to: {ids[n]}", "    by: mlcycle benchmark"))]) + "\n", "utf-8")
     (project / EVIDENCE_FILE).write_text("# Report\n\nThe synthetic evidence.\n", "utf-8")
     return project
 
@@ -339,6 +348,58 @@ def find_mlcycle() -> str:
     return found
 
 
+EDIT_ITEMS = 1_000
+EDIT_MAX_RATIO = 1.5
+
+
+def edit_commands_available(mlcycle: str) -> bool:
+    return subprocess.run([mlcycle, "set", "--help"], env=ENV,
+                          capture_output=True).returncode == 0
+
+
+def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """Each editing command, with a real write on every run, beside `check` on the
+    same project: 1,000 items in 10 phases, in phase 2 (phase 1 closed). Runs
+    alternate where a command would otherwise have nothing left to change."""
+    project = make_synthetic(scratch / "edit", EDIT_ITEMS, current=2)
+    # Items of the last phase that no done item depends on (item i depends on i - 1
+    # when i % 4 == 1), one per command so that every run changes something.
+    last, gate, todo, waived = (f"{PHASES[-1]}-{i:06d}" for i in (1000, 999, 998, 995))
+    evidence = ["-e", EVIDENCE_FILE]
+    cases = [
+        Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=project, ok_codes=(0, 1)),
+        Case("`mlcycle set ITEM doing` / `set ITEM done`",
+             lambda n: [mlcycle, "set", last, "doing" if n % 2 == 0 else "done"], cwd=project),
+        Case("`mlcycle start ITEM` / `done ITEM -e PATH`",
+             lambda n: [mlcycle, "start", gate] if n % 2 == 0 else
+             [mlcycle, "done", gate, *evidence], cwd=project),
+        Case("`mlcycle block ITEM --reason TEXT`",
+             lambda n: [mlcycle, "block", todo, "--reason", f"waiting {n}"], cwd=project),
+        Case("`mlcycle waive ITEM --reason --by --until`",
+             lambda n: [mlcycle, "waive", waived, "--reason", "benchmark", "--by", "bo",
+                        "--until", f"2099-12-{n % 28 + 1:02d}"], cwd=project),
+        Case("`mlcycle team add ROLE PERSON`",
+             lambda n: [mlcycle, "team", "add", "ds", f"person {n}"], cwd=project),
+        Case("`mlcycle reopen PHASE --reason` / `advance`",
+             lambda n: [mlcycle, "reopen", PHASES[0], "--reason", "benchmark", "--by", "bo"]
+             if n % 2 == 0 else [mlcycle, "advance", "--by", "bo"], cwd=project),
+    ]
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print(f"\n## Editing commands next to `check`\n\nOne synthetic project of {EDIT_ITEMS:,} "
+          "items (10 phases, current phase 2); every run of an editing command writes "
+          "(alternating where it would otherwise have nothing to change).\n")
+    print(table(["command", "best ms (median)", "x `check`", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    worst = max(cases[1:], key=lambda c: c.best)
+    ratio = worst.best / base
+    return [(f"each editing command <= {EDIT_MAX_RATIO:g}x `check` ({EDIT_ITEMS:,} items)",
+             f"{ratio:.2f}x (slowest: {worst.label})",
+             ratio <= EDIT_MAX_RATIO
+             and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -347,6 +408,8 @@ def main() -> int:
     parser.add_argument("--sizes", help="comma-separated item counts for the scale table "
                         "(default 100,1000,10000,100000; quick 100,1000,10000)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--edits-only", action="store_true",
+                        help="only the editing commands next to check (1,000 items)")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -369,6 +432,12 @@ def main() -> int:
               "of the whole child process; peak MiB is the child's maximum resident set "
               f"(never shown below this script's own, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
+
+        if args.edits_only:
+            verdicts = edit_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
 
         # 1. start-up -------------------------------------------------------------
         pass_case = Case("`python -c pass`", lambda n: [PYTHON, "-c", "pass"])
@@ -553,6 +622,10 @@ def main() -> int:
             if size not in sizes:
                 verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
                                  None))
+
+        # 5. editing commands next to check, on one 1,000-item project -----------------
+        if has_check and edit_commands_available(mlcycle):
+            verdicts += edit_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

@@ -31,22 +31,44 @@ def item(item_id: str, **state: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+PRODUCT_TITLES = {
+    "problem": "Problem definition", "data": "Data exploration and quality",
+    "modeling": "Modeling", "productionization": "Productionization",
+    "quality": "Quality check and offline evaluation", "online": "Online evaluation and rollout",
+    "operations": "Operations",
+}
+STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver")
+ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
+
+
 def write_project(
     root: Path,
     items: dict[str, list[dict[str, Any]]] | None = None,
     current: str = "data",
     team: dict[str, list[str]] | None = None,
 ) -> Path:
-    """A valid product-playbook project. Each phase gets a gate ``<phase>-gate``
+    """A valid project on a team playbook (written beside it, in ``<root>-playbook/``)
+    that defines exactly these items. Each phase gets a gate ``<phase>-gate``
     (done in 'problem', todo elsewhere) and a task ``<phase>-task``, unless
-    ``items`` gives that phase's list."""
+    ``items`` gives that phase's list. The history advances phase by phase to
+    ``current``."""
     root.mkdir(parents=True, exist_ok=True)
+    playbook = root.parent / f"{root.name}-playbook"
+    playbook.mkdir(exist_ok=True)
+    history: list[dict[str, Any]] = [{"date": "2025-01-01", "event": "init", "to": PHASES[0]}]
+    for before, after in zip(PHASES, PHASES[1: PHASES.index(current) + 1], strict=False):
+        history.append({"date": "2025-01-02", "event": "advance", "from": before, "to": after})
     project = {
         "format": 1, "name": "Churn model", "slug": "churn-model",
-        "playbook": {"name": "product", "version": "1.0.0"},
-        "current_phase": current, "team": TEAM if team is None else team, "history": [],
+        "playbook": {"name": "product", "version": "1.0.0", "path": f"../{playbook.name}"},
+        "current_phase": current, "team": TEAM if team is None else team, "history": history,
     }
     (root / "mlcycle.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
+    (playbook / "playbook.yaml").write_text(yaml.safe_dump({
+        "name": "product", "version": "1.0.0", "title": "Test playbook",
+        "description": "Defines the items of a test project.",
+        "roles": [{"id": r, "name": f"Role {r}"} for r in ROLES], "phases": PHASES,
+    }, sort_keys=False))
     (root / "lifecycle").mkdir(exist_ok=True)
     for number, phase in enumerate(PHASES, 1):
         listed = (items or {}).get(phase)
@@ -57,6 +79,10 @@ def write_project(
         text = yaml.safe_dump({"phase": phase, "items": listed}, sort_keys=False,
                               allow_unicode=True, width=1000)
         (root / "lifecycle" / f"{number:02d}-{phase}.yaml").write_text(text)
+        definitions = [{k: v for k, v in i.items() if k not in STATE_KEYS} for i in listed]
+        (playbook / f"{phase}.yaml").write_text(yaml.safe_dump(
+            {"id": phase, "title": PRODUCT_TITLES[phase], "purpose": "A test phase.",
+             "items": definitions}, sort_keys=False, allow_unicode=True, width=1000))
     return root
 
 
@@ -131,10 +157,9 @@ def test_scope_options_are_exclusive(tmp_path: Path, args: tuple[str, ...]) -> N
     given = [a for a in args if a.startswith("--")]
     order = sorted(given, key=["--through", "--phase", "--all"].index)
     assert result.err.splitlines() == [
-        "Usage: mlcycle check [OPTIONS] [directory]",
-        "Try 'mlcycle check -h' for help.",
-        "",
-        f"Error: {order[0]} and {order[1]} cannot be combined; choose one",
+        f"<command line>: error[MLC031]: {order[0]} and {order[1]} cannot be combined; "
+        "choose one",
+        "1 error in 1 file",
     ]
     assert result.out == ""
 
@@ -213,6 +238,45 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
     ("MLC108", [item("t", owner="dee")], {}, [
         "lifecycle/01-problem.yaml:10:10: error[MLC108]: item 't': owner 'dee' is not on the team "
         "in mlcycle.yaml (did you mean 'Dee'?)"]),
+    ("MLC109-status-file", [_gate("g", status="done", evidence=["lifecycle/01-problem.yaml"])],
+     {}, ["lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence "
+          "'lifecycle/01-problem.yaml' is one of mlcycle's own files; it proves nothing about "
+          "the item"]),
+    ("MLC109-project-file", [_gate("g", status="done", evidence=["./mlcycle.yaml"])], {}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence './mlcycle.yaml' is "
+        "one of mlcycle's own files; it proves nothing about the item"]),
+    ("MLC109-overview-and-schemas", [_gate("g", status="done",
+                                           evidence=["LIFECYCLE.md", ".mlcycle/"])],
+     {"LIFECYCLE.md": DOC, ".mlcycle/phase.schema.json": "{}"}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence 'LIFECYCLE.md' is "
+        "one of mlcycle's own files; it proves nothing about the item",
+        "lifecycle/01-problem.yaml:14:5: error[MLC109]: item 'g': evidence '.mlcycle/' is one "
+        "of mlcycle's own files; it proves nothing about the item"]),
+    ("MLC109-directory-of-own-files", [_gate("g", status="done", evidence=[".github"])],
+     {".github/workflows/mlcycle.yml": "on: pull_request\n", "lifecycle-copy/x.md": DOC}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence '.github' is a "
+        "directory that holds nothing but stubs and mlcycle's own files; they prove nothing "
+        "about the item"]),
+    ("MLC109-symlink-to-a-status-file", [_gate("g", status="done", evidence=["docs/x.md"])],
+     {"docs/": ""}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence 'docs/x.md' is one "
+        "of mlcycle's own files; it proves nothing about the item"]),
+    ("MLC110-off-the-team", [_gate("g", status="waived", waiver={
+        "reason": "later", "approved_by": "Anyone", "expires": "2025-12-31"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC110]: item 'g': waiver approved by 'Anyone', "
+        "who does not hold the item's accountable role 'mlm' (Role mlm); it may be approved by "
+        "Mo"]),
+    ("MLC110-another-role", [_gate("g", status="waived", waiver={
+        "reason": "later", "approved_by": "Dee", "expires": "2025-12-31"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC110]: item 'g': waiver approved by 'Dee', "
+        "who does not hold the item's accountable role 'mlm' (Role mlm); it may be approved by "
+        "Mo"]),
+    ("MLC110-nobody-holds-the-role", [_gate("g", status="waived", waiver={
+        "reason": "later", "approved_by": "Pat", "expires": "2025-12-31"},
+        raci={"responsible": ["ds"], "accountable": "qa"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC110]: item 'g': waiver approved by 'Pat', "
+        "but nobody on the team holds the item's accountable role 'qa' (Role qa); add the "
+        "person who answers for it under team.qa in mlcycle.yaml"]),
     ("MLC150", [item("t", status="doing", due="2025-05-31")], {}, [
         "lifecycle/01-problem.yaml:11:8: warning[MLC150]: item 't' is 1 day past its due date "
         "2025-05-31 (status: doing)"]),
@@ -243,6 +307,8 @@ def test_finding(tmp_path: Path, case: str, items: list[dict[str, Any]],
                  files: dict[str, str], expected: list[str]) -> None:
     root = write_project(tmp_path / "p", {"problem": items})
     _materialise(root, files)
+    if case == "MLC109-symlink-to-a-status-file":
+        (root / "docs" / "x.md").symlink_to("../lifecycle/02-data.yaml")
     result = check(root)
     lines = result.out.splitlines()
     assert lines[:-1] == expected
@@ -352,22 +418,33 @@ def test_invalid_project_is_exit_2_in_every_format(tmp_path: Path) -> None:
         assert "lifecycle/01-problem.yaml:10:11: error[MLC012]: items[0].status: 'finished'" \
             in result.err
     data = json.loads(check(root, "--format", "json").out)
-    assert (data["result"], data["exit_code"], data["project"]) == ("invalid", 2, None)
+    # The project itself loaded: it is described, and what loaded cleanly was judged.
+    assert (data["result"], data["exit_code"]) == ("invalid", 2)
+    assert data["project"]["name"] == "Churn model"
     assert data["problems"][0]["code"] == "MLC012"
     suites = ET.fromstring(check(root, "--format", "junit").out)
     errors = suites.findall("./testsuite[@name='input']/testcase/error")
     assert [e.get("type") for e in errors] == ["MLC012"]
+    # Without a readable mlcycle.yaml there is no project to describe.
+    (root / "mlcycle.yaml").write_text("format: 2\n")
+    data = json.loads(check(root, "--format", "json").out)
+    assert (data["result"], data["exit_code"], data["project"], data["scope"]) == (
+        "invalid", 2, None, None)
+    assert "MLC012" in {p["code"] for p in data["problems"]}
 
 
 def test_no_project_is_exit_2(tmp_path: Path) -> None:
     result = run("check", tmp_path)
     assert result.code == 2
-    assert result.err == (f"{tmp_path.resolve()}/: error[MLC028]: no mlcycle.yaml here; run "
-                          "'mlcycle init' first or name the project directory\n")
+    assert result.err == (f"{tmp_path.resolve()}/: error[MLC028]: no mlcycle.yaml here or in "
+                          "any parent directory; run 'mlcycle init' first or name the project "
+                          "directory\n")
 
 
 def test_title_with_newline_is_invalid(tmp_path: Path) -> None:
-    root = write_project(tmp_path / "p", {"problem": [item("t", title="two\nlines")]})
+    root = write_project(tmp_path / "p", {"problem": [item("t")]})
+    status = root / "lifecycle" / "01-problem.yaml"
+    status.write_text(status.read_text().replace("title: Title of t", 'title: "two\\nlines"'))
     result = check(root)
     assert result.code == 2
     assert result.err == ("lifecycle/01-problem.yaml:4:10: error[MLC012]: items[0].title: "
@@ -378,7 +455,7 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
     outside = tmp_path / "secret.md"
     outside.write_text(DOC)
     root = write_project(tmp_path / "p", {"problem": [
-        _gate("g", status="done", evidence=["docs/link.md"])]})
+        _gate("g", status="done", evidence=["docs/link.md"]), _gate("h", status="todo")]})
     (root / "docs").mkdir()
     (root / "docs" / "link.md").symlink_to(outside)
     before = snapshot(root)
@@ -387,7 +464,12 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
     assert result.err == (
         "lifecycle/01-problem.yaml:13:5: error[MLC029]: item 'g': evidence 'docs/link.md' "
         "resolves (through a symlink) to a place outside the project; it was not opened\n")
-    assert result.out == "mlcycle check: could not evaluate: 1 input error\n"
+    # 2 wins, but the open gate elsewhere is reported in the same run, not the next one.
+    assert result.out == (
+        "lifecycle/01-problem.yaml:22:11: error[MLC101]: gate 'h' (Title of h) is open: status "
+        "is todo\n"
+        "mlcycle check: invalid input (1 input error); of what loaded: 1 of 1 gate open (phases "
+        "before the current phase 'data': problem); 1 error, 0 warnings, 0 notes\n")
     assert snapshot(root) == before
 
 
@@ -408,7 +490,8 @@ def test_unreadable_evidence_is_exit_2_and_findings_still_printed(
     assert result.err == ("lifecycle/01-problem.yaml:13:5: error[MLC001]: item 'g': evidence "
                           "'docs/x.md' cannot be read: Permission denied\n")
     assert "error[MLC101]: gate 'h'" in result.out
-    assert summary(result).startswith("mlcycle check: could not evaluate: 1 input error: ")
+    assert summary(result).startswith("mlcycle check: invalid input (1 input error); of what "
+                                      "loaded: ")
 
 
 # --- formats --------------------------------------------------------------------
@@ -439,7 +522,7 @@ def test_json_shape(copy_fixture: Any) -> None:
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert set(data) == {"version", "result", "exit_code", "today", "project", "scope",
                          "summary", "phases", "gates", "findings", "problems"}
-    assert data["summary"] == {"errors": 8, "warnings": 3, "notes": 1, "input_errors": 0,
+    assert data["summary"] == {"errors": 10, "warnings": 3, "notes": 1, "input_errors": 0,
                                "gates_evaluated": 9, "gates_closed": 3, "gates_open": 6}
     assert data["scope"] == {"mode": "default", "phase": None, "phases": ["problem", "data"]}
     assert [p["id"] for p in data["phases"]] == PHASES
@@ -463,7 +546,8 @@ def test_junit_parses(copy_fixture: Any) -> None:
     assert "data-quality: Data quality: 100% [red]clean[/red], no leaks" in failing
     assert "problem-statement: Title of problem-statement" not in failing
     assert "data-report" in failing  # consistency suite
-    assert xml.failures == 7  # 6 open gates + data-report
+    assert "model-card" in failing  # consistency suite: MLC109
+    assert xml.failures == 8  # 6 open gates + data-report + model-card
 
 
 HOSTILE = "Evil::title%0A\x1b[31mred\x1b[0m [red]x[/red], a:b"
@@ -547,3 +631,31 @@ def test_check_never_imports_rich_or_jinja(tmp_path: Path) -> None:
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
 
+
+
+def test_exit_2_still_reports_every_finding_in_every_format(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {"problem": [
+        _gate("g", status="done", evidence=["/etc/passwd"]), _gate("h", status="todo")]})
+    escape = ("lifecycle/01-problem.yaml:13:5: error[MLC029]: item 'g': evidence '/etc/passwd' "
+              "is not a relative path inside the project (use / and no drive or leading /); it "
+              "was not opened")
+    gate = "lifecycle/01-problem.yaml:22:11: error[MLC101]: gate 'h' (Title of h) is open: " \
+        "status is todo"
+    for fmt in ("text", "json", "junit", "github", "markdown"):
+        result = check(root, "--format", fmt)
+        assert (result.code, result.err) == (2, escape + "\n"), fmt
+    assert check(root).out.splitlines()[0] == gate
+    data = json.loads(check(root, "--format", "json").out)
+    assert [(f["code"], f["item"]) for f in data["findings"]] == [("MLC101", "h")]
+    assert [p["code"] for p in data["problems"]] == ["MLC029"]
+    suites = ET.fromstring(check(root, "--format", "junit").out)
+    failures = suites.findall("./testsuite[@name='gates: problem']/testcase/failure")
+    assert [f.get("type") for f in failures] == ["MLC101"]
+    assert [e.get("type") for e in suites.findall("./testsuite[@name='input']/testcase/error")] \
+        == ["MLC029"]
+    github = check(root, "--format", "github").out.splitlines()
+    assert github[1] == ("::error file=lifecycle/01-problem.yaml,line=22,col=11,title=mlcycle "
+                         "MLC101%3A h::gate 'h' (Title of h) is open: status is todo")
+    markdown = check(root, "--format", "markdown").out
+    assert markdown.startswith("## mlcycle check: invalid input\n")
+    assert "- **error** MLC101 `lifecycle/01-problem.yaml:22:11` (h): gate 'h'" in markdown

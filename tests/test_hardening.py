@@ -61,8 +61,13 @@ def assert_invalid(root: Path, lines: list[str], commands: tuple[str, ...] = (
         if command == "check":
             result = run("check", cwd=root)
             errors = sum(1 for line in lines[:-1] if ": error[" in line)
-            assert result.out == (f"mlcycle check: could not evaluate: {errors} input "
-                                  f"error{'' if errors == 1 else 's'}\n")
+            count = f"{errors} input error{'' if errors == 1 else 's'}"
+            if any(line.startswith("mlcycle.yaml") for line in lines):  # no project to judge
+                assert result.out == f"mlcycle check: could not evaluate: {count}\n"
+            else:  # the project file loaded: what else loaded was still judged
+                assert result.out == (f"mlcycle check: invalid input ({count}); of what loaded: "
+                                      "no gates evaluated (no phase before the current phase "
+                                      "'problem'); 0 errors, 0 warnings, 0 notes\n")
 
 
 # --- 18: mlcycle.yaml that is not a regular file; unexpected files in lifecycle/ ---
@@ -162,7 +167,7 @@ def test_a_nul_in_the_playbook_path_is_a_located_mlc030(tmp_path: Path) -> None:
     root = project(tmp_path)
     edit(root, "mlcycle.yaml", "  version: 1.0.0\n", '  version: 1.0.0\n  path: "pb/\\0x"\n')
     assert_invalid(root, [
-        "mlcycle.yaml:9:3: error[MLC030]: playbook 'pb/\\x00x' contains a NUL character, "
+        "mlcycle.yaml:11:9: error[MLC030]: playbook.path 'pb/\\x00x' contains a NUL character, "
         "which no file name can hold",
         "1 error in 1 file",
     ])
@@ -355,7 +360,9 @@ def test_a_thousand_broken_items_print_100_problems_and_a_count(tmp_path: Path) 
                            "file", "4000 errors in 1 file"]
     checked = run("check", cwd=root)
     assert (checked.code, checked.err.splitlines()) == (2, lines[:-1])
-    assert checked.out == "mlcycle check: could not evaluate: 4000 input errors\n"
+    assert checked.out == ("mlcycle check: invalid input (4000 input errors); of what loaded: no "
+                           "gates evaluated (no phase before the current phase 'problem'); 0 "
+                           "errors, 0 warnings, 0 notes\n")
     report = json.loads(run("check", "--format", "json", cwd=root).out)
     assert report["summary"]["input_errors"] == 4000
     assert len(report["problems"]) == 101
@@ -372,3 +379,21 @@ def test_invalid_utf8_in_a_cr_only_file_is_on_its_real_line(tmp_path: Path) -> N
     (root / PROBLEM).write_bytes(text.replace("\n", "\r").encode("utf-8", "surrogateescape"))
     assert_invalid(root, [f"{PROBLEM}:{line}:15: error[MLC002]: invalid UTF-8 byte 0xe9",
                           "1 error in 1 file"])
+
+
+def test_150_cross_file_problems_in_one_file_are_capped_in_every_command(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    entries = "".join(f"      - ../out-{n}.md\n" for n in range(150))
+    edit(root, PROBLEM, "    status: todo\n    owner:\n",
+         f"    status: todo\n    evidence:\n{entries}    owner:\n")
+    first = line_of(root, PROBLEM, "      - ../out-0.md")
+    listed = [f"{PROBLEM}:{first + n}:9: error[MLC029]: item 'problem-statement': evidence "
+              f"'../out-{n}.md' climbs out with '..'; it was not opened" for n in range(150)]
+    more = f"{PROBLEM}:1:1: note[MLC009]: ... and 50 more problems in this file"
+    for command in ("validate", "status"):
+        assert_exit(root, command, 2, [*listed[:100], more, "150 errors in 1 file"])
+    result = run("check", cwd=root)
+    assert result.code == 2
+    assert result.err.splitlines() == [*listed[:100], more]
+    assert result.out.startswith("mlcycle check: invalid input (150 input errors)")

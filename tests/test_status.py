@@ -91,12 +91,12 @@ def test_phase_filter_and_unknown_phase(project: Path) -> None:
 
 def test_json_shape(project: Path) -> None:
     data = json.loads(status(project, "--format", "json").out)
-    assert set(data) == {"version", "project", "today", "owner", "phase", "phases", "blocked",
-                         "overdue", "unowned", "expiring_waivers"}
+    assert set(data) == {"version", "project", "today", "owner", "phase", "path", "phases",
+                         "blocked", "overdue", "unowned", "expiring_waivers"}
     row = data["phases"][1]
     assert row == {"id": "data", "title": "Data exploration and quality", "number": 2,
                    "current": True, "total": 3, "done": 0, "waived": 0, "progress": 0.0,
-                   "gates": 1, "open_gates": ["access"]}
+                   "gates": 1, "open_gates": ["access"], "reopened": 0}
     assert data["blocked"][0] == {
         "phase": "data", "item": "access", "title": HOSTILE, "status": "blocked",
         "owner": "Sam", "due": None, "detail": "Waiting for the warehouse [link=x]team[/link]"}

@@ -36,7 +36,7 @@ def test_validate_takes_the_directory_as_argument(tmp_path: Path) -> None:
 
 def test_handwritten_project_loads_with_its_states() -> None:
     loaded = project.load(VALID)
-    assert loaded.playbook.name == "five-phase"
+    assert loaded.playbook.name == "duplicate-finder"
     assert [p.id for p in loaded.phases] == [
         "define", "data", "modeling", "productionization", "quality"]
     statuses = sorted({i.status for p in loaded.phases for i in p.file.items})
@@ -48,41 +48,67 @@ def test_handwritten_project_loads_with_its_states() -> None:
 
 EXPECTED = {
     "several-problems": [
-        "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key 'colour'; "
-        "allowed: id, title, description, raci, gate, evidence_required, doc, depends_on, "
-        "section, status, owner, evidence, due, notes, waiver",
-        "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not one of "
-        "todo, doing, blocked, done, waived",
-        "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used twice; "
-        "first at lifecycle/04-productionization.yaml:11",
-        "mlcycle.yaml:8:16: error[MLC027]: current_phase 'modelling' is not a phase of playbook "
-        "'five-phase' (did you mean 'modeling'?)",
-        "4 errors in 4 files",
+        "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key "
+        "'colour'; allowed: id, title, description, raci, gate, evidence_required, doc, "
+        "depends_on, section, status, owner, evidence, due, notes, waiver",
+        "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not "
+        "one of todo, doing, blocked, done, waived",
+        "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used "
+        "twice; first at lifecycle/04-productionization.yaml:11",
+        "lifecycle/05-quality.yaml:22:9: error[MLC042]: items[3]: item 'architecture' is "
+        "not an item of phase 'quality' in playbook duplicate-finder 1.0.0 (playbook/); it "
+        "belongs to phase 'productionization'; add items in the playbook, not in status "
+        "files",
+        "lifecycle/05-quality.yaml:26:5: error[MLC041]: item 'internal-poc' of playbook "
+        "duplicate-finder 1.0.0 (playbook/) is missing here; it belongs after "
+        "'model-accuracy' (restore it with its definition; status files never drop items)",
+        "mlcycle.yaml:9:16: error[MLC027]: current_phase 'modelling' is not a phase of "
+        "playbook 'duplicate-finder' (did you mean 'modeling'?)",
+        "6 errors in 4 files",
     ],
     "cross-file-rules": [
-        "lifecycle/03-modeling.yaml:8:17: error[MLC024]: dependency cycle: modeling-approaches "
-        "-> model-result-verification -> model-iteration -> modeling-approaches",
-        "lifecycle/04-productionization.yaml:14:45: error[MLC022]: item 'architecture': unknown "
-        "role 'mlmm' in raci.accountable (did you mean 'mlm'?); roles: devops, ds, mle, mlm, pe, "
-        "pm, qa",
+        "lifecycle/03-modeling.yaml:8:17: error[MLC024]: dependency cycle: "
+        "modeling-approaches -> model-result-verification -> model-iteration -> "
+        "modeling-approaches",
+        "lifecycle/03-modeling.yaml:8:17: error[MLC040]: items[0].depends_on: [eda, "
+        "model-result-verification] here, but [eda] in playbook duplicate-finder 1.0.0 "
+        "(playbook/); change definitions in the playbook, not in status files",
+        "lifecycle/04-productionization.yaml:14:45: error[MLC022]: item 'architecture': "
+        "unknown role 'mlmm' in raci.accountable (did you mean 'mlm'?); roles: devops, ds, "
+        "mle, mlm, pe, pm, qa",
+        "lifecycle/04-productionization.yaml:14:45: error[MLC040]: "
+        "items[1].raci.accountable: 'mlmm' here, but 'mlm' in playbook duplicate-finder "
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
         "lifecycle/04-productionization.yaml:25:25: error[MLC021]: item 'devops-tasks': "
         "raci.responsible names no role; at least one is needed",
+        "lifecycle/04-productionization.yaml:25:25: error[MLC040]: "
+        "items[3].raci.responsible: [] here, but [devops] in playbook duplicate-finder "
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
+        "lifecycle/05-quality.yaml:21:17: error[MLC040]: items[2].depends_on: "
+        "[feature-verfication] here, but [feature-verification] in playbook "
+        "duplicate-finder 1.0.0 (playbook/); change definitions in the playbook, not in "
+        "status files",
         "lifecycle/05-quality.yaml:21:18: error[MLC023]: item 'model-accuracy' depends on "
         "unknown item 'feature-verfication' (did you mean 'feature-verification'?)",
-        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role 'ops' "
-        "in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, pm, qa",
-        "mlcycle.yaml:13:20: error[MLC026]: team.ds[1]: a person's name is empty",
-        "mlcycle.yaml:17:3: error[MLC022]: team: unknown role 'qe'; roles: pm, mlm, ds, mle, pe, "
-        "devops, qa",
-        "7 errors in 4 files",
+        "lifecycle/05-quality.yaml:29:63: error[MLC040]: items[4].raci.informed: [ops] "
+        "here, but [devops] in playbook duplicate-finder 1.0.0 (playbook/); change "
+        "definitions in the playbook, not in status files",
+        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role "
+        "'ops' in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, "
+        "pm, qa",
+        "mlcycle.yaml:14:20: error[MLC026]: team.ds[1]: a person's name is empty",
+        "mlcycle.yaml:18:3: error[MLC022]: team: unknown role 'qe'; roles: pm, mlm, ds, "
+        "mle, pe, devops, qa",
+        "12 errors in 4 files",
     ],
     "phase-files": [
         "lifecycle/02-modeling.yaml:1:1: error[MLC025]: phase 'modeling' is phase 3 of the "
         "playbook; name the file lifecycle/03-modeling.yaml",
         "lifecycle/04-productionization.yaml:1:1: error[MLC025]: missing: phase "
-        "'productionization' of playbook 'five-phase' has no status file",
-        "lifecycle/06-deployment.yaml:1:8: error[MLC025]: phase 'deployment' is not in playbook "
-        "'five-phase'; its phases: define, data, modeling, productionization, quality",
+        "'productionization' of playbook 'duplicate-finder' has no status file",
+        "lifecycle/06-deployment.yaml:1:8: error[MLC025]: phase 'deployment' is not in "
+        "playbook 'duplicate-finder'; its phases: define, data, modeling, "
+        "productionization, quality",
         "lifecycle/notes.yaml:1:1: error[MLC025]: not a phase status file name; expected "
         "NN-<phase>.yaml",
         "4 errors in 4 files",
@@ -126,7 +152,13 @@ def test_duplicate_item_id_across_files(tmp_path: Path) -> None:
         root,
         "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'problem-statement' is used "
         "twice; first at lifecycle/01-define.yaml:5",
-        "1 error in 1 file",
+        "lifecycle/05-quality.yaml:22:9: error[MLC042]: items[3]: item 'problem-statement' "
+        "is not an item of phase 'quality' in playbook duplicate-finder 1.0.0 (playbook/); "
+        "it belongs to phase 'define'; add items in the playbook, not in status files",
+        "lifecycle/05-quality.yaml:26:5: error[MLC041]: item 'internal-poc' of playbook "
+        "duplicate-finder 1.0.0 (playbook/) is missing here; it belongs after "
+        "'model-accuracy' (restore it with its definition; status files never drop items)",
+        "3 errors in 1 file",
     )
 
 
@@ -135,9 +167,12 @@ def test_no_responsible(tmp_path: Path) -> None:
                                   "      responsible: []\n"))
     assert_invalid(
         root,
-        "lifecycle/02-data.yaml:47:20: error[MLC021]: item 'cleaning-scripts': raci.responsible "
-        "names no role; at least one is needed",
-        "1 error in 1 file",
+        "lifecycle/02-data.yaml:47:20: error[MLC021]: item 'cleaning-scripts': "
+        "raci.responsible names no role; at least one is needed",
+        "lifecycle/02-data.yaml:47:20: error[MLC040]: items[3].raci.responsible: [] here, "
+        "but [ds, mle] in playbook duplicate-finder 1.0.0 (playbook/); change definitions "
+        "in the playbook, not in status files",
+        "2 errors in 1 file",
     )
 
 
@@ -159,9 +194,12 @@ def test_unknown_role(tmp_path: Path) -> None:
                                   "raci: {responsible: [sre], accountable: mlm}"))
     assert_invalid(
         root,
-        "lifecycle/04-productionization.yaml:25:26: error[MLC022]: item 'devops-tasks': unknown "
-        "role 'sre' in raci.responsible; roles: devops, ds, mle, mlm, pe, pm, qa",
-        "1 error in 1 file",
+        "lifecycle/04-productionization.yaml:25:25: error[MLC040]: "
+        "items[3].raci.responsible: [sre] here, but [devops] in playbook duplicate-finder "
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
+        "lifecycle/04-productionization.yaml:25:26: error[MLC022]: item 'devops-tasks': "
+        "unknown role 'sre' in raci.responsible; roles: devops, ds, mle, mlm, pe, pm, qa",
+        "2 errors in 1 file",
     )
 
 
@@ -170,9 +208,12 @@ def test_unknown_depends_on(tmp_path: Path) -> None:
                                   "depends_on: [production-cod]"))
     assert_invalid(
         root,
-        "lifecycle/05-quality.yaml:9:18: error[MLC023]: item 'code-review' depends on unknown "
-        "item 'production-cod' (did you mean 'production-code'?)",
-        "1 error in 1 file",
+        "lifecycle/05-quality.yaml:9:17: error[MLC040]: items[0].depends_on: "
+        "[production-cod] here, but [production-code] in playbook duplicate-finder 1.0.0 "
+        "(playbook/); change definitions in the playbook, not in status files",
+        "lifecycle/05-quality.yaml:9:18: error[MLC023]: item 'code-review' depends on "
+        "unknown item 'production-cod' (did you mean 'production-code'?)",
+        "2 errors in 1 file",
     )
 
 
@@ -181,10 +222,13 @@ def test_dependency_cycle_across_files_is_printed(tmp_path: Path) -> None:
                                   "    depends_on: [eda]\n"))
     assert_invalid(
         root,
-        "lifecycle/01-define.yaml:18:17: error[MLC024]: dependency cycle: problem-statement -> "
-        "eda -> data-sources -> problem-to-model -> problem-statement (one of the cycles among "
-        "5 items that depend on each other)",
-        "1 error in 1 file",
+        "lifecycle/01-define.yaml:18:17: error[MLC024]: dependency cycle: problem-statement "
+        "-> eda -> data-sources -> problem-to-model -> problem-statement (one of the cycles "
+        "among 5 items that depend on each other)",
+        "lifecycle/01-define.yaml:18:17: error[MLC040]: items[0].depends_on: [eda] here, "
+        "but [] in playbook duplicate-finder 1.0.0 (playbook/); change definitions in the "
+        "playbook, not in status files",
+        "2 errors in 1 file",
     )
 
 
@@ -195,7 +239,10 @@ def test_self_dependency_is_a_cycle(tmp_path: Path) -> None:
         root,
         "lifecycle/05-quality.yaml:9:17: error[MLC024]: dependency cycle: code-review -> "
         "code-review",
-        "1 error in 1 file",
+        "lifecycle/05-quality.yaml:9:17: error[MLC040]: items[0].depends_on: [code-review] "
+        "here, but [production-code] in playbook duplicate-finder 1.0.0 (playbook/); change "
+        "definitions in the playbook, not in status files",
+        "2 errors in 1 file",
     )
 
 
@@ -205,8 +252,8 @@ def test_phase_file_for_a_phase_not_in_the_playbook(tmp_path: Path) -> None:
 
     assert_invalid(
         make(tmp_path, extra),
-        "lifecycle/06-monitoring.yaml:1:8: error[MLC025]: phase 'monitoring' is not in playbook "
-        "'five-phase'; its phases: define, data, modeling, "
+        "lifecycle/06-monitoring.yaml:1:8: error[MLC025]: phase 'monitoring' is not in "
+        "playbook 'duplicate-finder'; its phases: define, data, modeling, "
         "productionization, quality",
         "1 error in 1 file",
     )
@@ -220,7 +267,7 @@ def test_missing_phase_file(tmp_path: Path) -> None:
     assert_invalid(
         make(tmp_path, remove),
         "lifecycle/04-productionization.yaml:1:1: error[MLC025]: missing: phase "
-        "'productionization' of playbook 'five-phase' has no status file",
+        "'productionization' of playbook 'duplicate-finder' has no status file",
         "1 error in 1 file",
     )
 
@@ -232,12 +279,12 @@ def test_misnumbered_phase_file(tmp_path: Path) -> None:
 
     assert_invalid(
         make(tmp_path, rename),
-        "lifecycle/03-modeling.yaml:1:1: error[MLC025]: missing: phase 'modeling' of playbook "
-        "'five-phase' has no status file",
-        "lifecycle/04-quality.yaml:1:1: error[MLC025]: phase 'quality' is phase 5 of the playbook; "
-        "name the file lifecycle/05-quality.yaml",
-        "lifecycle/3-modeling.yaml:1:1: error[MLC025]: not a phase status file name; expected "
-        "NN-<phase>.yaml",
+        "lifecycle/03-modeling.yaml:1:1: error[MLC025]: missing: phase 'modeling' of "
+        "playbook 'duplicate-finder' has no status file",
+        "lifecycle/04-quality.yaml:1:1: error[MLC025]: phase 'quality' is phase 5 of the "
+        "playbook; name the file lifecycle/05-quality.yaml",
+        "lifecycle/3-modeling.yaml:1:1: error[MLC025]: not a phase status file name; "
+        "expected NN-<phase>.yaml",
         "3 errors in 3 files",
     )
 
@@ -258,7 +305,7 @@ def test_team_person_empty(tmp_path: Path) -> None:
                                   "  pe: [Sam Carter, '']"))
     assert_invalid(
         root,
-        "mlcycle.yaml:15:20: error[MLC026]: team.pe[1]: a person's name is empty",
+        "mlcycle.yaml:16:20: error[MLC026]: team.pe[1]: a person's name is empty",
         "1 error in 1 file",
     )
 
@@ -268,8 +315,8 @@ def test_unknown_team_role(tmp_path: Path) -> None:
                                   "  devop: [Lena Vogel]"))
     assert_invalid(
         root,
-        "mlcycle.yaml:16:3: error[MLC022]: team: unknown role 'devop' (did you mean 'devops'?); "
-        "roles: pm, mlm, ds, mle, pe, devops, qa",
+        "mlcycle.yaml:17:3: error[MLC022]: team: unknown role 'devop' (did you mean "
+        "'devops'?); roles: pm, mlm, ds, mle, pe, devops, qa",
         "1 error in 1 file",
     )
 
@@ -279,19 +326,21 @@ def test_unknown_current_phase(tmp_path: Path) -> None:
                                   "current_phase: deployment"))
     assert_invalid(
         root,
-        "mlcycle.yaml:8:16: error[MLC027]: current_phase 'deployment' is not a phase of "
-        "playbook 'five-phase'",
+        "mlcycle.yaml:9:16: error[MLC027]: current_phase 'deployment' is not a phase of "
+        "playbook 'duplicate-finder'",
         "1 error in 1 file",
     )
 
 
 def test_unknown_playbook(tmp_path: Path) -> None:
-    root = make(tmp_path, replace("mlcycle.yaml", "  name: five-phase", "  name: five-phases"))
+    root = make(tmp_path, replace("mlcycle.yaml", "  name: duplicate-finder\n  version: 1.0.0\n"
+                                  "  path: playbook  # the team's own playbook, kept in the "
+                                  "repository\n", "  name: five-phases\n  version: 1.0.0\n"))
     assert_invalid(
         root,
-        "mlcycle.yaml:6:3: error[MLC030]: unknown playbook 'five-phases' (did you mean "
+        "mlcycle.yaml:6:9: error[MLC030]: unknown playbook 'five-phases' (did you mean "
         "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, tdsp, ten-step "
-        "(or give a directory path)",
+        "(a team's playbook also needs its directory under playbook.path)",
         "1 error in 1 file",
     )
 
@@ -325,8 +374,8 @@ def test_no_project_file(tmp_path: Path) -> None:
     empty.mkdir()
     assert_invalid(
         empty,
-        f"{empty.resolve()}/: error[MLC028]: no mlcycle.yaml here; run 'mlcycle init' first or "
-        "name the project directory",
+        f"{empty.resolve()}/: error[MLC028]: no mlcycle.yaml here or in any parent "
+        "directory; run 'mlcycle init' first or name the project directory",
         "1 error in 1 file",
     )
 
@@ -343,13 +392,17 @@ def test_several_problems_are_all_printed_sorted(tmp_path: Path) -> None:
         root,
         "lifecycle/01-define.yaml:23:10: error[MLC013]: items[0].due: '2025-03-32' is not a "
         "real calendar date",
-        "lifecycle/02-data.yaml:39:13: error[MLC012]: items[2].status: 'stuck' is not one of "
-        "todo, doing, blocked, done, waived",
-        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role 'ops' "
-        "in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, pm, qa",
-        "mlcycle.yaml:18:3: error[MLC022]: team: unknown role 'sre'; roles: pm, mlm, ds, mle, "
-        "pe, devops, qa",
-        "4 errors in 4 files",
+        "lifecycle/02-data.yaml:39:13: error[MLC012]: items[2].status: 'stuck' is not one "
+        "of todo, doing, blocked, done, waived",
+        "lifecycle/05-quality.yaml:29:63: error[MLC040]: items[4].raci.informed: [ops] "
+        "here, but [devops] in playbook duplicate-finder 1.0.0 (playbook/); change "
+        "definitions in the playbook, not in status files",
+        "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role "
+        "'ops' in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, "
+        "pm, qa",
+        "mlcycle.yaml:19:3: error[MLC022]: team: unknown role 'sre'; roles: pm, mlm, ds, "
+        "mle, pe, devops, qa",
+        "5 errors in 4 files",
     )
 
 

@@ -132,7 +132,7 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
 
     assert_invalid(
         make(tmp_path, latin1),
-        "mlcycle.yaml:10:15: error[MLC002]: invalid UTF-8 byte 0xe9",
+        "mlcycle.yaml:11:15: error[MLC002]: invalid UTF-8 byte 0xe9",
         "1 error in 1 file",
     )
 
@@ -190,6 +190,8 @@ def test_yaml11_lookalikes_keep_their_text_in_a_project(tmp_path: Path) -> None:
                 f"    owner: {owners[1]}\n    evidence: []"),
         replace("lifecycle/02-data.yaml", "    title: Cleaning scripts",
                 f"    title: {owners[2]}"),
+        # A definition: the playbook is where it changes (the status file copies it).
+        replace("playbook/data.yaml", "  title: Cleaning scripts", f"  title: {owners[2]}"),
         replace("lifecycle/02-data.yaml", "    owner: Ana Lima\n    waiver:",
                 f"    owner: {owners[3]}\n    waiver:"),
         replace("lifecycle/02-data.yaml", "      approved_by: Marco Rossi",
@@ -215,8 +217,8 @@ def test_integer_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
     root = make(tmp_path, replace("mlcycle.yaml", "  qa: [Tom Becker]", "  qa: [1234]"))
     assert_invalid(
         root,
-        "mlcycle.yaml:17:8: error[MLC012]: team.qa[0]: expected a string, got 1234 (quote it if "
-        "you mean the text)",
+        "mlcycle.yaml:18:8: error[MLC012]: team.qa[0]: expected a string, got 1234 (quote "
+        "it if you mean the text)",
         "1 error in 1 file",
     )
 
@@ -248,7 +250,7 @@ def test_date_in_another_form_is_located(tmp_path: Path) -> None:
     root = make(tmp_path, replace("mlcycle.yaml", "date: 2025-03-03", "date: 3/3/2025"))
     assert_invalid(
         root,
-        "mlcycle.yaml:19:11: error[MLC013]: history[0].date: expected a calendar date "
+        "mlcycle.yaml:20:11: error[MLC013]: history[0].date: expected a calendar date "
         "YYYY-MM-DD, got '3/3/2025'",
         "1 error in 1 file",
     )
@@ -347,12 +349,13 @@ def test_wrong_types(tmp_path: Path) -> None:
     )
     assert_invalid(
         root,
-        "lifecycle/03-modeling.yaml:8:17: error[MLC012]: items[0].depends_on: expected a list, "
-        "got 'eda'",
+        "lifecycle/03-modeling.yaml:8:17: error[MLC012]: items[0].depends_on: expected a "
+        "list, got 'eda'",
         "lifecycle/03-modeling.yaml:21:11: error[MLC012]: items[2].gate: expected true or "
         "false, got 'yes'",
-        "mlcycle.yaml:2:9: error[MLC012]: format: '1' is not one of 1 (write it without quotes)",
-        "mlcycle.yaml:10:7: error[MLC012]: team.pm: expected a list, got 'Priya Nair'",
+        "mlcycle.yaml:2:9: error[MLC012]: format: '1' is not one of 1 (write it without "
+        "quotes)",
+        "mlcycle.yaml:11:7: error[MLC012]: team.pm: expected a list, got 'Priya Nair'",
         "4 errors in 2 files",
     )
 

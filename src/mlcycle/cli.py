@@ -21,7 +21,7 @@ app = typer.Typer(
     name="mlcycle",
     help="Keep an ML product project honest about where it stands.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     # Plain help: rich would cost ~40 ms of start-up on every --help.
     rich_markup_mode=None,
     # Never show local variables (they may hold secrets) or a traceback for user errors.

@@ -6,7 +6,21 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from mlcycle.commands import check, init, playbooks, schema, status, validate
+    from mlcycle.commands import (
+        check,
+        init,
+        log,
+        move,
+        playbooks,
+        raci,
+        render,
+        schema,
+        status,
+        team,
+        validate,
+    )
+    from mlcycle.commands import set as set_command
 
-    for module in (init, status, check, validate, playbooks, schema):
+    for module in (init, status, check, validate, set_command, team, move, raci,
+                   render, log, playbooks, schema):
         module.register(app)

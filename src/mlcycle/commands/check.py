@@ -74,8 +74,9 @@ def check(
                                        ("--phase", phase is not None),
                                        ("--all", all_phases)) if given]
     if len(chosen) > 1:
-        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-        raise usage_error(f"{' and '.join(chosen)} cannot be combined; choose one")
+        # Our own one-line error, not click's usage block (its wording moves between releases).
+        raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
+                              "<command line>")
     try:
         result = _evaluate(directory, through, phase, all_phases, today)
     except MlcycleError as exc:
@@ -87,11 +88,11 @@ def check(
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
               today: str | None) -> Result:
+    from mlcycle.errors import capped
     from mlcycle.judge import evaluate
     from mlcycle.load import project
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-    loaded = project.load(directory)
     if all_phases:
         options = evaluate.Options(when, "all")
     elif through is not None:
@@ -100,7 +101,13 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
         options = evaluate.Options(when, "phase", phase)
     else:
         options = evaluate.Options(when)
-    return evaluate.evaluate(loaded, options)
+    loaded, problems = project.load_partial(directory)
+    if loaded is None:
+        return evaluate.Result.invalid(problems, options)
+    # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
+    result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
+    result.problems = capped([*problems, *result.problems])
+    return result
 
 
 def _report(result: Result, format: str, output: Path | None, directory: Path) -> int:

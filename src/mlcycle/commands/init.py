@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
 
 def init(
     directory: Annotated[Path, typer.Argument(help="Where to render (created if missing).",
-                                              file_okay=False)] = Path("."),
+                                              file_okay=False, metavar="DIR")] = Path("."),
     name: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
         help="Project name (default: the directory's name).")] = None,
     slug: Annotated[Optional[str], typer.Option(  # noqa: UP045

@@ -11,7 +11,7 @@ ProjectDir = Annotated[
     Path,
     typer.Argument(
         help="The project directory (holding mlcycle.yaml).", show_default=True,
-        file_okay=False,
+        file_okay=False, metavar="DIR",  # ours, not whatever a typer release prints
     ),
 ]
 

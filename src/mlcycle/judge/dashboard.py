@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mlcycle.errors import MlcycleError
+from mlcycle.judge import journey
 from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
@@ -32,6 +33,7 @@ class PhaseRow:
     waived: int = 0
     gates: int = 0
     open_gates: list[str] = field(default_factory=list)
+    reopened: int = 0  # times the project was sent back to this phase
 
     @property
     def progress(self) -> float:
@@ -57,6 +59,7 @@ class Dashboard:
     overdue: list[Entry]
     unowned: list[Entry]
     expiring: list[Entry]  # waivers expired or expiring within EXPIRY_WARNING_DAYS
+    path: str = ""  # the phases the project went through, reopenings included
 
 
 def _days(count: int) -> str:
@@ -77,7 +80,9 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
                 f"{printable(', '.join(sorted(project.people())))}", "<command line>")
     if phase is not None:
         scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
-    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase)
+    reopened = journey.reopened(project)
+    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
+                           reopened=reopened[p.id])
             for p in project.phases if phase is None or p.id == phase}
     blocked: list[Entry] = []
     overdue: list[Entry] = []
@@ -116,4 +121,4 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
                                       f"({'today' if left == 0 else 'in ' + _days(left)})"))
     shown = [r for r in rows.values() if owner is None or r.total or r.current]
     return Dashboard(project, today, owner, phase, shown, blocked, overdue,
-                     unowned, expiring)
+                     unowned, expiring, journey.path(project))

@@ -55,6 +55,14 @@ CODES: dict[str, tuple[str, str, str]] = {
                "close the dependency first, or reopen this item"),
     "MLC108": ("error", "an item's owner is not on the team in mlcycle.yaml",
                "fix the name, or add the person to a role under `team`"),
+    "MLC109": ("error", "an evidence path is one of mlcycle's own files (a status file, "
+               "`mlcycle.yaml`, `LIFECYCLE.md`, `.mlcycle/`, the workflow init rendered, the team "
+               "playbook) or a directory holding nothing else",
+               "cite the team's own work: a document, a report, a notebook, a test"),
+    "MLC110": ("error", "a waiver is approved by someone who does not hold the item's "
+               "accountable role on the team",
+               "have a person listed under the accountable role in `team` approve it (the A in "
+               "RACI answers for the item, so only they may excuse it)"),
     "MLC150": ("warning", "an open item is past its due date",
                "finish it, or move `due` to a realistic date"),
     "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -104,19 +112,25 @@ def parse_today(option: str | None, env: str | None) -> date:
 
 def scope(project: Project, options: Options) -> list[str]:
     """Ids of the phases whose gates are evaluated, in playbook order."""
-    ids = [p.id for p in project.phases]
+    # Positions come from the playbook: a phase whose file did not load (check
+    # goes on with the rest) must not shift the others.
+    ids = project.playbook.phase_ids
+    loaded = {p.id for p in project.phases}
     if options.mode == "all":
-        return ids
-    if options.mode == "default":
-        return ids[: ids.index(project.file.current_phase)]
-    name = options.phase or ""
-    if name not in ids:
-        raise MlcycleError.at(
-            "MLC027", f"--{options.mode} {printable(name)!r} is not a phase of playbook "
-            f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
-            "<command line>")
-    index = ids.index(name)
-    return ids[: index + 1] if options.mode == "through" else [name]
+        chosen = ids
+    elif options.mode == "default":
+        current = project.file.current_phase
+        chosen = ids[: ids.index(current)] if current in ids else []
+    else:
+        name = options.phase or ""
+        if name not in ids:
+            raise MlcycleError.at(
+                "MLC027", f"--{options.mode} {printable(name)!r} is not a phase of playbook "
+                f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
+                "<command line>")
+        index = ids.index(name)
+        chosen = ids[: index + 1] if options.mode == "through" else [name]
+    return [p for p in chosen if p in loaded]
 
 
 # --- result ------------------------------------------------------------------
@@ -190,7 +204,7 @@ class Result:
 
     @classmethod
     def invalid(cls, problems: list[Problem], options: Options | None = None) -> Result:
-        return cls(None, options, problems=sorted(problems))
+        return cls(None, options, problems=capped(problems))
 
     @property
     def gates(self) -> list[ItemState]:
@@ -216,10 +230,19 @@ class Result:
 class _Evidence:
     """Checks one path of evidence; records why it is not evidence."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, own_files: frozenset[Path], own_dirs: tuple[Path, ...]
+                 ) -> None:
         self.root = root
+        self.own_files = own_files
+        self.own_dirs = own_dirs
         # Many items cite the same document: look at each path once.
         self.known: dict[str, tuple[str, str] | None] = {}
+
+    def is_own(self, path: Path) -> bool:
+        """Is this one of the files mlcycle renders or reads to run the lifecycle?"""
+        resolved = path.resolve()
+        return resolved in self.own_files or any(
+            resolved == d or d in resolved.parents for d in self.own_dirs)
 
     def check(self, rel: str) -> tuple[str, str] | None:
         """None when rel is evidence, else (code, reason). OSError propagates."""
@@ -235,6 +258,8 @@ class _Evidence:
             return "MLC103", "does not exist"
         except NotADirectoryError:
             return "MLC103", "does not exist"
+        if self.is_own(path) and path.resolve() != self.root:
+            return "MLC109", ("is one of mlcycle's own files; it proves nothing about the item")
         if stat.S_ISREG(info.st_mode):
             if info.st_size == 0:
                 return "MLC103", "is an empty file"
@@ -253,29 +278,56 @@ class _Evidence:
 
     def _check_directory(self, directory: Path) -> tuple[str, str] | None:
         # Symlinks inside are not followed: they could lead anywhere.
-        stubs = False
+        stubs = own = False
         stack = [directory]
         while stack:
             with os.scandir(stack.pop()) as entries:
                 for entry in sorted(entries, key=lambda e: e.name):
+                    path = Path(entry.path)
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
+                        if self.is_own(path):
+                            own = True
+                        else:
+                            stack.append(path)
                     elif entry.is_file(follow_symlinks=False) and entry.stat().st_size > 0:
-                        if not self._is_stub(Path(entry.path)):
+                        if self.is_own(path):
+                            own = True
+                        elif not self._is_stub(path):
                             return None
-                        stubs = True
+                        else:
+                            stubs = True
+        if own:
+            return "MLC109", ("is a directory that holds nothing but stubs and mlcycle's own "
+                              "files; they prove nothing about the item")
         if stubs:
             return "MLC104", "is a directory that holds only stubs (<!-- mlcycle:stub -->)"
         return "MLC103", "is a directory without any non-empty file"
 
 
-def evaluate(project: Project, options: Options) -> Result:
+# Files mlcycle renders or reads to run the lifecycle: never evidence of an item.
+OWN_FILES = ("mlcycle.yaml", "LIFECYCLE.md", ".github/workflows/mlcycle.yml")
+OWN_DIRS = ("lifecycle", ".mlcycle")
+
+
+def _own_paths(project: Project) -> tuple[frozenset[Path], tuple[Path, ...]]:
+    root = project.root
+    files = frozenset((root / name).resolve() for name in OWN_FILES)
+    dirs = [(root / name).resolve() for name in OWN_DIRS]
+    if project.file.playbook.path is not None:
+        dirs.append((root / project.file.playbook.path).resolve())
+    return files, tuple(dirs)
+
+
+def evaluate(project: Project, options: Options,
+             skip: frozenset[tuple[str, int]] = frozenset()) -> Result:
+    """Judge every item; ``skip`` holds (phase, index) of items that did not load
+    cleanly (check evaluates the rest and still exits 2)."""
     evaluated = scope(project, options)
     in_scope = set(evaluated)
     today = options.today
     result = Result(project, options, evaluated)
     people = project.people()
-    evidence = _Evidence(project.root)
+    evidence = _Evidence(project.root, *_own_paths(project))
     findings: list[Finding] = []
     problems: list[Problem] = []
 
@@ -290,6 +342,8 @@ def evaluate(project: Project, options: Options) -> Result:
     placed: list[tuple[PhaseState, int, ItemState]] = []
     for phase in project.phases:
         for index, item in enumerate(phase.file.items):
+            if (phase.id, index) in skip:
+                continue
             why = ""
             name = f"item '{item.id}'"
             if item.status == "done":
@@ -329,6 +383,11 @@ def evaluate(project: Project, options: Options) -> Result:
                            index)
                     why = "waived without a waiver"
                 else:
+                    approver = _approver_problem(project, item)
+                    if approver:
+                        report(phase, item, ("waiver", "approved_by"), "MLC110",
+                               f"{name}: {approver}", index)
+                        why = "its waiver is not approved by the accountable role"
                     expires = item.waiver.expires
                     left = (expires - today).days
                     if left < 0:
@@ -368,8 +427,8 @@ def evaluate(project: Project, options: Options) -> Result:
         if state.item.status != "done":
             continue
         for d_index, dep in enumerate(state.item.depends_on):
-            other = states[dep]  # project.load checked every id exists
-            if not other.closed:
+            other = states.get(dep)  # project.load checked every id exists
+            if other is not None and not other.closed:
                 report(phase, state.item, ("depends_on", d_index), "MLC107",
                        f"item '{state.item.id}' is done but depends on '{dep}', which is not "
                        f"closed ({other.why_open})", index)
@@ -380,6 +439,24 @@ def evaluate(project: Project, options: Options) -> Result:
     result.items = [state for _, _, state in placed]
     result.phases = _summaries(project, result, in_scope)
     return result
+
+
+def _approver_problem(project: Project, item: Item) -> str:
+    """Why the waiver's approver may not excuse the item, or "" when they may."""
+    assert item.waiver is not None
+    role = item.raci.accountable
+    holders = project.file.team.get(role, [])
+    approver = item.waiver.approved_by
+    if approver in holders:
+        return ""
+    role_name = project.definitions.roles.get(role, role)
+    if not holders:
+        return (f"waiver approved by {printable(approver)!r}, but nobody on the team holds the "
+                f"item's accountable role '{role}' ({role_name}); add the person who answers "
+                f"for it under team.{role} in mlcycle.yaml")
+    return (f"waiver approved by {printable(approver)!r}, who does not hold the item's "
+            f"accountable role '{role}' ({role_name}); it may be approved by "
+            f"{printable(', '.join(holders))}")
 
 
 def _summaries(project: Project, result: Result, in_scope: set[str]) -> list[PhaseSummary]:

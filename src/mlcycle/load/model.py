@@ -81,8 +81,14 @@ def _calendar_date(value: Any) -> Any:
         ) from None
 
 
+def _iso(value: date) -> str:
+    # A Python function, not date.isoformat: pydantic before 2.7 inspects the
+    # serializer's signature, which a builtin method does not have.
+    return value.isoformat()
+
+
 CalendarDate = Annotated[
-    date, BeforeValidator(_calendar_date), PlainSerializer(date.isoformat, return_type=str)
+    date, BeforeValidator(_calendar_date), PlainSerializer(_iso, return_type=str)
 ]
 
 

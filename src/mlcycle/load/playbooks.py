@@ -162,6 +162,15 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     return playbook
 
 
+def phase_file_jobs(directory: Path) -> list[tuple[Path, str]]:
+    """(path, display) of the phase files ``load_directory`` will read, for
+    parsing them ahead (``source.prefetching``)."""
+    prefix = _prefix(directory, False)
+    meta, _ = load_model(PlaybookFile, directory / "playbook.yaml", f"{prefix}/playbook.yaml")
+    return [(directory / f"{phase}.yaml", f"{prefix}/{phase}.yaml") for phase in meta.phases
+            if (directory / f"{phase}.yaml").is_file()]
+
+
 def _prefix(directory: Path, builtin: bool) -> str:
     """How a playbook's files are named in messages."""
     return f"phases/{directory.name}" if builtin else _shown(directory)

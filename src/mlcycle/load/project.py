@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.load import playbooks
+from mlcycle.errors import Location, MlcycleError, Problem, capped
+from mlcycle.load import definitions, playbooks, releases
+from mlcycle.load.definitions import Definitions, phase_problems
+from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
-from mlcycle.load.source import Source, load_model, load_models
+from mlcycle.load.source import Source, load_model, load_models, prefetching
 from mlcycle.load.validation import did_you_mean
 
 PROJECT_FILE = "mlcycle.yaml"
@@ -45,7 +47,8 @@ class Project:
     file: ProjectFile
     source: Source
     playbook: Outline
-    phases: list[PhaseState]  # in playbook order
+    phases: list[PhaseState]  # in playbook order; with load_partial, only those that loaded
+    definitions: Definitions  # of the pinned playbook version
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
@@ -82,71 +85,196 @@ def evidence_escapes(root: Path, evidence: str) -> str | None:
 
 
 def find_root(directory: Path) -> Path:
-    directory = directory.resolve()
-    # Anything by that name (a directory, a FIFO, a dangling symlink) is the
-    # project's file gone wrong, for the reader to report (MLC001), not "no project".
-    if not os.path.lexists(directory / PROJECT_FILE):
-        raise MlcycleError.at(
-            "MLC028", f"no {PROJECT_FILE} here; run 'mlcycle init' first or name the project "
-            "directory", str(directory).rstrip("/") + "/")
-    return directory
+    """The project holding ``directory``: the nearest directory at or above it with
+    an mlcycle.yaml, as git finds its repository. The walk stops at a directory
+    holding ``.git`` (a repository without a project here) or at the filesystem root.
+
+    Anything by that name (a directory, a FIFO, a dangling symlink) is the
+    project's file gone wrong, for the reader to report (MLC001), not "no project".
+    """
+    start = directory.resolve()
+    for candidate in (start, *start.parents):
+        if os.path.lexists(candidate / PROJECT_FILE):
+            return candidate
+        if (candidate / ".git").exists():
+            break
+    raise MlcycleError.at(
+        "MLC028", f"no {PROJECT_FILE} here or in any parent directory; run 'mlcycle init' "
+        "first or name the project directory", str(start).rstrip("/") + "/")
 
 
 def load(directory: Path) -> Project:
+    """The whole project, verified; raises one MlcycleError holding every problem."""
+    project, problems = load_partial(directory)
+    if problems:
+        raise MlcycleError(problems)
+    assert project is not None
+    return project
+
+
+def load_partial(directory: Path) -> tuple[Project | None, list[Problem]]:
+    """The project as far as it loaded, and every problem found.
+
+    ``check`` evaluates what loaded cleanly even when other parts did not
+    (exit 2 still wins), so that an open gate is not hidden behind an
+    unrelated input error until the next CI run. The project is None when
+    mlcycle.yaml or its playbook could not be read.
+    """
     evidence_escapes.cache_clear()  # the disk may have changed since the last load
-    return _load(find_root(directory))
+    project, problems = _load(find_root(directory))
+    return project, capped(problems)  # at most MAX_PROBLEMS_PER_FILE listed per file
 
 
-def _load(root: Path) -> Project:
+def _load(root: Path) -> tuple[Project | None, list[Problem]]:
     problems: list[Problem] = []
     project: ProjectFile | None = None
     source: Source | None = None
-    playbook: Outline | None = None
+    defs: Definitions | None = None
     try:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
         problems.extend(exc.problems)
-    spec = project.playbook.path or project.playbook.name if project else ""
-    if project is not None and source is not None:
-        try:
-            playbook = playbooks.load_outline(spec, base=root, display=PROJECT_FILE)
-        except MlcycleError as exc:
-            for p in exc.problems:
-                if p.location.path == PROJECT_FILE:  # point at the playbook key
-                    p = Problem(source.at(("playbook",)), p.code, p.message)
-                problems.append(p)
-        if playbook is not None and playbook.name != project.playbook.name:
-            problems.append(source.problem(
-                ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
-                f"playbook.yaml, not '{project.playbook.name}'"))
-    phases = _load_phases(root, playbook, problems)
-    if project is not None and any(not p.title for p in phases):
-        _titles_from_playbook(phases, spec, root)
-    if project is not None and source is not None and playbook is not None:
-        complete = [p.id for p in phases] == playbook.phase_ids
-        problems.extend(_project_problems(root, project, source, playbook, phases, complete))
-    if problems:
-        raise MlcycleError(problems)
-    assert project is not None and source is not None and playbook is not None
-    return Project(root, project, source, playbook, phases)
-
-
-def _titles_from_playbook(phases: list[PhaseState], spec: str, root: Path) -> None:
-    """A hand-written status file may leave ``title`` out: take the playbook's."""
-    try:
-        titles = {p.id: p.title for p in playbooks.load(spec, base=root).phases}
-    except MlcycleError:
-        titles = {}  # the outline loaded; a broken phase file only costs the title
+    with prefetching(_prefetch_jobs(root, project)):
+        if project is not None and source is not None:
+            try:
+                defs = pinned_definitions(project, source, root)
+            except MlcycleError as exc:
+                for p in exc.problems:
+                    if p.location == Location(PROJECT_FILE):  # the whole file: say where
+                        p = Problem(source.at(("playbook",)), p.code, p.message)
+                    problems.append(p)
+        outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) \
+            if defs else None
+        phases = _load_phases(root, outline, problems)
+    if project is None or source is None or defs is None or outline is None:
+        return None, problems
     for phase in phases:
-        phase.title = phase.title or titles.get(phase.id, phase.id)
+        phase.title = phase.title or defs.phase_titles.get(phase.id, phase.id)
+    complete = [p.id for p in phases] == outline.phase_ids
+    problems.extend(project_problems(root, project, source, defs, outline, phases, complete))
+    return Project(root, project, source, outline, phases, defs), problems
 
 
-def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
+def project_problems(root: Path, project: ProjectFile, source: Source, defs: Definitions,
+                     outline: Outline, phases: list[PhaseState], complete: bool
+                     ) -> list[Problem]:
+    """Every rule across the files of a loaded project: definitions against the
+    pinned playbook, ids, RACI, dependencies, team, evidence paths and history.
+    Editing commands run the same rules on what they are about to write."""
+    problems: list[Problem] = []
+    for phase in phases:
+        problems.extend(phase_problems(defs, phase.id, phase.file.title, phase.file.items,
+                                       phase.source))
+    problems.extend(_project_problems(root, project, source, outline, phases, complete))
+    problems.extend(history_problems(project, source, outline.phase_ids))
+    return problems
+
+
+def items_with_problems(project: Project, problems: list[Problem]
+                        ) -> frozenset[tuple[str, int]]:
+    """(phase, index) of every item that a problem points into: not judged by check."""
+    import bisect
+
+    by_file = {p.source.display: p for p in project.phases}
+    tainted = set()
+    for problem in problems:
+        phase = by_file.get(problem.location.path)
+        if phase is None or not problem.location.line:
+            continue
+        starts = [line for line, _ in phase.source.marks.items]
+        index = bisect.bisect_right(starts, problem.location.line - 1) - 1
+        if index >= 0:
+            tainted.add((phase.id, index))
+    return frozenset(tainted)
+
+
+def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Definitions:
+    """The definitions of the playbook version the project pins.
+
+    A built-in playbook is read from the record of that exact version (see
+    ``releases``), never from whatever version this mlcycle ships; a team's
+    playbook directory must be at the pinned version.
+    """
+    ref = project.playbook
+    if ref.path is not None:
+        # A recorded path is always a path, even without a slash ("playbook").
+        directory = _playbook_directory(root, ref.path, source)
+        playbook = playbooks.load_directory(directory)
+        if playbook.name != ref.name:
+            raise MlcycleError([source.problem(
+                ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
+                f"playbook.yaml, not '{ref.name}'")])
+        if playbook.version != ref.version:
+            raise MlcycleError([source.problem(
+                ("playbook", "version"), "MLC043", f"playbook.version: this project pins "
+                f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
+                f"{playbook.version}; move the project to it with `mlcycle upgrade`, or restore "
+                "the playbook")])
+        rec = definitions.record(playbook.name, playbook.version,
+                                 [(r.id, r.name) for r in playbook.roles],
+                                 [(p.id, p.title, p.items) for p in playbook.phases])
+        return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
+    names = playbooks.builtin_names()
+    if ref.name not in names:
+        raise MlcycleError([source.problem(
+            ("playbook", "name"), "MLC030", f"unknown playbook '{ref.name}'"
+            f"{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a team's "
+            "playbook also needs its directory under playbook.path)")])
+    found = releases.load_record(ref.name, ref.version)
+    if found is None:
+        from mlcycle import __version__
+
+        known = releases.versions(ref.name)
+        raise MlcycleError([source.problem(
+            ("playbook", "version"), "MLC043", f"playbook.version: {ref.name} {ref.version} is "
+            f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
+            f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
+            "that mlcycle (pip install -U mlcycle)")])
+    return Definitions.from_record(found, f"{ref.name} {ref.version}")
+
+
+def _playbook_directory(root: Path, path: str, source: Source) -> Path:
+    def refuse(why: str) -> MlcycleError:
+        return MlcycleError([source.problem(("playbook", "path"), "MLC030",
+                                            f"playbook.path '{path}' {why}")])
+
+    if "\0" in path:
+        raise MlcycleError([source.problem(
+            ("playbook", "path"), "MLC030", f"playbook.path {path!r} contains a NUL character, "
+            "which no file name can hold")])
+    try:
+        directory = (root / Path(path).expanduser()).resolve()
+    except (OSError, RuntimeError) as exc:
+        raise refuse(f"cannot be resolved: {exc}") from None
+    if not (directory / "playbook.yaml").is_file():
+        raise refuse("is not a playbook directory (it has no playbook.yaml)")
+    return directory
+
+
+def _prefetch_jobs(root: Path, project: ProjectFile | None) -> list[tuple[Path, str]]:
+    """Every large file the load will parse: the status files and, for a team's
+    playbook, its phase files (a guess: a wrong one only costs time)."""
+    jobs = [(path, f"{LIFECYCLE_DIR}/{path.name}") for path in _lifecycle_entries(root)
+            if _PHASE_FILE_RE.match(path.name)]
+    if project is not None and project.playbook.path is not None \
+            and "\0" not in project.playbook.path:
+        try:
+            jobs += playbooks.phase_file_jobs((root / project.playbook.path).resolve())
+        except (OSError, RuntimeError, MlcycleError):
+            pass  # reported, located, when the playbook itself is loaded
+    return jobs
+
+
+def _lifecycle_entries(root: Path) -> list[Path]:
     directory = root / LIFECYCLE_DIR
     # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
     # or a stray file must not be skipped in silence, its items never checked.
-    files = sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
+    return sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
         if directory.is_dir() else []
+
+
+def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
+    files = _lifecycle_entries(root)
     if not files:
         problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), "MLC025",
                                 "no phase status files (lifecycle/NN-<phase>.yaml): nothing to "

@@ -4,6 +4,8 @@ point at the line and column of what it complains about."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -144,6 +146,46 @@ def _parse_file(job: tuple[Path, str]) -> Any:
         return exc
 
 
+# (path, display) -> the parse of that file, under way on another core (see ``prefetching``).
+_AHEAD: dict[tuple[Path, str], Any] = {}
+
+
+@contextmanager
+def prefetching(jobs: list[tuple[Path, str]]) -> Iterator[None]:
+    """Parse these files on every core, ahead of the loads that will ask for them.
+
+    A project on a team playbook needs the playbook's phase files and its own
+    status files, each about as large as the other: started together, the
+    workers parse both while this process validates whatever arrived first.
+    Below PARALLEL_BYTES (or without fork) this does nothing and each load
+    parses its file itself; a load of a file that was not asked for ahead
+    parses it itself too, so a miss costs nothing but time.
+    """
+    if len(jobs) < 2 or not _fork_available() or _total_bytes(jobs) <= PARALLEL_BYTES:
+        yield
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for job in jobs:
+            _AHEAD[job] = pool.submit(_parse_file, job)
+        try:
+            yield
+        finally:
+            for job in jobs:
+                future = _AHEAD.pop(job, None)
+                if future is not None:
+                    future.cancel()
+
+
+def _parsed(job: tuple[Path, str]) -> Any:
+    future = _AHEAD.pop(job, None)
+    return _parse_file(job) if future is None else future.result()
+
+
 def _validated(model: type[M], job: tuple[Path, str], parsed: Any
                ) -> tuple[M, Source] | MlcycleError:
     if isinstance(parsed, MlcycleError):
@@ -163,6 +205,8 @@ def load_models(
     Parsing (libyaml events to data, ~40 us an item) runs on every core when
     the files are large; validation stays here, so no model crosses a process.
     """
+    if all(job in _AHEAD for job in jobs):
+        return [_validated(model, job, _parsed(job)) for job in jobs]
     if len(jobs) > 1 and _fork_available() and _total_bytes(jobs) > PARALLEL_BYTES:
         import concurrent.futures
         import multiprocessing
@@ -194,7 +238,7 @@ def _total_bytes(jobs: list[tuple[Path, str]]) -> int:
 
 def load_model(model: type[M], path: Path, display: str) -> tuple[M, Source]:
     """Read, parse and validate one file; raises MlcycleError with every located problem."""
-    outcome = _validated(model, (path, display), _parse_file((path, display)))
+    outcome = _validated(model, (path, display), _parsed((path, display)))
     if isinstance(outcome, MlcycleError):
         raise outcome
     return outcome

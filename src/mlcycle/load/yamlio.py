@@ -24,24 +24,30 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from mlcycle.errors import MlcycleError
+
+
+class _PureParser(Reader, Scanner, Parser, Composer):
+    """PyYAML's pure-Python parser: slower, but the same on every machine, and
+    it reads tokens lazily (see ``parse_document`` for why that matters)."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
 
 try:  # libyaml is in every PyYAML wheel; the pure parser is the fallback.
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - only on exotic platforms
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
+    _Parser = _PureParser  # type: ignore[misc,assignment]
 
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -97,6 +103,14 @@ class _Loader(_Parser):
     resolve = _UNTAGGED.format
     descend_resolver = slice  # called as (parent, index); result unused
     ascend_resolver = tuple  # called with no argument; result unused
+
+
+class _PureLoader(_PureParser):
+    """The pure parser with the same no-op resolver as ``_Loader``."""
+
+    resolve = _UNTAGGED.format
+    descend_resolver = slice
+    ascend_resolver = tuple
 
 
 def _error(code: str, message: str, path: str, mark: Any = None) -> MlcycleError:
@@ -328,11 +342,42 @@ def parse_document(text: str, display: str) -> tuple[dict[str, Any], Marks]:
     try:
         return _Builder(text, display).run(loader.get_event)
     except yaml.YAMLError as exc:
-        raise _syntax_error(exc, text, display) from None
+        raise _second_opinion(exc, text, display) from None
     finally:
         dispose = getattr(loader, "dispose", None)
         if dispose:
             dispose()
+
+
+# Up to this much text before libyaml's error, the pure parser re-reads it (~2.5 s a MiB).
+SECOND_OPINION_CHARS = 1024 * 1024
+
+
+def _second_opinion(exc: yaml.YAMLError, text: str, display: str) -> MlcycleError:
+    """The error to report when libyaml refused the text.
+
+    libyaml's scanner reads flow collections ahead of the events it hands us,
+    and newer builds (PyYAML 6.0.4 bundles one) cap nesting themselves: for
+    ``[[[[...`` it fails at level 1000 before our builder sees level 65. Which
+    layer notices must not change the code a user gets, so the pure-Python
+    parser, which reads lazily, re-reads the text up to the error through the
+    same builder: our own limits speak first, as they would on any build.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    end = mark.index if mark is not None else len(text)
+    line_end = text.find("\n", end)
+    prefix = text if line_end < 0 else text[: line_end + 1]
+    if len(prefix) <= SECOND_OPINION_CHARS:
+        try:
+            _Builder(prefix, display).run(_PureLoader(prefix).get_event)
+        except MlcycleError as ours:
+            if ours.problems[0].code != "MLC006":  # a cut-off prefix may look empty
+                return ours
+        except yaml.YAMLError:
+            pass  # the same kind of error: libyaml's own words stand
+    elif "nesting depth" in str(getattr(exc, "problem", "")):  # pragma: no cover - > 1 MiB
+        return _error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", display, mark)
+    return _syntax_error(exc, text, display)
 
 
 def load_mapping(path: Path, display: str) -> tuple[dict[str, Any], str, Marks]:

@@ -14,7 +14,7 @@ def md_escape(text: object) -> str:
     return _md_escape(printable(text))
 
 
-_HEAD = {"passed": "passed", "failed": "failed", "invalid": "could not evaluate"}
+_HEAD = {"passed": "passed", "failed": "failed", "invalid": "invalid input"}
 
 
 def render(result: Result) -> str:

@@ -41,7 +41,8 @@ def summary(result: Result) -> str:
     gates = result.gates
     closed = sum(1 for g in gates if g.closed)
     if result.exit_code == 2:
-        head = f"could not evaluate: {_plural(invalid, 'input error')}"
+        # Exit 2 wins, but what loaded cleanly was still judged: say both.
+        head = f"invalid input ({_plural(invalid, 'input error')}); of what loaded"
     elif result.exit_code == 1:
         head = "FAILED"
     else:

@@ -40,6 +40,13 @@ def _percent(row: PhaseRow) -> str:
     return f"{round(row.progress * 100)}%"
 
 
+def _reopened(row: PhaseRow) -> str:
+    """How often the project came back to this phase; nothing when never."""
+    if not row.reopened:
+        return ""
+    return f" (reopened {row.reopened}x)" if row.reopened > 1 else " (reopened)"
+
+
 def _heading(d: Dashboard) -> str:
     project = d.project
     head = (f"{project.file.name} · playbook {project.playbook.name} "
@@ -85,6 +92,7 @@ def table(d: Dashboard) -> str:
                       legacy_windows=False, force_jupyter=False)
     with console.capture() as capture:
         console.print(text(_heading(d), "bold"))
+        console.print(text(f"Path: {d.path}"))
         phases = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
         for name, justify in (("", "left"), ("Phase", "left"), ("Progress", "left"),
                               ("Done", "right"), ("Gates", "right"), ("Open gates", "left")):
@@ -93,7 +101,7 @@ def table(d: Dashboard) -> str:
             style = "bold" if row.current else ""
             phases.add_row(
                 text("▶" if row.current else ""),
-                text(f"{row.number}. {row.title}", style),
+                text(f"{row.number}. {row.title}{_reopened(row)}", style),
                 Text.assemble((bar(row), "green"), f" {_percent(row):>4}"),
                 text(f"{row.done + row.waived}/{row.total}"),
                 text(f"{row.gates - len(row.open_gates)}/{row.gates}"),
@@ -137,10 +145,12 @@ def as_json(d: Dashboard) -> str:
         "today": d.today.isoformat(),
         "owner": d.owner,
         "phase": d.phase,
+        "path": d.path,
         "phases": [
             {"id": r.id, "title": r.title, "number": r.number, "current": r.current,
              "total": r.total, "done": r.done, "waived": r.waived,
-             "progress": round(r.progress, 4), "gates": r.gates, "open_gates": r.open_gates}
+             "progress": round(r.progress, 4), "gates": r.gates, "open_gates": r.open_gates,
+             "reopened": r.reopened}
             for r in d.rows
         ],
         "blocked": [_entry(e) for e in d.blocked],
@@ -152,10 +162,11 @@ def as_json(d: Dashboard) -> str:
 
 
 def markdown(d: Dashboard) -> str:
-    out = [f"## {md_escape(_heading(d))}\n"]
+    out = [f"## {md_escape(_heading(d))}\n", f"Path: {md_escape(d.path)}\n"]
     out.append(md_table(
         ["Phase", "Progress", "Done", "Gates closed", "Open gates"],
-        [[f"{r.number}. {md_escape(r.title)}" + (" **(current)**" if r.current else ""),
+        [[f"{r.number}. {md_escape(r.title)}{_reopened(r)}"
+          + (" **(current)**" if r.current else ""),
           _percent(r), f"{r.done + r.waived}/{r.total}",
           f"{r.gates - len(r.open_gates)}/{r.gates}",
           ", ".join(f"`{g}`" for g in r.open_gates)] for r in d.rows]))

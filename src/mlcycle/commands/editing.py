@@ -1,0 +1,83 @@
+"""What every editing command shares: where the project is (``--project``/``-C``,
+found from a subdirectory), ``--dry-run``, ``--today``, and how an outcome
+becomes output and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from mlcycle.load.project import Project
+    from mlcycle.write.items import Outcome
+
+
+def complete(kind: str) -> Callable[[str], list[str]]:
+    """A completion callback for ``kind`` (item, phase, role, person, status); the
+    project is loaded only when the shell asks, never on a normal run."""
+
+    def candidates(incomplete: str) -> list[str]:
+        from mlcycle.commands.completion import candidates as found
+
+        return found(kind, incomplete)
+
+    return candidates
+
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option("--project", "-C", metavar="DIR", file_okay=False,
+                 help="The project (default: the one holding the working directory)."),
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Print the diff it would apply; write nothing.")
+]
+TodayOption = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--today", metavar="YYYY-MM-DD",
+                 help="Judge dates as of this day (default: $MLCYCLE_TODAY, else today)."),
+]
+ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
+                                        autocompletion=complete("item"))]
+
+
+def today_of(today: str | None) -> date:
+    from mlcycle.judge.evaluate import parse_today
+
+    return parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+
+
+def run(directory: Path, today: str | None, dry_run: bool,
+        make: Callable[[Project, date], Outcome]) -> int:
+    """Load, compute the outcome, refuse or write, and say what changed."""
+    from mlcycle.load import project
+    from mlcycle.write.transaction import StaleError
+
+    when = today_of(today)
+    loaded = project.load(directory)
+    try:
+        outcome = make(loaded, when)
+        if outcome.refused:
+            for finding in outcome.refused:
+                print(finding.problem, file=sys.stderr)
+            count = len(outcome.refused)
+            print(f"refused: the change would leave {count} error{'s' * (count != 1)} "
+                  "(as `mlcycle check` reports them); nothing written", file=sys.stderr)
+            return 1
+        if dry_run:
+            typer.echo(outcome.session.diff(), nl=False)
+            typer.echo(f"{outcome.message} (dry run: nothing written)")
+            return 0
+        outcome.session.write()
+    except StaleError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    typer.echo(outcome.message)
+    return 0

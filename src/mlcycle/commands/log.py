@@ -1,0 +1,72 @@
+"""``mlcycle log``: the project's history, and with git each item's status changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from mlcycle.commands.editing import ProjectOption, complete
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+
+
+def log(
+    item: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
+        "--item", metavar="ITEM", help="Only this item's status changes.",
+        autocompletion=complete("item"))] = None,
+    format: Annotated[Literal["text", "json"], typer.Option(
+        "--format", "-f", help="Output format.")] = "text",
+    directory: ProjectOption = Path("."),
+) -> int:
+    """Phase moves from mlcycle.yaml's history; inside git, also every item's status
+    changes from the history of lifecycle/ (commit, author, date, old -> new)."""
+    from mlcycle.judge import journey
+    from mlcycle.judge.evaluate import printable
+    from mlcycle.load import githistory, project
+    from mlcycle.write.items import find_item
+
+    loaded = project.load(directory)
+    if item is not None:
+        find_item(loaded, item)  # unknown: MLC027 with a did-you-mean
+    moves = journey.moves(loaded)
+    changes = githistory.status_changes(loaded.root)
+    if changes is not None and item is not None:
+        changes = [c for c in changes if c.item == item]
+    if format == "json":
+        data = {
+            "version": 1,
+            "history": [{"date": m.date, "event": m.event, "from": m.from_, "to": m.to,
+                         "reason": m.reason, "by": m.by} for m in moves],
+            "git": changes is not None,
+            "changes": [{"commit": c.commit, "author": c.author, "date": c.date,
+                         "path": c.path, "item": c.item, "from": c.old, "to": c.new}
+                        for c in changes or []],
+        }
+        typer.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        return 0
+    lines = ["Phase history (mlcycle.yaml):"]
+    for m in moves:
+        where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
+        line = f"  {m.date}  {m.event:<7}  {where}"
+        if m.reason:
+            line += f": {' '.join(m.reason.split())}"
+        if m.by:
+            line += f"  (by {m.by})"
+        lines.append(printable(line))
+    lines.append("")
+    if changes is None:
+        lines.append("Item status changes: not a git repository (or git is not installed); "
+                     "showing the phase history only")
+    else:
+        lines.append(f"Item status changes (git log of lifecycle/){f' for {item}' if item else ''}"
+                     f": {len(changes)}")
+        for c in changes:
+            lines.append(printable(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
+                                   f"{c.old} -> {c.new}"))
+    typer.echo("\n".join(lines))
+    return 0

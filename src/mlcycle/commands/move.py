@@ -1,0 +1,61 @@
+"""``mlcycle advance`` and ``mlcycle reopen PHASE --reason TEXT``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
+
+By = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--by", metavar="PERSON",
+                 help="Who moves the project (default: git's user.name, else the login).",
+                 autocompletion=complete("person")),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("advance")(advance)
+    app.command("reopen")(reopen)
+
+
+def advance(by: By = None, directory: ProjectOption = Path("."), dry_run: DryRun = False,
+            today: TodayOption = None) -> int:
+    """Move to the next phase once every gate of the current one is closed."""
+    from mlcycle.render import check_text
+    from mlcycle.write import phases
+
+    try:
+        return run(directory, today, dry_run,
+                   lambda project, when: phases.advance(project, by, when))
+    except phases.GatesOpen as exc:
+        typer.echo(check_text.render(exc.result), nl=False)
+        print(exc.message, file=sys.stderr)
+        return 1
+    except phases.Refused as exc:
+        print(f"mlcycle advance: {exc}", file=sys.stderr)
+        return 1
+
+
+def reopen(
+    phase: Annotated[str, typer.Argument(metavar="PHASE", help="An earlier phase.",
+                                         autocompletion=complete("phase"))],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
+                                        help="Why the project goes back (recorded).")],
+    reset: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--reset", metavar="ITEM", help="Return ITEM to doing (evidence kept, a note "
+        "added); repeatable.", autocompletion=complete("item"))] = None,
+    by: By = None,
+    directory: ProjectOption = Path("."),
+    dry_run: DryRun = False,
+    today: TodayOption = None,
+) -> int:
+    """Go back to an earlier phase, recording why; optionally reset items to doing."""
+    from mlcycle.write import phases
+
+    return run(directory, today, dry_run, lambda project, when: phases.reopen(
+        project, phase, reason, list(reset or []), by, when))

@@ -1,0 +1,41 @@
+"""``mlcycle raci``: who is responsible, accountable, consulted, informed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from mlcycle.commands.editing import ProjectOption, complete
+
+
+def register(app: typer.Typer) -> None:
+    app.command("raci")(raci)
+
+
+def raci(
+    phase: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
+        "--phase", metavar="PHASE", help="Only this phase.",
+        autocompletion=complete("phase"))] = None,
+    format: Annotated[Literal["table", "markdown", "csv", "json"], typer.Option(
+        "--format", "-f", help="Output format.")] = "table",
+    directory: ProjectOption = Path("."),
+) -> int:
+    """The RACI matrix (items x roles) and the people behind each role."""
+    from mlcycle.judge import raci as raci_data
+    from mlcycle.load import playbooks, project
+    from mlcycle.render.raci import RENDERERS
+    from mlcycle.write.items import usage
+
+    loaded = project.load(directory)
+    ids = [p.id for p in loaded.phases]
+    if phase is not None and phase not in ids:
+        from mlcycle.load.validation import did_you_mean
+
+        raise usage(f"--phase '{phase}' is not a phase of playbook '{loaded.playbook.name}'"
+                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
+    spec = loaded.file.playbook.path or loaded.file.playbook.name
+    names = playbooks.load(spec, base=loaded.root).role_names
+    typer.echo(RENDERERS[format](raci_data.matrix(loaded, names, phase)), nl=False)
+    return 0

@@ -1,0 +1,39 @@
+"""``mlcycle render``: regenerate LIFECYCLE.md from the current state."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from mlcycle.commands.editing import DryRun, ProjectOption
+
+
+def register(app: typer.Typer) -> None:
+    app.command("render")(render)
+
+
+def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int:
+    """Regenerate LIFECYCLE.md (team, phases, RACI) with the templates init uses."""
+    from mlcycle.load import project
+    from mlcycle.write import lifecycle
+    from mlcycle.write.transaction import StaleError, commit
+
+    loaded = project.load(directory)
+    change = lifecycle.change(loaded)
+    if change.before == change.after:
+        typer.echo(f"{lifecycle.LIFECYCLE} is up to date; nothing written")
+        return 0
+    if dry_run:
+        typer.echo(lifecycle.diff(change), nl=False)
+        typer.echo(f"{lifecycle.LIFECYCLE}: would be rewritten (dry run: nothing written)")
+        return 0
+    try:
+        commit([change])
+    except StaleError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    typer.echo(f"{lifecycle.LIFECYCLE}: {'created' if change.before is None else 'updated'}")
+    return 0

@@ -1,0 +1,107 @@
+"""``mlcycle set`` and its shorthands ``start``, ``done``, ``block``; ``waive``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mlcycle.commands.editing import (
+    DryRun,
+    ItemArg,
+    ProjectOption,
+    TodayOption,
+    complete,
+    run,
+)
+
+Evidence = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--evidence", "-e", metavar="PATH",
+                 help="A file in the project (relative to the working directory) or an "
+                      "http(s) URL; repeatable."),
+]
+Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("set")(set_)
+    app.command("start")(start)
+    app.command("done")(done)
+    app.command("block")(block)
+    app.command("waive")(waive)
+
+
+def _change(directory: Path, today: str | None, dry_run: bool, item: str,
+            status: str | None = None, owner: str | None = None,
+            evidence: list[str] | None = None, note: str | None = None,
+            due: str | None = None) -> int:
+    from mlcycle.write import items
+
+    change = items.ItemChange(item, status, owner, list(evidence or []), note, due)
+    return run(directory, today, dry_run,
+               lambda project, when: items.set_item(project, change, when, Path.cwd()))
+
+
+def set_(
+    item: ItemArg,
+    status: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        metavar="[STATUS]", help="todo, doing, blocked or done.",
+        autocompletion=complete("status"))] = None,
+    owner: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--owner", metavar="PERSON", help="A person on the team.",
+        autocompletion=complete("person"))] = None,
+    evidence: Evidence = None,
+    note: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--note", metavar="TEXT", help="Add a note to the item's notes.")] = None,
+    due: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--due", metavar="YYYY-MM-DD", help="The due date.")] = None,
+    directory: ProjectOption = Path("."),
+    dry_run: DryRun = False,
+    today: TodayOption = None,
+) -> int:
+    """Change an item's state: status, owner, evidence, notes, due date."""
+    if status is None and owner is None and not evidence and note is None and due is None:
+        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+        raise usage_error("nothing to change: give a STATUS or at least one of --owner, "
+                          "--evidence, --note, --due")
+    return _change(directory, today, dry_run, item, status, owner, evidence, note, due)
+
+
+def start(item: ItemArg, directory: ProjectOption = Path("."), dry_run: DryRun = False,
+          today: TodayOption = None) -> int:
+    """Mark an item as being worked on (doing)."""
+    return _change(directory, today, dry_run, item, "doing")
+
+
+def done(item: ItemArg, evidence: Evidence = None, directory: ProjectOption = Path("."),
+         dry_run: DryRun = False, today: TodayOption = None) -> int:
+    """Mark an item done, with its evidence; refused while the evidence is not valid."""
+    return _change(directory, today, dry_run, item, "done", evidence=evidence)
+
+
+def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
+          dry_run: DryRun = False, today: TodayOption = None) -> int:
+    """Mark an item blocked; the reason is added to its notes."""
+    return _change(directory, today, dry_run, item, "blocked", note=reason)
+
+
+def waive(
+    item: ItemArg,
+    reason: Reason,
+    by: Annotated[str, typer.Option("--by", metavar="PERSON",
+                                    help="The approver: a person holding the item's "
+                                         "accountable role.",
+                                    autocompletion=complete("person"))],
+    until: Annotated[str, typer.Option("--until", metavar="YYYY-MM-DD",
+                                       help="The last day the waiver holds (in the future).")],
+    directory: ProjectOption = Path("."),
+    dry_run: DryRun = False,
+    today: TodayOption = None,
+) -> int:
+    """Waive an item: a reason, an approver and an expiry date."""
+    from mlcycle.write import items
+
+    return run(directory, today, dry_run,
+               lambda project, when: items.waive(project, item, reason, by, until, when))

@@ -1,0 +1,43 @@
+"""``mlcycle team add|remove ROLE PERSON``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
+
+team_app = typer.Typer(help="Change who holds which role (mlcycle.yaml `team`).",
+                       no_args_is_help=True, rich_markup_mode=None)
+Role = Annotated[str, typer.Argument(metavar="ROLE", help="A role id of the playbook.",
+                                     autocompletion=complete("role"))]
+Person = Annotated[str, typer.Argument(metavar="PERSON", help="The person's name.",
+                                       autocompletion=complete("person"))]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(team_app, name="team")
+
+
+def _team(action: str, role: str, person: str, directory: Path, today: str | None,
+          dry_run: bool) -> int:
+    from mlcycle.write import items
+
+    return run(directory, today, dry_run,
+               lambda project, when: items.team_change(project, action, role, person, when))
+
+
+@team_app.command("add")
+def add(role: Role, person: Person, directory: ProjectOption = Path("."),
+        dry_run: DryRun = False, today: TodayOption = None) -> int:
+    """Add PERSON to ROLE."""
+    return _team("add", role, person, directory, today, dry_run)
+
+
+@team_app.command("remove")
+def remove(role: Role, person: Person, directory: ProjectOption = Path("."),
+           dry_run: DryRun = False, today: TodayOption = None) -> int:
+    """Remove PERSON from ROLE; refused while they own items or approved waivers."""
+    return _team("remove", role, person, directory, today, dry_run)

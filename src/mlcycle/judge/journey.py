@@ -1,0 +1,44 @@
+"""The project's path through its phases, read from ``mlcycle.yaml``'s history:
+forward moves, the reopenings that sent it back (with why), and how often each
+phase was reopened. Pure data for ``status`` and ``log``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from mlcycle.judge.evaluate import printable
+from mlcycle.load.project import Project
+
+
+@dataclass(frozen=True)
+class Move:
+    date: str
+    event: str
+    from_: str | None
+    to: str
+    reason: str | None
+    by: str | None
+
+
+def moves(project: Project) -> list[Move]:
+    return [Move(h.date.isoformat(), h.event, h.from_, h.to, h.reason, h.by)
+            for h in project.file.history]
+
+
+def path(project: Project) -> str:
+    """``frame -> data -> model -> data (reopened 2026-03-02: label leakage) -> model``."""
+    steps: list[str] = []
+    for move in moves(project):
+        if move.event == "reopen":
+            why = " ".join((move.reason or "").split())
+            steps.append(f"{move.to} (reopened {move.date}: {printable(why)})")
+        elif not steps or move.event != "init":
+            steps.append(move.to)
+    return " -> ".join(steps) or project.file.current_phase
+
+
+def reopened(project: Project) -> dict[str, int]:
+    """Phase id -> how many times the project was sent back to it."""
+    counts = Counter(m.to for m in moves(project) if m.event == "reopen")
+    return {p.id: counts.get(p.id, 0) for p in project.phases}

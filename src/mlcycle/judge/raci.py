@@ -1,0 +1,50 @@
+"""The RACI matrix of a project: items x roles with R/A/C/I letters, and the
+people behind each role (from ``mlcycle.yaml``'s team). Pure data for
+``mlcycle raci``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlcycle.load.model import Raci
+from mlcycle.load.project import Project
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    id: str
+    name: str
+    people: list[str]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    phase: str
+    id: str
+    title: str
+    gate: bool
+    raci: Raci
+    letters: dict[str, str]  # role id -> "R, A" ("" when the role has no part)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    roles: list[RoleRow]
+    items: list[ItemRow]
+
+
+def letters(raci: Raci, role: str) -> str:
+    """As LIFECYCLE.md writes them: ``R, A`` for a role that does and answers."""
+    return ", ".join(letter for letter, hit in (
+        ("R", role in raci.responsible), ("A", role == raci.accountable),
+        ("C", role in raci.consulted), ("I", role in raci.informed)) if hit)
+
+
+def matrix(project: Project, role_names: dict[str, str], phase: str | None = None) -> Matrix:
+    role_ids = project.playbook.role_ids
+    roles = [RoleRow(r, role_names.get(r, r), list(project.file.team.get(r, [])))
+             for r in role_ids]
+    items = [ItemRow(p.id, i.id, i.title, i.gate, i.raci,
+                     {r: letters(i.raci, r) for r in role_ids})
+             for p in project.phases if phase is None or p.id == phase for i in p.file.items]
+    return Matrix(roles, items)

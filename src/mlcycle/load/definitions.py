@@ -1,0 +1,192 @@
+"""The pinned playbook is the one source of item definitions.
+
+Status files carry a readable copy of their items' definitions (``gate``,
+``raci``, ``description``...). That copy is only a copy: a gate that the
+person it blocks can switch off in the same pull request is no gate. So every
+definition field of every item is compared with the playbook the project pins
+(a built-in one by name and version, or the team's playbook directory), and
+every difference is a located input error.
+
+Values are compared, not bytes: re-flowing a folded description, re-quoting a
+string or reordering keys changes nothing; a word, a role or a flag does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlcycle.errors import Problem
+from mlcycle.load.model import ItemDefinition
+
+# Every definition field, in the order messages report them. Derived from the
+# model, so a definition field added later is verified too.
+FIELDS: tuple[str, ...] = tuple(ItemDefinition.model_fields)
+RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
+WHERE_TO_CHANGE = "change definitions in the playbook, not in status files"
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    """What the comparison needs of one item in a status file."""
+
+    phase: str
+    index: int
+    item: ItemDefinition
+
+
+@dataclass
+class Definitions:
+    """The item definitions of one playbook version."""
+
+    name: str
+    version: str
+    label: str  # how messages name it: "playbook product 1.0.0"
+    roles: dict[str, str]  # id -> name, in playbook order
+    phase_ids: list[str]
+    phase_titles: dict[str, str]
+    items: dict[str, list[dict[str, Any]]]  # phase id -> canonical item definitions
+    _index: dict[str, tuple[str, int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for phase_id, items in self.items.items():
+            for position, item in enumerate(items):
+                self._index.setdefault(item["id"], (phase_id, position))
+
+    def find(self, item_id: str) -> tuple[str, int] | None:
+        """(phase id, position) of an item, or None when the playbook has none such."""
+        return self._index.get(item_id)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any], label: str) -> Definitions:
+        return cls(
+            name=record["name"], version=record["version"], label=label,
+            roles={r["id"]: r["name"] for r in record["roles"]},
+            phase_ids=[p["id"] for p in record["phases"]],
+            phase_titles={p["id"]: p["title"] for p in record["phases"]},
+            items={p["id"]: p["items"] for p in record["phases"]},
+        )
+
+
+def canonical(item: ItemDefinition) -> dict[str, Any]:
+    """An item definition as plain data: every field, defaults included."""
+    return item.model_dump(include=set(FIELDS))
+
+
+def record(name: str, version: str, roles: Iterable[tuple[str, str]],
+           phases: Iterable[tuple[str, str, Iterable[ItemDefinition]]]) -> dict[str, Any]:
+    """The JSON-able record of a playbook version (see ``releases``)."""
+    return {
+        "name": name,
+        "version": version,
+        "roles": [{"id": rid, "name": rname} for rid, rname in roles],
+        "phases": [{"id": pid, "title": title, "items": [canonical(i) for i in items]}
+                   for pid, title, items in phases],
+    }
+
+
+def shown(value: object) -> str:
+    """A definition value as a YAML reader would write it, for messages."""
+    if value is None:
+        return "absent"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return repr(_clip(str(value)))
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _text_difference(here: str, there: str) -> str:
+    """Where two texts part: a short window of each from the first differing word."""
+    start = 0
+    for i, (a, b) in enumerate(zip(here, there, strict=False)):
+        if a != b:
+            start = i
+            break
+    else:
+        start = min(len(here), len(there))
+    start = max(0, here.rfind(" ", 0, start) + 1)
+    return (f"differs from {{label}} at {_clip(here[start:], 40)!r} (playbook: "
+            f"{_clip(there[start:], 40)!r})")
+
+
+def item_differences(here: ItemDefinition, there: dict[str, Any]
+                     ) -> list[tuple[tuple[str, ...], str]]:
+    """(location inside the item, message) for each definition field that differs;
+    the message carries ``{label}`` for the playbook's name."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for name in FIELDS:
+        if name == "id":
+            continue  # items are matched by id
+        if name == "raci":
+            raci = here.raci
+            wanted = there["raci"]
+            for sub in RACI_FIELDS:
+                mine = getattr(raci, sub)
+                if mine != wanted[sub]:
+                    found.append((("raci", sub), f"raci.{sub}: {shown(mine)} here, but "
+                                  f"{shown(wanted[sub])} in {{label}}"))
+            continue
+        mine = getattr(here, name)
+        if mine == there[name]:
+            continue
+        if name == "description" and isinstance(mine, str) and isinstance(there[name], str):
+            found.append(((name,), f"{name}: {_text_difference(mine, there[name])}"))
+        else:
+            found.append(((name,), f"{name}: {shown(mine)} here, but {shown(there[name])} in "
+                          "{label}"))
+    return found
+
+
+def phase_problems(defs: Definitions, phase_id: str, title: str | None,
+                   items: Sequence[ItemDefinition], source: Any) -> list[Problem]:
+    """Every difference between one status file (``source``: its ``load.source.Source``)
+    and the phase ``phase_id`` of the pinned playbook."""
+    label = f"playbook {defs.label}"
+    problems: list[Problem] = []
+
+    def problem(loc: tuple[str | int, ...], code: str, message: str) -> None:
+        problems.append(source.problem(loc, code, message.replace("{label}", label)))
+
+    wanted_title = defs.phase_titles.get(phase_id)
+    if title is not None and wanted_title is not None and title != wanted_title:
+        problem(("title",), "MLC040", f"title: {shown(title)} here, but {shown(wanted_title)} "
+                f"in {{label}}; {WHERE_TO_CHANGE}")
+    expected = defs.items.get(phase_id, [])
+    present: set[str] = set()
+    for index, item in enumerate(items):
+        present.add(item.id)
+        home = defs.find(item.id)
+        if home is None or home[0] != phase_id:
+            where = "" if home is None else (
+                f"; it belongs to phase '{home[0]}'")
+            problem(("items", index, "id"), "MLC042",
+                    f"items[{index}]: item '{item.id}' is not an item of phase '{phase_id}' in "
+                    f"{{label}}{where}; add items in the playbook, not in status files")
+            continue
+        for sub, message in item_differences(item, expected[home[1]]):
+            problem(("items", index, *sub), "MLC040",
+                    f"items[{index}].{message}; {WHERE_TO_CHANGE}")
+    ids = [i.id for i in items]
+    for position, definition in enumerate(expected):
+        if definition["id"] in present:
+            continue
+        before = next((expected[p]["id"] for p in range(position - 1, -1, -1)
+                       if expected[p]["id"] in present), None)
+        after = next((expected[p]["id"] for p in range(position + 1, len(expected))
+                      if expected[p]["id"] in present), None)
+        if before is not None:
+            where = f"after '{before}'"
+        elif after is not None:
+            where = f"before '{after}'"
+        else:
+            where = "in this file"
+        at: tuple[str | int, ...] = ("items", ids.index(after)) if after is not None else ("items",)
+        problem(at, "MLC041", f"item '{definition['id']}' of {{label}} is missing here; it belongs "
+                f"{where} (restore it with its definition; status files never drop items)")
+    return problems

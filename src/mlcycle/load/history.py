@@ -1,0 +1,102 @@
+"""``current_phase`` agrees with the history that got the project there.
+
+The history is the record of every move between phases: it starts with
+``init`` at the playbook's first phase; an ``advance`` moves exactly one phase
+forward; a ``reopen`` moves back to an earlier phase and says why; dates never
+go backwards; and ``current_phase`` is where the last entry went. Setting
+``current_phase`` back by hand (so that ``check`` stops looking at a phase's
+gates) or skipping a phase is a located input error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlcycle.errors import Problem
+from mlcycle.load.model import ProjectFile
+
+CODE = "MLC044"
+HOW = "move phases with `mlcycle advance` / `mlcycle reopen` (or an advance / reopen entry)"
+
+
+def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) -> list[Problem]:
+    """Every inconsistency between ``history`` and ``current_phase``; ``source`` is the
+    ``load.source.Source`` of mlcycle.yaml. Phases outside ``phase_ids`` are reported
+    elsewhere (MLC027) and not judged again here."""
+    problems: list[Problem] = []
+
+    def problem(loc: tuple[str | int, ...], message: str) -> None:
+        problems.append(source.problem(loc, CODE, message))
+
+    history = project.history
+    if not history:
+        problem(("current_phase",), "history is empty: the project's first history entry "
+                f"must be `event: init` at phase '{phase_ids[0]}'")
+        return problems
+    position = {phase: index for index, phase in enumerate(phase_ids)}
+    previous = None
+    for index, entry in enumerate(history):
+        name = f"history[{index}]"
+        if previous is not None and entry.date < previous.date:
+            problem(("history", index, "date"), f"{name}.date: {entry.date.isoformat()} is "
+                    f"before the previous entry's {previous.date.isoformat()}; dates never go "
+                    "backwards")
+        if index == 0:
+            if entry.event != "init":
+                problem(("history", 0, "event"), f"{name}.event: the first entry must be "
+                        f"'init', not '{entry.event}'")
+            elif entry.from_ is not None:
+                problem(("history", 0, "from"), f"{name}.from: an init entry comes from "
+                        "nowhere; remove 'from'")
+            if entry.to != phase_ids[0] and entry.to in position:
+                problem(("history", 0, "to"), f"{name}.to: a project starts at the first phase "
+                        f"'{phase_ids[0]}', not '{entry.to}'")
+        elif entry.event == "init":
+            problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
+                    "entry")
+        elif previous is not None:
+            problems.extend(_move_problems(source, index, entry, previous.to, phase_ids,
+                                           position))
+        previous = entry
+    assert previous is not None
+    if project.current_phase != previous.to and project.current_phase in position:
+        problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
+                f"history entry (history[{len(history) - 1}]) moved the project to "
+                f"'{previous.to}'; {HOW}")
+    return problems
+
+
+def _move_problems(source: Any, index: int, entry: Any, came_from: str,
+                   phase_ids: list[str], position: dict[str, int]) -> list[Problem]:
+    """An advance or a reopen, against where the previous entry left the project."""
+    problems: list[Problem] = []
+    name = f"history[{index}]"
+
+    def problem(key: str, message: str) -> None:
+        problems.append(source.problem(("history", index, key), CODE, message))
+
+    if entry.from_ is None:
+        problem("from", f"{name}: an {entry.event} entry needs 'from: {came_from}' (where the "
+                "previous entry left the project)")
+    elif entry.from_ != came_from:
+        problem("from", f"{name}.from: '{entry.from_}', but the previous entry left the project "
+                f"at '{came_from}'")
+    if entry.to not in position or came_from not in position:
+        return problems  # an unknown phase: MLC027 says so
+    step = position[entry.to] - position[came_from]
+    if entry.event == "advance":
+        if step != 1:
+            following = phase_ids[position[came_from] + 1] \
+                if position[came_from] + 1 < len(phase_ids) else None
+            wanted = f"the next phase is '{following}'" if following else \
+                f"'{came_from}' is the last phase"
+            problem("to", f"{name}.to: an advance moves exactly one phase forward from "
+                    f"'{came_from}'; {wanted}, not '{entry.to}'")
+    elif entry.event == "reopen":
+        if step >= 0:
+            problem("to", f"{name}.to: a reopen moves back to a phase before '{came_from}', "
+                    f"not to '{entry.to}'")
+        if entry.reason is None or not entry.reason.strip():
+            problem("reason", f"{name}: a reopen needs a non-empty 'reason' (why the work goes "
+                    "back)")
+    return problems

@@ -1,0 +1,126 @@
+"""Move the project between phases: ``advance`` (the current phase's gates must
+be closed, judged by the check engine) and ``reopen`` (back to an earlier
+phase, with a reason, optionally returning items to ``doing``). Each appends a
+history entry in the style of the existing ones and sets ``current_phase``, in
+one all-or-nothing change."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from mlcycle.errors import MlcycleError
+from mlcycle.judge import evaluate
+from mlcycle.judge.evaluate import printable
+from mlcycle.load.project import Project
+from mlcycle.load.validation import did_you_mean
+from mlcycle.write.items import Outcome, check_text, find_item, usage
+from mlcycle.write.scalars import Verbatim
+from mlcycle.write.session import Session
+
+
+class GatesOpen(Exception):
+    """Advance refused (exit 1): the phase evaluation, whose findings the command
+    prints as ``check`` does, and why."""
+
+    def __init__(self, result: evaluate.Result, message: str) -> None:
+        super().__init__(message)
+        self.result = result
+        self.message = message
+
+
+class Refused(Exception):
+    """A move that cannot be made (the last phase): exit 1, nothing written."""
+
+
+def who(by: str | None, root: Path) -> str:
+    """--by, else git's user.name, else the login name."""
+    if by is not None:
+        return check_text(by, "--by")
+    try:
+        done = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
+                              text=True, timeout=10, check=False)
+        name = done.stdout.strip()
+        if done.returncode == 0 and name and name.isprintable() and len(name) <= 200:
+            return name
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without passwd entry)
+        return os.environ.get("USER") or "unknown"
+
+
+def _check_date(project: Project, today: date) -> None:
+    history = project.file.history
+    if history and today < history[-1].date:
+        raise usage(f"today ({today.isoformat()}) is before the last history entry "
+                    f"({history[-1].date.isoformat()}); history dates never go back "
+                    "(set --today)")
+
+
+def _move(session: Session, entry: dict[str, object], to: str) -> None:
+    doc = session.project_doc()
+    doc.set(("current_phase",), to)
+    doc.append(("history",), [entry])
+
+
+def advance(project: Project, by: str | None, today: date) -> Outcome:
+    ids = [p.id for p in project.phases]
+    current = project.file.current_phase
+    index = ids.index(current)
+    if index == len(ids) - 1:
+        raise Refused(f"'{current}' is the last phase of playbook '{project.playbook.name}': "
+                      "there is no phase to advance to")
+    result = evaluate.evaluate(project, evaluate.Options(today, "phase", current))
+    if result.problems:
+        raise MlcycleError(result.problems)
+    still_open = [g.item.id for g in result.gates if not g.closed]
+    if still_open:
+        raise GatesOpen(result, f"advance refused: {len(still_open)} gate"
+                       f"{'s' * (len(still_open) != 1)} of phase '{current}' open "
+                       f"({', '.join(still_open)}); nothing written")
+    _check_date(project, today)
+    person = who(by, project.root)
+    nxt = ids[index + 1]
+    session = Session(project)
+    _move(session, {"date": Verbatim(today.isoformat()), "event": "advance", "from": current,
+                    "to": nxt, "by": person}, nxt)
+    session.edited()  # reads back through the loader's models and rules, or a bug
+    return Outcome(session, f"advanced: {current} -> {nxt} (by {printable(person)}, "
+                   f"{today.isoformat()})")
+
+
+def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str | None,
+           today: date) -> Outcome:
+    ids = [p.id for p in project.phases]
+    current = project.file.current_phase
+    if phase not in ids:
+        raise usage(f"no phase '{printable(phase)}' in playbook '{project.playbook.name}'"
+                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
+    if ids.index(phase) >= ids.index(current):
+        where = "the current phase" if phase == current else \
+            f"after the current phase '{current}'"
+        raise usage(f"cannot reopen '{phase}': it is {where}; reopen goes back to an earlier "
+                    "phase (use `mlcycle advance` to go forward)")
+    check_text(reason, "--reason", multiline=True, limit=2000)
+    found = [find_item(project, item_id) for item_id in dict.fromkeys(resets)]
+    _check_date(project, today)
+    person = who(by, project.root)
+    session = Session(project)
+    note = f"Reopened {today.isoformat()} (back to {phase}): {reason}"
+    for state, index, item in found:
+        doc = session.phase_doc(state.id)
+        if item.status != "doing":
+            doc.set(("items", index, "status"), "doing")
+        doc.set(("items", index, "notes"), f"{item.notes}\n{note}" if item.notes else note)
+    _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
+                    "to": phase, "reason": reason, "by": person}, phase)
+    session.edited()
+    message = f"reopened: {current} -> {phase} ({printable(' '.join(reason.split()))})"
+    if found:
+        message += f"; back to doing: {', '.join(item.id for _, _, item in found)}"
+    return Outcome(session, message)

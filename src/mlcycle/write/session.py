@@ -1,0 +1,105 @@
+"""One editing command's unit of work: the project as loaded, the files it
+edits, the project those edits would make (validated in memory before any byte
+is written) and the all-or-nothing write.
+
+The bytes each edit starts from are the bytes the loader read: a file opened
+for editing is compared with the loader's text first, and with the disk again
+just before the rename (``transaction``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+from mlcycle.errors import MlcycleError
+from mlcycle.load import project as project_mod
+from mlcycle.load.model import PhaseFile, ProjectFile
+from mlcycle.load.project import PROJECT_FILE, Project
+from mlcycle.load.source import Source
+from mlcycle.load.validation import validate
+from mlcycle.load.yamlio import parse_document
+from mlcycle.write.transaction import FileChange, StaleError, commit
+from mlcycle.write.yamledit import BOM, EditError, YamlText
+
+
+class Session:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.docs: dict[str, YamlText] = {}
+        self._sources = {PROJECT_FILE: project.source,
+                         **{p.source.display: p.source for p in project.phases}}
+
+    def edit(self, display: str) -> YamlText:
+        """The file ``display`` (relative to the project), opened for editing."""
+        if display not in self.docs:
+            raw = (self.project.root / display).read_bytes()
+            text = raw[len(BOM):] if raw.startswith(BOM) else raw
+            if text.decode("utf-8", "replace") != self._sources[display].text:
+                raise StaleError.at("MLC033", "changed on disk since it was read; nothing "
+                                    "written (run the command again)", display, 1, 1)
+            self.docs[display] = YamlText(raw, display)
+        return self.docs[display]
+
+    def project_doc(self) -> YamlText:
+        return self.edit(PROJECT_FILE)
+
+    def phase_doc(self, phase_id: str) -> YamlText:
+        phase = self.project.phases[self.project.phase_index(phase_id)]
+        return self.edit(phase.source.display)
+
+    def changes(self) -> list[FileChange]:
+        out = []
+        for display, doc in self.docs.items():
+            path = self.project.root / display
+            before = (BOM if doc.bom else b"") + doc.text.encode("utf-8")
+            out.append(FileChange(path, display, before, doc.render()))
+        return [c for c in out if c.after != c.before]
+
+    def edited(self) -> Project:
+        """The project as it will be once written, read back through the loader's
+        own parser, models and cross-file rules. A problem here is a bug of ours
+        (the commands check their input first): EditError, nothing written."""
+        project = self.project
+        new_file, new_source = project.file, project.source
+        phases = list(project.phases)
+        for change in self.changes():
+            raw = change.after
+            text = raw[len(BOM):].decode("utf-8") if raw.startswith(BOM) else raw.decode()
+            reread = self.docs[change.display].reread  # render() parsed it already
+            try:
+                data, marks = reread if reread is not None else parse_document(
+                    text, change.display)
+                source = Source(change.display, text, marks)
+                if change.display == PROJECT_FILE:
+                    new_file = validate(ProjectFile, data, text, change.display)
+                    new_source = source
+                else:
+                    index = [p.source.display for p in phases].index(change.display)
+                    model = validate(PhaseFile, data, text, change.display)
+                    phases[index] = dataclasses.replace(phases[index], file=model,
+                                                        source=source)
+            except MlcycleError as exc:
+                raise EditError(f"the edit would make {change.display} invalid: {exc}") from None
+        problems = project_mod.project_problems(
+            project.root, new_file, new_source, project.definitions, project.playbook, phases,
+            True)
+        if problems:
+            raise EditError("the edit would make the project invalid: "
+                            + "; ".join(str(p) for p in problems))
+        return Project(project.root, new_file, new_source, project.playbook, phases,
+                       project.definitions)
+
+    def diff(self) -> str:
+        out: list[str] = []
+        for change in self.changes():
+            old = (change.before or b"").decode("utf-8").splitlines(keepends=True)
+            new = change.after.decode("utf-8").splitlines(keepends=True)
+            out.extend(difflib.unified_diff(old, new, f"a/{change.display}",
+                                            f"b/{change.display}"))
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in out)
+
+    def write(self) -> None:
+        commit(self.changes())
+

@@ -1,0 +1,78 @@
+"""A small project for the editing tests: rendered by the real ``mlcycle init``
+from the tiny team playbook (tests/fixtures/playbooks/tiny), then its state
+rewritten by hand in the hardest style we could think of: comments everywhere,
+odd quoting, flow and block lists, a folded block scalar, blank lines. Item
+definitions keep the playbook's values (only their spelling differs)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, run
+
+FRAME = """\
+# Frame phase, edited by hand: keep this comment
+phase: frame
+title: 'Frame the problem'
+items:
+  # the one gate of this phase
+  - id: problem
+    title: "Problem statement"
+    description: The problem, written down.
+    raci: {responsible: [pm], accountable: pm, consulted: [ds]}   # flow on purpose
+    gate: true
+    evidence_required: true
+    status: 'todo'        # single-quoted on purpose
+    owner:   # nobody yet
+
+
+  - id: framing
+    title: ML framing
+    description: "The target and the unit of prediction."
+    raci:
+        responsible:
+        - ds
+        accountable: pm
+        informed: [pm]
+    depends_on: [problem]
+    status: todo
+    evidence: [ "https://wiki.example.com/framing" ]  # flow, with blanks
+    notes: >-
+      Folded notes
+      over two lines.
+# trailing comment
+"""
+
+PROJECT = """\
+# Project file, by hand
+format: 1
+name: "Tiny project"
+slug: tiny-project
+playbook: {name: tiny, version: 1.0.0, path: ../tiny}
+current_phase: frame
+team:
+  pm: [Ana Lima]   # flow
+  ds:
+  - Bo Li          # block, dash at the key's column
+history:
+- {date: 2025-12-01, event: init, to: frame, by: Ana Lima}
+"""
+
+
+def tiny_project(tmp_path: Path, crlf: bool = False, bom: bool = False) -> Path:
+    shutil.copytree(FIXTURES / "playbooks" / "tiny", tmp_path / "tiny")
+    root = tmp_path / "proj"
+    done = run("init", root, "--no-input", "--playbook", tmp_path / "tiny",
+               "--team", "pm=Ana Lima", "--team", "ds=Bo Li")
+    assert done.code == 0, done
+    for rel, text in (("lifecycle/01-frame.yaml", FRAME), ("mlcycle.yaml", PROJECT)):
+        (root / rel).write_bytes(encode(text, crlf, bom))
+    (root / "docs").mkdir()
+    (root / "docs" / "problem.md").write_text("# Problem\n\nFraud costs us money.\n")
+    return root
+
+
+def encode(text: str, crlf: bool = False, bom: bool = False) -> bytes:
+    data = text.replace("\n", "\r\n") if crlf else text
+    return (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")

@@ -1,0 +1,72 @@
+"""Every built-in playbook version stays verifiable, and its content never
+changes without a new version.
+
+``phases/_released/<name>-<version>.json`` records what each released version
+defines; ``check`` verifies projects against that record. Run with
+MLCYCLE_REGEN_GOLDEN=1 to record a NEW version; an existing record is never
+rewritten (that would hide a content change from every project pinned to it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from mlcycle.load import definitions, playbooks, releases
+
+PHASES = Path(__file__).resolve().parents[1] / "phases"
+BUILTINS = sorted(p.parent.name for p in PHASES.glob("*/playbook.yaml"))
+
+
+def current_record(name: str) -> dict[str, object]:
+    book = playbooks.load(name)
+    return definitions.record(book.name, book.version, [(r.id, r.name) for r in book.roles],
+                              [(p.id, p.title, p.items) for p in book.phases])
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_content_changes_only_with_a_new_version(name: str) -> None:
+    record = current_record(name)
+    version = str(record["version"])
+    path = PHASES / "_released" / f"{name}-{version}.json"
+    text = releases.record_text(record)
+    if not path.exists() and os.environ.get("MLCYCLE_REGEN_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), (f"{name} {version} has no record: run the tests with "
+                           "MLCYCLE_REGEN_GOLDEN=1 to record this version")
+    assert path.read_text(encoding="utf-8") == text, (
+        f"the definitions of built-in playbook {name} changed, but its version is still "
+        f"{version}: give it a new version in phases/{name}/playbook.yaml")
+
+
+def test_every_record_names_itself_and_loads() -> None:
+    records = sorted((PHASES / "_released").glob("*.json"))
+    assert {p.name for p in records} >= {f"{n}-{current_record(n)['version']}.json"
+                                         for n in BUILTINS}
+    for path in records:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert path.name == f"{data['name']}-{data['version']}.json"
+        assert data["version"] in releases.versions(data["name"])
+        loaded = definitions.Definitions.from_record(data, "x")
+        assert loaded.phase_ids and all(loaded.items[p] for p in loaded.phase_ids)
+
+
+def test_a_version_never_released_is_exit_2_naming_the_known_ones(tmp_path: Path) -> None:
+    assert run("init", tmp_path / "p", "--no-input").code == 0
+    project = tmp_path / "p" / "mlcycle.yaml"
+    text = project.read_text()
+    project.write_text(text.replace("version: 1.0.0", "version: 9.9.9"))
+    result = run("check", tmp_path / "p")
+    assert result.code == 2
+    line = text.splitlines().index("  version: 1.0.0") + 1
+    from mlcycle import __version__
+
+    assert result.err.splitlines() == [
+        f"mlcycle.yaml:{line}:12: error[MLC043]: playbook.version: product 9.9.9 is not a "
+        f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0. A project "
+        "made by a newer mlcycle needs that mlcycle (pip install -U mlcycle)",
+    ]
