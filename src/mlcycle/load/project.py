@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from mlcycle.errors import Location, MlcycleError, Problem, capped
+from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
@@ -121,8 +121,9 @@ def load_partial(directory: Path) -> tuple[Project | None, list[Problem]]:
     mlcycle.yaml or its playbook could not be read.
     """
     evidence_escapes.cache_clear()  # the disk may have changed since the last load
-    project, problems = _load(find_root(directory))
-    return project, capped(problems)  # at most MAX_PROBLEMS_PER_FILE listed per file
+    # Every problem, not capped: check leaves out each item one points into, and
+    # an item whose evidence leaves the project must never be judged (opened).
+    return _load(find_root(directory))
 
 
 def _load(root: Path) -> tuple[Project | None, list[Problem]]:
