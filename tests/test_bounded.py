@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlcycle.errors import MAX_PROBLEMS_PER_FILE
 from mlcycle.load.model import ItemDefinition
 from mlcycle.load.rules import Placed, item_problems
 from mlcycle.load.source import Source
@@ -102,3 +103,47 @@ def test_any_number_of_problems_prints_at_most_101_lines_per_file(
         assert lines[-1].startswith(f"{shown + hidden} error")
     finally:
         shutil.rmtree(root.parent)
+
+
+ENTRIES = st.sampled_from([
+    {}, {"id": "a"}, {"colour": 1},
+    {"id": "a", "title": "T", "description": "D", "raci": {"responsible": ["r"],
+                                                          "accountable": "r"}},
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ENTRIES, max_size=40), st.sampled_from(["problem", "Bad Id", 5]),
+       st.integers(1, 7))
+def test_chunked_validation_counts_and_builds_what_one_validation_does(
+        items: list[dict[str, object]], phase: object, chunk: int) -> None:
+    from pydantic import ValidationError
+
+    from mlcycle.load import bounded
+    from mlcycle.load.model import PhaseFile
+
+    data = {"phase": phase, "items": items}
+    every: list[tuple[object, ...]] = []
+    try:
+        whole: PhaseFile | int = PhaseFile.model_validate(data)
+    except ValidationError as exc:
+        whole = exc.error_count()
+        every = sorted((tuple(e["loc"]), e["type"]) for e in exc.errors())
+    saved = bounded.CHUNK
+    bounded.CHUNK = chunk  # force the chunked path on small inputs
+    try:
+        outcome = bounded.validate(PhaseFile, data)
+    finally:
+        bounded.CHUNK = saved
+    if isinstance(whole, int):
+        assert isinstance(outcome, tuple)
+        total, errors = outcome
+        assert total == whole
+        listed = sorted((tuple(e["loc"]), e["type"]) for e in errors)
+        if whole <= MAX_PROBLEMS_PER_FILE:
+            assert listed == every
+        else:  # the first ones, each where it really is
+            assert len(listed) >= MAX_PROBLEMS_PER_FILE
+            assert set(listed) <= set(every)
+    else:
+        assert outcome == whole

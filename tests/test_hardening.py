@@ -4,6 +4,7 @@ exact stderr with its location, and no byte changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -362,4 +363,43 @@ def test_a_thousand_broken_items_print_100_problems_and_a_count(tmp_path: Path) 
     assert checked.out == ("mlcycle check: invalid input (4000 input errors); of what loaded: no "
                            "gates evaluated (no phase before the current phase 'problem'); 0 "
                            "errors, 0 warnings, 0 notes\n")
+    report = json.loads(run("check", "--format", "json", cwd=root).out)
+    assert report["summary"]["input_errors"] == 4000
+    assert len(report["problems"]) == 101
+    assert report["problems"][-1] == {
+        "code": "MLC009", "severity": "note", "path": PROBLEM, "line": 1, "column": 1,
+        "message": "... and 3900 more problems in this file"}
     assert snapshot(root) == before
+
+
+def test_invalid_utf8_in_a_cr_only_file_is_on_its_real_line(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    text = (root / PROBLEM).read_text().replace("    owner:\n", "    owner: Jos\udce9\n", 1)
+    line = text.split("\n").index("    owner: Jos\udce9") + 1
+    (root / PROBLEM).write_bytes(text.replace("\n", "\r").encode("utf-8", "surrogateescape"))
+    assert_invalid(root, [f"{PROBLEM}:{line}:15: error[MLC002]: invalid UTF-8 byte 0xe9",
+                          "1 error in 1 file"])
+
+
+def test_150_cross_file_problems_in_one_file_are_capped_in_every_command(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    entries = "".join(f"      - ../out-{n}.md\n" for n in range(150))
+    edit(root, PROBLEM, "    status: todo\n    owner:\n",
+         f"    status: todo\n    evidence:\n{entries}    owner:\n")
+    # The 151st problem, not listed, in another item: that item must still be left
+    # out of judging, never opened (it would say MLC103: '../secret.md' does not exist).
+    edit(root, PROBLEM, "    status: todo\n    owner:\n",
+         "    status: done\n    evidence:\n      - ../secret.md\n    owner:\n")
+    first = line_of(root, PROBLEM, "      - ../out-0.md")
+    listed = [f"{PROBLEM}:{first + n}:9: error[MLC029]: item 'problem-statement': evidence "
+              f"'../out-{n}.md' climbs out with '..'; it was not opened" for n in range(100)]
+    more = f"{PROBLEM}:1:1: note[MLC009]: ... and 51 more problems in this file"
+    for command in ("validate", "status"):
+        assert_exit(root, command, 2, [*listed, more, "151 errors in 1 file"])
+    result = run("check", "--all", cwd=root)
+    assert result.code == 2
+    assert result.err.splitlines() == [*listed, more]
+    assert result.out.splitlines()[-1].startswith(
+        "mlcycle check: invalid input (151 input errors)")
+    assert "secret" not in result.out

@@ -175,3 +175,29 @@ def test_scan_agrees_with_the_composer_on_generated_items(text: str) -> None:
             fast = source._scan(index, loc[2:])
             if fast is not None:
                 assert (fast[0] + 1, fast[1] + 1) == locate(root, loc), loc
+
+
+@st.composite
+def files_and_paths(draw: Any) -> tuple[str, list[tuple[Any, ...]]]:
+    text = draw(generated_files())
+    try:
+        data, _ = parse_document(text, "f.yaml")
+    except MlcycleError:
+        reject()
+    real = paths(data, ())
+    chosen = draw(st.lists(st.sampled_from(real), min_size=1, max_size=8))
+    # Also paths that stop existing, and keys asked for themselves (an unknown key).
+    tails = st.sampled_from([("nope",), (7,), ("status", "deeper"), ("<key>",), (0, "<key>")])
+    return text, [(*path, *draw(tails)) if draw(st.booleans()) else path for path in chosen]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                   HealthCheck.too_slow])
+@given(files_and_paths())
+def test_one_pass_locator_agrees_with_the_composer(case: tuple[str, list[tuple[Any, ...]]]
+                                                   ) -> None:
+    from mlcycle.load.yamlio import locate_many
+
+    text, locs = case
+    root = node_tree(text)
+    assert locate_many(text, locs) == {loc: locate(root, loc) for loc in locs}

@@ -141,7 +141,8 @@ CODES: dict[str, str] = {
     "MLC021": "RACI rule broken: no responsible role",
     "MLC022": "unknown role",
     "MLC023": "unknown item in depends_on",
-    "MLC024": "dependency cycle",
+    "MLC024": "dependency cycle (one line per group of items that depend on each other, "
+              "naming a shortest cycle)",
     "MLC025": "phase files do not match the playbook "
               "(unknown, missing, misnamed or duplicated phase)",
     "MLC026": "team entry is not a non-empty person name",

@@ -104,6 +104,7 @@ def check(
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
               today: str | None, projects: list[Project]) -> Result:
+    from mlcycle.errors import capped
     from mlcycle.judge import evaluate
     from mlcycle.load import project
 
@@ -122,7 +123,7 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     projects.append(loaded)
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
-    result.problems = sorted([*problems, *result.problems])
+    result.problems = capped([*problems, *result.problems])
     return result
 
 

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.errors import Location, MlcycleError, Problem, capped
 from mlcycle.escape import line, quote
 from mlcycle.judge.own_files import OwnFiles
 from mlcycle.load.model import Item
@@ -197,7 +197,7 @@ class Result:
 
     @classmethod
     def invalid(cls, problems: list[Problem], options: Options | None = None) -> Result:
-        return cls(None, options, problems=sorted(problems))
+        return cls(None, options, problems=capped(problems))
 
     @property
     def gates(self) -> list[ItemState]:
@@ -411,7 +411,7 @@ def evaluate(project: Project, options: Options,
 
     findings.sort(key=lambda f: f.problem)
     result.findings = findings
-    result.problems = sorted(problems)
+    result.problems = capped(problems)
     result.items = [state for _, _, state in placed]
     result.phases = _summaries(project, result, in_scope)
     return result

@@ -121,6 +121,8 @@ def load_partial(directory: Path) -> tuple[Project | None, list[Problem]]:
     mlcycle.yaml or its playbook could not be read.
     """
     evidence_escapes.cache_clear()  # the disk may have changed since the last load
+    # Every problem, not capped: check leaves out each item one points into, and
+    # an item whose evidence leaves the project must never be judged (opened).
     return _load(find_root(directory))
 
 
@@ -139,7 +141,7 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
                 defs = pinned_definitions(project, source, root)
             except MlcycleError as exc:
                 for p in exc.problems:
-                    if p.location.path == PROJECT_FILE and not p.location.line:
+                    if p.location == Location(PROJECT_FILE):  # the whole file: say where
                         p = Problem(source.at(("playbook",)), p.code, p.message)
                     problems.append(p)
         outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) \

@@ -5,16 +5,16 @@ unknown keys and bad choices."""
 from __future__ import annotations
 
 import difflib
-import itertools
 import types
 import typing
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from mlcycle.errors import MAX_PROBLEMS_PER_FILE, MlcycleError, Problem, more_problems
+from mlcycle.errors import Location, MlcycleError, Problem, more_problems
 from mlcycle.escape import quote
-from mlcycle.load.yamlio import Marks
+from mlcycle.load import bounded
+from mlcycle.load.yamlio import locate_many
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -148,72 +148,23 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
     return "MLC012", f"{where}: {err['msg']}", loc
 
 
-def validate(model: type[M], data: dict[str, Any], text: str, display: str,
-             marks: Marks | None = None) -> M:
+def validate(model: type[M], data: dict[str, Any], text: str, display: str) -> M:
     """``model.model_validate(data)`` with located, user-facing errors.
 
-    Bounded however many errors there are: pydantic counts them all (in Rust,
-    cheaply), but only about ``MAX_PROBLEMS_PER_FILE`` are described and
-    located; the rest are counted on one line.
+    Bounded however many errors there are (see ``load.bounded``): only about
+    ``MAX_PROBLEMS_PER_FILE`` are described and located, the rest counted on
+    one line.
     """
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        total = exc.error_count()
-        errors = exc.errors(include_url=False) if total <= MAX_PROBLEMS_PER_FILE \
-            else _first_errors(model, data)
-    from mlcycle.load.source import Source  # source imports this module
-
-    source = Source(display, text, marks or Marks())
-    problems = []
-    for err in errors:
-        code, message, loc = _describe(model, err)
-        problems.append(Problem(source.at(loc), code, message))
+    outcome = bounded.validate(model, data)
+    if not isinstance(outcome, tuple):
+        return outcome
+    total, errors = outcome
+    described = [_describe(model, err) for err in errors]
+    # One pass over the file's events for all of them, no node tree: it stops
+    # after the last one, and the errors listed are the first ones.
+    where = locate_many(text, [loc for _, _, loc in described])
+    problems = [Problem(Location(display, *where[loc]), code, message)
+                for code, message, loc in described]
     if total > len(problems):
         problems.append(more_problems(display, total - len(problems)))
-    raise MlcycleError(problems) from None
-
-
-def _first_errors(model: type[BaseModel], data: dict[str, Any]) -> list[Any]:
-    """At least ``MAX_PROBLEMS_PER_FILE`` of the errors (all if fewer), found
-    by validating a copy that keeps only the first ``keep`` entries of every
-    list and mapping, ``keep`` growing fourfold: turning millions of errors
-    into Python objects would take seconds and gigabytes."""
-    keep = 8
-    while True:
-        cut: list[bool] = []
-        try:
-            model.model_validate(_first(data, keep, cut))
-            errors: list[Any] = []
-        except ValidationError as exc:
-            # A key cut off the copy is missing there, not in the file.
-            errors = [e for e in exc.errors(include_url=False)
-                      if e["type"] != "missing" or not _present(data, e["loc"])]
-        if len(errors) >= MAX_PROBLEMS_PER_FILE or not cut:
-            return errors
-        keep *= 4
-
-
-def _first(value: Any, keep: int, cut: list[bool]) -> Any:
-    """``value`` with at most ``keep`` entries in every list and mapping; appends
-    to ``cut`` when anything was left out."""
-    if isinstance(value, dict):
-        if len(value) > keep:
-            cut.append(True)
-        return {k: _first(v, keep, cut) for k, v in itertools.islice(value.items(), keep)}
-    if isinstance(value, list):
-        if len(value) > keep:
-            cut.append(True)
-        return [_first(v, keep, cut) for v in value[:keep]]
-    return value
-
-
-def _present(data: Any, loc: tuple[str | int, ...]) -> bool:
-    for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return False
-    return True
+    raise MlcycleError(problems)

@@ -52,6 +52,7 @@ except ImportError:  # pragma: no cover - only on exotic platforms
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 4300  # Python's default int-conversion limit
 
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -144,9 +145,9 @@ def read_text(path: Path, display: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        # Lines counted as libyaml counts them (a CR-only file has lines too).
+        before = LINE_BREAK.split(data[: exc.start].decode("utf-8", "replace"))
+        line, column = len(before), len(before[-1]) + 1
         raise MlcycleError.at(
             "MLC002", f"invalid UTF-8 byte 0x{data[exc.start]:02x}", display, line, column
         ) from None
@@ -211,12 +212,14 @@ class _Builder:
         raise self.bad_tag(event)
 
     def integer(self, event: Any) -> int:
-        try:
-            return int(event.value)
-        except ValueError:  # Python refuses to convert more than 4,300 digits
-            raise self.error("MLC012", f"an integer of {len(event.value.lstrip('+-'))} digits "
-                             "is too large; no mlcycle value is a number that long (quote it "
-                             "if you mean the text)", event) from None
+        digits = len(event.value.lstrip("+-"))
+        # Python's own limit (which an environment variable can lift: converting
+        # millions of digits takes minutes), kept whatever the interpreter says.
+        if digits > MAX_INT_DIGITS:
+            raise self.error("MLC012", f"an integer of {digits} digits is too large; no mlcycle "
+                             "value is a number that long (quote it if you mean the text)",
+                             event)
+        return int(event.value)
 
     def bad_tag(self, event: Any) -> MlcycleError:
         return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
@@ -270,7 +273,8 @@ class _Builder:
                     if plain is not _MISSING:
                         value = plain
                     elif value[:1] in _INT_START and _INT_RE.match(value):
-                        value = int(value) if len(value) < 4000 else self.integer(event)
+                        value = int(value) if len(value) <= MAX_INT_DIGITS else \
+                            self.integer(event)
                 else:  # quoted, block or tagged
                     value = scalar(event)
                     # A block scalar's lines are indented deeper than its key, so no
@@ -418,3 +422,96 @@ def locate(root: Node, loc: Iterable[str | int]) -> tuple[int, int]:
         else:
             break
     return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def locate_many(text: str, locs: Iterable[tuple[str | int, ...]]
+                ) -> dict[tuple[str | int, ...], tuple[int, int]]:
+    """``locate`` for many paths in one pass over the events of ``text`` (which
+    ``parse_document`` accepted), without a node tree, stopping as soon as the
+    last of them is passed: validation errors sit mostly at the start of a
+    file, and a tree of a large file costs hundreds of MB."""
+    requests = []
+    needed: set[tuple[Any, ...]] = set()
+    children: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
+    for loc in locs:
+        parts = tuple(loc)
+        want_key = bool(parts) and parts[-1] == "<key>"
+        if want_key:
+            parts = parts[:-1]
+        requests.append((tuple(loc), parts, want_key))
+        for end in range(1, len(parts) + 1):
+            needed.add(parts[:end])
+            children.setdefault(parts[:end - 1], set()).add(parts[:end])
+    marks: dict[tuple[Any, ...], Any] = {}
+    key_marks: dict[tuple[Any, ...], Any] = {}
+
+    def settled(path: tuple[Any, ...]) -> None:
+        """``path`` needs nothing more; so may its parent then."""
+        needed.discard(path)
+        parent = path[:-1]
+        if (path and parent in needed and parent in marks
+                and not any(c in needed for c in children.get(parent, ()))):
+            settled(parent)
+
+    def passed(path: tuple[Any, ...]) -> None:
+        """Nothing at or under ``path`` comes later."""
+        for child in children.get(path, ()):
+            if child in needed:
+                needed.discard(child)
+                passed(child)
+        settled(path)
+
+    loader = _Loader(text)
+    try:
+        get: Any = loader.get_event
+        get()  # StreamStart
+        get()  # DocumentStart
+        marks[()] = get().start_mark
+        # Frames: [path, is a mapping, key waiting for its value, next index].
+        stack: list[list[Any]] = [[(), True, _MISSING, 0]]
+        while needed and stack:
+            event = get()
+            kind = event.__class__
+            top = stack[-1]
+            if kind in _ENDS:
+                passed(stack.pop()[0])
+                if stack:
+                    _advance(stack[-1])
+                continue
+            if top[1] and top[2] is _MISSING:  # a key: plain text, the reader made sure
+                top[2] = event.value
+                if (*top[0], event.value) in needed:
+                    key_marks[(*top[0], event.value)] = event.start_mark
+                continue
+            path = (*top[0], top[2] if top[1] else top[3])
+            if path in needed:
+                marks[path] = event.start_mark
+                if not any(c in needed for c in children.get(path, ())):
+                    settled(path)  # a path asked for itself: its end is not needed
+            if kind is _MAP_START or kind is _SEQ_START:
+                stack.append([path, kind is _MAP_START, _MISSING, 0])
+            else:
+                passed(path)
+                _advance(top)
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose:
+            dispose()
+    found = {}
+    for loc, parts, want_key in requests:
+        if want_key and parts in marks and parts in key_marks:
+            mark = key_marks[parts]
+        else:
+            mark = next(marks[parts[:end]] for end in range(len(parts), -1, -1)
+                        if parts[:end] in marks)
+        found[loc] = (mark.line + 1, mark.column + 1)
+    return found
+
+
+def _advance(frame: list[Any]) -> None:
+    """A value of ``frame`` is complete: a mapping waits for its next key, a list
+    counts on."""
+    if frame[1]:
+        frame[2] = _MISSING
+    else:
+        frame[3] += 1

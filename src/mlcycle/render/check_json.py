@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlcycle.errors import Problem
+from mlcycle.errors import Problem, error_count
 from mlcycle.escape import json_safe
 from mlcycle.judge.evaluate import Result
 
@@ -38,7 +38,7 @@ def data(result: Result) -> dict[str, Any]:
             "errors": result.count("error"),
             "warnings": result.count("warning"),
             "notes": result.count("note"),
-            "input_errors": len(result.problems),
+            "input_errors": error_count(result.problems),  # the unlisted ones too
             "gates_evaluated": len(gates),
             "gates_closed": sum(1 for g in gates if g.closed),
             "gates_open": sum(1 for g in gates if not g.closed),
