@@ -261,6 +261,14 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
      {"docs/": ""}, [
         "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence 'docs/x.md' is one "
         "of mlcycle's own files; it proves nothing about the item"]),
+    ("MLC109-git-data", [_gate("g", status="done", evidence=[".git/HEAD"])],
+     {".git/HEAD": "ref: refs/heads/main\n"}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence '.git/HEAD' is one "
+        "of git's own files; it proves nothing about the item"]),
+    ("MLC109-hard-link-to-a-status-file", [_gate("g", status="done", evidence=["docs/x.md"])],
+     {"docs/": ""}, [
+        "lifecycle/01-problem.yaml:13:5: error[MLC109]: item 'g': evidence 'docs/x.md' is one "
+        "of mlcycle's own files; it proves nothing about the item"]),
     ("MLC110-off-the-team", [_gate("g", status="waived", waiver={
         "reason": "later", "approved_by": "Anyone", "expires": "2025-12-31"})], {}, [
         "lifecycle/01-problem.yaml:14:18: error[MLC110]: item 'g': waiver approved by 'Anyone', "
@@ -309,6 +317,8 @@ def test_finding(tmp_path: Path, case: str, items: list[dict[str, Any]],
     _materialise(root, files)
     if case == "MLC109-symlink-to-a-status-file":
         (root / "docs" / "x.md").symlink_to("../lifecycle/02-data.yaml")
+    if case == "MLC109-hard-link-to-a-status-file":
+        os.link(root / "lifecycle" / "02-data.yaml", root / "docs" / "x.md")
     result = check(root)
     lines = result.out.splitlines()
     assert lines[:-1] == expected

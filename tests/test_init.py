@@ -232,11 +232,11 @@ def test_template_that_climbs_out_is_refused_in_the_sandbox(tmp_path: Path) -> N
     (playbook / "templates" / "docs" / "problem-statement.md.j2").write_text(
         '<!-- mlcycle:stub -->\n{% include "../../../secret.txt" %}\n')
     target = tmp_path / "p"
-    result = init(target, "--playbook", str(playbook))
+    result = init(target, "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines()[0] == (
-        "docs/problem-statement.md.j2:1:1: error[MLC030]: template error: template not found: "
-        "../../../secret.txt")
+        "team-playbook/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: "
+        "template not found: ../../../secret.txt")
     assert not target.exists()
 
 
@@ -245,11 +245,11 @@ def test_template_cannot_reach_python_internals(tmp_path: Path) -> None:
     (playbook / "templates" / "docs").mkdir(parents=True)
     (playbook / "templates" / "docs" / "problem-statement.md.j2").write_text(
         "{{ project.__class__.__mro__[1].__subclasses__() }}\n")
-    result = init(tmp_path / "p", "--playbook", str(playbook))
+    result = init(tmp_path / "p", "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines() == [
-        "docs/problem-statement.md.j2:1:1: error[MLC030]: template error: access to attribute "
-        "'__class__' of 'dict' object is unsafe.",
+        "team-playbook/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: "
+        "access to attribute '__class__' of 'dict' object is unsafe.",
         "1 error in 1 file",
     ]
 
@@ -382,8 +382,8 @@ def test_a_teams_hostile_or_broken_template_is_a_user_error(
     (playbook / "templates" / "docs").mkdir(parents=True)
     (playbook / "templates" / "docs" / "problem-statement.md.j2").write_bytes(template)
     target = tmp_path / "p"
-    result = init(target, "--playbook", str(playbook))
+    result = init(target, "--playbook", str(playbook), cwd=tmp_path)
     assert result.code == 2
-    assert result.err.splitlines() == [f"docs/problem-statement.md.j2:1:1: {message}",
-                                       "1 error in 1 file"]
+    assert result.err.splitlines() == [
+        f"team-playbook/templates/docs/problem-statement.md.j2:1:1: {message}", "1 error in 1 file"]
     assert not target.exists()

@@ -344,3 +344,17 @@ def test_a_waiver_approved_by_anyone_does_not_close_a_gate(project: Path) -> Non
         f"{PROBLEM}:{line}:20: error[MLC110]: item 'problem-statement': waiver approved by 'Dee', "
         "who does not hold the item's accountable role 'pm' (Product manager); it may be approved "
         "by Ana")
+
+
+def test_a_duplicated_item_is_an_error(project: Path) -> None:
+    block = _item_block(project, "problem-statement")
+    edit(project, PROBLEM, block, block + "\n" + block.replace("    status: todo\n",
+                                                              "    status: done\n"))
+    line = line_of(project, PROBLEM, "- id: problem-statement", nth=1)
+    code, err, _ = refused(project, "validate")
+    assert code == 2
+    assert err == [
+        f"{PROBLEM}:{line}:9: error[MLC020]: item id 'problem-statement' is used twice; first at "
+        f"{PROBLEM}:10",
+        "1 error in 1 file",
+    ]

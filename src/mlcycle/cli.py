@@ -14,8 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
-from mlcycle import __version__
+from mlcycle import __version__, interrupts
 from mlcycle.commands import register
+from mlcycle.errors import MlcycleError
 
 app = typer.Typer(
     name="mlcycle",
@@ -73,8 +74,7 @@ def _plural(count: int, word: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to its documented exit code."""
-    from mlcycle.errors import MlcycleError
-
+    restore = interrupts.install()
     # Recent typer vendors click; take its classes from typer itself.
     click_error: Any = next(
         c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -86,11 +86,11 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args or os.environ.get("MLCYCLE_DEBUG") == "1"
     try:
         result = app(args=args, prog_name="mlcycle", standalone_mode=False)
+        # typer turns Ctrl-C into a returned 130; no command returns it
         code = result if isinstance(result, int) else 0
-        if code == 130:  # typer turns Ctrl-C into a returned 130; no command returns it
-            print("mlcycle: interrupted", file=sys.stderr)
     except MlcycleError as exc:
-        report_problems(exc.problems)
+        if not interrupts.pending():  # else an interrupt caught as a validation failure
+            report_problems(exc.problems)
         code = 2
     except typer.Exit as exc:
         code = exc.exit_code
@@ -98,35 +98,47 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         code = 2
     except (KeyboardInterrupt, typer.Abort):
-        print("mlcycle: interrupted", file=sys.stderr)
         code = 130
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             code = 0
+        elif interrupts.pending():
+            code = 130
         else:
             # The machine said no (permissions, disk full, a path that vanished):
             # the user's to fix, not a bug of ours.
             where = exc.filename if exc.filename is not None else "mlcycle"
             print(f"{where}: error[MLC001]: {exc.strerror or exc}", file=sys.stderr)
             code = 2
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        if interrupts.pending():
+            code = 130  # a library turned Ctrl-C into another exception: still Ctrl-C
+        else:
+            if debug:
+                import traceback
+
+                traceback.print_exc()
+            print(
+                f"mlcycle: internal error ({type(exc).__name__}); this is a bug in mlcycle, "
+                "please report it. Run with --debug for details.",
+                file=sys.stderr,
+            )
+            code = 3
+    # One interrupt policy: Ctrl-C before the command completed is exit 130,
+    # whatever the command made of it. From here on Ctrl-C is ignored.
+    if interrupts.pending():
+        code = 130
+    interrupts.completed()
+    if code == 130:
+        print("mlcycle: interrupted", file=sys.stderr)
+    try:
+        sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`mlcycle status | head`): not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        code = 0
-    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        print(
-            f"mlcycle: internal error ({type(exc).__name__}); this is a bug in mlcycle, please "
-            "report it. Run with --debug for details.",
-            file=sys.stderr,
-        )
-        code = 3
-    sys.stdout.flush()
     gc.enable()
+    restore()
     raise SystemExit(code)

@@ -37,6 +37,34 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(TEXT)
         raise SystemExit(0)
-    from mlcycle.cli import main as full
+    from mlcycle import interrupts
 
-    full(args)
+    # Before the heavy imports (typer, pydantic: a few hundred ms), so that a
+    # Ctrl-C during them is the same one line and exit 130, never a traceback.
+    # Never put back: after the command, Ctrl-C is ignored until the process ends.
+    interrupts.install()
+    try:
+        from mlcycle.cli import main as full
+
+        full(args)
+    except KeyboardInterrupt:  # before cli.main could take charge
+        interrupts.completed()
+        sys.stderr.write("mlcycle: interrupted\n")
+        _exit_interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:
+            _exit_interrupted()
+        interrupts.ignore()  # decided: a late Ctrl-C must not kill the process on its way out
+        raise
+
+
+def _exit_interrupted() -> None:
+    """Exit 130. Not by SystemExit: CPython before 3.12 remembers a KeyboardInterrupt
+    raised inside exec() (dataclasses and pydantic build classes that way) even once
+    handled, and would end the process by SIGINT instead of the documented 130."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:
+            pass
+    os._exit(130)

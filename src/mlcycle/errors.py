@@ -146,6 +146,12 @@ CODES: dict[str, str] = {
     "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
     "MLC031": "invalid command-line value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
+    "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
+    "MLC034": "a file to edit holds line breaks other than LF or CRLF",
+    "MLC035": "a report would overwrite a file the project reads (mlcycle.yaml, a status file, "
+              "its playbook or evidence)",
+    "MLC036": "warning: a team's document template has no stub marker "
+              "(its documents count as evidence at once)",
     "MLC040": "an item definition in a status file differs from the pinned playbook",
     "MLC041": "an item of the pinned playbook is missing from its status file",
     "MLC042": "a status file holds an item that its phase of the pinned playbook does not define",
@@ -153,6 +159,4 @@ CODES: dict[str, str] = {
               "team's playbook directory is at another version)",
     "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
               "dates going backwards, a phase set by hand)",
-    "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
-    "MLC034": "a file to edit holds line breaks other than LF or CRLF",
 }

@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
+from mlcycle import interrupts
 from mlcycle.commands.options import ProjectDir
 
 if TYPE_CHECKING:
     from mlcycle.judge.evaluate import Result
+    from mlcycle.load.project import Project
 
 CheckFormat = Annotated[
     Literal["text", "json", "junit", "github", "markdown"],
@@ -77,17 +79,30 @@ def check(
         # Our own one-line error, not click's usage block (its wording moves between releases).
         raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
+    loaded: list[Project] = []  # the project, once it loaded: what --output must not replace
     try:
-        result = _evaluate(directory, through, phase, all_phases, today)
+        result = _evaluate(directory, through, phase, all_phases, today, loaded)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
         result = Result.invalid(exc.problems)
-    return _report(result, format, output, directory)
+    protected: dict[Path, str] = {}
+    if output is not None:
+        from mlcycle.load.inputs import project_inputs
+        from mlcycle.write.report import refusal
+
+        # What failed to load is read leniently too: its evidence is still evidence.
+        protected = project_inputs(loaded[0].root if loaded else directory,
+                                   loaded[0] if loaded else None,
+                                   complete=not result.problems)
+        refused = refusal(output, protected, str(output))
+        if refused is not None:  # before anything is printed: no report that looks like a pass
+            raise MlcycleError([*result.problems, *refused.problems])
+    return _report(result, format, output, directory, protected)
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              today: str | None) -> Result:
+              today: str | None, projects: list[Project]) -> Result:
     from mlcycle.errors import capped
     from mlcycle.judge import evaluate
     from mlcycle.load import project
@@ -104,14 +119,18 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     loaded, problems = project.load_partial(directory)
     if loaded is None:
         return evaluate.Result.invalid(problems, options)
+    projects.append(loaded)
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
     result.problems = capped([*problems, *result.problems])
     return result
 
 
-def _report(result: Result, format: str, output: Path | None, directory: Path) -> int:
+def _report(result: Result, format: str, output: Path | None, directory: Path,
+            protected: dict[Path, str]) -> int:
     """Input problems to stderr; the report to stdout or --output; the exit code."""
+    # Ctrl-C caught somewhere as a failure (pydantic does that) is no result to show.
+    interrupts.checkpoint()
     import importlib
 
     from mlcycle.render import check_text, github
@@ -127,7 +146,9 @@ def _report(result: Result, format: str, output: Path | None, directory: Path) -
     if output is not None:
         text = github.render(result, prefix) if in_actions else check_text.render(result)
         try:
-            _write(output, report)
+            from mlcycle.write.report import write_report
+
+            write_report(output, report, protected, str(output))
         finally:
             typer.echo(text, nl=False)
         return result.exit_code
@@ -146,14 +167,3 @@ def _repo_prefix(directory: Path) -> str:
     except ValueError:
         return ""
     return "" if rel == "." else rel + "/"
-
-
-def _write(path: Path, text: str) -> None:
-    from mlcycle.errors import MlcycleError
-    from mlcycle.write.atomic import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
-                              str(path)) from None

@@ -3,9 +3,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+from mlcycle import interrupts
+
+if TYPE_CHECKING:
+    from mlcycle.init.plan import Plan
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +45,11 @@ def init(
     if interactive:
         request = initplan.ask(request, prompt=lambda text, default: typer.prompt(
             text, default=default, show_default=bool(default)))
-    planned = initplan.make_plan(request, force=force)
+    plan = initplan.make_plan(request, force=force)
+    interrupts.checkpoint()  # a Ctrl-C caught while loading the playbook is no plan
+    for warning in plan.warnings:
+        typer.echo(str(warning), err=True)
+    planned = plan.files
     counts = {a: sum(p.action == a for p in planned) for a in
               ("create", "overwrite", "identical", "keep", "conflict")}
     shown = directory.as_posix().rstrip("/") or "."
@@ -48,6 +57,7 @@ def init(
         for p in planned:
             typer.echo(f"{p.action:<9} {p.path}")
         typer.echo(f"dry run: nothing written in {shown} ({_summary(counts)})")
+        _root_workflow_note(plan, directory)
         return 1 if counts["conflict"] and not force else 0
     if counts["conflict"]:
         for p in planned:
@@ -56,7 +66,7 @@ def init(
         typer.echo(f"{counts['conflict']} conflicting file(s); nothing written. "
                    "Use --force to overwrite them (nothing is ever deleted).", err=True)
         return 1
-    initplan.apply_plan(directory, planned)
+    initplan.apply_plan(directory, plan)
     for p in planned:
         if p.action == "keep":
             typer.echo(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
@@ -65,7 +75,24 @@ def init(
     else:
         typer.echo(f"initialised {shown}: {_summary(counts)}")
         typer.echo("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+    _root_workflow_note(plan, directory)
     return 0
+
+
+def _root_workflow_note(plan: Plan, directory: Path) -> None:
+    """The CI workflow of a project below its repository's root, to add by hand."""
+    from mlcycle.init.plan import git_root
+
+    if plan.root_workflow is None:
+        return
+    path, text = plan.root_workflow
+    root = git_root(directory)
+    typer.echo(f"note: {directory.as_posix()} is inside the git repository at "
+               f"{root.as_posix() if root else '.'}, not at its root; GitHub runs only the "
+               "workflows in .github/workflows/ of the root, so mlcycle wrote none (it writes "
+               f"nothing outside the project). Add this file as {path} there:")
+    typer.echo("")
+    typer.echo(text, nl=False)
 
 
 def _summary(counts: dict[str, int]) -> str:

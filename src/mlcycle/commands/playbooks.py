@@ -32,9 +32,12 @@ def show(
     format: Format = "table",
 ) -> int:
     """Print a playbook's phases and items with R/A roles and gates."""
+    from mlcycle.init.stubs import unmarked_templates
     from mlcycle.load import playbooks
     from mlcycle.render import playbook as render
 
     loaded = playbooks.load(playbook)
+    for warning in unmarked_templates(loaded):
+        typer.echo(str(warning), err=True)
     typer.echo(render.RENDERERS[format](loaded), nl=False)
     return 0

@@ -28,21 +28,25 @@ def schema(
         typer.echo(json.dumps(combined, indent=2, ensure_ascii=False))
         return 0
     from mlcycle.errors import MlcycleError
-    from mlcycle.write.atomic import write_atomic
+    from mlcycle.load.inputs import enclosing_inputs
+    from mlcycle.write.report import refusal, write_report
 
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise MlcycleError.at("MLC001", f"cannot create directory: {exc.strerror}",
                               str(output)) from None
+    # Written into a project (its .mlcycle/, say), a schema must not replace
+    # one of that project's inputs (evidence, its playbook).
+    protected = enclosing_inputs(output)
+    refused = [r for name in texts if (r := refusal(output / name, protected, str(output / name)))]
+    if refused:  # all refused up front: no half-written set of schemas
+        raise MlcycleError([p for r in refused for p in r.problems])
     for name, text in texts.items():
         path = output / name
         if path.is_file() and path.read_bytes() == text.encode():
             typer.echo(f"unchanged {path}")
             continue
-        try:
-            write_atomic(path, text)
-        except OSError as exc:
-            raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror}", str(path)) from None
+        write_report(path, text, protected, str(path))
         typer.echo(f"wrote {path}")
     return 0

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle import interrupts
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import Format, ProjectDir
 
@@ -42,5 +43,6 @@ def status(
 
         raise MlcycleError(result.problems)
     view = dashboard.dashboard(result, owner=owner, phase=phase)
+    interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
     typer.echo(RENDERERS[format](view), nl=False)
     return 0

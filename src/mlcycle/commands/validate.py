@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from mlcycle import interrupts
 from mlcycle.commands.options import ProjectDir
 
 
@@ -17,6 +18,7 @@ def validate(directory: ProjectDir = Path(".")) -> int:
 
     loaded = project.load(directory)
     items = sum(len(p.file.items) for p in loaded.phases)
+    interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
     typer.echo(f"{loaded.file.name}: {len(loaded.phases)} phase files, {items} items, all valid")
     return 0
 

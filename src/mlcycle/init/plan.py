@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from mlcycle.errors import MlcycleError
-from mlcycle.init import scaffold
+from mlcycle.errors import MlcycleError, Problem
+from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
 from mlcycle.load.model import ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -49,22 +49,41 @@ def _default_name(target: Path) -> str:
     return target.resolve().name or "project"
 
 
-def _check_name(name: str) -> str:
-    name = name.strip()
+_NAME_RULE = "a project name is one printable line of 1 to 200 characters"
+_SLUG_RULE = "lowercase letters, digits and single dashes, starting with a letter; at most 64"
+
+
+def _check_name(given: str | None, target: Path) -> str:
+    """The project name: --name, else the directory's name. An error blames
+    whichever of the two the name came from."""
+    name = (_default_name(target) if given is None else given).strip()
     if not name or len(name) > 200 or not name.isprintable():
-        raise MlcycleError.at("MLC031", "--name: a project name is one printable line of 1 to "
-                              "200 characters", ARGS)
+        if given is not None:
+            raise MlcycleError.at("MLC031", f"--name: {_NAME_RULE}", ARGS)
+        raise MlcycleError.at("MLC031", f"the directory name {_shown(name)} is not a valid "
+                              f"project name ({_NAME_RULE}); give one with --name", ARGS)
     return name
 
 
-def _check_slug(slug: str) -> str:
+def _check_slug(given: str | None, name: str) -> str:
+    """The slug: --slug, else derived from the name. An error blames --slug only
+    when the user gave one."""
     import re
 
+    slug = given or scaffold.slugify(name) or "project"
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", slug) or len(slug) > 64:
-        raise MlcycleError.at("MLC031", f"--slug: '{slug}' is not a slug (lowercase letters, "
-                              "digits and single dashes, starting with a letter; at most 64)",
-                              ARGS)
+        if given:
+            raise MlcycleError.at("MLC031", f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
+                                  ARGS)
+        raise MlcycleError.at("MLC031", f"the slug derived from the project name, {_shown(slug)},"
+                              f" is not a slug ({_SLUG_RULE}); give one with --slug", ARGS)
     return slug
+
+
+def _shown(text: str) -> str:
+    """User text quoted on one line: control characters as escapes, never raw."""
+    return "'" + text.encode("unicode_escape").decode("ascii").replace("'", "\\'") + "'" \
+        if not text.isprintable() else f"'{text}'"
 
 
 def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
@@ -113,26 +132,62 @@ def _init_date(request: Request) -> date:
     return date.today()
 
 
-def make_plan(request: Request, force: bool) -> list[scaffold.Planned]:
+WORKFLOW = ".github/workflows/mlcycle.yml"
+
+
+@dataclass(frozen=True)
+class Plan:
+    files: list[scaffold.Planned]
+    warnings: list[Problem]  # shown on stderr; they never change the exit code
+    # The project sits below the root of its git repository, where GitHub never
+    # looks for workflows: the workflow to add at the root (path there, text).
+    root_workflow: tuple[str, str] | None = None
+
+
+def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
         raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
-    name = _check_name(_default_name(target) if request.name is None else request.name)
-    slug = _check_slug(request.slug or scaffold.slugify(name) or "project")
+    name = _check_name(request.name, target)
+    slug = _check_slug(request.slug, name)
     playbook_path = None
     if not playbook.builtin:
         playbook_path = Path(os.path.relpath(playbook.directory, target.resolve())).as_posix()
+        if not playbooks.looks_like_path(playbook_path):
+            # A playbook inside the project: a bare "playbook" would read back as
+            # the name of a built-in one.
+            playbook_path = f"./{playbook_path}"
+    repo = git_root(target)
+    project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
-        team=_parse_team(request.team, playbook), init_date=_init_date(request))
+        team=_parse_team(request.team, playbook), init_date=_init_date(request),
+        project_dir=project_dir)
     files = scaffold.render_files(options)
-    return scaffold.plan(target, files, force)
+    root_workflow = None
+    if project_dir is not None:
+        # Written inside the project it would never run; nothing is written
+        # outside the project, so the user is shown what to add at the root.
+        root_workflow = (f".github/workflows/mlcycle-{slug}.yml", files.pop(WORKFLOW))
+    return Plan(scaffold.plan(target, files, force), stubs.unmarked_templates(playbook),
+                root_workflow)
 
 
-def apply_plan(target: Path, planned: list[scaffold.Planned]) -> None:
+def git_root(target: Path) -> Path | None:
+    """The root of the git work tree holding ``target``, when that is not ``target``
+    itself (None at the root or outside any repository). Found as git does, by the
+    nearest ``.git`` (a directory, or a file in a worktree or submodule) upwards."""
+    here = target.resolve()
+    for directory in (here, *here.parents):
+        if (directory / ".git").exists():
+            return None if directory == here else directory
+    return None
+
+
+def apply_plan(target: Path, planned: Plan) -> None:
     try:
-        scaffold.apply(target, planned)
+        scaffold.apply(target, planned.files)
     except OSError as exc:
         where = exc.filename or target
         if ".mlcycle-init-" in str(where):  # our staging area: name the directory instead

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle import __version__
+from mlcycle import __version__, interrupts
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -39,6 +41,9 @@ class InitOptions:
     playbook_path: str | None  # for a team's playbook: its path relative to the project
     team: dict[str, list[str]]
     init_date: date
+    # Relative to the root of the git repository the project is in, when it is
+    # not that root (the CI workflow then runs `mlcycle check` on it).
+    project_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,29 +68,44 @@ def check_relative(path: str) -> None:
 
 def _render(env: Any, name: str, **context: Any) -> str:
     """Render one template; a broken or hostile one (a team's own, usually) is a
-    located user error, exit 2."""
+    located user error, exit 2, at the template's file."""
     import jinja2
 
+    from mlcycle.init import templating
+
     try:
-        return env.get_template(name).render(**context)  # type: ignore[no-any-return]
+        return templating.render(env, name, context)
     except jinja2.TemplateSyntaxError as exc:
-        raise MlcycleError.at("MLC030", f"template error: {exc.message}",
-                              exc.name or name, exc.lineno) from None
+        where = templating.shown_path(Path(exc.filename)) if exc.filename else exc.name or name
+        raise MlcycleError.at("MLC030", f"template error: {exc.message}", where,
+                              exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
         raise MlcycleError.at("MLC030", f"template error: template not found: {exc.name}",
-                              name) from None
+                              templating.template_file(env, name)) from None
     except jinja2.TemplateError as exc:
-        raise MlcycleError.at("MLC030", f"template error: {exc.message}", name) from None
+        raise MlcycleError.at("MLC030", f"template error: {exc.message}",
+                              templating.template_file(env, name)) from None
     except UnicodeDecodeError as exc:
         raise MlcycleError.at("MLC002", f"template is not valid UTF-8 (byte 0x"
-                              f"{exc.object[exc.start]:02x} at offset {exc.start})", name) from None
+                              f"{exc.object[exc.start]:02x} at offset {exc.start})",
+                              _unread_template(env, name)) from None
     except Exception as exc:
         if not getattr(env, "sandboxed", False):
             raise  # one of our own templates failed: a bug, reported as such
         # A team's template may fail any way Python can (a huge range, a bad
         # operation): that is its author's mistake, not ours.
         raise MlcycleError.at("MLC030", f"template error: {type(exc).__name__}: {exc}",
-                              name) from None
+                              templating.template_file(env, name)) from None
+
+
+def _unread_template(env: Any, name: str) -> str:
+    """The file of a template that cannot be decoded (so cannot be loaded)."""
+    from mlcycle.init import templating
+
+    for directory in getattr(env.loader, "searchpath", []):
+        if (Path(directory) / name).is_file():
+            return templating.shown_path(Path(directory) / name)
+    return name
 
 
 def render_files(opts: InitOptions) -> dict[str, str]:
@@ -123,7 +143,9 @@ def render_files(opts: InitOptions) -> dict[str, str]:
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
         raci_letters=_raci_letters)
     files[".github/workflows/mlcycle.yml"] = _render(
-        env, "project/github-workflow.yml.j2", **base, mlcycle_version=__version__)
+        env, "project/github-workflow.yml.j2", **base, mlcycle_version=__version__,
+        project_dir=opts.project_dir,
+        project_arg=shlex.quote(opts.project_dir) if opts.project_dir else None)
     files[".pre-commit-config.yaml"] = _render(
         env, "project/pre-commit-config.yaml.j2", **base)
     files["README.md"] = _render(env, "project/README.md.j2", **base)
@@ -132,7 +154,7 @@ def render_files(opts: InitOptions) -> dict[str, str]:
             files[f".mlcycle/{name}"] = text
     for path, text in files.items():
         files[path] = _normalise(text)
-    _self_check(files, opts)
+    _self_check(env, files, opts)
     return dict(sorted(files.items()))
 
 
@@ -150,20 +172,64 @@ def _normalise(text: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _self_check(files: dict[str, str], opts: InitOptions) -> None:
+def _self_check(env: Any, files: dict[str, str], opts: InitOptions) -> None:
     """Every YAML file we render must read back, through our own strict reader,
-    as exactly the definitions it came from. A mismatch is a bug of ours."""
-    project = validate(ProjectFile, parse_mapping(files["mlcycle.yaml"], "mlcycle.yaml"),
-                       files["mlcycle.yaml"], "mlcycle.yaml")
-    if project.name != opts.name or project.slug != opts.slug:
-        raise RuntimeError("mlcycle.yaml did not read back as rendered")
+    as exactly the definitions it came from. A team's own template that fails
+    this is its author's mistake (MLC030 at that template); ours failing it, or
+    a team's data breaking ours, is a bug of mlcycle."""
+    from mlcycle.init import templating
+
+    for path, template, why in _read_back(files, opts):
+        source = templating.template_source(env, template)
+        own = opts.playbook.directory.resolve()
+        if source is None or opts.playbook.builtin or own not in source.resolve().parents:
+            raise RuntimeError(f"{path} did not read back as rendered: {why}")
+        raise MlcycleError.at("MLC030", f"renders {path}, which does not read back as the "
+                              f"playbook defines it: {why}", templating.shown_path(source))
+
+
+def _read_back(files: dict[str, str], opts: InitOptions) -> Iterator[tuple[str, str, str]]:
+    """(rendered path, its template, what is wrong) for each file that does not
+    read back; at most one reason per file."""
+    import json
+
+    def shown(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, default=str)
+
+    text = files["mlcycle.yaml"]
+    try:
+        project = validate(ProjectFile, parse_mapping(text, "mlcycle.yaml"), text,
+                           "mlcycle.yaml")
+    except MlcycleError as exc:
+        problem = exc.problems[0]
+        yield "mlcycle.yaml", "project/mlcycle.yaml.j2", f"{problem.location}: {problem.message}"
+    else:
+        for key, expected in (("name", opts.name), ("slug", opts.slug)):
+            if getattr(project, key) != expected:
+                yield ("mlcycle.yaml", "project/mlcycle.yaml.j2",
+                       f"{key} is {shown(getattr(project, key))}, not {shown(expected)}")
+                break
     for number, phase in enumerate(opts.playbook.phases, 1):
         path = f"lifecycle/{number:02d}-{phase.id}.yaml"
-        parsed = validate(PhaseFile, parse_mapping(files[path], path), files[path], path)
+        try:
+            parsed = validate(PhaseFile, parse_mapping(files[path], path), files[path], path)
+        except MlcycleError as exc:
+            problem = exc.problems[0]
+            yield path, "project/phase.yaml.j2", f"{problem.location}: {problem.message}"
+            continue
+        rendered_ids = [item.id for item in parsed.items]
+        if rendered_ids != [item.id for item in phase.items]:
+            yield (path, "project/phase.yaml.j2", f"its items are {shown(rendered_ids)}, not "
+                   f"{shown([item.id for item in phase.items])}")
+            continue
         for rendered, defined in zip(parsed.items, phase.items, strict=True):
-            definition = rendered.model_dump(include=set(type(defined).model_fields))
-            if definition != defined.model_dump():
-                raise RuntimeError(f"{path}: item {defined.id} did not read back as rendered")
+            got = rendered.model_dump(include=set(type(defined).model_fields))
+            want = defined.model_dump()
+            wrong = [key for key in want if got.get(key) != want[key]]
+            if wrong:
+                yield (path, "project/phase.yaml.j2", f"item '{defined.id}': {wrong[0]} is "
+                       f"{shown(got.get(wrong[0]))}, the playbook says {shown(want[wrong[0]])}")
+                break
 
 
 def plan(target: Path, files: dict[str, str], force: bool) -> list[Planned]:
@@ -204,43 +270,63 @@ def _check_inside(root: Path, target: Path, path: str) -> None:
 
 
 def apply(target: Path, planned: list[Planned]) -> None:
-    """Write every ``create``/``overwrite`` file, all or nothing."""
+    """Write every ``create``/``overwrite`` file, all or nothing.
+
+    Shielded from Ctrl-C: it is honoured only between steps (``checkpoint``),
+    so that no directory is made without being recorded for the rollback and
+    the rollback itself runs to its end. After the last move a Ctrl-C can no
+    longer undo anything: init has completed.
+    """
     todo = [p for p in planned if p.action in ("create", "overwrite")]
     if not todo:
         return
     created_dirs: list[Path] = []
-    _make_dirs(target, created_dirs)
-    staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
-    moved: list[Planned] = []
-    try:
-        mode = new_file_mode()
-        for index, item in enumerate(todo):
-            staged = staging / f"{index}.new"
-            staged.write_bytes(item.data)
-            os.chmod(staged, mode)
-        for index, item in enumerate(todo):
-            final = target / item.path
-            _make_dirs(final.parent, created_dirs)
-            if item.action == "overwrite":
-                os.replace(final, staging / f"{index}.old")  # kept until everything is in place
-            moved.append(item)
-            os.replace(staging / f"{index}.new", final)
-    except BaseException:
-        for index, item in reversed(list(enumerate(moved))):
-            final = target / item.path
-            old = staging / f"{index}.old"
-            if old.exists():
-                os.replace(old, final)
-            elif final.exists():
-                final.unlink()
+    staging: Path | None = None
+    moved: list[tuple[int, Planned]] = []
+    with interrupts.shielded():
+        try:
+            _make_dirs(target, created_dirs)
+            interrupts.checkpoint()
+            staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
+            mode = new_file_mode()
+            for index, item in enumerate(todo):
+                interrupts.checkpoint()
+                staged = staging / f"{index}.new"
+                staged.write_bytes(item.data)
+                os.chmod(staged, mode)
+            for index, item in enumerate(todo):
+                interrupts.checkpoint()
+                final = target / item.path
+                _make_dirs(final.parent, created_dirs)
+                if item.action == "overwrite":
+                    os.replace(final, staging / f"{index}.old")  # kept until all is in place
+                moved.append((index, item))
+                os.replace(staging / f"{index}.new", final)
+            interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
+            interrupts.completed()
+        except BaseException:
+            _roll_back(target, staging, moved, created_dirs)
+            raise
         shutil.rmtree(staging, ignore_errors=True)
-        for directory in reversed(created_dirs):
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _roll_back(target: Path, staging: Path | None, moved: list[tuple[int, Planned]],
+               created_dirs: list[Path]) -> None:
+    """Undo every move, put back every replaced file, remove what apply created."""
+    for index, item in reversed(moved):
+        final = target / item.path
+        old = staging / f"{index}.old" if staging else None
+        if old is not None and old.exists():
+            os.replace(old, final)
+        elif final.exists():
+            final.unlink()
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+    for directory in reversed(created_dirs):
+        try:
+            directory.rmdir()
+        except OSError:
+            pass
 
 
 def _make_dirs(directory: Path, created: list[Path]) -> None:

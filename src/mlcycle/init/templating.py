@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -54,13 +58,85 @@ def mermaid_label(value: object) -> str:
 
 # Largest string or list a team's template may build with `*` or `**`.
 MAX_PRODUCT = 1_000_000
+# Per rendered file. No status file over 16 MiB can be read back (the reader's
+# cap), and no document needs to be; a team's template that loops for longer
+# than this is stuck, not busy.
+MAX_OUTPUT_BYTES = 16 * 1024 * 1024
+RENDER_SECONDS = 10.0
+
+
+class RenderLimit(SecurityError):
+    """A team's template ran past the time or output-size limit."""
+
+
+class _Buffer(list[str]):
+    """What a macro, ``{% set %}`` block or ``caller()`` collects its output in:
+    counted as it grows, so output built in memory is bounded before it is
+    returned, not after."""
+
+    def __init__(self, env: _BoundedSandbox) -> None:
+        super().__init__()
+        self._env = env
+
+    def append(self, piece: str) -> None:
+        self._env.buffered(len(piece))
+        super().append(piece)
+
+    def extend(self, pieces: Iterable[str]) -> None:
+        pieces = tuple(pieces)
+        self._env.buffered(sum(len(p) for p in pieces))
+        super().extend(pieces)
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    def buffer(self, frame: Frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.output_buffer()")
 
 
 class _BoundedSandbox(SandboxedEnvironment):
     """Jinja's sandbox (no access to Python internals, ranges capped) that also
-    refuses `"x" * 10**9` and `10 ** 10**9`, which would exhaust memory or time."""
+    refuses `"x" * 10**9` and `10 ** 10**9`, which would exhaust memory or time,
+    and stops at a deadline: every call and every step of every `for` loop looks
+    at the clock (loops of loops need no call, so the loop itself is watched)."""
 
     intercepted_binops = frozenset({"*", "**"})
+    code_generator_class = _BoundedCodeGenerator
+    deadline = float("inf")  # set for each file by `render`
+    in_buffers = 0  # characters collected in output buffers while rendering this file
+
+    def output_buffer(self) -> _Buffer:
+        return _Buffer(self)
+
+    def buffered(self, size: int) -> None:
+        self.in_buffers += size
+        if self.in_buffers > MAX_OUTPUT_BYTES:
+            raise _too_large()
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Call(nodes.EnvironmentAttribute("watched"), [loop.iter], [],
+                                   None, None, lineno=loop.lineno)
+        return tree
+
+    def watched(self, iterable: Any) -> Iterator[Any]:
+        for value in iterable:
+            self._tick()
+            yield value
+
+    def _tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise RenderLimit(f"rendering took longer than {RENDER_SECONDS:g} seconds (a loop "
+                              "that does not end?); mlcycle stopped it")
+
+    def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805 - Jinja's names
+             **kwargs: Any) -> Any:
+        __self._tick()
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_OUTPUT_BYTES:  # a macro's output
+            raise _too_large()
+        return result
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
@@ -88,3 +164,53 @@ def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environmen
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        mermaid=mermaid_label)
     return env
+
+
+def _too_large() -> RenderLimit:
+    return RenderLimit(f"renders more than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB; mlcycle "
+                       "stopped it")
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template piece by piece, within the output-size limit and (in the
+    sandbox) the time limit, so that a team's template can neither hang ``init``
+    nor fill the disk."""
+    template = env.get_template(name)
+    if isinstance(env, _BoundedSandbox):
+        env.deadline = time.monotonic() + RENDER_SECONDS
+        env.in_buffers = 0
+    try:
+        pieces = []
+        size = 0
+        for piece in template.generate(**context):
+            size += len(piece.encode("utf-8", "surrogatepass"))
+            if size > MAX_OUTPUT_BYTES:
+                raise _too_large()
+            pieces.append(piece)
+        return "".join(pieces)
+    finally:
+        if isinstance(env, _BoundedSandbox):
+            env.deadline = float("inf")
+
+
+def template_source(env: jinja2.Environment, name: str) -> Path | None:
+    """The file template ``name`` is loaded from (a team's or ours), if any."""
+    try:
+        assert env.loader is not None
+        filename = env.loader.get_source(env, name)[1]
+    except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+        return None
+    return Path(filename) if filename else None
+
+
+def template_file(env: jinja2.Environment, name: str) -> str:
+    """Where template ``name`` lives, as users see it (``name`` when not found)."""
+    source = template_source(env, name)
+    return name if source is None else shown_path(source)
+
+
+def shown_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from mlcycle.errors import Location, MlcycleError, Problem, capped
+from mlcycle.judge.own_files import OwnFiles
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, is_url
 from mlcycle.load.source import Loc
@@ -57,7 +58,8 @@ CODES: dict[str, tuple[str, str, str]] = {
                "fix the name, or add the person to a role under `team`"),
     "MLC109": ("error", "an evidence path is one of mlcycle's own files (a status file, "
                "`mlcycle.yaml`, `LIFECYCLE.md`, `.mlcycle/`, the workflow init rendered, the team "
-               "playbook) or a directory holding nothing else",
+               "playbook, git's `.git/`; also through a symlink or a hard link) or a directory "
+               "holding nothing else",
                "cite the team's own work: a document, a report, a notebook, a test"),
     "MLC110": ("error", "a waiver is approved by someone who does not hold the item's "
                "accountable role on the team",
@@ -230,19 +232,15 @@ class Result:
 class _Evidence:
     """Checks one path of evidence; records why it is not evidence."""
 
-    def __init__(self, root: Path, own_files: frozenset[Path], own_dirs: tuple[Path, ...]
-                 ) -> None:
+    def __init__(self, root: Path, own: OwnFiles) -> None:
         self.root = root
-        self.own_files = own_files
-        self.own_dirs = own_dirs
+        self.own = own
         # Many items cite the same document: look at each path once.
         self.known: dict[str, tuple[str, str] | None] = {}
 
     def is_own(self, path: Path) -> bool:
         """Is this one of the files mlcycle renders or reads to run the lifecycle?"""
-        resolved = path.resolve()
-        return resolved in self.own_files or any(
-            resolved == d or d in resolved.parents for d in self.own_dirs)
+        return self.own.holds(path)
 
     def check(self, rel: str) -> tuple[str, str] | None:
         """None when rel is evidence, else (code, reason). OSError propagates."""
@@ -258,8 +256,9 @@ class _Evidence:
             return "MLC103", "does not exist"
         except NotADirectoryError:
             return "MLC103", "does not exist"
-        if self.is_own(path) and path.resolve() != self.root:
-            return "MLC109", ("is one of mlcycle's own files; it proves nothing about the item")
+        whose = self.own.whose(path)
+        if whose:
+            return "MLC109", f"is one of {whose} own files; it proves nothing about the item"
         if stat.S_ISREG(info.st_mode):
             if info.st_size == 0:
                 return "MLC103", "is an empty file"
@@ -304,20 +303,6 @@ class _Evidence:
         return "MLC103", "is a directory without any non-empty file"
 
 
-# Files mlcycle renders or reads to run the lifecycle: never evidence of an item.
-OWN_FILES = ("mlcycle.yaml", "LIFECYCLE.md", ".github/workflows/mlcycle.yml")
-OWN_DIRS = ("lifecycle", ".mlcycle")
-
-
-def _own_paths(project: Project) -> tuple[frozenset[Path], tuple[Path, ...]]:
-    root = project.root
-    files = frozenset((root / name).resolve() for name in OWN_FILES)
-    dirs = [(root / name).resolve() for name in OWN_DIRS]
-    if project.file.playbook.path is not None:
-        dirs.append((root / project.file.playbook.path).resolve())
-    return files, tuple(dirs)
-
-
 def evaluate(project: Project, options: Options,
              skip: frozenset[tuple[str, int]] = frozenset()) -> Result:
     """Judge every item; ``skip`` holds (phase, index) of items that did not load
@@ -327,7 +312,7 @@ def evaluate(project: Project, options: Options,
     today = options.today
     result = Result(project, options, evaluated)
     people = project.people()
-    evidence = _Evidence(project.root, *_own_paths(project))
+    evidence = _Evidence(project.root, OwnFiles(project.root, project.file.playbook.path))
     findings: list[Finding] = []
     problems: list[Problem] = []
 

@@ -160,6 +160,8 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
     expected = defs.items.get(phase_id, [])
     present: set[str] = set()
     for index, item in enumerate(items):
+        if item.id in present:
+            continue  # a second copy: the id rule says so (MLC020)
         present.add(item.id)
         home = defs.find(item.id)
         if home is None or home[0] != phase_id:

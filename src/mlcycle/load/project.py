@@ -166,7 +166,13 @@ def project_problems(root: Path, project: ProjectFile, source: Source, defs: Def
     for phase in phases:
         problems.extend(phase_problems(defs, phase.id, phase.file.title, phase.file.items,
                                        phase.source))
-    problems.extend(_project_problems(root, project, source, outline, phases, complete))
+    # Items equal to the playbook's obey its rules (ids, RACI, dependencies,
+    # cycles), which loading the playbook checked: look again only at a copy
+    # that differs, where the rule's own message is the clearest one.
+    ids = [item.id for phase in phases for item in phase.file.items]
+    differs = bool(problems) or not complete or len(ids) != len(set(ids))
+    problems.extend(_project_problems(root, project, source, outline, phases, complete,
+                                      item_rules=differs))
     problems.extend(history_problems(project, source, outline.phase_ids))
     return problems
 
@@ -337,10 +343,10 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
 
 def _project_problems(
     root: Path, project: ProjectFile, source: Source, playbook: Outline,
-    phases: list[PhaseState], complete: bool,
+    phases: list[PhaseState], complete: bool, item_rules: bool = True,
 ) -> list[Problem]:
     problems = item_problems([e for p in phases for e in p.placed()], playbook.role_ids,
-                             complete)
+                             complete) if item_rules else []
     phase_ids = playbook.phase_ids
     if project.current_phase not in phase_ids:
         problems.append(source.problem(

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from yaml.nodes import Node
 
+from mlcycle import interrupts
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import LINE_BREAK, Marks, load_mapping, locate, node_tree
@@ -213,7 +214,8 @@ def load_models(
 
         workers = min(len(jobs), os.cpu_count() or 1)
         with concurrent.futures.ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=interrupts.ignore) as pool:
             # map yields in order as files finish: each is validated while the rest parse.
             return [_validated(model, job, parsed)
                     for job, parsed in zip(jobs, pool.map(_parse_file, jobs), strict=True)]

@@ -1,0 +1,126 @@
+"""Every file a project's ``check`` reads, so that no output ever replaces one.
+
+A report written over ``lifecycle/01-problem.yaml`` would pass once and break
+every later run; over a piece of evidence it would forge it. Each entry covers
+the path and, for a directory, everything below it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlcycle.errors import MlcycleError
+
+if TYPE_CHECKING:
+    from mlcycle.load.project import Project
+
+PROJECT_FILE = "mlcycle.yaml"
+LIFECYCLE_DIR = "lifecycle"
+
+
+def project_inputs(root: Path, project: Project | None = None,
+                   complete: bool = True) -> dict[Path, str]:
+    """Resolved path -> what it is to the project (for the refusal message).
+
+    From the loaded project; when there is none, or it did not load completely
+    (invalid input), also from the raw files, read leniently as far as they parse.
+    """
+    root = root.resolve()
+    inputs = {root / PROJECT_FILE: "the project file",
+              root / LIFECYCLE_DIR: "a status file in lifecycle/"}
+    specs: list[str] = []
+    evidence: list[tuple[str, str]] = []
+    if project is not None:
+        specs.append(_spec(project.file.playbook.path, project.file.playbook.name))
+        evidence += [(item.id, e) for phase in project.phases for item in phase.file.items
+                     for e in item.evidence]
+    if project is None or not complete:
+        spec, raw = _raw_references(root)
+        specs.append(spec)
+        evidence += raw
+    for spec in specs:
+        playbook = _playbook_directory(spec, root) if spec else None
+        if playbook is not None:
+            inputs[playbook] = "the project's playbook"
+    for item_id, path in evidence:
+        where = _evidence_path(root, path)
+        if where is not None:
+            inputs.setdefault(where, f"evidence of item '{item_id}'")
+    return inputs
+
+
+def enclosing_inputs(path: Path) -> dict[Path, str]:
+    """The inputs of the nearest project at or above ``path`` (none outside any)."""
+    here = path.resolve()
+    for directory in (here, *here.parents):
+        if (directory / PROJECT_FILE).is_file():
+            return project_inputs(directory)
+    return {}
+
+
+def _spec(path: str | None, name: str) -> str:
+    """What to resolve: ``playbook.path`` always names a directory (as the loader
+    reads it, ``playbook`` is ``./playbook``); without one, the built-in name."""
+    if path is None:
+        return name
+    return path if "/" in path or path.startswith((".", "~")) else f"./{path}"
+
+
+def _playbook_directory(spec: str, root: Path) -> Path | None:
+    from mlcycle.load.playbooks import resolve
+
+    try:
+        return resolve(spec, root, PROJECT_FILE)[0].resolve()
+    except MlcycleError:
+        return None
+
+
+def _evidence_path(root: Path, evidence: str) -> Path | None:
+    """Where an evidence path leads, if it is a path inside the project (the
+    project directory itself is no evidence, so it does not shield everything)."""
+    if "://" in evidence or "\0" in evidence:
+        return None
+    try:
+        where = (root / evidence).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return where if where != root and root in where.parents else None
+
+
+def _raw_references(root: Path) -> tuple[str, list[tuple[str, str]]]:
+    """The playbook spec and (item id, evidence) pairs of files that may not
+    validate: whatever parses, with the same safe reader (no alias bombs)."""
+    project = _parsed(root / PROJECT_FILE)
+    playbook = project.get("playbook") if project else None
+    spec = ""
+    if isinstance(playbook, dict):
+        path, name = playbook.get("path"), playbook.get("name")
+        spec = _spec(path if isinstance(path, str) else None,
+                     name if isinstance(name, str) else "")
+    evidence: list[tuple[str, str]] = []
+    directory = root / LIFECYCLE_DIR
+    for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        evidence.extend(_evidence_of(_parsed(file)))
+    return spec, evidence
+
+
+def _evidence_of(phase: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
+    items = phase.get("items") if phase else None
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("evidence"), list):
+            continue
+        item_id = str(item["id"]) if isinstance(item.get("id"), str) else "?"
+        for entry in item["evidence"]:
+            if isinstance(entry, str):
+                yield item_id, entry
+
+
+def _parsed(path: Path) -> dict[str, Any] | None:
+    from mlcycle.load.yamlio import parse_mapping, read_text
+
+    try:
+        return parse_mapping(read_text(path, path.name), path.name)
+    except Exception:  # noqa: BLE001 - the loader reports this file's real problem; here it
+        return None    # only means fewer paths to protect, never a second error

@@ -1,0 +1,327 @@
+"""`mlcycle init` under hostile or unusual input (issue 9): messages that blame
+what the user really gave, team playbooks inside the project, team templates
+that break the self-check or run away, and CI wiring inside a larger git repo."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import run, snapshot
+
+EPOCH = "1700000000"
+PHASES = Path(__file__).parents[1] / "phases"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def team_playbook(where: Path) -> Path:
+    shutil.copytree(PHASES / "five-phase", where)
+    return where
+
+
+# --- item 17: the error blames what the user gave --------------------------------
+
+
+def test_a_name_whose_slug_is_invalid_blames_the_name_and_suggests_slug(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "x", "--no-input", "--name", "2025 churn model")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC031]: the slug derived from the project name, "
+        "'2025-churn-model', is not a slug (lowercase letters, digits and single dashes, "
+        "starting with a letter; at most 64); give one with --slug",
+        "1 error in 1 file",
+    ]
+    assert not (tmp_path / "x").exists()
+    fixed = run("init", tmp_path / "x", "--no-input", "--name", "2025 churn model",
+                "--slug", "churn-2025")
+    assert fixed.code == 0, fixed.err
+    assert "slug: churn-2025\n" in (tmp_path / "x" / "mlcycle.yaml").read_text()
+
+
+def test_a_given_slug_that_is_invalid_still_blames_slug(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "x", "--no-input", "--slug", "2x")
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC031]: --slug: '2x' is not a slug (lowercase letters, digits "
+        "and single dashes, starting with a letter; at most 64)",
+        "1 error in 1 file",
+    ]
+
+
+def test_a_directory_name_with_a_newline_blames_the_directory(tmp_path: Path) -> None:
+    target = tmp_path / "a\nb"
+    target.mkdir()
+    result = run("init", "--no-input", cwd=target)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC031]: the directory name 'a\\nb' is not a valid project name "
+        "(a project name is one printable line of 1 to 200 characters); give one with --name",
+        "1 error in 1 file",
+    ]
+    assert list(target.iterdir()) == []
+    assert run("init", "--no-input", "--name", "Ab", cwd=target).code == 0
+
+
+# --- item 24: a playbook kept inside the project -----------------------------------
+
+
+def test_a_playbook_inside_the_project_is_recorded_as_a_path_and_checks(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    team_playbook(project / "playbook")
+    result = run("init", ".", "--no-input", "--playbook", "./playbook", cwd=project)
+    assert result.code == 0, result.err
+    assert "  path: ./playbook\n" in (project / "mlcycle.yaml").read_text()
+    before = snapshot(project)
+    checked = run("check", cwd=project)
+    assert checked.code == 0, checked.err
+    assert checked.err == ""
+    assert snapshot(project) == before
+
+
+def test_a_bare_recorded_playbook_path_reads_as_a_directory(tmp_path: Path) -> None:
+    # mlcycle 0.1 recorded `path: playbook`: that is the directory, not a built-in name.
+    project = tmp_path / "p"
+    team_playbook(project / "playbook")
+    assert run("init", ".", "--no-input", "--playbook", "./playbook", cwd=project).code == 0
+    file = project / "mlcycle.yaml"
+    file.write_text(file.read_text().replace("  path: ./playbook\n", "  path: playbook\n"))
+    for command in ("check", "validate", "status"):
+        result = run(command, cwd=project)
+        assert result.code == 0, (command, result.err)
+        assert result.err == ""
+
+
+# --- item 5: a team's phase template that does not read back ------------------------
+
+
+def _override(playbook: Path, template: str, old: str, new: str) -> Path:
+    """The team's copy of one built-in template, with one change."""
+    source = Path(__file__).parents[1] / "templates" / template
+    path = playbook / "templates" / template
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = source.read_text()
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def test_a_team_phase_template_that_switches_a_gate_off_is_mlc030(tmp_path: Path) -> None:
+    playbook = team_playbook(tmp_path / "pb")
+    _override(playbook, "project/phase.yaml.j2",
+              'gate: {{ "true" if item.gate else "false" }}', "gate: false")
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "pb/templates/project/phase.yaml.j2:1:1: error[MLC030]: renders lifecycle/01-define.yaml, "
+        "which does not read back as the playbook defines it: item 'problem-statement': gate "
+        "is false, the playbook says true",
+        "1 error in 1 file",
+    ]
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_team_phase_template_that_renders_an_unknown_key_is_mlc030(tmp_path: Path) -> None:
+    playbook = team_playbook(tmp_path / "pb")
+    _override(playbook, "project/phase.yaml.j2", "phase: {{ phase.id }}\n",
+              "phase: {{ phase.id }}\nfoo: 1\n")
+    target = tmp_path / "p"
+    target.mkdir()
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "pb/templates/project/phase.yaml.j2:1:1: error[MLC030]: renders lifecycle/01-define.yaml, "
+        "which does not read back as the playbook defines it: lifecycle/01-define.yaml:8:1: "
+        "foo: unknown key 'foo'; allowed: phase, title, items",
+        "1 error in 1 file",
+    ]
+    assert list(target.iterdir()) == []
+
+
+def test_a_team_project_template_that_changes_the_name_is_mlc030(tmp_path: Path) -> None:
+    playbook = team_playbook(tmp_path / "pb")
+    _override(playbook, "project/mlcycle.yaml.j2", "name: {{ project.name|yaml_str }}",
+              "name: Something else")
+    result = run("init", "p", "--no-input", "--name", "Churn", "--playbook", "./pb",
+                 cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        "pb/templates/project/mlcycle.yaml.j2:1:1: error[MLC030]: renders mlcycle.yaml, which does "
+        'not read back as the playbook defines it: name is "Something else", not "Churn"',
+        "1 error in 1 file",
+    ]
+
+
+# --- item 11: a team's template cannot hang init or fill the disk -----------------------
+
+
+def _doc_template(tmp_path: Path, body: str) -> None:
+    playbook = team_playbook(tmp_path / "pb")
+    docs = playbook / "templates" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "problem-statement.md.j2").write_text("<!-- mlcycle:stub -->\n" + body + "\n")
+
+
+def test_a_template_that_loops_for_ever_is_stopped_at_the_time_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.init import templating
+
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    _doc_template(tmp_path, "{% for i in range(50000) %}{% for j in range(50000) %}"
+                            "{% endfor %}{% endfor %}")
+    started = time.monotonic()
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert time.monotonic() - started < 10
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "pb/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: rendering "
+        "took longer than 0.5 seconds (a loop that does not end?); mlcycle stopped it",
+        "1 error in 1 file",
+    ]
+    assert not (tmp_path / "p").exists()
+
+
+def test_exponential_recursion_without_loops_is_stopped_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.init import templating
+
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.5)
+    _doc_template(tmp_path, "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}"
+                            "{% endmacro %}{{ f(60) }}")
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.splitlines()[0].endswith(
+        "error[MLC030]: template error: rendering took longer than 0.5 seconds (a loop that "
+        "does not end?); mlcycle stopped it")
+
+
+@pytest.mark.parametrize("body", [
+    "{% set s = 'x' * 999999 %}{% for i in range(2000) %}{{ s }}{% endfor %}",
+    # built in memory by a macro before anything is written
+    "{% macro m() %}{% for i in range(2000) %}{{ 'x' * 999999 }}{% endfor %}{% endmacro %}"
+    "{{ m() }}",
+])
+def test_a_template_that_renders_gigabytes_is_stopped_at_the_size_limit(
+        tmp_path: Path, body: str) -> None:
+    _doc_template(tmp_path, body)
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "pb/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: renders "
+        "more than 16 MiB; mlcycle stopped it",
+        "1 error in 1 file",
+    ]
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_long_but_finite_team_template_still_renders(tmp_path: Path) -> None:
+    _doc_template(tmp_path, "{% for i in range(300) %}{% for j in range(300) %}{% endfor %}"
+                            "{% endfor %}{{ 'y' * 1000 }}")
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert (tmp_path / "p/docs/define/problem-statement.md").read_text() == (
+        "<!-- mlcycle:stub -->\n" + "y" * 1000 + "\n")
+
+
+# --- item 23: document templates without the stub marker ------------------------------
+
+
+def test_a_team_doc_template_without_the_stub_marker_is_warned_about(tmp_path: Path) -> None:
+    playbook = team_playbook(tmp_path / "pb")
+    docs = playbook / "templates" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "problem-statement.md.j2").write_text("# {{ doc.title }}\n")
+    warning = ("pb/templates/docs/problem-statement.md.j2:1:1: warning[MLC036]: document template "
+               "has no stub marker <!-- mlcycle:stub -->: the documents it renders count as "
+               "evidence as soon as init writes them; add the marker as its first line")
+    shown = run("playbooks", "show", "./pb", cwd=tmp_path)
+    assert shown.code == 0
+    assert shown.err.splitlines() == [warning]
+    assert shown.out == run("playbooks", "show", "five-phase").out  # a warning, nothing more
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert result.code == 0
+    assert result.err.splitlines() == [warning]
+    assert (tmp_path / "p/docs/define/problem-statement.md").read_text() == (
+        "# Problem statement\n")
+
+
+def test_built_in_playbooks_and_marked_templates_give_no_warning(tmp_path: Path) -> None:
+    from mlcycle.init.stubs import STUB_MARKER
+    from mlcycle.judge.evaluate import STUB_MARKER as CHECKED
+
+    assert STUB_MARKER.encode() == CHECKED
+    for name in run("playbooks").out.split("\n")[2:]:
+        if name.strip():
+            assert run("playbooks", "show", name.split()[0]).err == ""
+    playbook = team_playbook(tmp_path / "pb")
+    docs = playbook / "templates" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "problem-statement.md.j2").write_text("# {{ doc.title }}\n<!-- mlcycle:stub -->\n")
+    assert run("playbooks", "show", "./pb", cwd=tmp_path).err == ""
+    assert run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path).err == ""
+
+
+# --- item 19: a project below the root of its git repository ---------------------------
+
+
+def _git_init(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+
+
+def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
+        tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _git_init(repo)
+    result = run("init", "ml/churn", "--no-input", "--name", "Churn model", cwd=repo)
+    assert result.code == 0, result.err
+    lines = result.out.split("\n")
+    assert lines[:4] == [
+        "initialised ml/churn: 36 created",
+        "next: fill in the docs, then run `mlcycle status` and `mlcycle check`",
+        f"note: ml/churn is inside the git repository at {repo.resolve().as_posix()}, not at "
+        "its root; GitHub runs only the workflows in .github/workflows/ of the root, so "
+        "mlcycle wrote none (it writes nothing outside the project). Add this file as "
+        ".github/workflows/mlcycle-churn-model.yml there:",
+        "",
+    ]
+    assert not (repo / "ml/churn/.github").exists()
+    assert not (repo / ".github").exists()
+    workflow = yaml.safe_load("\n".join(lines[4:]))
+    assert workflow["on"]["pull_request"]["paths"] == ["ml/churn/**"]
+    assert workflow["on"]["push"]["paths"] == ["ml/churn/**"]
+    steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
+    assert "mlcycle check ml/churn --format github" in steps
+    # The printed workflow's command works from the root, where GitHub runs it.
+    assert run("check", "ml/churn", "--format", "github", cwd=repo).code == 0
+    dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
+    assert dry.code == 0
+    assert dry.out.split("\n")[-len(lines) + 2:] == lines[2:]
+
+
+def test_a_directory_with_spaces_is_quoted_in_the_printed_workflow(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _git_init(repo)
+    result = run("init", "ml/churn model", "--no-input", "--name", "Churn", cwd=repo)
+    assert result.code == 0, result.err
+    workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1])
+    steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
+    assert "mlcycle check 'ml/churn model' --format github" in steps
+    assert workflow["on"]["pull_request"]["paths"] == ["ml/churn model/**"]
+
+
+def test_init_at_the_repository_root_writes_the_workflow_as_before(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    _git_init(repo)
+    result = run("init", ".", "--no-input", "--name", "Churn model", cwd=repo)
+    assert result.code == 0, result.err
+    assert "note:" not in result.out
+    golden = Path(__file__).parent / "golden/init/product/.github/workflows/mlcycle.yml"
+    assert (repo / ".github/workflows/mlcycle.yml").read_bytes() == golden.read_bytes()
