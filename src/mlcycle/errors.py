@@ -154,4 +154,10 @@ CODES: dict[str, str] = {
               "dates going backwards, a phase set by hand)",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",
+    "MLC060": "portfolio: a path to search is not a directory",
+    "MLC061": "portfolio: no mlcycle project under the paths searched",
+    "MLC062": "--base: not inside a git repository (or git cannot be run)",
+    "MLC063": "--base: the ref is not a known git revision",
+    "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
+              "histories)",
 }

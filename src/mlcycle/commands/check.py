@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
@@ -61,6 +62,13 @@ def check(
                           "to stdout."),
     ] = None,
     today: Today = None,
+    base: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--base", metavar="REF",
+                     help="Add what this change does to the lifecycle (as `mlcycle diff`) and "
+                          "fail only on findings it introduces or leaves open in phases "
+                          "already left."),
+    ] = None,
 ) -> int:
     """Validate the project, then evaluate its gates.
 
@@ -83,7 +91,12 @@ def check(
         from mlcycle.judge.evaluate import Result
 
         result = Result.invalid(exc.problems)
-    return _report(result, format, output, directory)
+    if base is None:
+        return _report(result, format, output, directory)
+    # Only here: the diff and git code stay off the path of a plain `check`.
+    from mlcycle.commands.diff import with_base
+
+    return _report(result, format, output, directory, with_base(result, directory, base, today))
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
@@ -109,8 +122,10 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     return result
 
 
-def _report(result: Result, format: str, output: Path | None, directory: Path) -> int:
-    """Input problems to stderr; the report to stdout or --output; the exit code."""
+def _report(result: Result, format: str, output: Path | None, directory: Path,
+            extra: Callable[[str, str], str] | None = None) -> int:
+    """Input problems to stderr; the report to stdout or --output; the exit code.
+    ``extra(format, report)`` adds to each report (the diff of ``--base``)."""
     import importlib
 
     from mlcycle.render import check_text, github
@@ -123,8 +138,12 @@ def _report(result: Result, format: str, output: Path | None, directory: Path) -
         report = github.render(result, prefix)
     else:
         report = importlib.import_module(RENDERERS[format]).render(result)
+    if extra is not None:
+        report = extra(format, report)
     if output is not None:
         text = github.render(result, prefix) if in_actions else check_text.render(result)
+        if extra is not None:
+            text = extra("text", text)
         try:
             _write(output, report)
         finally:
@@ -132,6 +151,8 @@ def _report(result: Result, format: str, output: Path | None, directory: Path) -
         return result.exit_code
     elif format == "text" and in_actions:
         report = github.render(result, prefix)
+        if extra is not None:
+            report = extra("text", report)
     typer.echo(report, nl=False)
     return result.exit_code
 
