@@ -205,3 +205,82 @@ def test_git_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     assert outside.err.splitlines()[0].startswith("<command line>: error[MLC062]: --base main: ")
     assert outside.err.splitlines()[0].endswith(
         "is not inside a git repository; diff and check --base compare with a git revision")
+
+
+def base_with_findings(tmp_path: Path) -> tuple[Path, Path]:
+    """Branch 'feature' holds the base: the project left 'frame' with its gate
+    'problem' open again (MLC101) and 'sources' owned by someone not on the team
+    (MLC108). The pull request is branch 'pr', made from it."""
+    top, proj = repo(tmp_path)
+    ok(proj, "set", "problem", "doing")
+    _sub(proj / "lifecycle" / "02-data.yaml", "owner: Bo", "owner: Zed", "id: sources")
+    _sub(proj / "mlcycle.yaml", "current_phase: frame", "current_phase: data")
+    with (proj / "mlcycle.yaml").open("a") as handle:
+        handle.write("  - date: 2026-01-05\n    event: advance\n    from: frame\n    to: data\n"
+                     "    by: Ana\n")
+    git(top, "commit", "-q", "-am", "the base of the pull request")
+    git(top, "checkout", "-q", "-b", "pr")
+    return top, proj
+
+
+def test_check_base_fails_only_on_what_the_change_introduces_or_leaves_open(
+        tmp_path: Path) -> None:
+    top, proj = base_with_findings(tmp_path)
+    _sub(proj / "lifecycle" / "01-frame.yaml", "status: todo", "status: done\n    evidence:\n"
+         "      - docs/gone.md", "id: framing")
+    git(top, "commit", "-q", "-am", "claim framing is done")
+    result = run("check", "--base", "feature", cwd=proj)
+    assert (result.code, result.err) == (1, "")
+    report, _, summary = result.out.partition("\n\nmlcycle diff against ")
+    assert report.splitlines() == [
+        "lifecycle/01-frame.yaml:22:13: error[MLC101]: gate 'problem' (Problem statement) is "
+        "open: status is doing",
+        "lifecycle/01-frame.yaml:40:9: error[MLC107]: item 'framing' is done but depends on "
+        "'problem', which is not closed (status is doing)",
+        "lifecycle/01-frame.yaml:43:9: error[MLC103]: item 'framing': evidence 'docs/gone.md' "
+        "does not exist",
+        "lifecycle/02-data.yaml:21:12: note[MLC108]: already at the base: item 'sources': owner "
+        "'Zed' is not on the team in mlcycle.yaml",
+        "mlcycle check: FAILED: 1 of 1 gate open (phases before the current phase 'data': "
+        "frame); 3 errors, 0 warnings, 1 note",
+    ]
+    assert summary.splitlines()[2:] == [
+        "Item changes:",
+        "   frame/framing: closed: todo -> done (evidence: docs/gone.md)",
+        "1 error finding already present at the base is listed as a note (not counted)",
+    ]
+    data = json.loads(run("check", "--base", "feature", "-f", "json", cwd=proj).out)
+    assert data["base"]["findings_at_base"] == 1
+    assert data["base"]["items"][0]["subject"] == "frame/framing"
+    assert data["summary"]["errors"] == 3 and data["exit_code"] == 1
+    junit = run("check", "--base", "feature", "-f", "junit", cwd=proj).out
+    assert '<testsuite name="lifecycle diff"' in junit
+    md = run("check", "--base", "feature", "-f", "markdown", cwd=proj).out
+    assert "**Item changes**" in md
+
+
+def test_check_base_passes_when_only_old_findings_remain(tmp_path: Path) -> None:
+    top, proj = base_with_findings(tmp_path)
+    ok(proj, "done", "problem", "-e", "docs/p.md")  # closes the gate left open
+    git(top, "commit", "-q", "-am", "close the problem statement")
+    plain = run("check", cwd=proj)
+    assert plain.code == 1  # without --base, the owner not on the team fails
+    result = run("check", "--base", "feature", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert ("lifecycle/02-data.yaml:21:12: note[MLC108]: already at the base: item 'sources': "
+            "owner 'Zed' is not on the team in mlcycle.yaml") in result.out.splitlines()
+    assert "   frame/problem: closed: doing -> done (evidence: docs/p.md)" in result.out
+
+
+def test_check_without_base_does_not_import_the_diff_code(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    top, proj = repo(tmp_path)
+    code = ("import sys; from mlcycle.cli import main\n"
+            "try: main(['check'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m in ('mlcycle.judge.lifediff', "
+            "'mlcycle.load.gitbase', 'mlcycle.judge.basecheck', 'mlcycle.render.diff')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=proj, env=os.environ.copy())
+    assert done.stdout.strip().splitlines()[-1] == "[]", done

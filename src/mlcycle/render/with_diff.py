@@ -10,8 +10,10 @@ from mlcycle.render import diff as render_diff
 
 
 def attach(format: str, report: str, changes: Diff, at_base: int) -> str:
-    note = (f"{at_base} error finding{'' if at_base == 1 else 's'} already present at the "
-            "base are listed as notes (not counted)") if at_base else ""
+    one = at_base == 1
+    note = (f"{at_base} error finding{'' if one else 's'} already present at the base "
+            f"{'is' if one else 'are'} listed as {'a note' if one else 'notes'} (not counted)"
+            ) if at_base else ""
     if format == "json":
         data = json.loads(report)
         data["base"] = {**render_diff.data(changes), "findings_at_base": at_base}
