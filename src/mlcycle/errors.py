@@ -158,6 +158,7 @@ CODES: dict[str, str] = {
     "MLC061": "portfolio: no mlcycle project under the paths searched",
     "MLC062": "--base: not inside a git repository (or git cannot be run)",
     "MLC063": "--base: the ref is not a known git revision",
+    "MLC065": "report: --output FILE.html is missing",
     "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
               "histories)",
 }

@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
         portfolio,
         raci,
         render,
+        report,
         schema,
         status,
         team,
@@ -24,5 +25,5 @@ def register(app: typer.Typer) -> None:
     from mlcycle.commands import set as set_command
 
     for module in (init, status, check, diff, validate, set_command, team, move, raci,
-                   render, log, playbooks, schema, portfolio):
+                   render, report, log, playbooks, schema, portfolio):
         module.register(app)
