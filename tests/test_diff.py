@@ -284,3 +284,26 @@ def test_check_without_base_does_not_import_the_diff_code(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=proj, env=os.environ.copy())
     assert done.stdout.strip().splitlines()[-1] == "[]", done
+
+
+def test_diff_of_a_phase_removed_and_a_project_added(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    (proj / "lifecycle" / "03-model.yaml").unlink()
+    git(top, "commit", "-q", "-am", "drop the model phase")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[1:] == [
+        "",
+        "Items and phases added or removed:",
+        "!! phase model: phase REMOVED",
+        "!! model/baseline: item REMOVED (it was a gate)",
+        "   model/model-card: item REMOVED",
+    ]
+    # A project that did not exist at the base: everything is new, nothing judged old.
+    ok(top, "init", "second", "--no-input", "--playbook", "./tiny", "--team", "pm=Ana",
+       "--team", "ds=Bo")
+    added = run("diff", "--base", "main", cwd=top / "second")
+    assert added.code == 0
+    assert added.out.splitlines()[1:] == ["", "Items and phases added or removed:",
+                                          "   project: project added: second"]
+    assert run("check", "--base", "main", cwd=top / "second").code == 0
