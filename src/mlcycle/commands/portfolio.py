@@ -19,7 +19,7 @@ def portfolio(
     paths: Annotated[
         Optional[list[Path]],  # noqa: UP045 - typer needs Optional on Python 3.10
         typer.Argument(help="Directories to search for projects (default: .).",
-                       metavar="[PATH]...", show_default=False),
+                       metavar="PATH", show_default=False),
     ] = None,
     format: Annotated[
         Literal["table", "json", "markdown", "html"],
