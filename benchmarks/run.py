@@ -400,6 +400,43 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
              and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
 
 
+PORTFOLIO_PROJECTS = 1_000
+PORTFOLIO_ITEMS = 50
+PORTFOLIO_MAX_S = 5.0
+
+
+def make_portfolio(root: Path, projects: int = PORTFOLIO_PROJECTS,
+                   items: int = PORTFOLIO_ITEMS) -> Path:
+    """A monorepo: ``projects`` copies of one synthetic project (``items`` items, in
+    phase 3) on one shared team playbook, under root/mono; return root/mono."""
+    first = make_synthetic(root / "seed", items, current=3)
+    mono = root / "mono"
+    mono.mkdir()
+    text = (first / "mlcycle.yaml").read_text("utf-8").replace(
+        "path: ../playbook", "path: ../../seed/playbook")
+    for n in range(projects):
+        target = mono / f"p{n:04d}"
+        shutil.copytree(first, target)
+        (target / "mlcycle.yaml").write_text(text, "utf-8")
+    return mono
+
+
+def portfolio_benchmark(mlcycle: str, scratch: Path, repeat: int
+                        ) -> list[tuple[str, str, bool]]:
+    mono = make_portfolio(scratch / "portfolio")
+    case = Case(f"`mlcycle portfolio` ({PORTFOLIO_PROJECTS:,} projects x "
+                f"{PORTFOLIO_ITEMS} items)", lambda n: [mlcycle, "portfolio", str(mono)])
+    measure([case], repeat, scratch)
+    print(f"\n## Portfolio\n\n{PORTFOLIO_PROJECTS:,} projects of {PORTFOLIO_ITEMS} items "
+          "each, one shared team playbook.\n")
+    print(table(["command", "best s (median)", "projects/s", "peak MiB"],
+                [[case.label, f"{case.best:.2f} ({case.median:.2f})",
+                  f"{PORTFOLIO_PROJECTS / case.best:,.0f}", f"{case.peak_mib:.0f}"]]))
+    return [(f"portfolio of {PORTFOLIO_PROJECTS:,} x {PORTFOLIO_ITEMS} items < "
+             f"{PORTFOLIO_MAX_S:g} s", f"{case.best:.2f} s",
+             case.ok and case.best < PORTFOLIO_MAX_S)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -410,6 +447,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--edits-only", action="store_true",
                         help="only the editing commands next to check (1,000 items)")
+    parser.add_argument("--portfolio-only", action="store_true",
+                        help="only portfolio over 1,000 projects of 50 items")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -433,6 +472,11 @@ def main() -> int:
               f"(never shown below this script's own, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
 
+        if args.portfolio_only:
+            verdicts = portfolio_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
         if args.edits_only:
             verdicts = edit_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
@@ -626,6 +670,11 @@ def main() -> int:
         # 5. editing commands next to check, on one 1,000-item project -----------------
         if has_check and edit_commands_available(mlcycle):
             verdicts += edit_benchmark(mlcycle, scratch, repeat)
+
+        # 6. portfolio over a monorepo of 1,000 projects --------------------------------
+        if subprocess.run([mlcycle, "portfolio", "--help"], env=ENV,
+                          capture_output=True).returncode == 0:
+            verdicts += portfolio_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

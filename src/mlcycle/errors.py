@@ -165,4 +165,11 @@ CODES: dict[str, str] = {
               "team's playbook directory is at another version)",
     "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
               "dates going backwards, a phase set by hand)",
+    "MLC060": "portfolio: a path to search is not a directory",
+    "MLC061": "portfolio: no mlcycle project under the paths searched",
+    "MLC062": "--base: not inside a git repository (or git cannot be run)",
+    "MLC063": "--base: the ref is not a known git revision",
+    "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
+              "histories)",
+    "MLC065": "report: --output FILE.html is missing",
 }

@@ -8,12 +8,15 @@ import typer
 def register(app: typer.Typer) -> None:
     from mlcycle.commands import (
         check,
+        diff,
         init,
         log,
         move,
         playbooks,
+        portfolio,
         raci,
         render,
+        report,
         schema,
         status,
         team,
@@ -21,6 +24,6 @@ def register(app: typer.Typer) -> None:
     )
     from mlcycle.commands import set as set_command
 
-    for module in (init, status, check, validate, set_command, team, move, raci,
-                   render, log, playbooks, schema):
+    for module in (init, status, check, diff, validate, set_command, team, move, raci,
+                   render, report, log, playbooks, schema, portfolio):
         module.register(app)

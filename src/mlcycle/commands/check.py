@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
@@ -64,6 +65,13 @@ def check(
                           "to stdout."),
     ] = None,
     today: Today = None,
+    base: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--base", metavar="REF",
+                     help="Add what this change does to the lifecycle (as `mlcycle diff`) and "
+                          "fail only on findings it introduces or leaves open in phases "
+                          "already left."),
+    ] = None,
 ) -> int:
     """Validate the project, then evaluate its gates.
 
@@ -99,7 +107,13 @@ def check(
         refused = refusal(output, protected, str(output))
         if refused is not None:  # before anything is printed: no report that looks like a pass
             raise MlcycleError([*result.problems, *refused.problems])
-    return _report(result, format, output, directory, protected)
+    if base is None:
+        return _report(result, format, output, directory, protected)
+    # Only here: the diff and git code stay off the path of a plain `check`.
+    from mlcycle.commands.diff import with_base
+
+    return _report(result, format, output, directory, protected,
+                   with_base(result, directory, base, today))
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
@@ -128,8 +142,9 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
 
 
 def _report(result: Result, format: str, output: Path | None, directory: Path,
-            protected: dict[Path, str]) -> int:
-    """Input problems to stderr; the report to stdout or --output; the exit code."""
+            protected: dict[Path, str], extra: Callable[[str, str], str] | None = None) -> int:
+    """Input problems to stderr; the report to stdout or --output; the exit code.
+    ``extra(format, report)`` adds to each report (the diff of ``--base``)."""
     # Ctrl-C caught somewhere as a failure (pydantic does that) is no result to show.
     interrupts.checkpoint()
     import importlib
@@ -144,8 +159,12 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
         report = github.render(result, prefix)
     else:
         report = importlib.import_module(RENDERERS[format]).render(result)
+    if extra is not None:
+        report = extra(format, report)
     if output is not None:
         text = github.render(result, prefix) if in_actions else check_text.render(result)
+        if extra is not None:
+            text = extra("text", text)
         try:
             from mlcycle.write.report import write_report
 
@@ -155,6 +174,8 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
         return result.exit_code
     elif format == "text" and in_actions:
         report = github.render(result, prefix)
+        if extra is not None:
+            report = extra("text", report)
     show_report(report)
     return result.exit_code
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
@@ -195,6 +198,47 @@ def items_with_problems(project: Project, problems: list[Problem]
     return frozenset(tainted)
 
 
+# While ``portfolio`` walks many projects, those on one playbook share its record
+# (None otherwise: a single command always reads its playbook afresh).
+_SHARED: dict[tuple[str, ...], tuple[str, str, dict[str, Any] | None]] | None = None
+
+
+@contextmanager
+def sharing_playbooks() -> Iterator[None]:
+    """Read each playbook once for all the projects loaded inside (a portfolio run)."""
+    global _SHARED
+    saved, _SHARED = _SHARED, {}
+    try:
+        yield
+    finally:
+        _SHARED = saved
+
+
+def _team_record(directory: Path) -> tuple[str, str, dict[str, Any]]:
+    key = ("path", str(directory))
+    if _SHARED is not None and key in _SHARED:
+        name, version, rec = _SHARED[key]
+        assert rec is not None
+        return name, version, rec
+    playbook = playbooks.load_directory(directory)
+    rec = definitions.record(playbook.name, playbook.version,
+                             [(r.id, r.name) for r in playbook.roles],
+                             [(p.id, p.title, p.items) for p in playbook.phases])
+    if _SHARED is not None:
+        _SHARED[key] = (playbook.name, playbook.version, rec)
+    return playbook.name, playbook.version, rec
+
+
+def _builtin_record(name: str, version: str) -> dict[str, Any] | None:
+    key = ("builtin", name, version)
+    if _SHARED is not None and key in _SHARED:
+        return _SHARED[key][2]
+    found = releases.load_record(name, version)
+    if _SHARED is not None:
+        _SHARED[key] = (name, version, found)
+    return found
+
+
 def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Definitions:
     """The definitions of the playbook version the project pins.
 
@@ -206,20 +250,17 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
     if ref.path is not None:
         # A recorded path is always a path, even without a slash ("playbook").
         directory = _playbook_directory(root, ref.path, source)
-        playbook = playbooks.load_directory(directory)
-        if playbook.name != ref.name:
+        name, version, rec = _team_record(directory)
+        if name != ref.name:
             raise MlcycleError([source.problem(
-                ("playbook", "name"), "MLC030", f"playbook is named '{playbook.name}' in its "
+                ("playbook", "name"), "MLC030", f"playbook is named '{name}' in its "
                 f"playbook.yaml, not '{ref.name}'")])
-        if playbook.version != ref.version:
+        if version != ref.version:
             raise MlcycleError([source.problem(
                 ("playbook", "version"), "MLC043", f"playbook.version: this project pins "
                 f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
-                f"{playbook.version}; move the project to it with `mlcycle upgrade`, or restore "
+                f"{version}; move the project to it with `mlcycle upgrade`, or restore "
                 "the playbook")])
-        rec = definitions.record(playbook.name, playbook.version,
-                                 [(r.id, r.name) for r in playbook.roles],
-                                 [(p.id, p.title, p.items) for p in playbook.phases])
         return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
     names = playbooks.builtin_names()
     if ref.name not in names:
@@ -227,7 +268,7 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
             ("playbook", "name"), "MLC030", f"unknown playbook '{ref.name}'"
             f"{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a team's "
             "playbook also needs its directory under playbook.path)")])
-    found = releases.load_record(ref.name, ref.version)
+    found = _builtin_record(ref.name, ref.version)
     if found is None:
         from mlcycle import __version__
 

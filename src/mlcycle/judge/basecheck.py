@@ -1,0 +1,93 @@
+"""``check --base REF``: judge only what a change is answerable for.
+
+The project is judged at the merge base too (its files, evidence and team
+playbook, extracted from git into a temporary directory, loaded and evaluated
+exactly as ``check`` does). An error finding of the working tree stays an error
+when this change introduces it, or when it is an open gate of a phase the
+project has already left (a change that leaves such a gate open must not
+merge); any other error already present at the base becomes a note saying so.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from mlcycle.errors import Problem
+from mlcycle.judge.evaluate import Finding, Options, Result, evaluate
+from mlcycle.load import gitbase
+from mlcycle.load.gitbase import Base
+
+AT_BASE = "already at the base: "
+
+
+@dataclass
+class Outcome:
+    at_base: int  # error findings relabelled as present at the base
+
+
+def _keys(result: Result) -> set[tuple[str, str, str]]:
+    return {(f.code, f.phase, f.item) for f in result.findings if f.severity == "error"}
+
+
+def base_findings(base: Base, root: Path, options: Options) -> set[tuple[str, str, str]]:
+    """(code, phase, item) of every error ``check`` found at the base."""
+    from mlcycle.load import project
+
+    paths = [base.prefix.rstrip("/") or "."]
+    text = gitbase.at_base(base).project
+    if text is not None and text.playbook.path is not None:
+        # A team playbook inside the repository is part of the base too.
+        joined = PurePosixPath(base.prefix or ".") / text.playbook.path
+        parts: list[str] = []
+        for part in joined.parts:
+            if part == "..":
+                if not parts:
+                    break
+                parts.pop()
+            elif part != ".":
+                parts.append(part)
+        else:
+            paths.append("/".join(parts) or ".")
+    with tempfile.TemporaryDirectory(prefix="mlcycle-base-") as tmp:
+        gitbase.archive(base, paths, Path(tmp))
+        where = Path(tmp) / base.prefix
+        if not (where / "mlcycle.yaml").is_file():
+            return set()
+        loaded, problems = project.load_partial(where)
+        if loaded is None:
+            return set()
+        skip = project.items_with_problems(loaded, problems)
+        try:
+            return _keys(evaluate(loaded, options, skip=skip))
+        except Exception:  # noqa: BLE001 - the base only informs; it never blocks a check
+            return set()
+
+
+def relabel(result: Result, at_base: set[tuple[str, str, str]]) -> Outcome:
+    """Turn errors already present at the base into notes, except open gates of
+    phases already left."""
+    project = result.project
+    if project is None:
+        return Outcome(0)
+    ids = project.playbook.phase_ids
+    current = project.file.current_phase
+    left = set(ids[: ids.index(current)]) if current in ids else set()
+    changed = 0
+    findings: list[Finding] = []
+    summaries = {s.id: s for s in result.phases}
+    for f in result.findings:
+        key = (f.code, f.phase, f.item)
+        if f.severity == "error" and key in at_base and not (
+                f.code == "MLC101" and f.phase in left):
+            p = f.problem
+            f = Finding(Problem(p.location, p.code, AT_BASE + p.message, "note"), f.phase, f.item)
+            changed += 1
+            summary = summaries.get(f.phase)
+            if summary is not None:
+                summary.errors -= 1
+                summary.notes += 1
+        findings.append(f)
+    result.findings = findings
+    return Outcome(changed)

@@ -1,0 +1,158 @@
+"""A project as it was at the merge base of a ref and HEAD, read from git.
+
+Each file is read with ``git show BASE:path`` and parsed with the same strict
+reader as the working tree (``yamlio.parse_document`` + ``validation.validate``),
+file by file: a definition edited in the working tree must still be shown by
+``diff``, so neither side goes through the full project loader here.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlcycle.errors import MlcycleError, Problem
+from mlcycle.load.model import PhaseFile, ProjectFile
+from mlcycle.load.validation import validate
+from mlcycle.load.yamlio import parse_document, read_text
+
+PROJECT_FILE = "mlcycle.yaml"
+LIFECYCLE_DIR = "lifecycle"
+_PHASE_FILE_RE = re.compile(r"^\d{2}-[a-z][a-z0-9-]*\.yaml$")
+FIX_SHALLOW = ("fetch the history: `git fetch --unshallow`, or in GitHub Actions "
+               "actions/checkout with `fetch-depth: 0`")
+
+
+@dataclass
+class Snapshot:
+    """The lifecycle files of one revision, each parsed on its own."""
+
+    label: str  # "base 1a2b3c4" or "working tree"
+    project: ProjectFile | None = None
+    phases: dict[str, PhaseFile] = field(default_factory=dict)  # phase id -> file, in file order
+    unreadable: list[Problem] = field(default_factory=list)  # files that did not parse
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120,
+                              check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise MlcycleError.at("MLC062", f"cannot run git: {exc}", "<command line>") from None
+
+
+def _out(done: subprocess.CompletedProcess[bytes]) -> str:
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+@dataclass(frozen=True)
+class Base:
+    commit: str  # the merge base
+    ref: str
+    prefix: str  # the project directory relative to the repository root ("" or "a/b/")
+    top: Path  # the repository root
+
+
+def merge_base(root: Path, ref: str) -> Base:
+    """The merge base of ``ref`` and HEAD, as ``git diff --merge-base`` uses it."""
+    done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix")
+    if done.returncode != 0:
+        raise MlcycleError.at("MLC062", f"--base {ref}: {root.as_posix()} is not inside a git "
+                              "repository; diff and check --base compare with a git revision",
+                              "<command line>")
+    top, prefix = (done.stdout.decode().splitlines() + ["", ""])[:2]
+    if ref.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                                   f"{ref}^{{commit}}").returncode != 0:
+        shallow = _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
+        hint = f"; {FIX_SHALLOW}" if shallow else \
+            " (fetch it first, e.g. `git fetch origin main`, and name it origin/main)"
+        raise MlcycleError.at("MLC063", f"--base {ref!r} is not a known git revision{hint}",
+                              "<command line>")
+    done = _git(root, "merge-base", "--end-of-options", ref, "HEAD")
+    if done.returncode != 0:
+        if _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true":
+            raise MlcycleError.at("MLC064", f"--base {ref}: no merge base with HEAD in this "
+                                  f"shallow clone; {FIX_SHALLOW}", "<command line>")
+        raise MlcycleError.at("MLC064", f"--base {ref}: it shares no history with HEAD "
+                              "(no merge base)", "<command line>")
+    return Base(_out(done), ref, prefix.strip(), Path(top))
+
+
+def _show(base: Base, rel: str) -> str | None:
+    done = _git(base.top, "show", f"{base.commit}:{base.prefix}{rel}")
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "replace").removeprefix("\ufeff")
+
+
+def _files_at(base: Base) -> list[str]:
+    done = _git(base.top, "ls-tree", "--name-only", f"{base.commit}:{base.prefix}{LIFECYCLE_DIR}")
+    if done.returncode != 0:
+        return []
+    return sorted(f"{LIFECYCLE_DIR}/{name}" for name in _out(done).splitlines()
+                  if _PHASE_FILE_RE.match(name))
+
+
+def _parse(snapshot: Snapshot, text: str, rel: str, model: type[ProjectFile] | type[PhaseFile]
+           ) -> ProjectFile | PhaseFile | None:
+    try:
+        data, _ = parse_document(text, rel)
+        return validate(model, data, text, rel)
+    except MlcycleError as exc:
+        snapshot.unreadable.extend(exc.problems[:1])
+        return None
+
+
+def _fill(snapshot: Snapshot, texts: list[tuple[str, str]]) -> Snapshot:
+    for rel, text in texts:
+        if rel == PROJECT_FILE:
+            parsed = _parse(snapshot, text, rel, ProjectFile)
+            snapshot.project = parsed if isinstance(parsed, ProjectFile) else None
+        else:
+            phase = _parse(snapshot, text, rel, PhaseFile)
+            if isinstance(phase, PhaseFile):
+                snapshot.phases.setdefault(phase.phase, phase)
+    return snapshot
+
+
+def at_base(base: Base) -> Snapshot:
+    texts = []
+    for rel in [PROJECT_FILE, *_files_at(base)]:
+        text = _show(base, rel)
+        if text is not None:
+            texts.append((rel, text))
+    return _fill(Snapshot(f"base {base.commit[:7]}"), texts)
+
+
+def working_tree(root: Path) -> Snapshot:
+    texts = []
+    paths = [root / PROJECT_FILE]
+    lifecycle = root / LIFECYCLE_DIR
+    if lifecycle.is_dir():
+        paths += sorted(p for p in lifecycle.iterdir() if _PHASE_FILE_RE.match(p.name))
+    snapshot = Snapshot("working tree")
+    for path in paths:
+        rel = path.relative_to(root).as_posix()
+        try:
+            texts.append((rel, read_text(path, rel)))
+        except MlcycleError as exc:
+            if path.name != PROJECT_FILE or path.exists():
+                snapshot.unreadable.extend(exc.problems[:1])
+    return _fill(snapshot, texts)
+
+
+def archive(base: Base, paths: list[str], dest: Path) -> None:
+    """Write the files under ``paths`` (repository-relative) at the base into ``dest``."""
+    import io
+    import tarfile
+
+    done = _git(base.top, "archive", "--format=tar", base.commit, "--", *paths)
+    if done.returncode != 0:
+        return  # a path absent at the base: nothing to judge there
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):  # refuses links and paths out of dest
+            tar.extractall(dest, filter="data")
+        else:  # pragma: no cover - Python before 3.10.12 / 3.11.4
+            tar.extractall(dest)  # noqa: S202 - our own repository's blobs

@@ -1,0 +1,309 @@
+"""diff and check --base in real git repositories: two branches with real commits,
+every kind of lifecycle change, a shallow clone, an unknown ref, no repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
+    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null")):
+        monkeypatch.setenv(key, value)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
+                          capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def ok(root: Path, *args: str) -> None:
+    done = run(*args, cwd=root)
+    assert done.code == 0, done
+
+
+def repo(tmp_path: Path) -> tuple[Path, Path]:
+    """repo/ with the tiny playbook and a project in repo/proj; on main: problem
+    done with evidence, framing and sources owned; branch 'feature' checked out,
+    and main moved on after it (that change is no part of the diff)."""
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    shutil.copytree(FIXTURES / "playbooks" / "tiny", top / "tiny")
+    proj = top / "proj"
+    ok(top, "init", "proj", "--no-input", "--playbook", "./tiny", "--team", "pm=Ana",
+       "--team", "ds=Bo")
+    (proj / "docs").mkdir()
+    (proj / "docs" / "p.md").write_text("# Problem\n\nFraud costs money.\n")
+    ok(proj, "done", "problem", "-e", "docs/p.md")
+    ok(proj, "set", "sources", "--owner", "Bo")
+    ok(proj, "waive", "baseline", "--reason", "no baseline needed", "--by", "Bo",
+       "--until", "2026-06-30")
+    ok(proj, "waive", "model-card", "--reason", "internal tool", "--by", "Ana",
+       "--until", "2026-06-30")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "base")
+    git(top, "checkout", "-q", "-b", "feature")
+    git(top, "checkout", "-q", "main")
+    ok(proj, "team", "add", "ds", "Cy")
+    git(top, "commit", "-q", "-am", "main moves on")
+    git(top, "checkout", "-q", "feature")
+    return top, proj
+
+
+def test_diff_of_state_changes_and_phase_moves(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    ok(proj, "waive", "framing", "--reason", "rules suffice", "--by", "Ana", "--until",
+       "2026-01-20")
+    ok(proj, "advance", "--by", "Ana", "--today", "2026-01-05")
+    ok(proj, "reopen", "frame", "--reason", "label leakage", "--reset", "problem", "--by", "Ana",
+       "--today", "2026-01-06")
+    ok(proj, "set", "sources", "--owner", "Ana", "--due", "2026-02-01")
+    ok(proj, "block", "leakage", "--reason", "waiting for the data contract")
+    ok(proj, "waive", "baseline", "--reason", "no baseline needed", "--by", "Bo",
+       "--until", "2026-07-31")
+    text = (proj / "lifecycle" / "03-model.yaml").read_text()
+    ok(proj, "set", "model-card", "todo")  # its waiver stays until removed by hand
+    text = (proj / "lifecycle" / "03-model.yaml").read_text()
+    start = text.index("    waiver:", text.index("id: model-card"))
+    end = text.index("expires: 2026-06-30", start) + len("expires: 2026-06-30\n")
+    (proj / "lifecycle" / "03-model.yaml").write_text(text[:start] + text[end:])
+    ok(proj, "team", "add", "pm", "Dee")
+    git(top, "commit", "-q", "-am", "feature work")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    base = git(top, "merge-base", "main", "HEAD").strip()[:12]
+    assert result.out == (
+        f"mlcycle diff against {base} (merge base of main and HEAD): 13 lifecycle changes\n"
+        "\n"
+        "Phase moves:\n"
+        "   phase data: forward: frame -> data on 2026-01-05 by Ana\n"
+        "   phase frame: back: data -> frame on 2026-01-06: label leakage\n"
+        "\n"
+        "Item changes:\n"
+        "   frame/problem: reopened: done -> doing (evidence was: docs/p.md)\n"
+        "   frame/framing: closed by waiver: todo -> waived\n"
+        "   data/sources: owner: Bo -> Ana\n"
+        "   data/sources: due: (none) -> 2026-02-01\n"
+        "   data/leakage: status: todo -> blocked\n"
+        "   model/model-card: reopened: waived -> todo (evidence was: (none))\n"
+        "\n"
+        "Waivers:\n"
+        "   frame/framing: waiver added: approved by Ana, until 2026-01-20 (rules suffice)\n"
+        "   frame/framing: waiver expires 2026-01-20 (in 10 days)\n"
+        "   model/baseline: waiver changed: expires: 2026-06-30 -> 2026-07-31\n"
+        "   model/model-card: waiver removed\n"
+        "\n"
+        "Team:\n"
+        "   team pm: added Dee\n")
+
+
+def _sub(path: Path, old: str, new: str, after: str = "") -> None:
+    text = path.read_text()
+    at = text.index(old, text.index(after) if after else 0)
+    path.write_text(text[:at] + new + text[at + len(old):])
+
+
+def definition_edits(proj: Path) -> None:
+    """What a pull request must not slip past review: definitions edited in the
+    status files (they differ from the playbook on purpose: this is what diff
+    exists to show), an item removed and one added, the pinned version bumped,
+    current_phase set by hand."""
+    life = proj / "lifecycle"
+    _sub(life / "02-data.yaml", "gate: true", "gate: false", "id: sources")
+    _sub(life / "02-data.yaml", "evidence_required: true", "evidence_required: false",
+         "id: leakage")
+    _sub(life / "01-frame.yaml", "accountable: pm", "accountable: ds", "id: problem")
+    _sub(life / "01-frame.yaml", "title: ML framing", "title: ML framing, roughly")
+    text = (life / "03-model.yaml").read_text()
+    card = text[text.index("  - id: model-card"):]
+    (life / "03-model.yaml").write_text(
+        text[:text.index("  - id: model-card")]
+        + card.replace("id: model-card", "id: monitoring").replace("gate: false", "gate: true"))
+    _sub(proj / "mlcycle.yaml", "version: 1.0.0", "version: 1.1.0")
+    _sub(proj / "mlcycle.yaml", "current_phase: frame", "current_phase: data")
+
+
+def test_diff_shows_definition_changes_first(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    definition_edits(proj)  # uncommitted: the working tree is what is compared
+    result = run("diff", "proj", "--base", "main", cwd=top)
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    assert lines[1:] == [
+        "",
+        "DEFINITION CHANGES:",
+        "!! frame/problem: RACI accountable: pm -> ds",
+        "!! data/sources: gate REMOVED: it no longer blocks leaving its phase",
+        "!! data/leakage: evidence requirement REMOVED",
+        "   frame/framing: title reworded: 'ML framing' -> 'ML framing, roughly'",
+        "",
+        "Playbook:",
+        "   playbook: tiny 1.0.0 -> tiny 1.1.0",
+        "",
+        "Phase moves:",
+        "!! current_phase: current_phase: frame -> data (no history entry)",
+        "",
+        "Items and phases added or removed:",
+        "   model/monitoring: item added (a gate)",
+        "   model/model-card: item REMOVED",
+    ]
+    markdown = run("diff", "proj", "--base", "main", "--format", "markdown", cwd=top)
+    assert markdown.code == 0
+    assert markdown.out.splitlines()[2:6] == [
+        "> [!WARNING]",
+        "> **Definition changes** (gates, evidence, RACI, wording): review these first",
+        "> - **`frame/problem`: RACI accountable: pm → ds**",
+        "> - **`data/sources`: gate REMOVED: it no longer blocks leaving its phase**",
+    ]
+    data = json.loads(run("diff", "proj", "--base", "main", "-f", "json", cwd=top).out)
+    assert data["definitions"][1] == {"change": "gate REMOVED: it no longer blocks leaving "
+                                      "its phase", "kind": "definition", "severe": True,
+                                      "subject": "data/sources"}
+    assert data["playbook"][0]["change"] == "tiny 1.0.0 -> tiny 1.1.0"
+    assert [c["subject"] for c in data["structure"]] == ["model/monitoring", "model/model-card"]
+
+
+def test_git_errors_are_one_line_exit_2(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    unknown = run("diff", "--base", "nope", cwd=proj)
+    assert (unknown.code, unknown.out) == (2, "")
+    assert unknown.err.splitlines()[0] == (
+        "<command line>: error[MLC063]: --base 'nope' is not a known git revision (fetch it "
+        "first, e.g. `git fetch origin main`, and name it origin/main)")
+    assert run("check", "--base", "nope", cwd=proj).code == 2
+    # A shallow clone of the feature branch: main is fetched, its history is not.
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature",
+                    f"file://{top}", str(clone)], check=True, capture_output=True)
+    git(clone, "fetch", "-q", "--depth", "1", "origin", "main:main")
+    shallow = run("diff", "--base", "main", cwd=clone / "proj")
+    assert (shallow.code, shallow.out) == (2, "")
+    assert shallow.err.splitlines()[0] == (
+        "<command line>: error[MLC064]: --base main: no merge base with HEAD in this shallow "
+        "clone; fetch the history: `git fetch --unshallow`, or in GitHub Actions "
+        "actions/checkout with `fetch-depth: 0`")
+    unfetched = run("check", "--base", "origin/other", cwd=clone / "proj")
+    assert unfetched.code == 2
+    assert "MLC063" in unfetched.err and "fetch-depth: 0" in unfetched.err
+    bare = tmp_path / "nogit"
+    shutil.copytree(proj, bare / "proj")
+    shutil.copytree(top / "tiny", bare / "tiny")
+    outside = run("diff", "--base", "main", cwd=bare / "proj")
+    assert (outside.code, outside.out) == (2, "")
+    assert outside.err.splitlines()[0].startswith("<command line>: error[MLC062]: --base main: ")
+    assert outside.err.splitlines()[0].endswith(
+        "is not inside a git repository; diff and check --base compare with a git revision")
+
+
+def base_with_findings(tmp_path: Path) -> tuple[Path, Path]:
+    """Branch 'feature' holds the base: the project left 'frame' with its gate
+    'problem' open again (MLC101) and 'sources' owned by someone not on the team
+    (MLC108). The pull request is branch 'pr', made from it."""
+    top, proj = repo(tmp_path)
+    ok(proj, "set", "problem", "doing")
+    _sub(proj / "lifecycle" / "02-data.yaml", "owner: Bo", "owner: Zed", "id: sources")
+    _sub(proj / "mlcycle.yaml", "current_phase: frame", "current_phase: data")
+    with (proj / "mlcycle.yaml").open("a") as handle:
+        handle.write("  - date: 2026-01-05\n    event: advance\n    from: frame\n    to: data\n"
+                     "    by: Ana\n")
+    git(top, "commit", "-q", "-am", "the base of the pull request")
+    git(top, "checkout", "-q", "-b", "pr")
+    return top, proj
+
+
+def test_check_base_fails_only_on_what_the_change_introduces_or_leaves_open(
+        tmp_path: Path) -> None:
+    top, proj = base_with_findings(tmp_path)
+    _sub(proj / "lifecycle" / "01-frame.yaml", "status: todo", "status: done\n    evidence:\n"
+         "      - docs/gone.md", "id: framing")
+    git(top, "commit", "-q", "-am", "claim framing is done")
+    result = run("check", "--base", "feature", cwd=proj)
+    assert (result.code, result.err) == (1, "")
+    report, _, summary = result.out.partition("\n\nmlcycle diff against ")
+    assert report.splitlines() == [
+        "lifecycle/01-frame.yaml:22:13: error[MLC101]: gate 'problem' (Problem statement) is "
+        "open: status is doing",
+        "lifecycle/01-frame.yaml:40:9: error[MLC107]: item 'framing' is done but depends on "
+        "'problem', which is not closed (status is doing)",
+        "lifecycle/01-frame.yaml:43:9: error[MLC103]: item 'framing': evidence 'docs/gone.md' "
+        "does not exist",
+        "lifecycle/02-data.yaml:21:12: note[MLC108]: already at the base: item 'sources': owner "
+        "'Zed' is not on the team in mlcycle.yaml",
+        "mlcycle check: FAILED: 1 of 1 gate open (phases before the current phase 'data': "
+        "frame); 3 errors, 0 warnings, 1 note",
+    ]
+    assert summary.splitlines()[2:] == [
+        "Item changes:",
+        "   frame/framing: closed: todo -> done (evidence: docs/gone.md)",
+        "1 error finding already present at the base is listed as a note (not counted)",
+    ]
+    data = json.loads(run("check", "--base", "feature", "-f", "json", cwd=proj).out)
+    assert data["base"]["findings_at_base"] == 1
+    assert data["base"]["items"][0]["subject"] == "frame/framing"
+    assert data["summary"]["errors"] == 3 and data["exit_code"] == 1
+    junit = run("check", "--base", "feature", "-f", "junit", cwd=proj).out
+    assert '<testsuite name="lifecycle diff"' in junit
+    md = run("check", "--base", "feature", "-f", "markdown", cwd=proj).out
+    assert "**Item changes**" in md
+
+
+def test_check_base_passes_when_only_old_findings_remain(tmp_path: Path) -> None:
+    top, proj = base_with_findings(tmp_path)
+    ok(proj, "done", "problem", "-e", "docs/p.md")  # closes the gate left open
+    git(top, "commit", "-q", "-am", "close the problem statement")
+    plain = run("check", cwd=proj)
+    assert plain.code == 1  # without --base, the owner not on the team fails
+    result = run("check", "--base", "feature", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert ("lifecycle/02-data.yaml:21:12: note[MLC108]: already at the base: item 'sources': "
+            "owner 'Zed' is not on the team in mlcycle.yaml") in result.out.splitlines()
+    assert "   frame/problem: closed: doing -> done (evidence: docs/p.md)" in result.out
+
+
+def test_check_without_base_does_not_import_the_diff_code(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    top, proj = repo(tmp_path)
+    code = ("import sys; from mlcycle.cli import main\n"
+            "try: main(['check'])\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m in ('mlcycle.judge.lifediff', "
+            "'mlcycle.load.gitbase', 'mlcycle.judge.basecheck', 'mlcycle.render.diff')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=proj, env=os.environ.copy())
+    assert done.stdout.strip().splitlines()[-1] == "[]", done
+
+
+def test_diff_of_a_phase_removed_and_a_project_added(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    (proj / "lifecycle" / "03-model.yaml").unlink()
+    git(top, "commit", "-q", "-am", "drop the model phase")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[1:] == [
+        "",
+        "Items and phases added or removed:",
+        "!! phase model: phase REMOVED",
+        "!! model/baseline: item REMOVED (it was a gate)",
+        "   model/model-card: item REMOVED",
+    ]
+    # A project that did not exist at the base: everything is new, nothing judged old.
+    ok(top, "init", "second", "--no-input", "--playbook", "./tiny", "--team", "pm=Ana",
+       "--team", "ds=Bo")
+    added = run("diff", "--base", "main", cwd=top / "second")
+    assert added.code == 0
+    assert added.out.splitlines()[1:] == ["", "Items and phases added or removed:",
+                                          "   project: project added: second"]
+    assert run("check", "--base", "main", cwd=top / "second").code == 0
