@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.judge import metrics
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, is_url
 from mlcycle.load.source import Loc
@@ -63,6 +64,7 @@ CODES: dict[str, tuple[str, str, str]] = {
                "accountable role on the team",
                "have a person listed under the accountable role in `team` approve it (the A in "
                "RACI answers for the item, so only they may excuse it)"),
+    **metrics.CODES,
     "MLC150": ("warning", "an open item is past its due date",
                "finish it, or move `due` to a realistic date"),
     "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -169,6 +171,17 @@ class ItemState:
     evaluated: bool  # a gate in a phase being evaluated
 
 
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric or parity check of one item, with where its finding points."""
+
+    phase: str
+    item: str
+    path: str  # the status file
+    outcome: metrics.Outcome
+    findings: tuple[Finding, ...]
+
+
 @dataclass
 class PhaseSummary:
     id: str
@@ -200,6 +213,7 @@ class Result:
     phases: list[PhaseSummary] = field(default_factory=list)
     items: list[ItemState] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # sorted
+    metrics: list[MetricResult] = field(default_factory=list)  # in item order
     problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
 
     @classmethod
@@ -328,14 +342,18 @@ def evaluate(project: Project, options: Options,
     result = Result(project, options, evaluated)
     people = project.people()
     evidence = _Evidence(project.root, *_own_paths(project))
+    metric_files = metrics.Files(project.root)
+    metric_results: list[MetricResult] = []
     findings: list[Finding] = []
     problems: list[Problem] = []
 
     def report(phase: PhaseState, item: Item, sub: Loc, code: str, message: str,
-               index: int) -> None:
+               index: int) -> Finding:
         severity = CODES[code][0]
         problem = phase.source.problem(("items", index, *sub), code, message, severity)
-        findings.append(Finding(problem, phase.id, item.id))
+        finding = Finding(problem, phase.id, item.id)
+        findings.append(finding)
+        return finding
 
     # Pass 1: each item's own state (closed or not), evidence, waiver, owner, due.
     states: dict[str, ItemState] = {}
@@ -408,6 +426,19 @@ def evaluate(project: Project, options: Options,
                     report(phase, item, ("due",), "MLC150",
                            f"{name} is {late} day{'' if late == 1 else 's'} past its due date "
                            f"{item.due.isoformat()} (status: {item.status})", index)
+            # An item's numbers are judged with the item: in a phase being evaluated,
+            # unless a waiver excuses it. A failing check keeps the item open.
+            if (item.metrics or item.parity) and phase.id in in_scope \
+                    and item.status != "waived":
+                failing = False
+                for outcome in metrics.run(metric_files, item):
+                    found = tuple(report(phase, item, loc, code, message, index)
+                                  for loc, code, message in outcome.problems)
+                    metric_results.append(MetricResult(phase.id, item.id, phase.source.display,
+                                                       outcome, found))
+                    failing = failing or outcome.verdict != "pass"
+                if failing and not why:
+                    why = "its metric checks fail"
             if item.owner is not None and item.owner not in people:
                 report(phase, item, ("owner",), "MLC108",
                        f"{name}: owner {printable(item.owner)!r} is not on the team in "
@@ -435,6 +466,7 @@ def evaluate(project: Project, options: Options,
 
     findings.sort(key=lambda f: f.problem)
     result.findings = findings
+    result.metrics = metric_results
     result.problems = sorted(problems)
     result.items = [state for _, _, state in placed]
     result.phases = _summaries(project, result, in_scope)
