@@ -526,7 +526,7 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
 def test_json_shape(copy_fixture: Any) -> None:
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert set(data) == {"version", "result", "exit_code", "today", "project", "scope",
-                         "summary", "phases", "gates", "findings", "problems"}
+                         "summary", "phases", "gates", "findings", "metrics", "problems"}
     assert data["summary"] == {"errors": 10, "warnings": 3, "notes": 1, "input_errors": 0,
                                "gates_evaluated": 9, "gates_closed": 3, "gates_open": 6}
     assert data["scope"] == {"mode": "default", "phase": None, "phases": ["problem", "data"]}

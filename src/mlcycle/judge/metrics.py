@@ -111,9 +111,12 @@ def pointer(parts: list[str | int]) -> str:
 
 
 def shown(value: float) -> str:
-    """A raw value as read: its shortest exact text (0.912, 250, 1e-05)."""
+    """A raw value as read: its shortest exact text (0.912, 250, 1e-05); a whole
+    float without its ``.0``, as people write thresholds."""
     if isinstance(value, int):
         return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
     return repr(value)
 
 
@@ -259,16 +262,17 @@ def _resolve(data: Any, parts: list[str | int], rel: str) -> Any:
             if index is not None and index < len(node):
                 node = node[index]
                 continue
-        here = "the top of the file" if depth == 0 else f"{pointer(parts[:depth])}"
-        if isinstance(node, dict):
-            detail = f"{here} has no key {str(part)!r} ({_keys_of(node)})"
-        elif isinstance(node, list):
-            detail = (f"{here} is a list of {len(node)}: no index {part!r}")
+        if depth == 0:
+            head = "the file"
         else:
-            detail = f"{here} holds {_kind(node)}, not a mapping or a list"
-        deepest = "" if depth == 0 else f"the deepest key that exists is {here}; "
-        raise _Failure("MLC124", f"key {pointer(parts)} is missing from {rel}: {deepest}"
-                       f"{detail}")
+            head = f"the deepest key that exists is {pointer(parts[:depth])}, which"
+        if isinstance(node, dict):
+            detail = f"has no key {str(part)!r} ({_keys_of(node)})"
+        elif isinstance(node, list):
+            detail = f"is a list of {len(node)}, without index {part!r}"
+        else:
+            detail = f"holds {_kind(node)}, not a mapping or a list"
+        raise _Failure("MLC124", f"key {pointer(parts)} is missing from {rel}: {head} {detail}")
     return node
 
 
@@ -406,6 +410,30 @@ def _parity_check(files: Files, item: Item, index: int, check: ParityCheck) -> O
     code, message = found
     return Outcome(**base, verdict="fail" if code == "MLC120" else "error",
                    difference=difference, problems=((here, code, message),))
+
+
+def expected_text(outcome: Outcome) -> str:
+    """What a check wanted, in words, for tables."""
+    if outcome.kind == "parity":
+        return "—" if outcome.expected is None else f"{shown(outcome.expected)} (production)"
+    if isinstance(outcome.expected, dict):
+        bound = outcome.expected
+        return (f"{shown(bound['min'])} {'<' if bound['strict_min'] else '<='} value "
+                f"{'<' if bound['strict_max'] else '<='} {shown(bound['max'])}")
+    return f"{outcome.op} {shown(outcome.expected)}"
+
+
+def tolerance_text(outcome: Outcome) -> str:
+    if not outcome.tolerance:
+        return ""
+    parts = [f"abs {shown(outcome.tolerance['abs'])}"] if "abs" in outcome.tolerance else []
+    if "rel" in outcome.tolerance:
+        parts.append(f"rel {outcome.tolerance['rel'] * 100:.6g}%")
+    return f"max({', '.join(parts)})" if len(parts) == 2 else parts[0]
+
+
+def difference_text(outcome: Outcome) -> str:
+    return "" if outcome.difference is None else f"{outcome.difference:+.3g}"
 
 
 def run(files: Files, item: Item) -> list[Outcome]:
