@@ -154,4 +154,6 @@ CODES: dict[str, str] = {
               "dates going backwards, a phase set by hand)",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",
+    "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
+              "`check --min-score`)",
 }

@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
         raci,
         render,
         schema,
+        score,
         status,
         team,
         validate,
@@ -22,5 +23,5 @@ def register(app: typer.Typer) -> None:
     from mlcycle.commands import set as set_command
 
     for module in (init, status, check, validate, set_command, team, move, raci,
-                   render, log, playbooks, schema):
+                   render, log, playbooks, schema, score):
         module.register(app)

@@ -61,6 +61,11 @@ def check(
                           "to stdout."),
     ] = None,
     today: Today = None,
+    min_score: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--min-score", metavar="X",
+                     help="Also fail when the ML Test Score (see `mlcycle score`) is below X."),
+    ] = None,
 ) -> int:
     """Validate the project, then evaluate its gates.
 
@@ -73,12 +78,15 @@ def check(
     chosen = [name for name, given in (("--through", through is not None),
                                        ("--phase", phase is not None),
                                        ("--all", all_phases)) if given]
+    if min_score is not None and not 0 <= min_score < float("inf"):
+        raise MlcycleError.at("MLC031", f"--min-score {min_score:g}: expected a number from 0 "
+                              "up (the ML Test Score is 0 or more)", "<command line>")
     if len(chosen) > 1:
         # Our own one-line error, not click's usage block (its wording moves between releases).
         raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
     try:
-        result = _evaluate(directory, through, phase, all_phases, today)
+        result = _evaluate(directory, through, phase, all_phases, today, min_score)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
@@ -87,7 +95,9 @@ def check(
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              today: str | None) -> Result:
+              today: str | None, min_score: float | None = None) -> Result:
+    from dataclasses import replace
+
     from mlcycle.judge import evaluate
     from mlcycle.load import project
 
@@ -100,9 +110,15 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
         options = evaluate.Options(when, "phase", phase)
     else:
         options = evaluate.Options(when)
+    options = replace(options, min_score=min_score)
     loaded, problems = project.load_partial(directory)
     if loaded is None:
         return evaluate.Result.invalid(problems, options)
+    if min_score is not None and not any(i.section is not None for p in loaded.phases
+                                         for i in p.file.items):
+        problems = [*problems, loaded.source.problem(
+            ("playbook",), "MLC070", "--min-score: no item of this project has a `section`, so "
+            "it has no ML Test Score (the items of the ml-test-score playbook have one)")]
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
     result.problems = sorted([*problems, *result.problems])

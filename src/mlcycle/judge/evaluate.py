@@ -65,6 +65,9 @@ CODES: dict[str, tuple[str, str, str]] = {
                "have a person listed under the accountable role in `team` approve it (the A in "
                "RACI answers for the item, so only they may excuse it)"),
     **metrics.CODES,
+    "MLC128": ("error", "the ML Test Score is below `check --min-score` (the finding names the "
+               "section that holds it down)",
+               "raise the weakest section: finish its tests, with evidence, and automate them"),
     "MLC150": ("warning", "an open item is past its due date",
                "finish it, or move `due` to a realistic date"),
     "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -91,6 +94,7 @@ class Options:
     today: date
     mode: Mode = "default"
     phase: str | None = None  # for "through" and "phase"
+    min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
 
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -464,6 +468,13 @@ def evaluate(project: Project, options: Options,
                        f"item '{state.item.id}' is done but depends on '{dep}', which is not "
                        f"closed ({other.why_open})", index)
 
+    result.items = [state for _, _, state in placed]
+    if options.min_score is not None:
+        from mlcycle.judge import score
+
+        low = score.below_minimum(project, result, options.min_score)
+        if low is not None:
+            findings.append(Finding(*low))
     findings.sort(key=lambda f: f.problem)
     result.findings = findings
     result.metrics = metric_results
