@@ -400,6 +400,92 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
              and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
 
 
+METRICS_MAX_RATIO = 1.1
+METRIC_PHASES = ("quality", "online", "operations")  # product's phases that read numbers
+METRIC_FILES = {
+    "reports/eval.json": '{"eval": {"auc": 0.86, "auc.macro": 0.84}, "accuracy": 0.912}\n',
+    "reports/eval.yaml": "eval:\n  val/loss: 0.31\n",
+    "reports/serve.toml": "[latency]\np99_ms = 120\n",
+    "reports/prod-eval.json": '{"accuracy": 0.909}\n',
+}
+METRIC_BLOCK = """\
+    metrics:
+      - id: auc-floor
+        file: reports/eval.json
+        key: /eval/auc
+        op: ">="
+        value: 0.80
+      - id: macro-auc
+        file: reports/eval.json
+        key: [eval, "auc.macro"]
+        op: between
+        value: {min: 0.7, max: 0.99}
+      - id: val-loss
+        file: reports/eval.yaml
+        key: [eval, val/loss]
+        op: "<"
+        value: 0.5
+      - id: latency
+        file: reports/serve.toml
+        key: /latency/p99_ms
+        op: "<="
+        value: 250
+    parity:
+      - id: accuracy-parity
+        experiment: {file: reports/eval.json, key: /accuracy}
+        production: {file: reports/prod-eval.json, key: /accuracy}
+        tolerance: {abs: 0.005, rel: 0.01}
+"""
+
+
+def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """`check --all` on a fresh product project whose quality, online and operations
+    items carry metric and parity checks (a team fork of product), next to the
+    same fork without them; both projects hold the same metric files."""
+    phases = Path(subprocess.run(
+        [PYTHON, "-c", "import mlcycle.resources as r; print(r.data_dir('phases'))"],
+        env=ENV, capture_output=True, text=True, check=True).stdout.strip())
+    projects = {}
+    checks = 0
+    for label in ("without", "with"):
+        book = scratch / f"product-{label}-metrics"
+        shutil.copytree(phases / "product", book)
+        if label == "with":
+            for phase in METRIC_PHASES:
+                path = book / f"{phase}.yaml"
+                lines = path.read_text().splitlines(keepends=True)
+                out = []
+                for line in lines:
+                    out.append(line)
+                    if line.startswith("    evidence_required:"):
+                        out.append(METRIC_BLOCK)
+                        checks += 5
+                path.write_text("".join(out))
+        project = scratch / f"project-{label}-metrics"
+        subprocess.run([mlcycle, "init", str(project), "--no-input", "--playbook", str(book)],
+                       env=ENV, capture_output=True, check=True)
+        for rel, text in METRIC_FILES.items():
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            (project / rel).write_text(text)
+        projects[label] = project
+    cases = [Case(f"`mlcycle check --all`, {label} metric checks",
+                  lambda n, p=projects[label]: [mlcycle, "check", "--all"], cwd=projects[label],
+                  ok_codes=(1,)) for label in ("without", "with")]
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print(f"\n## Metric checks\n\nA fresh `product` project from a team fork whose "
+          f"{', '.join(METRIC_PHASES)} items carry {checks} metric and parity checks in all "
+          "(JSON, YAML and TOML files, all passing), next to the same fork without them; "
+          "`check --all` (open gates: exit 1).\n")
+    print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    ratio = cases[1].best / base
+    return [(f"`check --all` with metric checks <= {METRICS_MAX_RATIO:g}x without",
+             f"{ratio:.2f}x ({checks} checks)",
+             ratio <= METRICS_MAX_RATIO and all(c.ok for c in cases))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -410,6 +496,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--edits-only", action="store_true",
                         help="only the editing commands next to check (1,000 items)")
+    parser.add_argument("--metrics-only", action="store_true",
+                        help="only check --all with and without metric checks")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -433,6 +521,11 @@ def main() -> int:
               f"(never shown below this script's own, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
 
+        if args.metrics_only:
+            verdicts = metrics_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
         if args.edits_only:
             verdicts = edit_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
@@ -626,6 +719,10 @@ def main() -> int:
         # 5. editing commands next to check, on one 1,000-item project -----------------
         if has_check and edit_commands_available(mlcycle):
             verdicts += edit_benchmark(mlcycle, scratch, repeat)
+
+        # 6. metric checks: check --all with and without them ---------------------------
+        if has_check:
+            verdicts += metrics_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")
