@@ -338,3 +338,34 @@ def test_a_threshold_must_be_a_number_in_the_playbook(tmp_path: Path, value: str
     result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
     assert result.code == 2
     assert result.err.splitlines()[0] == f"pb/model.yaml:18:16: error[MLC012]: {message}"
+
+
+def test_a_status_file_cannot_drop_the_checks(tmp_path: Path) -> None:
+    root = make(tmp_path)
+    status = root / MODEL
+    text = status.read_text()
+    start, end = text.index("    metrics:\n"), text.index("    status: done")
+    status.write_text(text[:start] + text[end:])
+    result = run("validate", cwd=root)
+    assert result.code == 2
+    assert result.err.splitlines()[:2] == [
+        f"{MODEL}:10:5: error[MLC040]: items[0].metrics: 'auc-floor', 'loss-band', 'latency' "
+        "missing here but in playbook metrics 1.0.0 (../pb/); change definitions in the "
+        "playbook, not in status files",
+        f"{MODEL}:10:5: error[MLC040]: items[0].parity: 'accuracy-parity' missing here but in "
+        "playbook metrics 1.0.0 (../pb/); change definitions in the playbook, not in status "
+        "files",
+    ]
+
+
+def test_plain_floats_are_numbers_only_where_a_number_is_wanted() -> None:
+    from mlcycle.load.model import Between, Role
+    from mlcycle.load.yamlio import PlainNumber, parse_mapping
+
+    data = parse_mapping("a: 0.8\nb: '0.8'\nc: 1.10\nd: 0755\ne: 1e-3\nf: .inf\n", "x.yaml")
+    assert [type(v) for v in data.values()] == [PlainNumber, str, PlainNumber, str,
+                                                PlainNumber, PlainNumber]
+    role = Role.model_validate({"id": "ds", "name": data["c"]})
+    assert type(role.name) is str and role.name == "1.10"  # text stays the text typed
+    assert Between.model_validate({"min": data["e"], "max": data["a"]}) == Between(
+        min=0.001, max=0.8)
