@@ -323,21 +323,38 @@ def test_a_status_file_cannot_loosen_a_threshold(tmp_path: Path) -> None:
         "metrics 1.0.0 (../pb/); change definitions in the playbook, not in status files"]
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ('"0.80"', "items[0].metrics[0].value: expected a number such as 0.8, got '0.80' (a quoted "
-               "string is text; write the number without quotes)"),
-    ("true", "items[0].metrics[0].value: expected a number such as 0.8, got true"),
-    (".nan", "items[0].metrics[0].value: expected a finite number, got .nan"),
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("value: 0.80", 'value: "0.80"', "18:16: error[MLC012]: items[0].metrics[0].value: expected "
+     "a number such as 0.8, got '0.80' (a quoted string is text; write the number without "
+     "quotes)"),
+    ("value: 0.80", "value: true",
+     "18:16: error[MLC012]: items[0].metrics[0].value: expected a number such as 0.8, got true"),
+    ("value: 0.80", "value: .nan",
+     "18:16: error[MLC012]: items[0].metrics[0].value: expected a finite number, got .nan"),
+    ("value: {min: 0.1, max: 1e-0, strict_max: true}", "value: {min: 0.1}",
+     "23:16: error[MLC011]: items[0].metrics[1].value.max: required key 'max' is missing"),
+    ("value: {min: 0.1, max: 1e-0, strict_max: true}", "value: {min: 2, max: 1}",
+     "23:16: error[MLC012]: items[0].metrics[1].value: min 2 is greater than max 1"),
+    ("value: 0.80", "value: {min: 0.7, max: 0.9}",
+     "14:9: error[MLC012]: items[0].metrics[0]: op '>=' needs a number as value"),
+    ("tolerance: {abs: 0.005, rel: 0.01}", "tolerance: {}",
+     "33:20: error[MLC012]: items[0].parity[0].tolerance: give abs, rel or both (|e - p| <= "
+     "max(abs, rel * |p|))"),
+    ("key: /eval/auc", "key: /eval/auc~2",
+     "16:14: error[MLC012]: items[0].metrics[0].key: '/eval/auc~2' is not allowed here: "
+     "expected a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for "
+     "'~')"),
 ])
-def test_a_threshold_must_be_a_number_in_the_playbook(tmp_path: Path, value: str,
-                                                      message: str) -> None:
+def test_a_bad_check_is_a_located_error_in_the_playbook(tmp_path: Path, old: str, new: str,
+                                                        message: str) -> None:
     book = tmp_path / "pb"
     shutil.copytree(FIXTURES / "playbooks" / "metrics", book)
     model = book / "model.yaml"
-    model.write_text(model.read_text().replace("value: 0.80", f"value: {value}"))
+    model.write_text(model.read_text().replace(old, new))
     result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
-    assert result.code == 2
-    assert result.err.splitlines()[0] == f"pb/model.yaml:18:16: error[MLC012]: {message}"
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines()[0] == f"pb/model.yaml:{message}"
+    assert not (tmp_path / "p").exists()
 
 
 def test_a_status_file_cannot_drop_the_checks(tmp_path: Path) -> None:

@@ -197,7 +197,7 @@ class Between(Strict):
     def _ordered(self) -> Between:
         if self.min > self.max:
             raise PydanticCustomError("bad_range", "min {lo} is greater than max {hi}",
-                                      {"lo": self.min, "hi": self.max})
+                                      {"lo": f"{self.min:g}", "hi": f"{self.max:g}"})
         return self
 
 
