@@ -143,6 +143,10 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
      [f"{PROD}: error[MLC126]: " + B
       + ": parity 'accuracy-parity': production: /accuracy in reports/prod-eval.json is "
       "-Infinity; a check passes only on a finite number"]),
+    ("MLC126-json-huge-integer", {"reports/eval.json": '{"eval": {"auc": 1%s}, '
+                                  '"accuracy": 0.912}' % ("0" * 400)},
+     [f"{AUC}: error[MLC126]: {B}: metric 'auc-floor': /eval/auc in reports/eval.json is an "
+      "integer too large for a finite float; a check passes only on a finite number"]),
     ("MLC126-yaml-inf", {"reports/eval.yaml": "eval:\n  val/loss: .inf\n"},
      [f"{LOSS}: error[MLC126]: {B}: metric 'loss-band': /eval/val~1loss in reports/eval.yaml "
       "is infinity; a check passes only on a finite number"]),

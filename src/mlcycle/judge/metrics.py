@@ -283,6 +283,12 @@ def _number(value: Any, where: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = f" {value!r}" if isinstance(value, str) else ""
         raise _Failure("MLC125", f"{where} is {_kind(value)}{text}, not a number")
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)  # differences are computed in floats
+        except OverflowError:
+            raise _Failure("MLC126", f"{where} is an integer too large for a finite float; a "
+                           "check passes only on a finite number") from None
     if isinstance(value, float) and not math.isfinite(value):
         written = value.text if isinstance(value, _Constant) else (
             "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "infinity")
