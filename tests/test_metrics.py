@@ -30,7 +30,7 @@ LOSS, LOSS_FILE, LOSS_KEY = f"{MODEL}:26:9", f"{MODEL}:27:15", f"{MODEL}:28:14"
 LATENCY, LATENCY_FILE = f"{MODEL}:34:9", f"{MODEL}:35:15"
 PARITY = f"{MODEL}:40:9"
 PROD = f"{MODEL}:45:11"  # the production side's mapping
-EXP_FILE = f"{MODEL}:42:17"
+EXP_FILE, EXP_KEY = f"{MODEL}:42:17", f"{MODEL}:43:16"
 
 
 def make(tmp_path: Path, files: dict[str, str | bytes] | None = None,
@@ -130,6 +130,12 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     ("MLC125-string", {"reports/eval.json": '{"eval": {"auc": "0.85"}, "accuracy": 0.912}'},
      [f"{AUC}: error[MLC125]: {B}: metric 'auc-floor': /eval/auc in reports/eval.json is text "
       "'0.85', not a number"]),
+    ("MLC124-control-characters-in-keys", {"reports/eval.json": '{"eval": {"\\u001b[31mx": 1}}'},
+     [f"{AUC_KEY}: error[MLC124]: {B}: metric 'auc-floor': key /eval/auc is missing from "
+      "reports/eval.json: the deepest key that exists is /eval, which has no key 'auc' (its "
+      "keys: '\\x1b[31mx')",
+      f"{EXP_KEY}: error[MLC124]: {B}: parity 'accuracy-parity': experiment: key /accuracy is "
+      "missing from reports/eval.json: the file has no key 'accuracy' (its keys: 'eval')"]),
     ("MLC125-boolean", {"reports/eval.json": '{"eval": {"auc": true}, "accuracy": 0.912}'},
      [f"{AUC}: error[MLC125]: {B}: metric 'auc-floor': /eval/auc in reports/eval.json is a "
       "boolean, not a number"]),

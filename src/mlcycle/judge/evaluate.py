@@ -436,7 +436,8 @@ def evaluate(project: Project, options: Options,
                     and item.status != "waived":
                 failing = False
                 for outcome in metrics.run(metric_files, item):
-                    found = tuple(report(phase, item, loc, code, message, index)
+                    # Messages quote keys and text from metrics files: made printable.
+                    found = tuple(report(phase, item, loc, code, printable(message), index)
                                   for loc, code, message in outcome.problems)
                     metric_results.append(MetricResult(phase.id, item.id, phase.source.display,
                                                        outcome, found))
