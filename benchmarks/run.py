@@ -437,6 +437,123 @@ def portfolio_benchmark(mlcycle: str, scratch: Path, repeat: int
              case.ok and case.best < PORTFOLIO_MAX_S)]
 
 
+METRICS_MAX_RATIO = 1.1
+METRIC_PHASES = ("quality", "online", "operations")  # product's phases that read numbers
+METRIC_FILES = {
+    "reports/eval.json": '{"eval": {"auc": 0.86, "auc.macro": 0.84}, "accuracy": 0.912}\n',
+    "reports/eval.yaml": "eval:\n  val/loss: 0.31\n",
+    "reports/serve.toml": "[latency]\np99_ms = 120\n",
+    "reports/prod-eval.json": '{"accuracy": 0.909}\n',
+}
+# Per item of those phases: one threshold and one parity check, as a product
+# playbook's evaluation items would carry; the files cover JSON, YAML and TOML.
+METRIC_BLOCKS = ("""\
+    metrics:
+      - id: auc-floor
+        file: reports/eval.json
+        key: /eval/auc
+        op: ">="
+        value: 0.80
+""", """\
+    metrics:
+      - id: val-loss
+        file: reports/eval.yaml
+        key: [eval, val/loss]
+        op: "<"
+        value: 0.5
+""", """\
+    metrics:
+      - id: latency
+        file: reports/serve.toml
+        key: /latency/p99_ms
+        op: between
+        value: {min: 1, max: 250}
+""")
+PARITY_BLOCK = """\
+    parity:
+      - id: accuracy-parity
+        experiment: {file: reports/eval.json, key: /accuracy}
+        production: {file: reports/prod-eval.json, key: /accuracy}
+        tolerance: {abs: 0.005, rel: 0.01}
+"""
+
+
+def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """`check --all` on a fresh product project whose quality, online and operations
+    items carry metric and parity checks (a team fork of product), next to the
+    same fork without them; both projects hold the same metric files."""
+    phases = Path(subprocess.run(
+        [PYTHON, "-c", "import mlcycle.resources as r; print(r.data_dir('phases'))"],
+        env=ENV, capture_output=True, text=True, check=True).stdout.strip())
+    projects = {}
+    checks = 0
+    for label in ("without", "with"):
+        book = scratch / f"product-{label}-metrics"
+        shutil.copytree(phases / "product", book)
+        if label == "with":
+            for phase in METRIC_PHASES:
+                path = book / f"{phase}.yaml"
+                lines = path.read_text().splitlines(keepends=True)
+                out = []
+                for line in lines:
+                    out.append(line)
+                    if line.startswith("    evidence_required:"):
+                        out.append(METRIC_BLOCKS[checks // 2 % 3] + PARITY_BLOCK)
+                        checks += 2
+                path.write_text("".join(out))
+        project = scratch / f"project-{label}-metrics"
+        subprocess.run([mlcycle, "init", str(project), "--no-input", "--playbook", str(book)],
+                       env=ENV, capture_output=True, check=True)
+        for rel, text in METRIC_FILES.items():
+            (project / rel).parent.mkdir(parents=True, exist_ok=True)
+            (project / rel).write_text(text)
+        projects[label] = project
+    cases = [Case(f"`mlcycle check --all`, {label} metric checks",
+                  lambda n, p=projects[label]: [mlcycle, "check", "--all"], cwd=projects[label],
+                  ok_codes=(1,)) for label in ("without", "with")]
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print(f"\n## Metric checks\n\nA fresh `product` project from a team fork whose "
+          f"{', '.join(METRIC_PHASES)} items carry {checks} metric and parity checks in all "
+          "(JSON, YAML and TOML files, all passing), next to the same fork without them; "
+          "`check --all` (open gates: exit 1).\n")
+    print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    # The same two projects loaded and judged inside one process, alternately: the
+    # part metric checks add to, without start-up noise (a shared machine's).
+    inproc = subprocess.run([PYTHON, "-c", _IN_PROCESS, str(projects["without"]),
+                             str(projects["with"]), str(max(repeat, 20))],
+                            env=ENV, capture_output=True, text=True, check=True).stdout.split()
+    without_ms, with_ms = float(inproc[0]), float(inproc[1])
+    print(f"\nInside one process (load + evaluate, best of {max(repeat, 20)}): "
+          f"{without_ms:.1f} ms without, {with_ms:.1f} ms with metric checks "
+          f"({with_ms / without_ms:.2f}x).")
+    ratio = cases[1].best / base
+    return [(f"`check --all` with metric checks <= {METRICS_MAX_RATIO:g}x without",
+             f"{ratio:.2f}x ({checks} checks; in process {with_ms / without_ms:.2f}x)",
+             ratio <= METRICS_MAX_RATIO and all(c.ok for c in cases))]
+
+
+_IN_PROCESS = """
+import sys, time
+from datetime import date
+from pathlib import Path
+from mlcycle.judge import evaluate
+from mlcycle.load import project
+roots, runs = [Path(a) for a in sys.argv[1:3]], int(sys.argv[3])
+best = [float("inf")] * 2
+for n in range(runs + 1):
+    for i, root in enumerate(roots):
+        start = time.perf_counter()
+        loaded, _ = project.load_partial(root)
+        evaluate.evaluate(loaded, evaluate.Options(date(2025, 6, 1), "all"))
+        if n:
+            best[i] = min(best[i], time.perf_counter() - start)
+print(*(f"{b * 1000:.3f}" for b in best))
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -449,6 +566,10 @@ def main() -> int:
                         help="only the editing commands next to check (1,000 items)")
     parser.add_argument("--portfolio-only", action="store_true",
                         help="only portfolio over 1,000 projects of 50 items")
+
+
+    parser.add_argument("--metrics-only", action="store_true",
+                        help="only check --all with and without metric checks")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -474,6 +595,10 @@ def main() -> int:
 
         if args.portfolio_only:
             verdicts = portfolio_benchmark(mlcycle, scratch, repeat)
+
+
+        if args.metrics_only:
+            verdicts = metrics_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
@@ -675,6 +800,11 @@ def main() -> int:
         if subprocess.run([mlcycle, "portfolio", "--help"], env=ENV,
                           capture_output=True).returncode == 0:
             verdicts += portfolio_benchmark(mlcycle, scratch, repeat)
+
+
+        # 6. metric checks: check --all with and without them ---------------------------
+        if has_check:
+            verdicts += metrics_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

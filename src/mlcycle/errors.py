@@ -172,4 +172,6 @@ CODES: dict[str, str] = {
     "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
               "histories)",
     "MLC065": "report: --output FILE.html is missing",
+    "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
+              "`check --min-score`)",
 }

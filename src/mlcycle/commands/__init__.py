@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
         render,
         report,
         schema,
+        score,
         status,
         team,
         validate,
@@ -25,5 +26,5 @@ def register(app: typer.Typer) -> None:
     from mlcycle.commands import set as set_command
 
     for module in (init, status, check, diff, validate, set_command, team, move, raci,
-                   render, report, log, playbooks, schema, portfolio):
+                   render, report, log, playbooks, schema, portfolio, score):
         module.register(app)

@@ -72,6 +72,11 @@ def check(
                           "fail only on findings it introduces or leaves open in phases "
                           "already left."),
     ] = None,
+    min_score: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--min-score", metavar="X",
+                     help="Also fail when the ML Test Score (see `mlcycle score`) is below X."),
+    ] = None,
 ) -> int:
     """Validate the project, then evaluate its gates.
 
@@ -84,13 +89,16 @@ def check(
     chosen = [name for name, given in (("--through", through is not None),
                                        ("--phase", phase is not None),
                                        ("--all", all_phases)) if given]
+    if min_score is not None and not 0 <= min_score < float("inf"):
+        raise MlcycleError.at("MLC031", f"--min-score {min_score:g}: expected a number from 0 "
+                              "up (the ML Test Score is 0 or more)", "<command line>")
     if len(chosen) > 1:
         # Our own one-line error, not click's usage block (its wording moves between releases).
         raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
     loaded: list[Project] = []  # the project, once it loaded: what --output must not replace
     try:
-        result = _evaluate(directory, through, phase, all_phases, today, loaded)
+        result = _evaluate(directory, through, phase, all_phases, today, loaded, min_score)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
@@ -117,7 +125,10 @@ def check(
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              today: str | None, projects: list[Project]) -> Result:
+              today: str | None, projects: list[Project], min_score: float | None = None
+              ) -> Result:
+    from dataclasses import replace
+
     from mlcycle.errors import capped
     from mlcycle.judge import evaluate
     from mlcycle.load import project
@@ -131,10 +142,16 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
         options = evaluate.Options(when, "phase", phase)
     else:
         options = evaluate.Options(when)
+    options = replace(options, min_score=min_score)
     loaded, problems = project.load_partial(directory)
     if loaded is None:
         return evaluate.Result.invalid(problems, options)
     projects.append(loaded)
+    if min_score is not None and not any(i.section is not None for p in loaded.phases
+                                         for i in p.file.items):
+        problems = [*problems, loaded.source.problem(
+            ("playbook",), "MLC070", "--min-score: no item of this project has a `section`, so "
+            "it has no ML Test Score (the items of the ml-test-score playbook have one)")]
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
     result.problems = capped([*problems, *result.problems])

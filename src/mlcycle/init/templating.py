@@ -48,6 +48,19 @@ def yaml_text(value: object, indent: int, width: int = 80) -> str:
     return ">-\n" + "\n".join(pad + line for line in lines)
 
 
+def yaml_num(value: float) -> str:
+    """A metric threshold as a plain YAML 1.2 float: the shortest text that reads
+    back as the same float (``0.8``, ``1e-05``)."""
+    return repr(float(value))
+
+
+def yaml_key(value: str | list[str | int]) -> str:
+    """A metric key: a JSON Pointer string, or a flow list of keys and indices."""
+    if isinstance(value, str):
+        return yaml_str(value)
+    return "[" + ", ".join(str(v) if isinstance(v, int) else yaml_str(v) for v in value) + "]"
+
+
 def mermaid_label(value: object) -> str:
     """Text inside a Mermaid ``id["..."]`` label."""
     text = " ".join(str(value).split())
@@ -162,7 +175,7 @@ def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environmen
         auto_reload=False,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
-                       mermaid=mermaid_label)
+                       mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)
     return env
 
 

@@ -22,6 +22,7 @@ from typing import Literal
 
 from mlcycle.errors import Location, MlcycleError, Problem, capped
 from mlcycle.escape import line, quote
+from mlcycle.judge import metrics
 from mlcycle.judge.own_files import OwnFiles
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project, is_url
@@ -66,6 +67,10 @@ CODES: dict[str, tuple[str, str, str]] = {
                "accountable role on the team",
                "have a person listed under the accountable role in `team` approve it (the A in "
                "RACI answers for the item, so only they may excuse it)"),
+    **metrics.CODES,
+    "MLC128": ("error", "the ML Test Score is below `check --min-score` (the finding names the "
+               "section that holds it down)",
+               "raise the weakest section: finish its tests, with evidence, and automate them"),
     "MLC150": ("warning", "an open item is past its due date",
                "finish it, or move `due` to a realistic date"),
     "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -82,6 +87,7 @@ class Options:
     today: date
     mode: Mode = "default"
     phase: str | None = None  # for "through" and "phase"
+    min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
 
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -162,6 +168,17 @@ class ItemState:
     evaluated: bool  # a gate in a phase being evaluated
 
 
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric or parity check of one item, with where its finding points."""
+
+    phase: str
+    item: str
+    path: str  # the status file
+    outcome: metrics.Outcome
+    findings: tuple[Finding, ...]
+
+
 @dataclass
 class PhaseSummary:
     id: str
@@ -193,6 +210,7 @@ class Result:
     phases: list[PhaseSummary] = field(default_factory=list)
     items: list[ItemState] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # sorted
+    metrics: list[MetricResult] = field(default_factory=list)  # in item order
     problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
 
     @classmethod
@@ -304,14 +322,18 @@ def evaluate(project: Project, options: Options,
     result = Result(project, options, evaluated)
     people = project.people()
     evidence = _Evidence(project.root, OwnFiles(project.root, project.file.playbook.path))
+    metric_files = metrics.Files(project.root)
+    metric_results: list[MetricResult] = []
     findings: list[Finding] = []
     problems: list[Problem] = []
 
     def report(phase: PhaseState, item: Item, sub: Loc, code: str, message: str,
-               index: int) -> None:
+               index: int) -> Finding:
         severity = CODES[code][0]
         problem = phase.source.problem(("items", index, *sub), code, message, severity)
-        findings.append(Finding(problem, phase.id, item.id))
+        finding = Finding(problem, phase.id, item.id)
+        findings.append(finding)
+        return finding
 
     # Pass 1: each item's own state (closed or not), evidence, waiver, owner, due.
     states: dict[str, ItemState] = {}
@@ -384,6 +406,20 @@ def evaluate(project: Project, options: Options,
                     report(phase, item, ("due",), "MLC150",
                            f"{name} is {late} day{'' if late == 1 else 's'} past its due date "
                            f"{item.due.isoformat()} (status: {item.status})", index)
+            # An item's numbers are judged with the item: in a phase being evaluated,
+            # unless a waiver excuses it. A failing check keeps the item open.
+            if (item.metrics or item.parity) and phase.id in in_scope \
+                    and item.status != "waived":
+                failing = False
+                for outcome in metrics.run(metric_files, item):
+                    # Messages quote keys and text from metrics files: made printable.
+                    found = tuple(report(phase, item, loc, code, line(message), index)
+                                  for loc, code, message in outcome.problems)
+                    metric_results.append(MetricResult(phase.id, item.id, phase.source.display,
+                                                       outcome, found))
+                    failing = failing or outcome.verdict != "pass"
+                if failing and not why:
+                    why = "its metric checks fail"
             if item.owner is not None and item.owner not in people:
                 report(phase, item, ("owner",), "MLC108",
                        f"{name}: owner {quote(item.owner)} is not on the team in "
@@ -409,8 +445,16 @@ def evaluate(project: Project, options: Options,
                        f"item '{state.item.id}' is done but depends on '{dep}', which is not "
                        f"closed ({other.why_open})", index)
 
+    result.items = [state for _, _, state in placed]
+    if options.min_score is not None:
+        from mlcycle.judge import score
+
+        low = score.below_minimum(project, result, options.min_score)
+        if low is not None:
+            findings.append(Finding(*low))
     findings.sort(key=lambda f: f.problem)
     result.findings = findings
+    result.metrics = metric_results
     result.problems = capped(problems)
     result.items = [state for _, _, state in placed]
     result.phases = _summaries(project, result, in_scope)

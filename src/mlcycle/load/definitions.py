@@ -24,6 +24,10 @@ from mlcycle.load.model import ItemDefinition
 # model, so a definition field added later is verified too.
 FIELDS: tuple[str, ...] = tuple(ItemDefinition.model_fields)
 RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
+# Fields added after playbook versions were released: left out of a record while
+# at their default, so every recorded version (phases/_released/) keeps its
+# bytes, and a record without them means "none".
+LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": []}
 WHERE_TO_CHANGE = "change definitions in the playbook, not in status files"
 
 
@@ -70,8 +74,17 @@ class Definitions:
 
 
 def canonical(item: ItemDefinition) -> dict[str, Any]:
-    """An item definition as plain data: every field, defaults included."""
-    return item.model_dump(include=set(FIELDS))
+    """An item definition as plain data: every field, defaults included (except
+    the ``LATER_FIELDS`` at their default)."""
+    data = item.model_dump(include=set(FIELDS))
+    for name, default in LATER_FIELDS.items():
+        if data[name] == default:
+            del data[name]
+    return data
+
+
+def _recorded(there: dict[str, Any], name: str) -> Any:
+    return there[name] if name in there else LATER_FIELDS.get(name)
 
 
 def record(name: str, version: str, roles: Iterable[tuple[str, str]],
@@ -115,6 +128,20 @@ def _text_difference(here: str, there: str) -> str:
             f"{_clip(there[start:], 40)!r})")
 
 
+def _checks_difference(mine: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> str:
+    """Which metric or parity checks differ, by id, for a message ending in the label."""
+    here = {c["id"]: c for c in mine}
+    there = {c["id"]: c for c in wanted}
+    extra = [i for i in here if i not in there]
+    missing = [i for i in there if i not in here]
+    changed = [i for i in here if i in there and here[i] != there[i]]
+    parts = ([f"{', '.join(map(repr, extra))} here but not"] if extra else []) + \
+        ([f"{', '.join(map(repr, missing))} missing here but in"] if missing else []) + \
+        ([f"{', '.join(map(repr, changed))} differ{'s' if len(changed) == 1 else ''} from"]
+         if changed else [])
+    return "; ".join(parts) if parts else "their order differs from"
+
+
 def item_differences(here: ItemDefinition, there: dict[str, Any]
                      ) -> list[tuple[tuple[str, ...], str]]:
     """(location inside the item, message) for each definition field that differs;
@@ -133,12 +160,19 @@ def item_differences(here: ItemDefinition, there: dict[str, Any]
                                   f"{shown(wanted[sub])} in {{label}}"))
             continue
         mine = getattr(here, name)
-        if mine == there[name]:
+        wanted = _recorded(there, name)
+        if name in ("metrics", "parity"):
+            mine = [check.model_dump() for check in mine]
+            if mine != wanted:
+                found.append(((name,), f"{name}: {_checks_difference(mine, wanted)} "
+                              "{label}"))
             continue
-        if name == "description" and isinstance(mine, str) and isinstance(there[name], str):
-            found.append(((name,), f"{name}: {_text_difference(mine, there[name])}"))
+        if mine == wanted:
+            continue
+        if name == "description" and isinstance(mine, str) and isinstance(wanted, str):
+            found.append(((name,), f"{name}: {_text_difference(mine, wanted)}"))
         else:
-            found.append(((name,), f"{name}: {shown(mine)} here, but {shown(there[name])} in "
+            found.append(((name,), f"{name}: {shown(mine)} here, but {shown(wanted)} in "
                           "{label}"))
     return found
 

@@ -21,13 +21,17 @@ from pydantic import (  # noqa: E402
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     StringConstraints,
+    Tag,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError  # noqa: E402
 
 from mlcycle.escape import quote  # noqa: E402
+from mlcycle.load.yamlio import PlainNumber  # noqa: E402
 
 Status = Literal["todo", "doing", "blocked", "done", "waived"]
 
@@ -59,6 +63,10 @@ PATTERN_MEANINGS = {
     r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
         "a path docs/<phase>/<name>.md without '..'",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
+    r"^[^\r\n]*\.(json|yaml|yml|toml)$":
+        "a path inside the project ending in .json, .yaml, .yml or .toml",
+    r"^(/([^~]|~[01])*)*$":
+        "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
 }
 
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -99,6 +107,49 @@ CalendarDate = Annotated[
 ]
 
 
+def _number(value: Any) -> Any:
+    """A finite number written as a number: an integer, or a plain YAML 1.2 float
+    (``PlainNumber``). A quoted ``"0.8"`` or a boolean is not a number."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("not_a_number", "expected a number such as 0.8, got {value}",
+                                  {"value": "true" if value else "false"})
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, PlainNumber):
+        if value.lower().endswith((".inf", ".nan")):
+            raise PydanticCustomError("not_finite", "expected a finite number, got {value}",
+                                      {"value": str(value)})
+        number = float(value)
+    else:
+        shown = repr(value) if isinstance(value, str) else \
+            "nothing" if value is None else type(value).__name__
+        raise PydanticCustomError(
+            "not_a_number", "expected a number such as 0.8, got {value}"
+            + (" (a quoted string is text; write the number without quotes)"
+               if isinstance(value, str) else ""), {"value": shown})
+    if number != number or number in (float("inf"), float("-inf")):
+        raise PydanticCustomError("not_finite", "expected a finite number, got {value}",
+                                  {"value": str(value)})
+    return number
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+MetricFile = Annotated[str, StringConstraints(pattern=r"^[^\r\n]*\.(json|yaml|yml|toml)$",
+                                              max_length=200)]
+PointerText = Annotated[str, StringConstraints(pattern=r"^(/([^~]|~[01])*)*$", max_length=500)]
+Segment = Annotated[str, StringConstraints(max_length=200)] | Annotated[int, Field(ge=0)]
+
+
+def _shape(kind: str) -> Any:
+    """Pick the one branch of a union by the input's shape, so an error names what
+    that branch wants rather than listing every branch pydantic tried."""
+    def pick(value: Any) -> str:
+        if kind == "key":
+            return "segments" if isinstance(value, list) else "pointer"
+        return "range" if isinstance(value, dict | BaseModel) else "number"
+    return Discriminator(pick)
+
+
 # A fresh empty container per model, made by a factory: pydantic deep-copies a
 # plain ``= []`` default for every instance (0.5 s per 100k items). The schema
 # still shows the default, for editors.
@@ -131,6 +182,66 @@ class Doc(Strict):
     template: TemplateName
 
 
+# --- metric checks (see judge/metrics.py) --------------------------------------
+
+
+class MetricRef(Strict):
+    file: MetricFile = Field(description="a JSON, YAML or TOML file in the project")
+    key: Annotated[Annotated[PointerText, Tag("pointer")]
+                   | Annotated[list[Segment], Tag("segments")], _shape("key")] = Field(
+        description="an RFC 6901 JSON Pointer, or a list of keys and list indices; never "
+                    "split on dots")
+
+
+class Between(Strict):
+    min: Number
+    max: Number
+    strict_min: bool = False
+    strict_max: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Between:
+        if self.min > self.max:
+            raise PydanticCustomError("bad_range", "min {lo} is greater than max {hi}",
+                                      {"lo": f"{self.min:g}", "hi": f"{self.max:g}"})
+        return self
+
+
+class MetricCheck(MetricRef):
+    id: ItemId
+    op: Literal[">", ">=", "<", "<=", "==", "!=", "between"]
+    value: Annotated[Annotated[Number, Tag("number")] | Annotated[Between, Tag("range")],
+                     _shape("value")] = Field(description="a number; for `between`: {min, max}")
+
+    @model_validator(mode="after")
+    def _fits_op(self) -> MetricCheck:
+        if (self.op == "between") != isinstance(self.value, Between):
+            raise PydanticCustomError(
+                "bad_value", "op {op} needs {wanted}",
+                {"op": repr(self.op), "wanted": "value: {min: ..., max: ...}"
+                 if self.op == "between" else "a number as value"})
+        return self
+
+
+class Tolerance(Strict):
+    abs: Number | None = Field(default=None, ge=0)
+    rel: Number | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one(self) -> Tolerance:
+        if self.abs is None and self.rel is None:
+            raise PydanticCustomError("no_tolerance",
+                                      "give abs, rel or both (|e - p| <= max(abs, rel * |p|))")
+        return self
+
+
+class ParityCheck(Strict):
+    id: ItemId
+    experiment: MetricRef
+    production: MetricRef
+    tolerance: Tolerance
+
+
 class ItemDefinition(Strict):
     id: ItemId
     title: Line
@@ -141,6 +252,9 @@ class ItemDefinition(Strict):
     doc: DocPath | None = None
     depends_on: list[ItemId] = _EMPTY_LIST
     section: Line | None = None
+    automated: bool = False
+    metrics: list[MetricCheck] = _EMPTY_LIST
+    parity: list[ParityCheck] = _EMPTY_LIST
 
 
 class PhaseDefinition(Strict):

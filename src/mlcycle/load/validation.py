@@ -95,9 +95,23 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Tags of the shape-picked unions in load/model.py (a metric's ``key`` and
+# ``value``): pydantic puts the tag in the error's loc, which names no YAML key.
+_UNION_TAGS = {"key": ("pointer", "segments"), "value": ("number", "range")}
+
+
+def _untagged(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for part in loc:
+        if out and part in _UNION_TAGS.get(str(out[-1]), ()):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
 def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | int, ...]]:
     """(code, message, loc to point at) for one pydantic error."""
-    loc: tuple[str | int, ...] = tuple(err["loc"])
+    loc: tuple[str | int, ...] = _untagged(tuple(err["loc"]))
     kind = err["type"]
     where = format_loc(loc)
     if kind == "extra_forbidden":

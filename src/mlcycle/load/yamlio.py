@@ -7,7 +7,12 @@ lost), applies YAML 1.1 guessing (``no`` -> False, ``0755`` -> 493, ``1.10`` ->
 So: our builder reads libyaml's events in one pass (no node tree, no
 recursion) and resolves plain scalars itself with YAML 1.2 core only:
 ``true``/``false``, ``null`` and plain decimal integers; everything else is a
-string, and pydantic parses dates from strings. It refuses tags, aliases,
+string, and pydantic parses dates from strings. A plain scalar that YAML 1.2
+core resolves to a float (``0.8``, ``1e-3``, ``.inf``) becomes a ``PlainNumber``:
+still a ``str`` (so ``version: 1.10`` stays the text ``1.10`` in every text
+field), but one that remembers it was written as a number, so that a field that
+wants a number (a metric threshold) accepts it and refuses a quoted ``"0.8"``.
+It refuses tags, aliases,
 duplicate keys and deep nesting with the event's own line and column, and
 records where each item starts so findings can be located later by a text
 scan. Only a validation error composes a node tree (``locate``).
@@ -71,6 +76,23 @@ _PLAIN_VALUES: dict[str, Any] = {
 }  # fmt: skip
 _INT_RE = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _INT_START = frozenset("0123456789+-")
+
+
+class PlainNumber(str):
+    """A plain scalar YAML 1.2 core reads as a float, kept as its text (see above)."""
+
+    __slots__ = ()
+
+
+# YAML 1.2 core floats, less what would read a leading-zero integer (``0755``)
+# as a number: a fraction or an exponent is required, and the integer part has
+# no leading zero. ``.inf``/``.nan`` resolve too; the number fields refuse them.
+_FLOAT_RE = re.compile(
+    r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_FLOAT_START = frozenset("0123456789+-.")
+for _text in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+              ".nan", ".NaN", ".NAN"):
+    _PLAIN_VALUES[_text] = PlainNumber(_text)
 _BLOCK_STYLES = ("|", ">")
 
 # Every line break libyaml counts in its marks (YAML 1.1: also NEL, LS and PS).
@@ -200,6 +222,8 @@ class _Builder:
                     return plain
                 if value[:1] in _INT_START and _INT_RE.match(value):
                     return self.integer(event)
+                if value[:1] in _FLOAT_START and _FLOAT_RE.match(value):
+                    return PlainNumber(value)
             return value
         if tag == _STR:
             return value
@@ -275,6 +299,8 @@ class _Builder:
                     elif value[:1] in _INT_START and _INT_RE.match(value):
                         value = int(value) if len(value) <= MAX_INT_DIGITS else \
                             self.integer(event)
+                    elif value[:1] in _FLOAT_START and _FLOAT_RE.match(value):
+                        value = PlainNumber(value)
                 else:  # quoted, block or tagged
                     value = scalar(event)
                     # A block scalar's lines are indented deeper than its key, so no

@@ -12,7 +12,7 @@ from typing import Any
 
 from mlcycle.errors import Problem, error_count
 from mlcycle.escape import json_safe
-from mlcycle.judge.evaluate import Result
+from mlcycle.judge.evaluate import MetricResult, Result
 
 VERSION = 1
 
@@ -22,6 +22,14 @@ def _located(problem: Problem) -> dict[str, Any]:
     return {"code": problem.code, "severity": problem.severity, "path": loc.path,
             "line": loc.line, "column": loc.column or (1 if loc.line else 0),
             "message": problem.message}
+
+
+def _metric(result: MetricResult) -> dict[str, Any]:
+    o = result.outcome
+    return {"phase": result.phase, "item": result.item, "kind": o.kind, "id": o.id,
+            "verdict": o.verdict, "observed": o.observed, "expected": o.expected, "op": o.op,
+            "difference": o.difference, "tolerance": o.tolerance, "file": o.file, "key": o.key,
+            "findings": [_located(f.problem) for f in result.findings]}
 
 
 def data(result: Result) -> dict[str, Any]:
@@ -46,6 +54,7 @@ def data(result: Result) -> dict[str, Any]:
         "phases": [],
         "gates": [],
         "findings": [],
+        "metrics": [],
         "problems": [_located(p) for p in result.problems],
     }
     if project is not None and options is not None:
@@ -71,6 +80,7 @@ def data(result: Result) -> dict[str, Any]:
         ]
         out["findings"] = [{**_located(f.problem), "phase": f.phase, "item": f.item}
                            for f in result.findings]
+        out["metrics"] = [_metric(m) for m in result.metrics]
     return out
 
 

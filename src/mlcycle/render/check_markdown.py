@@ -8,6 +8,28 @@ from mlcycle.judge.evaluate import Result
 from mlcycle.render.check_text import scope_text, summary
 from mlcycle.render.text import md_table
 
+_VERDICT_ORDER = {"fail": 0, "error": 1, "pass": 2}
+
+
+def metric_table(result: Result) -> str:
+    """One row per metric or parity check, failures first, then the ones that
+    could not be evaluated, then the passes (each group in item order)."""
+    from mlcycle.judge import metrics
+
+    rows = []
+    ordered = sorted(result.metrics, key=lambda m: _VERDICT_ORDER[m.outcome.verdict])
+    for m in ordered:
+        o = m.outcome
+        verdict = o.verdict if not m.findings else \
+            f"**{o.verdict}** ({', '.join(sorted({f.code for f in m.findings}))})"
+        rows.append([f"`{md_escape(m.item)}` {o.kind} `{md_escape(o.id)}`",
+                     "—" if o.observed is None else metrics.shown(o.observed),
+                     md_escape(metrics.expected_text(o)), metrics.difference_text(o),
+                     metrics.tolerance_text(o), verdict])
+    return md_table(["Check", "Observed", "Expected", "Difference", "Tolerance", "Verdict"],
+                    rows)
+
+
 _HEAD = {"passed": "passed", "failed": "failed", "invalid": "invalid input"}
 
 
@@ -35,6 +57,9 @@ def render(result: Result) -> str:
                 [[f"`{g.phase}`", f"`{g.item.id}`", md_escape(g.item.title),
                   md_escape(g.item.owner or "(nobody)"), md_escape(g.why_open)]
                  for g in open_gates]))
+    if result.metrics:
+        out.append("### Metric checks\n")
+        out.append(metric_table(result))
     if result.problems:
         out.append("### Invalid input\n")
         out.append("".join(f"- {md_escape(str(p))}\n" for p in result.problems))

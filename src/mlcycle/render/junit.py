@@ -63,6 +63,18 @@ def render(result: Result) -> str:
                 _fail(case, "failure", found[0].code if found else "open", message,
                       [str(f.problem) for f in found] or [gate.why_open])
         _count(suite)
+    if result.metrics:
+        # One testcase per check: a failure when violated, an error when it could
+        # not be evaluated (file, key or value), as CI test reports expect.
+        suite = _suite(root, "metrics")
+        for m in result.metrics:
+            o = m.outcome
+            case = _case(suite, f"mlcycle.metrics.{m.phase}", f"{m.item}: {o.kind} {o.id}",
+                         m.path)
+            if m.findings:
+                _fail(case, "failure" if o.verdict == "fail" else "error", m.findings[0].code,
+                      m.findings[0].message, [str(f.problem) for f in m.findings])
+        _count(suite)
     suite = _suite(root, "consistency")
     if errors_by_item:
         for item_id, found in sorted(errors_by_item.items(), key=lambda kv: kv[1][0].problem):

@@ -1,0 +1,157 @@
+"""The ML Test Score (Breck et al. 2017, "The ML Test Score: A Rubric for ML
+Production Readiness and Technical Debt Reduction").
+
+Each item with a ``section`` is one test: 0 points when not done, 0.5 when
+done with valid evidence (run by hand, results documented), 1 when done, its
+definition says ``automated: true`` and an evidence path points at the
+automation (see ``automation_evidence``). A section scores the sum of its
+tests; the final score is the lowest of the four sections, so strength in one
+cannot hide neglect of another.
+
+Which tests are done comes from ``evaluate`` (its ``closed``), so a stub, a
+missing file or a failing metric check scores 0, as it fails ``check``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from mlcycle.load.project import is_url
+
+if TYPE_CHECKING:  # evaluate imports this module for `check --min-score`
+    from mlcycle.errors import Problem
+    from mlcycle.judge.evaluate import ItemState, Result
+    from mlcycle.load.project import Project
+
+SECTIONS = ("Data", "Model", "Infrastructure", "Monitoring")
+
+# The interpretation of a final score, after Table V of the paper, in our words.
+BANDS: tuple[tuple[float, str, str], ...] = (
+    (0.0, "0", "a research project rather than a production system"),
+    (1.0, "(0, 1]", "barely tested: expect serious gaps in reliability"),
+    (2.0, "(1, 2]", "a first pass at production readiness; more investment is needed"),
+    (3.0, "(2, 3]", "reasonably tested; more of the tests and procedures could be automated"),
+    (5.0, "(3, 5]", "strong automated testing and monitoring, fit for a mission-critical "
+                    "system"),
+    (float("inf"), "> 5", "exceptional automated testing and monitoring"),
+)
+
+# Evidence that a test runs by itself: a CI workflow, a CI configuration of
+# another service, a test file, or a scheduled job definition.
+_CI_FILES = frozenset({".gitlab-ci.yml", "Jenkinsfile", "azure-pipelines.yml",
+                       "bitbucket-pipelines.yml", ".travis.yml", "crontab"})
+_CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/")
+_TEST_NAME = re.compile(r"^(test_.+\.py|.+_test\.(py|go)|.+\.(test|spec)\.[jt]sx?)$")
+_JOB_DIRS = frozenset({"tests", "test", "dags", "schedules", "cronjobs"})
+_JOB_NAME = re.compile(r".+\.cron$")
+OWN_WORKFLOW = ".github/workflows/mlcycle.yml"
+
+
+def automation_evidence(path: str) -> bool:
+    """Does this evidence path point at automation?"""
+    if is_url(path) or path == OWN_WORKFLOW:
+        return False
+    pure = PurePosixPath(path)
+    if pure.name in _CI_FILES or any(path.startswith(d) for d in _CI_DIRS):
+        return True
+    if _TEST_NAME.match(pure.name) or _JOB_NAME.match(pure.name):
+        return True
+    return bool(_JOB_DIRS.intersection(pure.parts[:-1]))
+
+
+@dataclass(frozen=True)
+class TestScore:
+    phase: str
+    item: str
+    title: str
+    section: str
+    points: float
+    why: str
+
+
+@dataclass
+class Score:
+    tests: list[TestScore]
+    sections: dict[str, float] = field(default_factory=dict)  # the four, in order
+    others: dict[str, float] = field(default_factory=dict)  # sections outside the four
+
+    @property
+    def final(self) -> float:
+        return min(self.sections.values())
+
+    @property
+    def weakest(self) -> list[str]:
+        return [s for s, v in self.sections.items() if v == self.final]
+
+    @property
+    def band(self) -> tuple[str, str]:
+        final = self.final
+        for upper, label, text in BANDS:
+            if final <= upper:
+                return label, text
+        raise AssertionError("unreachable: the last band has no upper bound")
+
+
+def _points(state: ItemState) -> tuple[float, str]:
+    item = state.item
+    if item.status != "done":
+        return 0.0, f"not done (status: {item.status})"
+    if not state.closed:
+        return 0.0, f"not done: {state.why_open}"
+    if not item.evidence:
+        return 0.0, "done, but without evidence of the results"
+    automation = [e for e in item.evidence if automation_evidence(e)]
+    if item.automated and automation:
+        return 1.0, f"automated: {automation[0]}"
+    if item.automated:
+        return 0.5, ("done by hand: `automated: true`, but no evidence points at the automation "
+                     "(a CI workflow, a test file or a scheduled job)")
+    return 0.5, "done by hand, results documented"
+
+
+def score(result: Result) -> Score | None:
+    """The score of an evaluated project, or None when no item has a section."""
+    tests = [TestScore(s.phase, s.item.id, s.item.title, s.item.section, *_points(s))
+             for s in result.items if s.item.section is not None]
+    if not tests:
+        return None
+    found = Score(tests, {name: 0.0 for name in SECTIONS})
+    for test in tests:
+        target = found.sections if test.section in SECTIONS else found.others
+        target[test.section] = target.get(test.section, 0.0) + test.points
+    return found
+
+
+def shown(value: float) -> str:
+    return f"{value:g}"
+
+
+def summary(found: Score) -> str:
+    return ", ".join(f"{name} {shown(v)}" for name, v in found.sections.items())
+
+
+def held_down_by(found: Score) -> str:
+    weakest = found.weakest
+    return (f"section {weakest[0]} holds it down" if len(weakest) == 1
+            else f"sections {', '.join(weakest)} hold it down")
+
+
+def below_minimum(project: Project, result: Result, minimum: float
+                  ) -> tuple[Problem, str, str] | None:
+    """MLC128 when the final score is below ``minimum``, located at the first
+    lowest-scoring test of the weakest section; None when it is not."""
+    found = score(result)
+    if found is None or found.final >= minimum:
+        return None
+    section = found.weakest[0]
+    test = min((t for t in found.tests if t.section == section), key=lambda t: t.points)
+    state = next(s for s in result.items if s.item.id == test.item)
+    phase = next(p for p in project.phases if p.id == test.phase)
+    return phase.source.problem(
+        ("items", state.index, "section"), "MLC128",
+        f"ML Test Score {shown(found.final)} is below --min-score {shown(minimum)}: "
+        f"{held_down_by(found)} ({summary(found)}); its test '{test.item}' scores "
+        f"{shown(test.points)}: {test.why}"), test.phase, test.item
