@@ -400,6 +400,38 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
              and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
 
 
+UPGRADE_ITEMS = 10_000
+UPGRADE_MAX_S = 2.0
+
+
+def upgrade_available(mlcycle: str) -> bool:
+    return subprocess.run([mlcycle, "upgrade", "--help"], env=ENV,
+                          capture_output=True).returncode == 0
+
+
+def upgrade_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """`mlcycle upgrade` of a 10,000-item project onto a new version of its team
+    playbook. Every run is a real upgrade: before it the playbook's version is
+    bumped (the first, warm-up run also re-renders every definition)."""
+    project = make_synthetic(scratch / "upgrade", UPGRADE_ITEMS)
+    meta = project.parent / "playbook" / "playbook.yaml"
+
+    def bumped(n: int) -> list[str]:
+        text = re.sub(r"(?m)^version: .*$", f"version: 1.{n + 1}.0", meta.read_text("utf-8"))
+        meta.write_text(text, "utf-8")
+        return [mlcycle, "upgrade", "--by", "bench", "--today", "2026-01-01"]
+
+    case = Case(f"`mlcycle upgrade` ({UPGRADE_ITEMS:,} items)", bumped, cwd=project)
+    measure([case], repeat, scratch)
+    print(f"\n## Upgrade\n\nOne synthetic project of {UPGRADE_ITEMS:,} items (10 phases) "
+          "moved to a new version of its playbook on every run.\n")
+    print(table(["command", "best s (median)", "peak MiB", "exit"],
+                [[case.label, f"{case.best:.3f} ({case.median:.3f})", f"{case.peak_mib:.0f}",
+                  str(case.warm.code if case.warm else "?")]]))
+    return [(f"`upgrade` of {UPGRADE_ITEMS:,} items < {UPGRADE_MAX_S:g} s",
+             f"{case.best:.2f} s", case.ok and case.best < UPGRADE_MAX_S)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -410,6 +442,8 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--edits-only", action="store_true",
                         help="only the editing commands next to check (1,000 items)")
+    parser.add_argument("--upgrade-only", action="store_true",
+                        help="only `upgrade` of a 10,000-item project")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -432,6 +466,12 @@ def main() -> int:
               "of the whole child process; peak MiB is the child's maximum resident set "
               f"(never shown below this script's own, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
+
+        if args.upgrade_only:
+            verdicts = upgrade_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
 
         if args.edits_only:
             verdicts = edit_benchmark(mlcycle, scratch, repeat)
@@ -626,6 +666,10 @@ def main() -> int:
         # 5. editing commands next to check, on one 1,000-item project -----------------
         if has_check and edit_commands_available(mlcycle):
             verdicts += edit_benchmark(mlcycle, scratch, repeat)
+
+        # 6. upgrade of a 10,000-item project ------------------------------------------
+        if upgrade_available(mlcycle):
+            verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

@@ -154,4 +154,12 @@ CODES: dict[str, str] = {
               "dates going backwards, a phase set by hand)",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",
+    "MLC050": "a playbook item's `replaces` names an id the playbook still has, or one replaced "
+              "twice",
+    "MLC051": "upgrade refused: it would remove an item or phase that has state (pass --drop)",
+    "MLC052": "upgrade refused: the new playbook has no phase the project is in",
+    "MLC053": "upgrade: invalid --to or --drop (not the shipped version, nothing to drop)",
+    "MLC054": "upgrade: a status file's layout keeps an item's state from being kept byte for "
+              "byte (flow style)",
+    "MLC055": "playbooks fork: the destination exists, or an invalid --name / --version",
 }

@@ -17,10 +17,11 @@ def register(app: typer.Typer) -> None:
         schema,
         status,
         team,
+        upgrade,
         validate,
     )
     from mlcycle.commands import set as set_command
 
     for module in (init, status, check, validate, set_command, team, move, raci,
-                   render, log, playbooks, schema):
+                   render, log, playbooks, schema, upgrade):
         module.register(app)

@@ -88,8 +88,9 @@ def _render(env: Any, name: str, **context: Any) -> str:
                               name) from None
 
 
-def render_files(opts: InitOptions) -> dict[str, str]:
-    """Relative path -> content of every file of the skeleton."""
+def render_files(opts: InitOptions, self_check: bool = True) -> dict[str, str]:
+    """Relative path -> content of every file of the skeleton. ``upgrade`` reads
+    back what it writes itself and passes ``self_check=False``."""
     from mlcycle.init import templating
 
     playbook = opts.playbook
@@ -132,7 +133,8 @@ def render_files(opts: InitOptions) -> dict[str, str]:
             files[f".mlcycle/{name}"] = text
     for path, text in files.items():
         files[path] = _normalise(text)
-    _self_check(files, opts)
+    if self_check:
+        _self_check(files, opts)
     return dict(sorted(files.items()))
 
 

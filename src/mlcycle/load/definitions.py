@@ -70,8 +70,13 @@ class Definitions:
 
 
 def canonical(item: ItemDefinition) -> dict[str, Any]:
-    """An item definition as plain data: every field, defaults included."""
-    return item.model_dump(include=set(FIELDS))
+    """An item definition as plain data: every field, defaults included, but
+    ``replaces`` only when set (the records of versions released before the
+    field existed must keep their bytes)."""
+    data = item.model_dump(include=set(FIELDS))
+    if data.get("replaces") is None:
+        data.pop("replaces", None)
+    return data
 
 
 def record(name: str, version: str, roles: Iterable[tuple[str, str]],
@@ -133,12 +138,13 @@ def item_differences(here: ItemDefinition, there: dict[str, Any]
                                   f"{shown(wanted[sub])} in {{label}}"))
             continue
         mine = getattr(here, name)
-        if mine == there[name]:
+        wanted = there.get(name)  # a record leaves out fields that are absent
+        if mine == wanted:
             continue
-        if name == "description" and isinstance(mine, str) and isinstance(there[name], str):
-            found.append(((name,), f"{name}: {_text_difference(mine, there[name])}"))
+        if name == "description" and isinstance(mine, str) and isinstance(wanted, str):
+            found.append(((name,), f"{name}: {_text_difference(mine, wanted)}"))
         else:
-            found.append(((name,), f"{name}: {shown(mine)} here, but {shown(there[name])} in "
+            found.append(((name,), f"{name}: {shown(mine)} here, but {shown(wanted)} in "
                           "{label}"))
     return found
 
