@@ -416,10 +416,51 @@ def test_flow_style_item_is_refused_located(tmp_path: Path) -> None:
             "docs/data/data-sources.md, depends_on: [problem-to-model], status: doing}\n")
     data.write_text(text.replace(chunk, flow), encoding="utf-8")
     assert run("validate", root).code == 0
-    fork(root)
+    playbook = fork(root)
+    result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
+    assert result.code == 0  # its definitions do not change: the file keeps every byte
+    assert "lifecycle/02-data.yaml" not in result.out
+    edit(playbook / "data.yaml", "    title: Data sources\n    description", "    title: Data "
+         "sources, ranked\n    description")
     before = snapshot(root)
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 2
     assert result.err.splitlines()[0].startswith(f"{DATA}:10:1: error[MLC054]: cannot keep the "
                                                  "state lines of this file byte for byte")
     assert snapshot(root) == before
+
+
+def test_an_upgrade_entry_never_moves_the_phase(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    fork(root)
+    assert run("upgrade", "--to", "./playbook", "--today", TODAY, "--by", "Ana",
+               cwd=root).code == 0
+    project = root / "mlcycle.yaml"
+    edit(project, "    event: upgrade\n    to: problem\n", "    event: upgrade\n    to: data\n")
+    edit(project, "current_phase: problem\n", "current_phase: data\n")
+    result = run("validate", root)
+    assert result.code == 2
+    line = project.read_text().splitlines().index("    to: data") + 1
+    assert result.err == (f"mlcycle.yaml:{line}:9: error[MLC044]: history[1].to: an upgrade "
+                          "leaves the project at 'problem' (where the previous entry left it), "
+                          "not 'data'\n1 error in 1 file\n")
+
+
+def test_crlf_and_bom_status_file_keeps_its_state_bytes(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    with_state(root)
+    data = root / DATA
+    raw = b"\xef\xbb\xbf" + data.read_bytes().replace(b"\n", b"\r\n")
+    data.write_bytes(raw)
+    playbook = fork(root)
+    edit(playbook / "data.yaml", "      accountable: mlm\n      consulted: [de, pe]\n",
+         "      accountable: pm\n      consulted: [de, pe]\n")
+    result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
+    assert result.code == 0, result.err
+    assert "definition changes (1):\n  data-sources: raci.accountable: mlm -> pm\n" in result.out
+    after = data.read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    old_state = STATES["data-sources"][1].replace("\n", "\r\n").encode()
+    assert old_state in after
+    assert b"      accountable: pm\r\n" in after
+    assert run("validate", root).code == 0

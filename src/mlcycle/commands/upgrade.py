@@ -38,8 +38,7 @@ def upgrade(
     from mlcycle.write.phases import who
 
     when = today_of(today)
-    root, project, source, old = core.read_project(directory)
-    playbook, path = core.target(project, to, root, Path.cwd())
+    root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
     ref = project.playbook
     if check:
         if core.newer_available(project, playbook):

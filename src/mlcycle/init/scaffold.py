@@ -88,9 +88,11 @@ def _render(env: Any, name: str, **context: Any) -> str:
                               name) from None
 
 
-def render_files(opts: InitOptions, self_check: bool = True) -> dict[str, str]:
+def render_files(opts: InitOptions, self_check: bool = True,
+                 phases_to_render: set[str] | None = None) -> dict[str, str]:
     """Relative path -> content of every file of the skeleton. ``upgrade`` reads
-    back what it writes itself and passes ``self_check=False``."""
+    back what it writes itself (``self_check=False``) and renders only the status
+    files of the phases whose definitions change (``phases_to_render``)."""
     from mlcycle.init import templating
 
     playbook = opts.playbook
@@ -111,6 +113,8 @@ def render_files(opts: InitOptions, self_check: bool = True) -> dict[str, str]:
         **base, phases=phases, playbook_path=opts.playbook_path,
         init_date=opts.init_date.isoformat())
     for number, phase in enumerate(phases, 1):
+        if phases_to_render is not None and phase["id"] not in phases_to_render:
+            continue
         files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = _render(
             env, "project/phase.yaml.j2", **base, phases=phases, phase=phase, number=number)
     role_names = {r["id"]: r["name"] for r in roles}

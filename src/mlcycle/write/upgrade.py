@@ -14,7 +14,6 @@ and written all or nothing (``transaction.commit``).
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,6 +76,41 @@ def has_state(item: Item) -> bool:
 
 
 # --- reading ------------------------------------------------------------------
+
+
+def read_all(directory: Path, to: str | None, cwd: Path
+             ) -> tuple[Path, ProjectFile, Source, list[OldPhase], Playbook, str | None]:
+    """The project and the target playbook. Their large files (the status files
+    and a team playbook's phase files) are parsed ahead on every core, as the
+    project loader does."""
+    from mlcycle.load.source import prefetching
+
+    root = find_root(directory)
+    jobs = [(p, f"lifecycle/{p.name}") for p in _lifecycle_entries(root)
+            if _PHASE_FILE_RE.match(p.name)]
+    guess = _target_directory(root, to, cwd)
+    if guess is not None:
+        try:
+            jobs += playbooks.phase_file_jobs(guess)
+        except (OSError, MlcycleError):
+            pass  # reported, located, when the playbook itself is loaded
+    with prefetching(jobs):
+        root, project, source, old = read_project(root)
+        playbook, path = target(project, to, root, cwd)
+    return root, project, source, old, playbook, path
+
+
+def _target_directory(root: Path, to: str | None, cwd: Path) -> Path | None:
+    """Where a team playbook to move to most likely is (a guess: a wrong one only
+    costs time)."""
+    if to is not None:
+        return (cwd / to).resolve() if playbooks.looks_like_path(to) else None
+    try:
+        project, _ = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
+    except MlcycleError:
+        return None
+    path = project.playbook.path
+    return (root / path).resolve() if path is not None and "\0" not in path else None
 
 
 def read_project(directory: Path) -> tuple[Path, ProjectFile, Source, list[OldPhase]]:
@@ -197,43 +231,60 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
                 f"would be lost: pass --drop {item_id} to accept that"))
     if problems:
         raise MlcycleError(problems)
-    cuts = {}
-    for phase in old:
-        text = phase.source.text
-        try:
-            cuts[phase.id] = statekeep.cut(text, phase.source.marks)
-        except statekeep.Layout as exc:
-            raise MlcycleError.at("MLC054", f"cannot keep the state lines of this file byte for "
-                                  f"byte: {exc}; write the items in block style as `mlcycle "
-                                  "init` does", phase.display, exc.line + 1, 1) from None
     team = {r: list(p) for r, p in project.team.items()}
     options = scaffold.InitOptions(
         name=project.name, slug=project.slug, playbook=playbook, playbook_path=path, team=team,
         init_date=project.history[0].date if project.history else today)
-    fresh = scaffold.render_files(options, self_check=False)  # _verify reads it all back
-    changes: list[FileChange] = []
-    new_phase_files: dict[str, tuple[str, str]] = {}  # phase id -> (display, text)
-    unchanged: dict[str, OldPhase] = {}  # kept byte for byte: already read and validated
+    # A status file whose phase keeps its title and exactly its item definitions
+    # (by value, in order) keeps every byte, header comment included, so that a
+    # pull request shows only the files that really change; only the others are
+    # rendered (the cost of an upgrade follows what changes, not the project size).
+    kept: dict[str, OldPhase] = {}
     for number, phase_def in enumerate(playbook.phases, 1):
         display = phase_file_name(number, phase_def.id)
+        same_name = next((p for p in old if p.display == display), None)
+        if same_name is not None and same_name.file.title == phase_def.title and \
+                [definitions.canonical(i) for i in same_name.file.items] == \
+                [definitions.canonical(i) for i in phase_def.items]:
+            kept[phase_def.id] = same_name
+    fresh = scaffold.render_files(  # _verify reads back what is written
+        options, self_check=False,
+        phases_to_render={p for p in playbook.phase_ids if p not in kept})
+    cuts: dict[str, statekeep.Cut] = {}
+
+    def cut_of(phase: OldPhase) -> statekeep.Cut:
+        if phase.id not in cuts:
+            try:
+                cuts[phase.id] = statekeep.cut(phase.source.text, phase.source.marks)
+            except statekeep.Layout as exc:
+                raise MlcycleError.at("MLC054", f"cannot keep the state lines of this file "
+                                      f"byte for byte: {exc}; write the items in block style as "
+                                      "`mlcycle init` does", phase.display, exc.line + 1,
+                                      1) from None
+        return cuts[phase.id]
+
+    changes: list[FileChange] = []
+    new_phase_files: dict[str, tuple[str, str]] = {}  # phase id -> (display, text)
+    for number, phase_def in enumerate(playbook.phases, 1):
+        display = phase_file_name(number, phase_def.id)
+        if phase_def.id in kept:
+            new_phase_files[phase_def.id] = (display, kept[phase_def.id].source.text)
+            continue
         old_phase = next((p for p in old if p.id == phase_def.id), None)
-        nl = cuts[old_phase.id].nl if old_phase else "\n"
-        column = cuts[old_phase.id].column if old_phase else 4
-        text = _merge(fresh[display], phase_def.items, origin, old_items, cuts, nl, column)
-        old_at_name = next((p for p in old if p.display == display), None)
-        if old_at_name is not None and old_at_name.file.title == phase_def.title \
-                and _items_part(old_at_name.source.text, old_at_name) == _items_part(text, None):
-            # Its items did not change: the file keeps every byte, header comment
-            # (which names the playbook version) included, so a pull request
-            # shows only the files that really change.
-            text = old_at_name.source.text
-            unchanged[phase_def.id] = old_at_name
+        sources = {old_items[origin[i.id]][0].id: old_items[origin[i.id]][0]
+                   for i in phase_def.items if i.id in origin}
+        layout = cut_of(old_phase) if old_phase else None
+        for source_phase in sources.values():
+            cut_of(source_phase)
+        text = _merge(fresh[display], phase_def.items, origin, old_items, cuts,
+                      layout.nl if layout else "\n", layout.column if layout else 4)
         new_phase_files[phase_def.id] = (display, text)
+        old_at_name = next((p for p in old if p.display == display), None)
         bom = BOM if old_phase is not None and old_phase.raw.startswith(BOM) else b""
         data = bom + text.encode("utf-8")
         changes.append(FileChange(root / display, display,
                                   old_at_name.raw if old_at_name else None, data))
-    written = {c.display for c in changes}
+    written = {c.display for c in changes} | {p.display for p in kept.values()}
     for phase in old:
         if phase.display not in written:
             changes.append(FileChange(root / phase.display, phase.display, phase.raw, None))
@@ -256,23 +307,11 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     changes.append(_project_change(root, project, playbook, path, before, after, by, today))
     for change in changes:
         _check_path(root, change.display)
-    _verify(root, changes, new_phase_files, unchanged, playbook, origin, old_items)
+    _verify(root, changes, new_phase_files, kept, playbook, origin, old_items)
     summary = _summary(old, old_items, playbook, origin, renamed, removed,
                        [c for c in changes if c.after != c.before], before, after, path)
     return Plan(before, after, [c for c in changes if c.after != c.before], summary,
                 dropped=[r for r in removed if r in drops])
-
-
-def _items_part(text: str, phase: OldPhase | None) -> str:
-    """The text from the first item on."""
-    if phase is not None:
-        if not phase.source.marks.items:
-            return ""
-        first = phase.source.marks.items[0][0]
-        return "\n".join(statekeep.lines_of(text)[first:])
-    lines = statekeep.lines_of(text)
-    starts = [i for i, line in enumerate(lines) if re.match(r" *- id: ", line)]
-    return "\n".join(lines[starts[0]:]) if starts else ""
 
 
 def _merge(rendered: str, items: Any, origin: dict[str, str],
