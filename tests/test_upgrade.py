@@ -385,14 +385,19 @@ def test_builtin_next_version_fixture_upgrade_keeps_state(tmp_path: Path) -> Non
     root = init(tmp_path)
     kept = with_state(root)
     fixture = FIXTURES / "playbooks" / "product-1.1.0"
+    check = run("upgrade", root, "--check", "--to", fixture)
+    assert (check.code, check.out) == (1, "product@1.0.0 -> product@1.1.0 available (mlcycle "
+                                          "upgrade)\n")
     result = run("upgrade", root, "--to", fixture, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
     assert result.out.splitlines()[0].startswith("upgrade product@1.0.0 -> product@1.1.0 (")
     assert "items added (1):\n  data/pii-review (evidence required)\n" in result.out
     assert {i: state_of(root / DATA, i) for i in STATES} == kept
     assert run("validate", root).code == 0
+    assert run("upgrade", root, "--check").code == 0  # pinned to the fixture directory now
     log = run("log", "-C", root)
     assert log.code == 0, log.err
+    assert f"  {TODAY}  upgrade" in log.out
 
 
 def test_upgrade_to_unshipped_builtin_version_is_refused(tmp_path: Path) -> None:
