@@ -397,7 +397,10 @@ def test_builtin_next_version_fixture_upgrade_keeps_state(tmp_path: Path) -> Non
     assert run("upgrade", root, "--check").code == 0  # pinned to the fixture directory now
     log = run("log", "-C", root)
     assert log.code == 0, log.err
-    assert f"  {TODAY}  upgrade" in log.out
+    assert (f"  {TODAY}  upgrade  at problem: playbook product@1.0.0 -> product@1.1.0  (by Ana)"
+            in log.out.splitlines())
+    status = run("status", root, "--format", "markdown")
+    assert status.code == 0, status.err
 
 
 def test_upgrade_to_unshipped_builtin_version_is_refused(tmp_path: Path) -> None:
@@ -469,3 +472,30 @@ def test_crlf_and_bom_status_file_keeps_its_state_bytes(tmp_path: Path) -> None:
     assert old_state in after
     assert b"      accountable: pm\r\n" in after
     assert run("validate", root).code == 0
+
+
+def test_a_fork_whose_paths_leave_the_project_is_refused(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    playbook = fork(root)
+    edit(playbook / "data.yaml", "  - path: docs/data/eda.md\n",
+         "  - path: docs/data/../../../escape.md\n")
+    edit(playbook / "playbook.yaml", "version: 1.0.0", "version: 1.0.1")
+    before = snapshot(tmp_path)
+    result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
+    assert result.code == 2
+    assert "docs/data/../../../escape.md" in result.err
+    assert "error[MLC012]" in result.err.splitlines()[0]
+    assert snapshot(tmp_path) == before
+
+
+def test_replaces_must_name_a_gone_id_once(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    playbook = fork(root)
+    edit(playbook / "data.yaml", "  - id: eda\n", "  - id: eda\n    replaces: cleaning-scripts\n")
+    result = run("playbooks", "show", "./playbook", cwd=root)
+    assert result.code == 2
+    line = (playbook / "data.yaml").read_text().splitlines().index(
+        "    replaces: cleaning-scripts") + 1
+    assert result.err.splitlines()[0] == (
+        f"playbook/data.yaml:{line}:15: error[MLC050]: item 'eda' replaces 'cleaning-scripts', "
+        "which is still an item of this playbook")
