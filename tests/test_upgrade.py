@@ -499,3 +499,26 @@ def test_replaces_must_name_a_gone_id_once(tmp_path: Path) -> None:
     assert result.err.splitlines()[0] == (
         f"playbook/data.yaml:{line}:15: error[MLC050]: item 'eda' replaces 'cleaning-scripts', "
         "which is still an item of this playbook")
+
+
+def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    kept = with_state(root)
+    playbook = fork(root)
+    data = playbook / "data.yaml"
+    text = data.read_text(encoding="utf-8")
+    start = text.index("  - id: eda\n")
+    end = text.index("  - id: data-sufficiency")
+    chunk = text[start:end]
+    data.write_text(text[:start] + text[end:], encoding="utf-8")
+    modeling = playbook / "modeling.yaml"
+    body = modeling.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + chunk.rstrip("\n")
+    modeling.write_text(body.replace("    doc: docs/data/eda.md\n", "") + "\n", encoding="utf-8")
+    edit(playbook / "playbook.yaml", "version: 1.0.0", "version: 2.0.0")
+    assert run("playbooks", "show", playbook).code == 0
+    result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
+    assert result.code == 0, result.err
+    assert "  eda: moved from phase data; doc changed\n" in result.out
+    assert state_of(root / "lifecycle" / "03-modeling.yaml", "eda") == kept["eda"]
+    assert "id: eda\n" not in (root / DATA).read_text(encoding="utf-8")
+    assert run("validate", root).code == 0
