@@ -39,6 +39,7 @@ from mlcycle.load.yamlio import parse_document
 from mlcycle.write import statekeep
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.transaction import FileChange
+from mlcycle.write.upgrade_summary import has_state, summary_lines
 from mlcycle.write.yamledit import BOM, YamlText
 
 ARGS = "<command line>"
@@ -67,12 +68,6 @@ class Plan:
 
 def label(name: str, version: str) -> str:
     return f"{name}@{version}"
-
-
-def has_state(item: Item) -> bool:
-    """Anything but an untouched ``todo``."""
-    return (item.status != "todo" or item.owner is not None or bool(item.evidence)
-            or item.due is not None or item.notes is not None or item.waiver is not None)
 
 
 # --- reading ------------------------------------------------------------------
@@ -153,7 +148,7 @@ def target(project: ProjectFile, to: str | None, root: Path, cwd: Path
     ref = project.playbook
     if to is None:
         if ref.path is not None:
-            return playbooks.load_directory(_inside_or_not(root, ref.path)), ref.path
+            return playbooks.load_directory(_team_directory(root, ref.path)), ref.path
         return _builtin(ref.name, None), None
     if playbooks.looks_like_path(to):
         playbook = playbooks.load(to, base=cwd)
@@ -162,7 +157,7 @@ def target(project: ProjectFile, to: str | None, root: Path, cwd: Path
     return _builtin(name, version or None), None
 
 
-def _inside_or_not(root: Path, path: str) -> Path:
+def _team_directory(root: Path, path: str) -> Path:
     directory = (root / path).resolve()
     if not (directory / "playbook.yaml").is_file():
         raise MlcycleError.at("MLC030", f"playbook.path '{path}' is not a playbook directory "
@@ -308,7 +303,7 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     for change in changes:
         _check_path(root, change.display)
     _verify(root, changes, new_phase_files, kept, playbook, origin, old_items)
-    summary = _summary(old, old_items, playbook, origin, renamed, removed,
+    summary = summary_lines(old, old_items, playbook, origin, renamed, removed,
                        [c for c in changes if c.after != c.before], before, after, path)
     return Plan(before, after, [c for c in changes if c.after != c.before], summary,
                 dropped=[r for r in removed if r in drops])
@@ -412,94 +407,6 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
     problems = project_problems(root, new_file, new_source, defs, outline, states, True)
     if problems:
         raise MlcycleError(problems)
-
-
-# --- the summary --------------------------------------------------------------
-
-
-def _summary(old: list[OldPhase], old_items: dict[str, tuple[OldPhase, int, Item]],
-             playbook: Playbook, origin: dict[str, str], renamed: list[tuple[str, str]],
-             removed: list[str], changes: list[FileChange], before: str, after: str,
-             path: str | None) -> list[str]:
-    out = [f"upgrade {before} -> {after}" + (f" ({path})" if path else "")]
-
-    def group(title: str, rows: list[str]) -> None:
-        if rows:
-            out.append("")
-            out.append(f"{title} ({len(rows)}):")
-            out.extend(f"  {row}" for row in rows)
-
-    old_phase_ids = [p.id for p in old]
-    group("phases added", [p for p in playbook.phase_ids if p not in old_phase_ids])
-    group("phases removed", [p for p in old_phase_ids if p not in playbook.phase_ids])
-    added = []
-    changed = []
-    for phase in playbook.phases:
-        for item in phase.items:
-            if item.id not in origin:
-                flags = [f for f, on in (("gate", item.gate),
-                                         ("evidence required", item.evidence_required)) if on]
-                added.append(f"{phase.id}/{item.id}" + (f" ({', '.join(flags)})" if flags else ""))
-                continue
-            old_phase, _, was = old_items[origin[item.id]]
-            notes = _what_changed(was, item)
-            if old_phase.id != phase.id:
-                notes.insert(0, f"moved from phase {old_phase.id}")
-            if notes:
-                changed.append(f"{item.id}: {'; '.join(notes)}")
-    group("items added", added)
-    group("items removed", [f"{old_items[r][0].id}/{r}" + (
-        f" (dropped: {old_items[r][2].status})" if has_state(old_items[r][2]) else " (untouched)")
-        for r in removed])
-    group("items renamed", [f"{a} -> {b} (state kept)" for a, b in renamed])
-    group("definition changes", changed)
-    group("files", _file_rows(changes))
-    return out
-
-
-def _file_rows(changes: list[FileChange]) -> list[str]:
-    """One row per file; a status file renumbered (a phase added or removed
-    before it) shows as a rename, not as a removal and a creation."""
-    verbs = {(True, True): "change", (False, True): "create", (True, False): "remove"}
-    removed = {}
-    for change in changes:
-        match = _PHASE_FILE_RE.match(Path(change.display).name)
-        if change.after is None and match:
-            removed[match.group(2)] = change
-    rows = []
-    for change in sorted(changes, key=lambda c: c.display):
-        match = _PHASE_FILE_RE.match(Path(change.display).name)
-        if change.before is None and match and match.group(2) in removed:
-            rows.append(f"rename {removed[match.group(2)].display} -> {change.display}")
-            continue
-        if change.after is None and match and any(
-                c.before is None and c.display.endswith(f"-{match.group(2)}.yaml")
-                for c in changes):
-            continue
-        rows.append(f"{verbs[(change.before is not None, change.after is not None)]} "
-                    f"{change.display}")
-    return rows
-
-
-def _roles(value: str | list[str]) -> str:
-    return ", ".join(value) if isinstance(value, list) else value
-
-
-def _what_changed(was: Item, now: Any) -> list[str]:
-    notes = []
-    if was.gate != now.gate:
-        notes.append("gate added" if now.gate else "gate removed")
-    if was.evidence_required != now.evidence_required:
-        notes.append("evidence now required" if now.evidence_required
-                     else "evidence no longer required")
-    for key in ("responsible", "accountable", "consulted", "informed"):
-        mine, theirs = getattr(was.raci, key), getattr(now.raci, key)
-        if mine != theirs:
-            notes.append(f"raci.{key}: {_roles(mine) or '-'} -> {_roles(theirs) or '-'}")
-    for key in ("title", "description", "doc", "depends_on", "section"):
-        if getattr(was, key) != getattr(now, key):
-            notes.append(f"{key} changed")
-    return notes
 
 
 def apply(changes: list[FileChange]) -> None:
