@@ -554,6 +554,49 @@ print(*(f"{b * 1000:.3f}" for b in best))
 """
 
 
+UPGRADE_ITEMS = 10_000
+UPGRADE_MAX_S = 2.0
+
+
+def upgrade_available(mlcycle: str) -> bool:
+    return subprocess.run([mlcycle, "upgrade", "--help"], env=ENV,
+                          capture_output=True).returncode == 0
+
+
+def upgrade_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """`mlcycle upgrade` of a 10,000-item project onto a new version of its team
+    playbook. Every run is a real upgrade: before it the playbook's version is
+    bumped (the first, warm-up run also re-renders every definition)."""
+    project = make_synthetic(scratch / "upgrade", UPGRADE_ITEMS)
+    meta = project.parent / "playbook" / "playbook.yaml"
+    first = project.parent / "playbook" / f"{PHASES[0]}.yaml"
+
+    def bumped(n: int) -> list[str]:
+        # A new version that rewords one item of the first phase: its status file
+        # (1,000 items) is rendered again and written, the nine others keep their bytes.
+        text = re.sub(r"(?m)^version: .*$", f"version: 1.{n + 1}.0", meta.read_text("utf-8"))
+        meta.write_text(text, "utf-8")
+        phase = re.sub(r"(?m)^    title: Synthetic item 1( \(v\d+\))?$",
+                       f"    title: Synthetic item 1 (v{n + 1})", first.read_text("utf-8"))
+        first.write_text(phase, "utf-8")
+        return [mlcycle, "upgrade", "--by", "bench", "--today", "2026-01-01"]
+
+    cases = [Case("`mlcycle check --all` (same project)", lambda n: [mlcycle, "check", "--all"],
+                  cwd=project, ok_codes=(0, 1, 2)),
+             Case(f"`mlcycle upgrade` ({UPGRADE_ITEMS:,} items)", bumped, cwd=project)]
+    measure(cases, repeat, scratch)
+    check, case = cases
+    print(f"\n## Upgrade\n\nOne synthetic project of {UPGRADE_ITEMS:,} items (10 phases) "
+          "moved to a new version of its playbook on every run (one item of the first phase "
+          "reworded), next to `check` on the same project.\n")
+    print(table(["command", "best s (median)", "x `check`", "peak MiB", "exit"],
+                [[c.label, f"{c.best:.3f} ({c.median:.3f})", f"{c.best / check.best:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    return [(f"`upgrade` of {UPGRADE_ITEMS:,} items < {UPGRADE_MAX_S:g} s",
+             f"{case.best:.2f} s ({case.best / check.best:.2f}x `check`)",
+             case.ok and case.best < UPGRADE_MAX_S)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -570,6 +613,10 @@ def main() -> int:
 
     parser.add_argument("--metrics-only", action="store_true",
                         help="only check --all with and without metric checks")
+
+
+    parser.add_argument("--upgrade-only", action="store_true",
+                        help="only `upgrade` of a 10,000-item project")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -602,6 +649,14 @@ def main() -> int:
             print("\n" + table(["target", "measured", "verdict"],
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
+
+
+        if args.upgrade_only:
+            verdicts = upgrade_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
+
         if args.edits_only:
             verdicts = edit_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
@@ -805,6 +860,11 @@ def main() -> int:
         # 6. metric checks: check --all with and without them ---------------------------
         if has_check:
             verdicts += metrics_benchmark(mlcycle, scratch, repeat)
+
+
+        # 6. upgrade of a 10,000-item project ------------------------------------------
+        if upgrade_available(mlcycle):
+            verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

@@ -70,3 +70,56 @@ def test_a_version_never_released_is_exit_2_naming_the_known_ones(tmp_path: Path
         f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0. A project "
         "made by a newer mlcycle needs that mlcycle (pip install -U mlcycle)",
     ]
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_a_new_version_bumps_as_much_as_the_policy_asks(name: str) -> None:
+    record = current_record(name)
+    version = str(record["version"])
+    previous = releases.previous_version(name, version)
+    if previous is None:
+        assert releases.versions(name)[0] == version  # the first release
+        return
+    old = releases.load_record(name, previous)
+    assert old is not None
+    wanted = releases.required_bump(old, record)
+    made = releases.bump_of(previous, version)
+    assert wanted is not None, f"{name} {version} defines exactly what {previous} did"
+    assert made is not None and releases.BUMPS.index(made) >= releases.BUMPS.index(wanted), (
+        f"{name} {previous} -> {version} is a {made} step, but its changes need a {wanted} "
+        "one (README: Versions of built-in playbooks)")
+
+
+def _fixture_record() -> dict[str, object]:
+    book = playbooks.load_directory(Path(__file__).parent / "fixtures" / "playbooks"
+                                    / "product-1.1.0")
+    return definitions.record(book.name, book.version, [(r.id, r.name) for r in book.roles],
+                              [(p.id, p.title, p.items) for p in book.phases])
+
+
+def test_the_policy_on_real_changes() -> None:
+    old = releases.load_record("product", "1.0.0")
+    assert old is not None
+    new = _fixture_record()  # product 1.1.0: one item added
+    assert releases.required_bump(old, new) == "minor"
+    assert releases.bump_of("1.0.0", "1.1.0") == "minor"
+    assert releases.required_bump(old, old) is None
+    reworded = json.loads(json.dumps(old))
+    reworded["phases"][0]["items"][0]["title"] = "Problem statement, reworded"
+    assert releases.required_bump(old, reworded) == "patch"
+    gated = json.loads(json.dumps(old))
+    gated["phases"][1]["items"][0]["gate"] = True
+    assert releases.required_bump(old, gated) == "major"
+    assert releases.required_bump(new, old) == "major"  # an item removed
+    assert releases.bump_of("1.1.0", "1.1.1") == "patch"
+    assert releases.bump_of("1.1.0", "2.0.0") == "major"
+    assert releases.bump_of("1.1.0", "1.0.9") is None
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_each_builtin_has_a_changelog_with_its_version(name: str) -> None:
+    result = run("playbooks", "show", name, "--changes")
+    assert result.code == 0
+    assert result.out == (PHASES / name / "CHANGES.md").read_text(encoding="utf-8")
+    version = str(current_record(name)["version"])
+    assert f"\n## {version}\n" in result.out

@@ -165,6 +165,14 @@ CODES: dict[str, str] = {
               "team's playbook directory is at another version)",
     "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
               "dates going backwards, a phase set by hand)",
+    "MLC050": "a playbook item's `replaces` names an id the playbook still has, or one replaced "
+              "twice",
+    "MLC051": "upgrade refused: it would remove an item or phase that has state (pass --drop)",
+    "MLC052": "upgrade refused: the new playbook has no phase the project is in",
+    "MLC053": "upgrade: invalid --to or --drop (not the shipped version, nothing to drop)",
+    "MLC054": "upgrade: a status file's layout keeps an item's state from being kept byte for "
+              "byte (flow style)",
+    "MLC055": "playbooks fork: the destination exists, or an invalid --name / --version",
     "MLC060": "portfolio: a path to search is not a directory",
     "MLC061": "portfolio: no mlcycle project under the paths searched",
     "MLC062": "--base: not inside a git repository (or git cannot be run)",

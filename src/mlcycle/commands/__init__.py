@@ -21,10 +21,11 @@ def register(app: typer.Typer) -> None:
         score,
         status,
         team,
+        upgrade,
         validate,
     )
     from mlcycle.commands import set as set_command
 
     for module in (init, status, check, diff, validate, set_command, team, move, raci,
-                   render, report, log, playbooks, schema, portfolio, score):
+                   render, report, log, playbooks, schema, portfolio, score, upgrade):
         module.register(app)

@@ -10,6 +10,7 @@ import typer
 
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import ProjectDir
+from mlcycle.commands.output import show
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,7 +52,7 @@ def diff(
                               "origin/main)", "<command line>")
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     changes, _ = compute(directory, base, when)
-    typer.echo(RENDERERS[format](changes), nl=False)
+    show(RENDERERS[format](changes))
     return 0
 
 

@@ -54,6 +54,8 @@ def log(
     lines = ["Phase history (mlcycle.yaml):"]
     for m in moves:
         where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
+        if m.playbooks is not None:  # an upgrade does not move the project
+            where = f"at {m.to}: playbook {m.playbooks[0]} -> {m.playbooks[1]}"
         entry = f"  {m.date}  {m.event:<7}  {where}"
         if m.reason:
             entry += f": {' '.join(m.reason.split())}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -13,6 +14,7 @@ def register(app: typer.Typer) -> None:
                         invoke_without_command=True, rich_markup_mode=None)
     group.callback()(list_playbooks)
     group.command("show")(show)
+    group.command("fork")(fork)
     app.add_typer(group, name="playbooks")
 
 
@@ -31,6 +33,8 @@ def list_playbooks(ctx: typer.Context) -> int:
 def show(
     playbook: Annotated[str, typer.Argument(help="A built-in playbook name or a directory.")],
     format: Format = "table",
+    changes: Annotated[bool, typer.Option(
+        "--changes", help="Print the playbook's changelog (CHANGES.md) instead.")] = False,
 ) -> int:
     """Print a playbook's phases and items with R/A roles and gates."""
     from mlcycle.init.stubs import unmarked_templates
@@ -40,5 +44,35 @@ def show(
     loaded = playbooks.load(playbook)
     for warning in unmarked_templates(loaded):
         output.say(str(warning), err=True)
+    if changes:
+        from mlcycle.errors import MlcycleError
+
+        path = loaded.directory / "CHANGES.md"
+        if not path.is_file():
+            raise MlcycleError.at("MLC030", f"playbook '{loaded.name}' has no CHANGES.md",
+                                  playbook)
+        output.show(path.read_text(encoding="utf-8"))
+        return 0
     output.show(render.RENDERERS[format](loaded))
+    return 0
+
+
+def fork(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A built-in playbook.")],
+    dest: Annotated[Path, typer.Argument(metavar="DEST", help="A new directory.")],
+    new_name: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
+        "--name", metavar="NEW", help="The fork's name (default: the built-in's).")] = None,
+    version: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--version", metavar="X.Y.Z", help="The fork's version (default: the built-in's).")
+        ] = None,
+) -> int:
+    """Copy a built-in playbook into DEST as a team playbook, ready to edit.
+
+    Refuses an existing DEST (exit 2, MLC055); nothing is left behind on failure.
+    """
+    from mlcycle.write.fork import fork as make
+
+    made = make(name, dest, new_name, version)
+    typer.echo(f"forked {name} into {made.as_posix()}; edit it, then `mlcycle playbooks show "
+               f"{made.as_posix()}`")
     return 0

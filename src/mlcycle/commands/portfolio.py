@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from mlcycle.commands.check import Today
+from mlcycle.commands.output import show
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +51,7 @@ def portfolio(
     if not view.rows:
         raise MlcycleError.at("MLC061", "no mlcycle project (a directory with mlcycle.yaml) "
                               "under " + ", ".join(p.as_posix() for p in roots), "<command line>")
-    typer.echo(RENDERERS[format](view), nl=False)
+    show(RENDERERS[format](view))
     if strict and view.totals.invalid:
         return 2
     if check and (view.totals.failing or view.totals.invalid):

@@ -10,6 +10,7 @@ import typer
 
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import ProjectDir
+from mlcycle.commands.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -51,5 +52,5 @@ def report(
     except OSError as exc:
         raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
                               str(output)) from None
-    typer.echo(f"wrote {output.as_posix()} ({len(page.encode()):,} bytes)")
+    say(f"wrote {output.as_posix()} ({len(page.encode()):,} bytes)")
     return 0

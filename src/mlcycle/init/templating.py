@@ -26,9 +26,19 @@ from mlcycle.escape import markdown as md_escape
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 
 
+# Plain words PyYAML writes unquoted and every reader reads back as the same
+# string: a letter first, no character YAML gives a meaning, not a YAML 1.1
+# boolean or null. Skips a full PyYAML dump per title and id (upgrade renders
+# every item of a 10,000-item project).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ()._/-]*[A-Za-z0-9)]\Z")
+_RESERVED = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
 def yaml_str(value: object) -> str:
     """A YAML scalar that every YAML reader (1.1 or 1.2) reads back as this exact string."""
     text = str(value)
+    if _PLAIN.match(text) and "  " not in text and text.lower() not in _RESERVED:
+        return text
     dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9, default_flow_style=True)
     dumped = dumped.removesuffix("\n").removesuffix("\n...")
     if "\n" in dumped:  # a string PyYAML would spread over lines: keep it on one

@@ -19,10 +19,12 @@ class Move:
     to: str
     reason: str | None
     by: str | None
+    playbooks: tuple[str, str] | None = None  # an upgrade: (from, to) as NAME@VERSION
 
 
 def moves(project: Project) -> list[Move]:
-    return [Move(h.date.isoformat(), h.event, h.from_, h.to, h.reason, h.by)
+    return [Move(h.date.isoformat(), h.event, h.from_, h.to, h.reason, h.by,
+                 (h.from_playbook or "", h.to_playbook or "") if h.event == "upgrade" else None)
             for h in project.file.history]
 
 
@@ -33,6 +35,8 @@ def path(project: Project) -> str:
         if move.event == "reopen":
             why = " ".join((move.reason or "").split())
             steps.append(f"{move.to} (reopened {move.date}: {line(why)})")
+        elif move.event == "upgrade":
+            continue  # the playbook changed, the project stayed where it was
         elif not steps or move.event != "init":
             steps.append(move.to)
     return " -> ".join(steps) or project.file.current_phase

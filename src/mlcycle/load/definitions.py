@@ -27,7 +27,10 @@ RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 # Fields added after playbook versions were released: left out of a record while
 # at their default, so every recorded version (phases/_released/) keeps its
 # bytes, and a record without them means "none".
-LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": []}
+# Fields added after the first records were written: left out of a record while
+# at their default, so the records of versions released before them keep their bytes.
+LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": [],
+                                "replaces": None}
 WHERE_TO_CHANGE = "change definitions in the playbook, not in status files"
 
 

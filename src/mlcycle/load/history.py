@@ -3,7 +3,13 @@
 The history is the record of every move between phases: it starts with
 ``init`` at the playbook's first phase; an ``advance`` moves exactly one phase
 forward; a ``reopen`` moves back to an earlier phase and says why; dates never
-go backwards; and ``current_phase`` is where the last entry went. Setting
+go backwards; and ``current_phase`` is where the last entry went. An
+``upgrade`` (the project moved to another playbook version by ``mlcycle
+upgrade``) leaves the phase where the previous entry left it (its ``to``
+repeats that phase) and names the playbooks (``from_playbook``,
+``to_playbook``); the entries before the last upgrade were judged against an
+older playbook, so only their chain (each ``from`` is the previous ``to``) and
+dates are checked, not phase positions. Setting
 ``current_phase`` back by hand (so that ``check`` stops looking at a phase's
 gates) or skipping a phase is a located input error.
 """
@@ -34,6 +40,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
                 f"must be `event: init` at phase '{phase_ids[0]}'")
         return problems
     position = {phase: index for index, phase in enumerate(phase_ids)}
+    last_upgrade = max((i for i, e in enumerate(history) if e.event == "upgrade"), default=-1)
     previous = None
     for index, entry in enumerate(history):
         name = f"history[{index}]"
@@ -48,21 +55,50 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             elif entry.from_ is not None:
                 problem(("history", 0, "from"), f"{name}.from: an init entry comes from "
                         "nowhere; remove 'from'")
-            if entry.to != phase_ids[0] and entry.to in position:
+            if entry.to != phase_ids[0] and entry.to in position and last_upgrade < 0:
                 problem(("history", 0, "to"), f"{name}.to: a project starts at the first phase "
                         f"'{phase_ids[0]}', not '{entry.to}'")
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
+        elif entry.event == "upgrade":
+            assert previous is not None
+            problems.extend(_upgrade_problems(source, index, entry, previous.to))
         elif previous is not None:
+            older = index < last_upgrade  # judged against an older playbook's phases
             problems.extend(_move_problems(source, index, entry, previous.to, phase_ids,
-                                           position))
+                                           {} if older else position))
+        if entry.event != "upgrade":
+            for key in ("from_playbook", "to_playbook"):
+                if getattr(entry, key) is not None:
+                    problem(("history", index, key), f"{name}.{key}: only an upgrade entry "
+                            "names playbooks; remove it")
         previous = entry
     assert previous is not None
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
                 f"'{previous.to}'; {HOW}")
+    return problems
+
+
+def _upgrade_problems(source: Any, index: int, entry: Any, came_from: str) -> list[Problem]:
+    """An upgrade changes the playbook, never the phase."""
+    problems: list[Problem] = []
+    name = f"history[{index}]"
+
+    def problem(key: str, message: str) -> None:
+        problems.append(source.problem(("history", index, key), CODE, message))
+
+    if entry.from_ is not None:
+        problem("from", f"{name}.from: an upgrade does not move the project; remove 'from' "
+                f"(the playbooks go in from_playbook / to_playbook)")
+    if entry.to != came_from:
+        problem("to", f"{name}.to: an upgrade leaves the project at '{came_from}' (where the "
+                f"previous entry left it), not '{entry.to}'")
+    for key in ("from_playbook", "to_playbook"):
+        if getattr(entry, key) is None:
+            problem("event", f"{name}: an upgrade entry needs '{key}: NAME@VERSION'")
     return problems
 
 

@@ -255,6 +255,10 @@ class ItemDefinition(Strict):
     automated: bool = False
     metrics: list[MetricCheck] = _EMPTY_LIST
     parity: list[ParityCheck] = _EMPTY_LIST
+    # An item renamed by a new playbook version names the id it had before, so
+    # that `mlcycle upgrade` moves its state. Absent (None) in every record of a
+    # version released before the field existed (``definitions.canonical``).
+    replaces: ItemId | None = None
 
 
 class PhaseDefinition(Strict):
@@ -316,11 +320,15 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen"]
+    event: Literal["init", "advance", "reopen", "upgrade"]
     from_: PhaseId | None = Field(default=None, alias="from")
+    # Where the project stands after the entry. An upgrade leaves the phase where
+    # the previous entry left it (``to`` repeats it) and names the playbooks.
     to: PhaseId
     reason: Text | None = None
     by: Line | None = None
+    from_playbook: Line | None = Field(default=None, description="upgrade: NAME@VERSION before")
+    to_playbook: Line | None = Field(default=None, description="upgrade: NAME@VERSION after")
 
 
 class ProjectFile(Strict):

@@ -157,6 +157,7 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     playbook = Playbook(meta.name, meta.version, meta.title, meta.description,
                         tuple(meta.roles), tuple(phases), directory, builtin)
     problems.extend(_reference_problems(playbook, placed))
+    problems.extend(_replaces_problems(placed))
     if problems:
         raise MlcycleError(problems)
     return playbook
@@ -190,6 +191,27 @@ def _doc_problems(phase: PhaseDefinition, source: Source) -> list[Problem]:
             problems.append(source.problem(
                 ("docs", index, "path"), "MLC030",
                 f"document '{doc.path}' of phase '{phase.id}' must be under docs/{phase.id}/"))
+    return problems
+
+
+def _replaces_problems(placed: list[Placed]) -> list[Problem]:
+    """``replaces`` names an id the playbook no longer has, once: otherwise an
+    upgrade could not tell whose state moves where."""
+    ids = {entry.item.id for entry in placed}
+    claimed: dict[str, str] = {}
+    problems = []
+    for entry in placed:
+        old = entry.item.replaces
+        if old is None:
+            continue
+        if old in ids:
+            problems.append(entry.problem(("replaces",), "MLC050", f"item '{entry.item.id}' "
+                            f"replaces '{old}', which is still an item of this playbook"))
+        elif old in claimed:
+            problems.append(entry.problem(("replaces",), "MLC050", f"item '{entry.item.id}' "
+                            f"replaces '{old}', which item '{claimed[old]}' replaces already"))
+        else:
+            claimed[old] = entry.item.id
     return problems
 
 

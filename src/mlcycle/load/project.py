@@ -402,7 +402,11 @@ def _project_problems(
             if not person.strip():
                 problems.append(source.problem(("team", role, index), "MLC026",
                                                f"team.{role}[{index}]: a person's name is empty"))
+    last_upgrade = max((i for i, e in enumerate(project.history) if e.event == "upgrade"),
+                       default=-1)
     for index, entry in enumerate(project.history):
+        if index < last_upgrade:
+            continue  # named the phases of the playbook the project had then
         for key, value in (("from", entry.from_), ("to", entry.to)):
             if value is not None and value not in phase_ids:
                 problems.append(source.problem(

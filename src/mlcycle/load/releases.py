@@ -66,3 +66,48 @@ def load_record(name: str, version: str) -> dict[str, Any] | None:
 def record_text(record: dict[str, Any]) -> str:
     """Deterministic bytes for a record: sorted keys, LF, final newline."""
     return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- the version policy -------------------------------------------------------
+
+BUMPS = ("patch", "minor", "major")
+
+
+def required_bump(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """The smallest version step the policy asks between two records, or None
+    when they define the same: major when an item or a phase is removed or
+    renamed, or a gate is added (a gated new item, or a gate switched on);
+    minor when items or phases are added; patch for anything else (wording,
+    RACI, evidence flags, order)."""
+    def items(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {i["id"]: i for p in record["phases"] for i in p["items"]}
+
+    old_items, new_items = items(old), items(new)
+    old_phases = [p["id"] for p in old["phases"]]
+    new_phases = [p["id"] for p in new["phases"]]
+    if set(old_items) - set(new_items) or set(old_phases) - set(new_phases):
+        return "major"
+    for item_id, item in new_items.items():
+        was = old_items.get(item_id)
+        if item.get("gate") and not (was or {}).get("gate"):
+            return "major"
+    if set(new_items) - set(old_items) or set(new_phases) - set(old_phases):
+        return "minor"
+    same = {k: v for k, v in old.items() if k != "version"} == \
+        {k: v for k, v in new.items() if k != "version"}
+    return None if same else "patch"
+
+
+def bump_of(old: str, new: str) -> str | None:
+    """The step from version ``old`` to ``new``: major, minor, patch, or None
+    when ``new`` is not above ``old``."""
+    a, b = _version_key(old), _version_key(new)
+    if b <= a:
+        return None
+    return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
+
+
+def previous_version(name: str, version: str) -> str | None:
+    """The newest released version before ``version``."""
+    older = [v for v in versions(name) if _version_key(v) < _version_key(version)]
+    return older[-1] if older else None

@@ -32,5 +32,5 @@ def change(project: Project) -> FileChange:
 
 def diff(item: FileChange) -> str:
     old = (item.before or b"").decode("utf-8", "replace").splitlines(keepends=True)
-    new = item.after.decode("utf-8").splitlines(keepends=True)
+    new = (item.after or b"").decode("utf-8").splitlines(keepends=True)
     return "".join(difflib.unified_diff(old, new, f"a/{item.display}", f"b/{item.display}"))

@@ -65,6 +65,7 @@ class Session:
         phases = list(project.phases)
         for change in self.changes():
             raw = change.after
+            assert raw is not None  # a session edits files, it never removes one
             text = raw[len(BOM):].decode("utf-8") if raw.startswith(BOM) else raw.decode()
             reread = self.docs[change.display].reread  # render() parsed it already
             try:
@@ -94,7 +95,7 @@ class Session:
         out: list[str] = []
         for change in self.changes():
             old = (change.before or b"").decode("utf-8").splitlines(keepends=True)
-            new = change.after.decode("utf-8").splitlines(keepends=True)
+            new = (change.after or b"").decode("utf-8").splitlines(keepends=True)
             out.extend(difflib.unified_diff(old, new, f"a/{change.display}",
                                             f"b/{change.display}"))
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

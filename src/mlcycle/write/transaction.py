@@ -36,7 +36,7 @@ class FileChange:
     path: Path  # absolute
     display: str  # relative to the project, for messages
     before: bytes | None = field(repr=False)  # the bytes the edit started from; None: absent
-    after: bytes = field(repr=False)
+    after: bytes | None = field(repr=False)  # None: the file is removed (upgrade renumbering)
 
 
 # Runs after staging, before the on-disk check and the renames. Tests set it to
@@ -45,6 +45,7 @@ before_commit: Callable[[], None] | None = None
 
 
 def _stage(change: FileChange) -> str:
+    assert change.after is not None
     try:
         mode = os.stat(change.path).st_mode & 0o7777
     except FileNotFoundError:
@@ -60,6 +61,12 @@ def _stage(change: FileChange) -> str:
     except BaseException:
         _unlink(tmp)
         raise
+    return tmp
+
+
+def _spare_name(path: Path) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    os.close(fd)
     return tmp
 
 
@@ -96,7 +103,10 @@ def commit(changes: list[FileChange]) -> None:
         try:
             for change in changes:
                 interrupts.checkpoint()
-                staged.append(_stage(change))
+                # A removal is "staged" by its name only: the old file is moved there
+                # (same directory, atomic) and comes back if a later rename fails.
+                staged.append(_stage(change) if change.after is not None else
+                              _spare_name(change.path))
             if before_commit is not None:
                 before_commit()
             stale = [c for c in changes if _current(c.path) != c.before]
@@ -108,10 +118,17 @@ def commit(changes: list[FileChange]) -> None:
             done: list[FileChange] = []
             try:
                 for change, tmp in zip(changes, staged, strict=True):
-                    os.replace(tmp, change.path)
+                    if change.after is None:
+                        os.replace(change.path, tmp)  # removed when ``staged`` is cleaned up
+                    else:
+                        os.replace(tmp, change.path)
                     done.append(change)
             except BaseException:
+                spare = dict(zip((id(c) for c in changes), staged, strict=True))
                 for change in reversed(done):  # put the old bytes back, atomically too
+                    if change.after is None:
+                        os.replace(spare[id(change)], change.path)
+                        continue
                     if change.before is None:
                         os.unlink(change.path)
                         continue

@@ -1,0 +1,61 @@
+"""``mlcycle upgrade [DIR] [--to NAME[@VERSION] | --to PATH] [--dry-run] [--drop ITEM]...
+[--check]``: move the project to another playbook version, every item's state kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from mlcycle.commands.editing import TodayOption, today_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("upgrade")(upgrade)
+
+
+def upgrade(
+    directory: Annotated[Path, typer.Argument(help="The project (default: here).",
+                                              file_okay=False)] = Path("."),
+    to: Annotated[Optional[str], typer.Option(  # noqa: UP045 - typer on Python 3.10
+        "--to", metavar="NAME[@VERSION]|PATH",
+        help="Another playbook (default: the newest version of the project's own).")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print what would change; write nothing.")] = False,
+    drop: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--drop", metavar="ITEM", help="Accept losing the state of ITEM, which the new "
+        "playbook removes; repeatable.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 when a newer version exists, 0 when up to date.")] = False,
+    by: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--by", metavar="PERSON", help="Who upgrades (default: git's user.name, else the "
+        "login).")] = None,
+    today: TodayOption = None,
+) -> int:
+    """Move the project to a new playbook version by item id, every item's state kept."""
+    from mlcycle.write import upgrade as core
+    from mlcycle.write.phases import who
+
+    when = today_of(today)
+    root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
+    ref = project.playbook
+    if check:
+        if core.newer_available(project, playbook):
+            typer.echo(f"{ref.name}@{ref.version} -> {playbook.name}@{playbook.version} "
+                       "available (mlcycle upgrade)")
+            return 1
+        typer.echo(f"up to date: {ref.name}@{ref.version}")
+        return 0
+    person = who(by, root)
+    plan = core.plan(root, project, source, old, playbook, path, list(drop or []), person, when)
+    if plan.nothing_to_do:
+        typer.echo(f"up to date: {plan.target_label}; nothing to do")
+        return 0
+    typer.echo("\n".join(plan.summary))
+    if dry_run:
+        typer.echo("\ndry run: nothing written")
+        return 0
+    core.apply(plan.changes)
+    typer.echo(f"\nupgraded: {plan.source_label} -> {plan.target_label}")
+    return 0

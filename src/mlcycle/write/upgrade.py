@@ -1,0 +1,435 @@
+"""Move a project to another playbook version, merging by item id.
+
+Every item definition is rendered again from the target playbook, exactly as
+``init`` renders it (the same templates and filters); every item's state lines
+are kept byte for byte (``statekeep``), found by id, or by the id a new
+definition ``replaces``. The project is read without verifying its definitions
+against the pinned playbook: a team that edited its playbook directory in
+place has status files that no longer match it, and that is what upgrading
+fixes. What is written is then read back through the loader's own models and
+every cross-file rule against the target playbook before one byte is written,
+and written all or nothing (``transaction.commit``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.load import definitions, playbooks, releases
+from mlcycle.load.definitions import Definitions
+from mlcycle.load.model import Item, PhaseFile, ProjectFile
+from mlcycle.load.playbooks import Outline, Playbook
+from mlcycle.load.project import (
+    _PHASE_FILE_RE,
+    PROJECT_FILE,
+    PhaseState,
+    _lifecycle_entries,
+    find_root,
+    phase_file_name,
+    project_problems,
+)
+from mlcycle.load.source import Source, load_model, load_models
+from mlcycle.load.validation import validate
+from mlcycle.load.yamlio import parse_document
+from mlcycle.write import statekeep
+from mlcycle.write.scalars import Verbatim
+from mlcycle.write.transaction import FileChange
+from mlcycle.write.upgrade_summary import has_state, summary_lines
+from mlcycle.write.yamledit import BOM, YamlText
+
+ARGS = "<command line>"
+STATE_FIELDS = statekeep.STATE_KEYS
+
+
+@dataclass
+class OldPhase:
+    number: int
+    id: str
+    display: str
+    file: PhaseFile
+    source: Source
+    raw: bytes
+
+
+@dataclass
+class Plan:
+    source_label: str  # "product@1.0.0"
+    target_label: str
+    changes: list[FileChange]
+    summary: list[str]  # the grouped, readable change (dry-run output)
+    nothing_to_do: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
+def label(name: str, version: str) -> str:
+    return f"{name}@{version}"
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def read_all(directory: Path, to: str | None, cwd: Path
+             ) -> tuple[Path, ProjectFile, Source, list[OldPhase], Playbook, str | None]:
+    """The project and the target playbook. Their large files (the status files
+    and a team playbook's phase files) are parsed ahead on every core, as the
+    project loader does."""
+    from mlcycle.load.source import prefetching
+
+    root = find_root(directory)
+    jobs = [(p, f"lifecycle/{p.name}") for p in _lifecycle_entries(root)
+            if _PHASE_FILE_RE.match(p.name)]
+    guess = _target_directory(root, to, cwd)
+    if guess is not None:
+        try:
+            jobs += playbooks.phase_file_jobs(guess)
+        except (OSError, MlcycleError):
+            pass  # reported, located, when the playbook itself is loaded
+    with prefetching(jobs):
+        root, project, source, old = read_project(root)
+        playbook, path = target(project, to, root, cwd)
+    return root, project, source, old, playbook, path
+
+
+def _target_directory(root: Path, to: str | None, cwd: Path) -> Path | None:
+    """Where a team playbook to move to most likely is (a guess: a wrong one only
+    costs time)."""
+    if to is not None:
+        return (cwd / to).resolve() if playbooks.looks_like_path(to) else None
+    try:
+        project, _ = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
+    except MlcycleError:
+        return None
+    path = project.playbook.path
+    return (root / path).resolve() if path is not None and "\0" not in path else None
+
+
+def read_project(directory: Path) -> tuple[Path, ProjectFile, Source, list[OldPhase]]:
+    root = find_root(directory)
+    project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
+    named = []
+    problems: list[Problem] = []
+    for path in _lifecycle_entries(root):
+        match = _PHASE_FILE_RE.match(path.name)
+        display = f"lifecycle/{path.name}"
+        if not match:
+            problems.append(Problem(Location(display), "MLC025",
+                                    "not a phase status file name; expected NN-<phase>.yaml"))
+            continue
+        named.append((path, display, int(match.group(1)), match.group(2)))
+    phases = []
+    for (path, display, number, name), outcome in zip(
+            named, load_models(PhaseFile, [(p, d) for p, d, _, _ in named]), strict=True):
+        if isinstance(outcome, MlcycleError):
+            problems.extend(outcome.problems)
+            continue
+        model, phase_source = outcome
+        if model.phase != name:
+            problems.append(phase_source.problem(("phase",), "MLC025", f"phase '{model.phase}' "
+                                                 f"does not match the file name '{path.name}'"))
+            continue
+        phases.append(OldPhase(number, name, display, model, phase_source, path.read_bytes()))
+    if not phases and not problems:
+        problems.append(Problem(Location("lifecycle/"), "MLC025", "no phase status files "
+                                "(lifecycle/NN-<phase>.yaml): nothing to upgrade"))
+    if problems:
+        raise MlcycleError(problems)
+    return root, project, source, sorted(phases, key=lambda p: p.number)
+
+
+def target(project: ProjectFile, to: str | None, root: Path, cwd: Path
+           ) -> tuple[Playbook, str | None]:
+    """The playbook to move to and the path mlcycle.yaml will record for it
+    (None for a built-in one)."""
+    ref = project.playbook
+    if to is None:
+        if ref.path is not None:
+            return playbooks.load_directory(_team_directory(root, ref.path)), ref.path
+        return _builtin(ref.name, None), None
+    if playbooks.looks_like_path(to):
+        playbook = playbooks.load(to, base=cwd)
+        return playbook, Path(os.path.relpath(playbook.directory, root.resolve())).as_posix()
+    name, _, version = to.partition("@")
+    return _builtin(name, version or None), None
+
+
+def _team_directory(root: Path, path: str) -> Path:
+    directory = (root / path).resolve()
+    if not (directory / "playbook.yaml").is_file():
+        raise MlcycleError.at("MLC030", f"playbook.path '{path}' is not a playbook directory "
+                              "(it has no playbook.yaml)", PROJECT_FILE)
+    return directory
+
+
+def _builtin(name: str, version: str | None) -> Playbook:
+    playbook = playbooks.load(name)
+    if version is not None and version != playbook.version:
+        known = ", ".join(releases.versions(name)) or "none"
+        raise MlcycleError.at("MLC053", f"--to {name}@{version}: mlcycle can move a project to "
+                              f"the version it ships, {name}@{playbook.version}, only (released: "
+                              f"{known})", ARGS)
+    return playbook
+
+
+def newer_available(project: ProjectFile, playbook: Playbook) -> bool:
+    ref = project.playbook
+    return (playbook.name != ref.name
+            or releases._version_key(playbook.version) > releases._version_key(ref.version))
+
+
+# --- merging ------------------------------------------------------------------
+
+
+def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
+         playbook: Playbook, path: str | None, drops: list[str], by: str, today: date) -> Plan:
+    from mlcycle.init import scaffold
+
+    ref = project.playbook
+    before, after = label(ref.name, ref.version), label(playbook.name, playbook.version)
+    old_items: dict[str, tuple[OldPhase, int, Item]] = {}
+    for phase in old:
+        for index, item in enumerate(phase.file.items):
+            old_items.setdefault(item.id, (phase, index, item))
+    new_defs = [d for phase in playbook.phases for d in phase.items]
+    new_ids = {d.id for d in new_defs}
+    origin: dict[str, str] = {}  # new id -> the old id whose state it takes
+    renamed: list[tuple[str, str]] = []
+    for d in new_defs:
+        if d.id in old_items:
+            origin[d.id] = d.id
+        elif d.replaces is not None and d.replaces in old_items and d.replaces not in new_ids:
+            origin[d.id] = d.replaces
+            renamed.append((d.replaces, d.id))
+    taken = set(origin.values())
+    removed = [i for i in old_items if i not in taken]
+    problems: list[Problem] = []
+    current = project.current_phase
+    new_phase_ids = playbook.phase_ids
+    if current not in new_phase_ids:
+        problems.append(source.problem(("current_phase",), "MLC052", f"current_phase "
+                        f"'{current}': {after} has no such phase; the project cannot stand in a "
+                        "phase its playbook removes (upgrade to a version that keeps it)"))
+    unknown_drops = [d for d in drops if d not in removed]
+    for drop in dict.fromkeys(unknown_drops):
+        problems.append(Problem(Location(ARGS), "MLC053", f"--drop {drop}: {after} does not "
+                                f"remove an item '{drop}' of this project"))
+    for item_id in removed:
+        phase, index, gone = old_items[item_id]
+        if has_state(gone) and item_id not in drops:
+            problems.append(phase.source.problem(
+                ("items", index, "id"), "MLC051", f"item '{item_id}' ({gone.status}"
+                f"{', owner ' + gone.owner if gone.owner else ''}) is not in {after}; its state "
+                f"would be lost: pass --drop {item_id} to accept that"))
+    if problems:
+        raise MlcycleError(problems)
+    team = {r: list(p) for r, p in project.team.items()}
+    options = scaffold.InitOptions(
+        name=project.name, slug=project.slug, playbook=playbook, playbook_path=path, team=team,
+        init_date=project.history[0].date if project.history else today)
+    # A status file whose phase keeps its title and exactly its item definitions
+    # (by value, in order) keeps every byte, header comment included, so that a
+    # pull request shows only the files that really change; only the others are
+    # rendered (the cost of an upgrade follows what changes, not the project size).
+    kept: dict[str, OldPhase] = {}
+    for number, phase_def in enumerate(playbook.phases, 1):
+        display = phase_file_name(number, phase_def.id)
+        same_name = next((p for p in old if p.display == display), None)
+        if same_name is not None and same_name.file.title == phase_def.title and \
+                [definitions.canonical(i) for i in same_name.file.items] == \
+                [definitions.canonical(i) for i in phase_def.items]:
+            kept[phase_def.id] = same_name
+    fresh = scaffold.render_files(  # _verify reads back what is written
+        options, self_check=False,
+        phases_to_render={p for p in playbook.phase_ids if p not in kept})
+    cuts: dict[str, statekeep.Cut] = {}
+
+    def cut_of(phase: OldPhase) -> statekeep.Cut:
+        if phase.id not in cuts:
+            try:
+                cuts[phase.id] = statekeep.cut(phase.source.text, phase.source.marks)
+            except statekeep.Layout as exc:
+                raise MlcycleError.at("MLC054", f"cannot keep the state lines of this file "
+                                      f"byte for byte: {exc}; write the items in block style as "
+                                      "`mlcycle init` does", phase.display, exc.line + 1,
+                                      1) from None
+        return cuts[phase.id]
+
+    changes: list[FileChange] = []
+    new_phase_files: dict[str, tuple[str, str]] = {}  # phase id -> (display, text)
+    for number, phase_def in enumerate(playbook.phases, 1):
+        display = phase_file_name(number, phase_def.id)
+        if phase_def.id in kept:
+            new_phase_files[phase_def.id] = (display, kept[phase_def.id].source.text)
+            continue
+        old_phase = next((p for p in old if p.id == phase_def.id), None)
+        sources = {old_items[origin[i.id]][0].id: old_items[origin[i.id]][0]
+                   for i in phase_def.items if i.id in origin}
+        layout = cut_of(old_phase) if old_phase else None
+        for source_phase in sources.values():
+            cut_of(source_phase)
+        text = _merge(fresh[display], phase_def.items, origin, old_items, cuts,
+                      layout.nl if layout else "\n", layout.column if layout else 4)
+        new_phase_files[phase_def.id] = (display, text)
+        old_at_name = next((p for p in old if p.display == display), None)
+        bom = BOM if old_phase is not None and old_phase.raw.startswith(BOM) else b""
+        data = bom + text.encode("utf-8")
+        changes.append(FileChange(root / display, display,
+                                  old_at_name.raw if old_at_name else None, data))
+    written = {c.display for c in changes} | {p.display for p in kept.values()}
+    for phase in old:
+        if phase.display not in written:
+            changes.append(FileChange(root / phase.display, phase.display, phase.raw, None))
+    for _, doc in playbook.docs():
+        where = root / doc.path
+        if not os.path.lexists(where):
+            changes.append(FileChange(where, doc.path, None, fresh[doc.path].encode("utf-8")))
+    lifecycle = root / "LIFECYCLE.md"
+    changes.append(FileChange(lifecycle, "LIFECYCLE.md",
+                              lifecycle.read_bytes() if lifecycle.is_file() else None,
+                              fresh["LIFECYCLE.md"].encode("utf-8")))
+    definitions_change = any(c.after != c.before for c in changes)
+    same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
+    if same_pin and not definitions_change:
+        return Plan(before, after, [], [], nothing_to_do=True)
+    if project.history and today < project.history[-1].date:
+        raise MlcycleError.at("MLC031", f"today ({today.isoformat()}) is before the last history "
+                              f"entry ({project.history[-1].date.isoformat()}); history dates "
+                              "never go back (set --today)", ARGS)
+    changes.append(_project_change(root, project, playbook, path, before, after, by, today))
+    for change in changes:
+        _check_path(root, change.display)
+    _verify(root, changes, new_phase_files, kept, playbook, origin, old_items)
+    summary = summary_lines(old, old_items, playbook, origin, renamed, removed,
+                       [c for c in changes if c.after != c.before], before, after, path)
+    return Plan(before, after, [c for c in changes if c.after != c.before], summary,
+                dropped=[r for r in removed if r in drops])
+
+
+def _merge(rendered: str, items: Any, origin: dict[str, str],
+           old_items: dict[str, tuple[OldPhase, int, Item]],
+           cuts: dict[str, statekeep.Cut], nl: str, column: int) -> str:
+    """init's fresh status file, with each kept item's state lines in place of
+    init's ``status: todo`` / ``owner:``."""
+    lines = rendered.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id: ")]
+    head = lines[:starts[0]] if starts else lines
+    chunks = [lines[s:e] for s, e in zip(starts, [*starts[1:], len(lines)], strict=True)]
+    out = list(head)
+    shift = column - 4
+    for index, (item, chunk) in enumerate(zip(items, chunks, strict=True)):
+        body = [line for line in chunk]
+        while body and not body[-1].strip():
+            body.pop()
+        if shift > 0:
+            body = [" " * shift + line if line else line for line in body]
+        elif shift < 0:
+            body = [line[-shift:] for line in body]
+        if item.id in origin:
+            phase, position, _ = old_items[origin[item.id]]
+            del body[-2:]  # init's `status: todo` and `owner:`
+            body.extend(cuts[phase.id].states[position])
+        if index:
+            out.append("")
+        out.extend(body)
+    if not out or out[-1] != "":
+        out.append("")
+    return nl.join(out)
+
+
+def _project_change(root: Path, project: ProjectFile, playbook: Playbook, path: str | None,
+                    before: str, after: str, by: str, today: date) -> FileChange:
+    where = root / PROJECT_FILE
+    raw = where.read_bytes()
+    doc = YamlText(raw, PROJECT_FILE)
+    doc.set(("playbook", "name"), playbook.name)
+    doc.set(("playbook", "version"), Verbatim(playbook.version))
+    if path is not None:
+        doc.set(("playbook", "path"), path)
+    elif project.playbook.path is not None:
+        raise MlcycleError.at("MLC053", "--to: a project on a team playbook directory moves to "
+                              "a built-in one by removing playbook.path by hand first", ARGS)
+    doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "upgrade",
+                               "to": project.current_phase, "from_playbook": before,
+                               "to_playbook": after, "by": by}])
+    return FileChange(where, PROJECT_FILE, raw, doc.render())
+
+
+def _check_path(root: Path, display: str) -> None:
+    """Whatever the playbook says, nothing is written outside the project."""
+    from mlcycle.init.scaffold import _check_inside, check_relative
+
+    check_relative(display)
+    _check_inside(root.resolve(), root, display)
+    where = root / display
+    if where.is_symlink() or (where.exists() and not where.is_file()):
+        raise MlcycleError.at("MLC032", "exists and is not a regular file (a symlink or a "
+                              "directory); mlcycle will not write through it", display)
+
+
+def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[str, str]],
+            unchanged: dict[str, OldPhase], playbook: Playbook, origin: dict[str, str],
+            old_items: dict[str, tuple[OldPhase, int, Item]]) -> None:
+    """The new project, read back: every rule against the target playbook, and
+    every kept item's state equal to what it was. A failure is a bug of ours."""
+    project_change = next(c for c in changes if c.display == PROJECT_FILE)
+    assert project_change.after is not None
+    text = project_change.after.removeprefix(BOM).decode("utf-8")
+    data, marks = parse_document(text, PROJECT_FILE)
+    new_file = validate(ProjectFile, data, text, PROJECT_FILE)
+    new_source = Source(PROJECT_FILE, text, marks)
+    states = []
+    for number, phase in enumerate(playbook.phases, 1):
+        display, body = phase_files[phase.id]
+        if phase.id in unchanged:
+            kept_file = unchanged[phase.id]
+            states.append(PhaseState(number, phase.id, phase.title, kept_file.file,
+                                     kept_file.source))
+            continue
+        data, marks = parse_document(body, display)
+        model = validate(PhaseFile, data, body, display)
+        states.append(PhaseState(number, phase.id, phase.title, model,
+                                 Source(display, body, marks)))
+        for item in model.items:
+            if item.id in origin:
+                kept = old_items[origin[item.id]][2]
+                if item.model_dump(include=set(STATE_FIELDS)) != \
+                        kept.model_dump(include=set(STATE_FIELDS)):
+                    raise RuntimeError(f"{display}: the state of item {item.id} did not survive")
+    rec = definitions.record(playbook.name, playbook.version,
+                             [(r.id, r.name) for r in playbook.roles],
+                             [(p.id, p.title, p.items) for p in playbook.phases])
+    defs = Definitions.from_record(rec, label(playbook.name, playbook.version))
+    outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
+    problems = project_problems(root, new_file, new_source, defs, outline, states, True)
+    if problems:
+        raise MlcycleError(problems)
+
+
+def apply(changes: list[FileChange]) -> None:
+    """Write the plan all or nothing; directories it had to create (a new
+    phase's docs/<phase>/) are removed again when the write fails."""
+    from mlcycle.write.transaction import commit
+
+    created: list[Path] = []
+    try:
+        for change in changes:
+            missing = []
+            current = change.path.parent
+            while not current.exists():
+                missing.append(current)
+                current = current.parent
+            for directory in reversed(missing):
+                directory.mkdir()
+                created.append(directory)
+        commit(changes)
+    except BaseException:
+        for directory in reversed(created):
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+        raise
