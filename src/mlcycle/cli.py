@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     except click_error as exc:
         from mlcycle.commands import usage
 
-        usage.show(exc)
+        usage.show(exc, args)
         code = getattr(exc, "exit_code", 2)
     except (KeyboardInterrupt, typer.Abort):
         code = 130
@@ -134,6 +134,12 @@ def main(argv: list[str] | None = None) -> None:
                 file=sys.stderr,
             )
             code = 3
+    except BaseException:
+        # Not an Exception, yet a Ctrl-C: pyo3's PanicException (older pydantic-core
+        # turns an interrupt that lands while a schema is built into one).
+        if not interrupts.pending():
+            raise
+        code = 130
     # One interrupt policy: Ctrl-C before the command completed is exit 130,
     # whatever the command made of it. From here on Ctrl-C is ignored.
     if interrupts.pending():

@@ -30,8 +30,16 @@ from pydantic import (  # noqa: E402
 )
 from pydantic_core import PydanticCustomError  # noqa: E402
 
+from mlcycle import interrupts  # noqa: E402
 from mlcycle.escape import quote  # noqa: E402
 from mlcycle.load.yamlio import PlainNumber  # noqa: E402
+
+# pydantic-core builds each model's validator in Rust as the class is created;
+# a Ctrl-C landing there makes some releases panic (a Rust message on stderr)
+# instead of raising. So the classes are built shielded: Ctrl-C is recorded,
+# and honoured just after (the checkpoint at the end of this module).
+_BUILDING = interrupts.shielded()
+_BUILDING.__enter__()
 
 Status = Literal["todo", "doing", "blocked", "done", "waived"]
 
@@ -341,3 +349,7 @@ class ProjectFile(Strict):
     current_phase: PhaseId
     team: dict[RoleId, list[str]] = _EMPTY_DICT
     history: list[HistoryEntry] = _EMPTY_LIST
+
+
+_BUILDING.__exit__(None, None, None)
+interrupts.checkpoint()
