@@ -358,3 +358,38 @@ def test_a_duplicated_item_is_an_error(project: Path) -> None:
         f"{PROBLEM}:10",
         "1 error in 1 file",
     ]
+
+
+def test_a_made_up_upgrade_does_not_excuse_a_reopen_without_reason(project: Path) -> None:
+    # An upgrade entry relaxes the phase rules for the entries before it (they named
+    # an older playbook's phases); it must not hide a reopen that says nothing, nor
+    # be an "upgrade" from the pinned playbook to itself.
+    _close_problem_gates(project)
+    fake = ("  - date: 2026-01-03\n    event: reopen\n    from: data\n    to: problem\n"
+            "  - date: 2026-01-04\n    event: upgrade\n    to: problem\n"
+            "    from_playbook: product@1.0.0\n    to_playbook: product@1.0.0\n")
+    _history(project, ADVANCE + fake, "problem")
+    reopen = line_of(project, "mlcycle.yaml", "- date: 2026-01-03")
+    upgrade = line_of(project, "mlcycle.yaml", "to_playbook: product@1.0.0")
+    code, err, _ = refused(project, "check")
+    assert code == 2
+    assert err == [
+        f"mlcycle.yaml:{reopen}:5: error[MLC044]: history[2]: a reopen needs a non-empty "
+        "'reason' (why the work goes back)",
+        f"mlcycle.yaml:{upgrade}:18: error[MLC044]: history[3].to_playbook: an upgrade moves "
+        "to another playbook version, not from product@1.0.0 to itself",
+    ]
+
+
+def test_the_last_upgrade_lands_on_the_pinned_playbook(project: Path) -> None:
+    fake = ("  - date: 2026-01-04\n    event: upgrade\n    to: problem\n"
+            "    from_playbook: product@0.9.0\n    to_playbook: product@2.0.0\n")
+    _history(project, fake, "problem")
+    line = line_of(project, "mlcycle.yaml", "to_playbook: product@2.0.0")
+    code, err, _ = refused(project, "validate")
+    assert code == 2
+    assert err == [
+        f"mlcycle.yaml:{line}:18: error[MLC044]: history[1].to_playbook: product@2.0.0, but "
+        "mlcycle.yaml pins product@1.0.0; the last upgrade must land on the pinned playbook",
+        "1 error in 1 file",
+    ]

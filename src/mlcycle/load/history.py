@@ -75,6 +75,11 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
                             "names playbooks; remove it")
         previous = entry
     assert previous is not None
+    pinned = f"{project.playbook.name}@{project.playbook.version}"
+    if last_upgrade >= 0 and history[last_upgrade].to_playbook not in (None, pinned):
+        problem(("history", last_upgrade, "to_playbook"), f"history[{last_upgrade}].to_playbook: "
+                f"{history[last_upgrade].to_playbook}, but mlcycle.yaml pins {pinned}; the last "
+                "upgrade must land on the pinned playbook")
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
@@ -99,6 +104,11 @@ def _upgrade_problems(source: Any, index: int, entry: Any, came_from: str) -> li
     for key in ("from_playbook", "to_playbook"):
         if getattr(entry, key) is None:
             problem("event", f"{name}: an upgrade entry needs '{key}: NAME@VERSION'")
+    # An upgrade that changes nothing would only excuse the entries before it
+    # from the phase rules (they are judged against an older playbook).
+    if entry.from_playbook is not None and entry.from_playbook == entry.to_playbook:
+        problem("to_playbook", f"{name}.to_playbook: an upgrade moves to another playbook "
+                f"version, not from {entry.from_playbook} to itself")
     return problems
 
 
@@ -117,6 +127,11 @@ def _move_problems(source: Any, index: int, entry: Any, came_from: str,
     elif entry.from_ != came_from:
         problem("from", f"{name}.from: '{entry.from_}', but the previous entry left the project "
                 f"at '{came_from}'")
+    # Whatever the phases (an entry before an upgrade named an older playbook's),
+    # going back is recorded with its reason.
+    if entry.event == "reopen" and (entry.reason is None or not entry.reason.strip()):
+        problem("reason", f"{name}: a reopen needs a non-empty 'reason' (why the work goes "
+                "back)")
     if entry.to not in position or came_from not in position:
         return problems  # an unknown phase: MLC027 says so
     step = position[entry.to] - position[came_from]
@@ -132,7 +147,4 @@ def _move_problems(source: Any, index: int, entry: Any, came_from: str,
         if step >= 0:
             problem("to", f"{name}.to: a reopen moves back to a phase before '{came_from}', "
                     f"not to '{entry.to}'")
-        if entry.reason is None or not entry.reason.strip():
-            problem("reason", f"{name}: a reopen needs a non-empty 'reason' (why the work goes "
-                    "back)")
     return problems
