@@ -17,10 +17,21 @@ from mlcycle.write import transaction
 TODAY = "2026-12-01"
 
 
+INIT_EPOCH = "1796083200"  # 2026-12-01 00:00 UTC: init's history entry is TODAY whatever the clock
+
+
 def init(tmp_path: Path, name: str = "proj") -> Path:
     root = tmp_path / name
-    result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo",
-                 "--team", "ds=Cy")
+    outer = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = INIT_EPOCH
+    try:
+        result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo",
+                     "--team", "ds=Cy")
+    finally:
+        if outer is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = outer
     assert result.code == 0, result.err
     return root
 
