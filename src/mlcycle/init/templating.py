@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from mlcycle.escape import markdown as md_escape
+from mlcycle.init import metric_guide
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 
@@ -186,6 +187,7 @@ def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environmen
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)
+    env.globals["metric_guide"] = metric_guide.guide
     return env
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mlcycle.escape import markdown as md_escape
 from mlcycle.judge.evaluate import Result
+from mlcycle.load.metrickeys import shown
 from mlcycle.render.check_text import scope_text, summary
 from mlcycle.render.text import md_table
 
@@ -23,7 +24,7 @@ def metric_table(result: Result) -> str:
         verdict = o.verdict if not m.findings else \
             f"**{o.verdict}** ({', '.join(sorted({f.code for f in m.findings}))})"
         rows.append([f"`{md_escape(m.item)}` {o.kind} `{md_escape(o.id)}`",
-                     "—" if o.observed is None else metrics.shown(o.observed),
+                     "—" if o.observed is None else shown(o.observed),
                      md_escape(metrics.expected_text(o)), metrics.difference_text(o),
                      metrics.tolerance_text(o), verdict])
     return md_table(["Check", "Observed", "Expected", "Difference", "Tolerance", "Verdict"],
