@@ -525,3 +525,35 @@ def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
     assert state_of(root / "lifecycle" / "03-modeling.yaml", "eda") == kept["eda"]
     assert "id: eda\n" not in (root / DATA).read_text(encoding="utf-8")
     assert run("validate", root).code == 0
+
+
+def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: Path) -> None:
+    # Found by following the README without --name: the upgrade entry would read
+    # product@2.0.0 -> product@2.0.0, which the history refuses; say what to do instead.
+    root = init(tmp_path)
+    forked = run("playbooks", "fork", "product", "playbook", cwd=root)
+    assert forked.code == 0, forked.err
+    assert forked.out.splitlines()[1] == (
+        "note: the fork is still called product at the built-in's version; give it its own "
+        "version (or name) in playbook/playbook.yaml before `mlcycle upgrade --to playbook`")
+    before = snapshot(root)
+    result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC053]: the target playbook is product@2.0.0, the name and "
+        "version the project is on already; an upgrade moves between versions: give it its own "
+        "version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product DIR "
+        "--name NEW` names a fork)"]
+    assert snapshot(root) == before
+    edit(root / "playbook" / "playbook.yaml", "version: 2.0.0", "version: 2.0.1")
+    moved = run("upgrade", "--to", "./playbook", "--today", TODAY, "--by", "Ana", cwd=root)
+    assert moved.code == 0, moved.err
+    assert moved.out.splitlines()[0] == "upgrade product@2.0.0 -> product@2.0.1 (playbook)"
+    assert run("check", root).code == 0
+    edit(root / "playbook" / "data.yaml", "title: Data exploration and quality\n", "title: Data\n")
+    again = run("upgrade", "--today", TODAY, cwd=root)
+    assert (again.code, again.err.splitlines()) == (2, [
+        "<command line>: error[MLC053]: the target playbook is product@2.0.1, but its "
+        "definitions changed without a new version; an upgrade moves between versions: give it "
+        "its own version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product "
+        "DIR --name NEW` names a fork)"])
