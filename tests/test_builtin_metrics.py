@@ -292,3 +292,19 @@ def test_a_forked_checks_stub_follows_its_own_keys_and_formats(tmp_path: Path) -
     assert metric_verdicts(root, "--all") == {
         "baseline/auc-floor": "pass", "baseline/loss-band": "pass", "baseline/latency": "error",
         "baseline/accuracy-parity": "pass"}
+
+
+def test_markdown_code_spans_show_ids_verbatim(tmp_path: Path) -> None:
+    # Inside a code span Markdown shows a backslash as it is: `auc\_floor` would
+    # print the backslash, so ids in code spans are never Markdown-escaped.
+    playbook = tmp_path / "pb"
+    shutil.copytree(FIXTURES / "playbooks" / "metrics", playbook)
+    model = playbook / "model.yaml"
+    model.write_text(model.read_text(encoding="utf-8").replace("id: auc-floor", "id: auc_floor"),
+                     encoding="utf-8")
+    root = tmp_path / "p"
+    assert run("init", root, "--no-input", "--playbook", playbook, "--team", "ds=Cy").code == 0
+    result = run("check", root, "--all", "--format", "markdown", "--today", TODAY)
+    assert result.code == 1
+    rows = [line for line in result.out.splitlines() if line.startswith("| `baseline` metric")]
+    assert rows[0].startswith("| `baseline` metric `auc_floor` | — | \\>= 0.8 |"), rows
