@@ -19,6 +19,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -350,3 +351,61 @@ def test_a_full_disk_refuses_init_and_an_upgrade_and_writes_nothing(small_disk: 
     assert tree(root) == old
     (small_disk / "filler").unlink()
     assert run(*argv).code == 0 and tree(root) != old
+
+
+# --- the journal --------------------------------------------------------------------
+
+
+def test_a_journal_mlcycle_did_not_write_is_refused_and_nothing_moves(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    (root / ".mlcycle.yaml.a.mlcycle.tmp").write_text("format: 1\n")
+    (root / "README.md").write_text("mine\n")
+    refused = (f"{JOURNAL}:1:1: error[MLC090]: an interrupted change's journal is not one "
+               "mlcycle wrote; check the files it names, then delete it\n1 error in 1 file\n")
+    for content in (
+            b"not json\n",
+            b'{"journal": 2, "moves": []}\n',  # a later format
+            b'{"journal": 1, "moves": [["../.x.abc.mlcycle.tmp", "../x", "write"]]}\n',
+            b'{"journal": 1, "moves": [["README.md", "mlcycle.yaml", "write"]]}\n',
+            b'{"journal": 1, "moves": [["lifecycle/.mlcycle.yaml.a.mlcycle.tmp", '
+            b'"mlcycle.yaml", "write"]]}\n',  # not beside its target
+            b'{"journal": 1, "moves": [[".mlcycle.yaml.a.mlcycle.tmp", "mlcycle.yaml", '
+            b'"chmod"]]}\n'):
+        (root / JOURNAL).write_bytes(content)
+        before = tree(tmp_path)
+        result = run("validate", root)
+        assert (result.code, result.out, result.err) == (2, "", refused), content
+        assert tree(tmp_path) == before
+    for command in (["check", root], ["start", "problem", "-C", root]):
+        result = run(*command)  # check counts on stdout, in its summary
+        assert (result.code, result.err.splitlines()[0]) == (2, refused.splitlines()[0])
+        assert tree(tmp_path) == before
+
+
+def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: Path) -> None:
+    """The writer holds the journal's lock while it renames: a reader waits for
+    it (here the test holds the lock, as a live writer would, then finishes by
+    putting every file back) and then finds nothing to complete."""
+    import fcntl
+
+    root, argv = upgradable(tmp_path)
+    old, new, ops, _ = reference(root, argv)
+    first = next(i for i, op in enumerate(ops) if op[0] == "os.rename" and op[2] != JOURNAL)
+    assert launch(argv, root, root.parent, nth=first).code == -signal.SIGKILL
+    killed = files(root)
+    assert JOURNAL in killed
+    fd = os.open(root / JOURNAL, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    with subprocess.Popen([sys.executable, "-m", "mlcycle", "validate", str(root)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as reader:
+        try:
+            reader.wait(timeout=3)  # long enough to load the tiny project many times over
+        except subprocess.TimeoutExpired:
+            pass
+        assert reader.returncode is None  # still waiting
+        assert files(root) == killed
+        restore(root, old)  # the "writer" rolls back, removes its journal, lets go
+        os.close(fd)
+        out, err = reader.communicate(timeout=60)
+    assert (reader.returncode, err) == (0, ""), err
+    assert files(root) == old

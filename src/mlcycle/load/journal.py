@@ -21,32 +21,34 @@ mlcycle's own staged files over files of the same directory in the project.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path, PurePosixPath
 
 from mlcycle.errors import MlcycleError
 
+# Every load looks for the journal (one failed open); json and fcntl are imported
+# only when there is one, to keep `check` start-up lean.
 JOURNAL = ".mlcycle-journal"
 TEMP_SUFFIX = ".mlcycle.tmp"
 WRITE, REMOVE = "write", "remove"
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no lock (nor SIGKILL)
-    fcntl = None  # type: ignore[assignment]
 
 
 def encode(moves: list[tuple[str, str, str]]) -> bytes:
     """The journal for ``moves``: (staged, target, WRITE|REMOVE), paths relative to
     the project root in ``/`` form."""
+    import json
+
     return (json.dumps({"journal": 1, "moves": [list(m) for m in moves]}, indent=1)
             + "\n").encode("utf-8")
 
 
 def lock(fd: int) -> None:
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    """Hold ``fd``'s file exclusively (until it is closed, or the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock (nor SIGKILL)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def recover(root: Path) -> None:
@@ -86,6 +88,8 @@ def recover(root: Path) -> None:
 def _moves(raw: bytes, root: Path) -> list[tuple[str, str, str]]:
     """The journal's moves as absolute paths; a journal that is not one mlcycle
     wrote (edited, or made up) is refused before anything is moved."""
+    import json
+
     try:
         data = json.loads(raw.decode("utf-8"))
         moves = data["moves"] if isinstance(data, dict) and data.get("journal") == 1 else None
