@@ -148,7 +148,7 @@ def test_sigkill_at_every_point_of_a_change_to_several_files(
     assert {k: v for k, v in files(root).items() if not STAGED.fullmatch(k)} == new
 
 
-def test_sigkill_at_every_point_of_an_edit_to_one_file(tmp_path: Path) -> None:
+def test_sigkill_or_ctrl_c_at_every_point_of_an_edit_to_one_file(tmp_path: Path) -> None:
     root = tiny_project(tmp_path)
     argv = ["done", "problem", "-e", str(root / "docs/problem.md"), "-C", str(root)]
     old, new, ops, _ = reference(root, argv)
@@ -166,6 +166,14 @@ def test_sigkill_at_every_point_of_an_edit_to_one_file(tmp_path: Path) -> None:
         assert all(STAGED.fullmatch(p) and p.startswith("lifecycle/.01-frame.yaml.")
                    for p in left)
         assert run("validate", root).code == 0  # the staged file is ignored
+        restore(root, old)
+        # Ctrl-C at the same point: nothing written until the file is staged, then done
+        done = launch(argv, root, root.parent, nth=nth, sig="SIGINT")
+        after = files(root)
+        if nth < 3:
+            assert (done.code, done.out, done.err, after) == (130, "", INTERRUPTED, old), nth
+        else:
+            assert (done.code, done.err, after) == (0, "", new), nth
         restore(root, old)
 
 
@@ -190,6 +198,8 @@ def test_sigkill_during_init_then_init_again_completes(tmp_path: Path) -> None:
                                      if not k.startswith(".mlcycle-init-")}, {}, new, where)
         if "mlcycle.yaml" not in after:  # no project yet: every command says so
             assert run("validate", target).code == 2
+        else:  # complete: the staging directory left behind is ignored
+            assert run("validate", target).code == 0
         # init again completes the project (the files a killed one placed are identical)
         again = launch(argv, target, tmp_path)
         assert again.code == 0, (where, again.err)
