@@ -419,3 +419,28 @@ def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: P
         out, err = reader.communicate(timeout=60)
     assert (reader.returncode, err) == (0, ""), err
     assert files(root) == old
+
+
+def test_sigkill_or_ctrl_c_while_check_writes_its_report(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    report = out_dir / "report.json"
+    report.write_text("old report\n")
+    argv = ["check", str(root), "--format", "json", "--output", str(report)]
+    done, ops = operations(argv, out_dir, tmp_path)
+    assert done.code == 0, done.err
+    new = report.read_bytes()
+    assert [op[0] for op in ops] == ["tempfile.mkstemp", "open", "os.chmod", "os.rename"]
+    for nth in range(len(ops)):
+        report.write_text("old report\n")
+        assert launch(argv, out_dir, tmp_path, nth=nth).code == -signal.SIGKILL
+        assert report.read_bytes() in (b"old report\n", new)
+        left = sorted(p.name for p in out_dir.iterdir() if p != report)
+        assert all(STAGED.fullmatch(n) and n.startswith(".report.json.") for n in left), left
+        for name in left:
+            (out_dir / name).unlink()
+        interrupted = launch(argv, out_dir, tmp_path, nth=nth, sig="SIGINT")
+        assert (interrupted.code, interrupted.err) == (130, INTERRUPTED), nth
+        assert [p.name for p in out_dir.iterdir()] == ["report.json"]
+        assert report.read_text() == "old report\n"
