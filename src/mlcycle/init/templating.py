@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from mlcycle.escape import markdown as md_escape
 from mlcycle.init import metric_guide
+from mlcycle.load.yamlio import number_like
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 
@@ -42,6 +43,8 @@ def yaml_str(value: object) -> str:
     text = str(value)
     if _PLAIN.match(text) and "  " not in text and text.lower() not in _RESERVED:
         return text
+    if number_like(text):  # PyYAML (YAML 1.1) would leave 0o17 or .5e3 plain
+        return json.dumps(text, ensure_ascii=False)
     dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9, default_flow_style=True)
     dumped = dumped.removesuffix("\n").removesuffix("\n...")
     if "\n" in dumped:  # a string PyYAML would spread over lines: keep it on one

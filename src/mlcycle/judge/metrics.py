@@ -26,7 +26,7 @@ from mlcycle.errors import MlcycleError
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck, MetricRef, ParityCheck
 from mlcycle.load.project import evidence_escapes
-from mlcycle.load.yamlio import PlainNumber, parse_document, read_text
+from mlcycle.load.yamlio import PlainNumber, parse_document, plain_number, read_text
 
 # (severity, meaning, fix), merged into judge/evaluate.CODES.
 CODES: dict[str, tuple[str, str, str]] = {
@@ -252,7 +252,7 @@ def _resolve(data: Any, parts: list[str | int], rel: str) -> Any:
 def _number(value: Any, where: str) -> int | float:
     """MLC125 and MLC126: a finite number, or why not."""
     if isinstance(value, PlainNumber):  # a YAML metrics file: the reader keeps the text
-        value = float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+        value = plain_number(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = f" {value!r}" if isinstance(value, str) else ""
         raise _Failure("MLC125", f"{where} is {_kind(value)}{text}, not a number")

@@ -204,7 +204,7 @@ def _validated(model: type[M], job: tuple[Path, str], parsed: Any
         return parsed
     data, text, marks = parsed
     try:
-        return validate(model, data, text, job[1]), Source(job[1], text, marks)
+        return validate(model, data, text, job[1], marks), Source(job[1], text, marks)
     except MlcycleError as exc:
         return exc
 

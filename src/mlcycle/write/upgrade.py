@@ -389,7 +389,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
     assert project_change.after is not None
     text = project_change.after.removeprefix(BOM).decode("utf-8")
     data, marks = parse_document(text, PROJECT_FILE)
-    new_file = validate(ProjectFile, data, text, PROJECT_FILE)
+    new_file = validate(ProjectFile, data, text, PROJECT_FILE, marks)
     new_source = Source(PROJECT_FILE, text, marks)
     states = []
     for number, phase in enumerate(playbook.phases, 1):
@@ -400,7 +400,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                                      kept_file.source))
             continue
         data, marks = parse_document(body, display)
-        model = validate(PhaseFile, data, body, display)
+        model = validate(PhaseFile, data, body, display, marks)
         states.append(PhaseState(number, phase.id, phase.title, model,
                                  Source(display, body, marks)))
         for item in model.items:
