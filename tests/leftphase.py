@@ -49,9 +49,10 @@ def open_gate(root: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-def close_gate(root: Path) -> None:
+def fix_gate(root: Path) -> None:
+    """The fixed commit: the gate waived again, and now with an owner."""
     path = root / PHASE_FILE
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[OPEN_LINE - 1] == "    status: doing"
-    lines[OPEN_LINE - 1] = "    status: waived"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    old = "    status: doing\n    owner:\n"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, "    status: waived\n    owner: Ana\n"), encoding="utf-8")
