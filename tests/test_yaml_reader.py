@@ -417,3 +417,16 @@ def test_reader_errors_raise_the_one_error_type() -> None:
         parse_mapping("a: 1\na: 2\n", "x.yaml")
     (problem,) = caught.value.problems
     assert (str(problem.location), problem.code) == ("x.yaml:2:1", "MLC004")
+
+
+@pytest.mark.parametrize("person", ["0o17", ".5e3", "1_000", "0755", "1.10"])
+def test_editing_commands_quote_a_name_that_reads_as_a_number(tmp_path: Path,
+                                                                person: str) -> None:
+    # PyYAML's YAML 1.1 resolver leaves 0o17, .5e3 plain; written plain, the file
+    # would no longer validate (a number where text is wanted).
+    root = make(tmp_path)
+    result = run("team", "add", "qa", person, "-C", root)
+    assert (result.code, result.err) == (0, ""), result
+    assert f'  qa: [Tom Becker, "{person}"]\n' in (root / "mlcycle.yaml").read_text()
+    assert run("validate", root).code == 0
+    assert project.load(root).file.team["qa"] == ["Tom Becker", person]
