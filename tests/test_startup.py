@@ -120,3 +120,72 @@ def test_a_user_who_names_plugins_gets_pydantics_own_loader(value: str) -> None:
             "from pydantic import TypeAdapter; TypeAdapter(int).validate_python(1); "
             "print(hasattr(sys.modules[plugins_off.LOADER], 'PYDANTIC_ENTRY_POINT_GROUP'))")
     assert _child(code, value) == "True"
+
+
+# --- mlcycle's own templates, precompiled ----------------------------------------
+
+
+def test_the_precompiled_templates_are_what_jinja_generates_now() -> None:
+    import jinja2
+
+    from mlcycle.init import _compiled, precompile
+
+    if os.environ.get("MLCYCLE_REGEN_GOLDEN") == "1":
+        precompile.TARGET.write_text(precompile.generate(), "utf-8")
+    stored = precompile.TARGET.read_text("utf-8")
+    if _compiled.JINJA != jinja2.__version__:
+        # Another Jinja (the lower-bounds CI leg): the stored code must go unused.
+        from mlcycle.init import templating
+
+        env = templating.environment([precompile.data_dir("templates")], sandboxed=False)
+        assert env.bytecode_cache is not None
+        source, filename, _ = env.loader.get_source(env, "project/mlcycle.yaml.j2")  # type: ignore[union-attr]
+        assert env.bytecode_cache.get_bucket(env, "project/mlcycle.yaml.j2", filename,
+                                             source).code is None
+        return
+    assert stored == precompile.generate(), (
+        "a template or Jinja changed: regenerate with `python -m mlcycle.init.precompile`")
+    assert set(_compiled.SOURCES) == set(precompile.names(precompile.data_dir("templates")))
+    assert len(_compiled.SOURCES) > 30
+
+
+def test_only_the_unchanged_file_of_ours_gets_precompiled_code(tmp_path: Path) -> None:
+    import jinja2
+
+    from mlcycle.init import _compiled, templating
+    from mlcycle.resources import data_dir
+
+    ours = templating.environment([data_dir("templates")], sandboxed=False)
+    cache = ours.bytecode_cache
+    assert cache is not None
+    name = "project/README.md.j2"
+    source, filename, _ = ours.loader.get_source(ours, name)  # type: ignore[union-attr]
+    used = cache.get_bucket(ours, name, filename, source).code
+    assert (used is not None) == (_compiled.JINJA == jinja2.__version__)
+    # An edited template of the same name is compiled from its own text.
+    assert cache.get_bucket(ours, name, filename, source + "{{ 1 }}").code is None
+    # A team's folder, or the sandbox, never takes it.
+    shutil_copy = tmp_path / "templates"
+    shutil_copy.mkdir()
+    assert templating.environment([shutil_copy, data_dir("templates")],
+                                  sandboxed=False).bytecode_cache is None
+    assert templating.environment([data_dir("templates")], sandboxed=True).bytecode_cache is None
+
+
+@pytest.mark.parametrize("book", ["product", "crisp-dm", "ml-test-score"])
+def test_a_skeleton_renders_the_same_bytes_without_precompiled_code(
+        book: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import functools
+    from datetime import date
+
+    from mlcycle.init import scaffold, templating
+    from mlcycle.load import playbooks
+
+    options = scaffold.InitOptions(name="Demo: one", slug="demo", playbook=playbooks.load(book),
+                                   playbook_path=None, team={}, init_date=date(2025, 1, 2))
+    fast = scaffold.render_files(options)
+    # The reference: Jinja compiling every template from its text, as before.
+    monkeypatch.setattr(templating, "environment",
+                        functools.partial(templating.environment, precompiled=False))
+    assert scaffold.render_files(options) == fast
+    assert len(fast) > 10
