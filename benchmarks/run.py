@@ -35,7 +35,10 @@ from pathlib import Path
 
 PYTHON = sys.executable
 ENV = {
-    **{k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "MLCYCLE_DEBUG")},
+    # PYTHONDONTWRITEBYTECODE would make every child compile mlcycle from source
+    # (no __pycache__ in a fresh checkout): ~40 % of `check`, not what users pay.
+    **{k: v for k, v in os.environ.items()
+       if k not in ("GITHUB_ACTIONS", "MLCYCLE_DEBUG", "PYTHONDONTWRITEBYTECODE")},
     "SOURCE_DATE_EPOCH": "1700000000",  # reproducible init output
     "MLCYCLE_TODAY": "2025-06-01",  # reproducible due / expiry evaluation
     "NO_COLOR": "1",
@@ -45,6 +48,11 @@ ENV = {
 HELP_MAX_RATIO = 6.0
 INIT_MAX_RATIO = 20.0
 CHECK_MAX_RATIO = 12.0
+# issue 14: against the peers, in the same run
+CHECK_VS_YAMLLINT = 1.0  # `check` faster than yamllint on the same status files
+CHECK_VS_FLOOR = 1.2  # `check` at most 1.2x a minimal typer app (benchmarks/floor_typer.py)
+INIT_VS_COOKIECUTTER = 1.0  # `init` faster than cookiecutter rendering as many files
+FLOOR = Path(__file__).resolve().parent / "floor_typer.py"
 SCALE_TARGETS = {10_000: (1.0, None), 100_000: (5.0, 1024.0)}  # items: (max s, max MiB)
 HEAVY = ("jinja2", "rich", "pydantic")
 SCALE_BUDGET_S = 20.0  # timed seconds per project size at most (after the warm-up)
@@ -127,6 +135,20 @@ def measure(cases: list[Case], repeat: int, scratch: Path,
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f}"
+
+
+def paired(a: Case, b: Case) -> float:
+    """The median of a/b over the rounds: the two ran back to back in each round,
+    so a slow moment of a shared machine hits both (steadier than best / best)."""
+    ratios = sorted(x.seconds / y.seconds for x, y in zip(a.runs, b.runs, strict=True))
+    return ratios[len(ratios) // 2]
+
+
+def versus(a: Case, b: Case, limit: float, strict: bool) -> tuple[str, str, str, bool]:
+    """(best ratio, paired median ratio, target, met) of a against b."""
+    best, pair = a.best / b.best, paired(a, b)
+    ok = a.ok and b.ok and (pair < limit if strict else pair <= limit)
+    return f"{best:.2f}x", f"{pair:.2f}x", f"{'<' if strict else '<='} {limit:g}x", ok
 
 
 def met(ok: bool | None) -> str:
@@ -597,6 +619,80 @@ def upgrade_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[st
              case.ok and case.best < UPGRADE_MAX_S)]
 
 
+def commands_benchmark(mlcycle: str, scratch: Path, repeat: int) -> None:
+    """Every command added since the first benchmark, next to `check`, on a fresh
+    `product` project in a git repository (one commit): what each costs on the
+    project a team starts with, start-up included. Editing rows write on every run
+    (alternating); `score` runs on a fresh `ml-test-score` project (product's
+    items have no `section`, so it has no score)."""
+    project = scratch / "commands" / "product"
+    scored = scratch / "commands" / "scored"
+    for path, book in ((project, "product"), (scored, "ml-test-score")):
+        subprocess.run([mlcycle, "init", str(path), "--no-input", "--playbook", book],
+                       env=ENV, capture_output=True, check=True)
+    git = shutil.which("git")
+    if git:
+        ident = ["-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+        for argv in (["init", "-q"], ["add", "-A"], [*ident, "commit", "-qm", "init"]):
+            subprocess.run([git, *argv], cwd=project, env=ENV, capture_output=True, check=True)
+    item = "problem-statement"  # product's first item: a gate that wants evidence
+    report = scratch / "commands" / "report.html"
+    cases = [
+        Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=project),
+        Case("`mlcycle status`", lambda n: [mlcycle, "status"], cwd=project),
+        Case(f"`mlcycle set {item} doing` / `done {item} -e README.md`",
+             lambda n: [mlcycle, "set", item, "doing"] if n % 2 == 0 else
+             [mlcycle, "done", item, "-e", "README.md"], cwd=project),
+        Case("`mlcycle upgrade --check` (up to date)", lambda n: [mlcycle, "upgrade", "--check"],
+             cwd=project),
+        Case("`mlcycle upgrade --dry-run` (nothing to do)",
+             lambda n: [mlcycle, "upgrade", "--dry-run"], cwd=project),
+        Case("`mlcycle report -o report.html`",
+             lambda n: [mlcycle, "report", "-o", str(report)], cwd=project),
+        Case("`mlcycle portfolio .` (one project)", lambda n: [mlcycle, "portfolio", "."],
+             cwd=project),
+        Case("`mlcycle score` (fresh `ml-test-score` project)", lambda n: [mlcycle, "score"],
+             cwd=scored),
+    ]
+    if git:
+        cases.insert(4, Case("`mlcycle diff --base HEAD` (one item closed)",
+                             lambda n: [mlcycle, "diff", "--base", "HEAD"], cwd=project))
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print("\n## Every command on a fresh `product` project\n\nStart-up dominates: a fresh "
+          "project in a git repository (one commit); editing rows write on every run "
+          "(alternating); a real `upgrade` of 10,000 items and the editing commands on "
+          "1,000 items have tables of their own below.\n")
+    print(table(["command", "best ms (median)", "x `check`", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+
+
+def cookiecutter_template(root: Path, rendered: Path) -> tuple[Path, Path]:
+    """A cookiecutter template of exactly the files ``mlcycle init`` wrote into
+    ``rendered`` (same paths, same bytes, kept literal with ``{% raw %}``), each
+    starting with one line that uses a variable; and a config file that keeps
+    cookiecutter's replay and cache out of the user's home. Returns both paths."""
+    template = root / "template"
+    body = template / "{{ cookiecutter.project_slug }}"
+    for path in sorted(p for p in rendered.rglob("*") if p.is_file()):
+        target = body / path.relative_to(rendered)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text("utf-8")
+        head = "# {{ cookiecutter.project_name }}\n"
+        target.write_text(head + (text if "{%" not in text and "{{" not in text
+                                  and "{#" not in text
+                                  else "{% raw %}" + text + "{% endraw %}"), "utf-8")
+    (template / "cookiecutter.json").write_text(
+        '{"project_name": "Project", '
+        '"project_slug": "{{ cookiecutter.project_name.lower().replace(\' \', \'-\') }}"}\n',
+        "utf-8")
+    config = root / "config.yaml"
+    config.write_text(f"cookiecutters_dir: {root / 'cache'}\nreplay_dir: {root / 'replay'}\n",
+                      "utf-8")
+    return template, config
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -617,6 +713,9 @@ def main() -> int:
 
     parser.add_argument("--upgrade-only", action="store_true",
                         help="only `upgrade` of a 10,000-item project")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only start-up, init, check and the peers, and every command "
+                        "on a fresh project (no scale, editing, portfolio, metrics, upgrade)")
     parser.add_argument("--generate", nargs=2, metavar=("DIR", "ITEMS"),
                         help="only write a synthetic playbook and project into DIR")
     args = parser.parse_args()
@@ -725,24 +824,43 @@ def main() -> int:
                              "imported" if "rich" in check_top else "not imported",
                              "rich" not in check_top))
 
-        # 2. init -----------------------------------------------------------------------
+        # 2. init, and cookiecutter rendering as many files ------------------------------
         targets = scratch / "init"
         targets.mkdir()
         init_case = Case("`mlcycle init --no-input` (product, new dir)",
                          lambda n: [mlcycle, "init", str(targets / f"p{n}"), "--no-input",
                                     "--playbook", "product"])
         pass_again = Case("`python -c pass`", lambda n: [PYTHON, "-c", "pass"])
-        measure([pass_again, init_case], repeat, scratch)
-        files = sum(1 for p in (targets / "p0").rglob("*") if p.is_file())
+        files = sum(1 for p in product.rglob("*") if p.is_file())
+        init_cases = [pass_again, init_case]
+        cookie_case = None
+        if has_module("cookiecutter"):
+            template, config = cookiecutter_template(scratch / "cookiecutter", product)
+            cookie_case = Case(
+                f"cookiecutter `--no-input` ({files} files, new dir)",
+                lambda n: [PYTHON, "-m", "cookiecutter", "--no-input", "--config-file",
+                           str(config), "-o", str(targets / f"c{n}"), str(template),
+                           f"project_name=Project {n}"])
+            init_cases.append(cookie_case)
+        measure(init_cases, repeat, scratch)
+        written = sum(1 for p in (targets / "p0").rglob("*") if p.is_file())
         base = pass_again.best
         ratio = init_case.best / base
-        print(f"\n## `mlcycle init`\n\nThe `product` skeleton ({files} files) into a new "
-              "directory each run.\n")
+        print(f"\n## `mlcycle init`\n\nThe `product` skeleton ({written} files) into a new "
+              "directory each run; cookiecutter (when installed: the `bench` extra) renders "
+              f"a template of as many files ({files}: the same paths and bytes, each with a "
+              "variable) into a new directory each run.\n")
         print(table(["command", "best ms (median)", "x `python -c pass`", "peak MiB"],
                     [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.1f}x",
-                      f"{c.peak_mib:.0f}"] for c in (pass_again, init_case)]))
+                      f"{c.peak_mib:.0f}"] for c in init_cases]))
         verdicts.append((f"`init` <= {INIT_MAX_RATIO:g}x `python -c pass`", f"{ratio:.1f}x",
                          ratio <= INIT_MAX_RATIO and init_case.ok))
+        peer_rows: list[list[str]] = []
+        if cookie_case is not None:
+            best, pair, target, ok = versus(init_case, cookie_case, INIT_VS_COOKIECUTTER, True)
+            peer_rows.append(["`init` / cookiecutter", best, pair, target, met(ok)])
+            verdicts.append((f"`init` faster than cookiecutter ({files} files)",
+                             f"{pair} (paired median; best {best})", ok))
 
         # 3. check on a fresh product project, and the peers ---------------------------
         schema_dir = scratch / "schema"
@@ -766,10 +884,15 @@ def main() -> int:
                 lambda n: [PYTHON, "-m", "check_jsonschema", "--schemafile",
                            str(schema_dir / "phase.schema.json"), *status_files], cwd=product)
             cases.append(jsonschema_case)
+        yamllint_case = None
         if has_module("yamllint"):
-            cases.append(Case("yamllint (default rules, `lifecycle/*.yaml`)",
-                              lambda n: [PYTHON, "-m", "yamllint", *status_files],
-                              cwd=product))
+            yamllint_case = Case("yamllint (default rules, `lifecycle/*.yaml`)",
+                                 lambda n: [PYTHON, "-m", "yamllint", *status_files],
+                                 cwd=product)
+            cases.append(yamllint_case)
+        floor_case = Case("floor: typer app loading one status file (`benchmarks/floor_typer.py`)",
+                          lambda n: [PYTHON, str(FLOOR), "."], cwd=product)
+        cases.append(floor_case)
         measure(cases, repeat, scratch)
         base = cases[0].best
         print(f"\n## `mlcycle check` on a fresh `product` project\n\n{len(status_files)} "
@@ -790,81 +913,104 @@ def main() -> int:
                 verdicts.append(("`check` faster than check-jsonschema on the same files",
                                  f"{ms(check_case.best)} vs {ms(jsonschema_case.best)} ms",
                                  check_case.best < jsonschema_case.best and check_case.ok))
-        else:
+            for label, peer, limit, strict in (
+                    ("`check` / yamllint", yamllint_case, CHECK_VS_YAMLLINT, True),
+                    ("`check` / typer floor", floor_case, CHECK_VS_FLOOR, False),
+                    ("`check` / check-jsonschema", jsonschema_case, 1.0, True)):
+                if peer is None:
+                    continue
+                best, pair, target, ok = versus(check_case, peer, limit, strict)
+                peer_rows.append([label, best, pair, target, met(ok)])
+                if peer is not jsonschema_case:
+                    verdicts.append((f"{label} {target}", f"{pair} (paired median; best {best})",
+                                     ok))
+        if peer_rows:
+            print("\n### Against the peers (issue 14)\n")
+            print("Each pair ran back to back in every round of the same run; *paired* is the "
+                  "median over the rounds of the ratio of the two runs of one round, steadier "
+                  "than the ratio of the bests on a busy machine.\n")
+            print(table(["ratio", "best / best", "paired median", "target", "verdict"],
+                        peer_rows))
+        if not has_check:
             verdicts.append(("`check` (fresh product) <= 12x `python -c pass`",
                              "no `check` command yet", False))
 
-        # 4. scale ------------------------------------------------------------------------
-        command = ["check", "--all"] if has_check else ["validate"]
-        shown = "`mlcycle check --all`" if has_check else \
-            "`mlcycle validate` (`check` is not available yet)"
-        print(f"\n## Scale: {shown} on synthetic projects\n")
-        print("10 phases, 5 roles; the playbook directory holds the same item definitions. "
-              "State mix: 70 % done (gates with evidence: a file, 1 in 10 a URL), 10 % waived, "
-              "10 % doing, 5 % todo, 5 % blocked; a third of the items are gates; 1 in 4 "
-              "depends on the previous item. `MLCYCLE_TODAY=2025-06-01`.\n")
-        rows = []
-        for size in sizes:
-            root = scratch / f"scale-{size}"
-            gen_start = time.perf_counter()
-            # In a child: the benchmark process must stay small, since a child's
-            # ru_maxrss starts at its parent's peak (fork/vfork share the memory).
-            subprocess.run([PYTHON, __file__, "--generate", str(root), str(size)],
-                           env=ENV, check=True)
-            project = root / "project"
-            gen = time.perf_counter() - gen_start
-            mib_on_disk = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
-            case = Case(f"{size}", lambda n, p=project: [mlcycle, *command, str(p)],
-                        ok_codes=(0, 1))
-            measure([case], repeat, scratch, budget=SCALE_BUDGET_S)
-            reps = len(case.runs)
-            summary = case.output.strip().splitlines()[-1] if case.output.strip() else ""
-            found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) notes?", summary)
-            findings = "/".join(found.groups()) if found else "-"
-            rows.append([f"{size:,}", f"{case.best:.3f} ({case.median:.3f})",
-                         f"{size / case.best:,.0f}", f"{case.peak_mib:.0f}", findings,
-                         str(case.warm.code if case.warm else "?"), f"{mib_on_disk:.1f}",
-                         str(reps)])
-            print(f"<!-- generated {size:,} items in {gen:.1f} s -->", flush=True)
-            target = SCALE_TARGETS.get(size)
-            if target:
-                max_s, max_mib = target
-                measured = f"{case.best:.2f} s"
-                ok = case.ok and case.best < max_s
-                name = f"{size:,} items < {max_s:g} s"
-                if max_mib:
-                    name += f" and < {max_mib / 1024:g} GiB"
-                    measured += f", {case.peak_mib:.0f} MiB"
-                    ok = ok and case.peak_mib < max_mib
-                if not has_check:
-                    name += " (measured with `validate`)"
-                verdicts.append((name, measured, ok))
-            shutil.rmtree(root, ignore_errors=True)
-        print(table(["items", "best s (median)", "items/s", "peak MiB",
-                     "errors/warnings/notes", "exit", "YAML MiB", "runs"], rows))
-        for size in SCALE_TARGETS:
-            if size not in sizes:
-                verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
-                                 None))
+        # 3b. every other command on a fresh product project ---------------------------
+        if has_check and upgrade_available(mlcycle):
+            commands_benchmark(mlcycle, scratch, repeat)
 
-        # 5. editing commands next to check, on one 1,000-item project -----------------
-        if has_check and edit_commands_available(mlcycle):
-            verdicts += edit_benchmark(mlcycle, scratch, repeat)
+        if not args.startup_only:
+            # 4. scale ------------------------------------------------------------------------
+            command = ["check", "--all"] if has_check else ["validate"]
+            shown = "`mlcycle check --all`" if has_check else \
+                "`mlcycle validate` (`check` is not available yet)"
+            print(f"\n## Scale: {shown} on synthetic projects\n")
+            print("10 phases, 5 roles; the playbook directory holds the same item definitions. "
+                  "State mix: 70 % done (gates with evidence: a file, 1 in 10 a URL), 10 % waived, "
+                  "10 % doing, 5 % todo, 5 % blocked; a third of the items are gates; 1 in 4 "
+                  "depends on the previous item. `MLCYCLE_TODAY=2025-06-01`.\n")
+            rows = []
+            for size in sizes:
+                root = scratch / f"scale-{size}"
+                gen_start = time.perf_counter()
+                # In a child: the benchmark process must stay small, since a child's
+                # ru_maxrss starts at its parent's peak (fork/vfork share the memory).
+                subprocess.run([PYTHON, __file__, "--generate", str(root), str(size)],
+                               env=ENV, check=True)
+                project = root / "project"
+                gen = time.perf_counter() - gen_start
+                mib_on_disk = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
+                case = Case(f"{size}", lambda n, p=project: [mlcycle, *command, str(p)],
+                            ok_codes=(0, 1))
+                measure([case], repeat, scratch, budget=SCALE_BUDGET_S)
+                reps = len(case.runs)
+                summary = case.output.strip().splitlines()[-1] if case.output.strip() else ""
+                found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) notes?", summary)
+                findings = "/".join(found.groups()) if found else "-"
+                rows.append([f"{size:,}", f"{case.best:.3f} ({case.median:.3f})",
+                             f"{size / case.best:,.0f}", f"{case.peak_mib:.0f}", findings,
+                             str(case.warm.code if case.warm else "?"), f"{mib_on_disk:.1f}",
+                             str(reps)])
+                print(f"<!-- generated {size:,} items in {gen:.1f} s -->", flush=True)
+                target = SCALE_TARGETS.get(size)
+                if target:
+                    max_s, max_mib = target
+                    measured = f"{case.best:.2f} s"
+                    ok = case.ok and case.best < max_s
+                    name = f"{size:,} items < {max_s:g} s"
+                    if max_mib:
+                        name += f" and < {max_mib / 1024:g} GiB"
+                        measured += f", {case.peak_mib:.0f} MiB"
+                        ok = ok and case.peak_mib < max_mib
+                    if not has_check:
+                        name += " (measured with `validate`)"
+                    verdicts.append((name, measured, ok))
+                shutil.rmtree(root, ignore_errors=True)
+            print(table(["items", "best s (median)", "items/s", "peak MiB",
+                         "errors/warnings/notes", "exit", "YAML MiB", "runs"], rows))
+            for size in SCALE_TARGETS:
+                if size not in sizes:
+                    verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
+                                     None))
 
-        # 6. portfolio over a monorepo of 1,000 projects --------------------------------
-        if subprocess.run([mlcycle, "portfolio", "--help"], env=ENV,
-                          capture_output=True).returncode == 0:
-            verdicts += portfolio_benchmark(mlcycle, scratch, repeat)
+            # 5. editing commands next to check, on one 1,000-item project -----------------
+            if has_check and edit_commands_available(mlcycle):
+                verdicts += edit_benchmark(mlcycle, scratch, repeat)
+
+            # 6. portfolio over a monorepo of 1,000 projects --------------------------------
+            if subprocess.run([mlcycle, "portfolio", "--help"], env=ENV,
+                              capture_output=True).returncode == 0:
+                verdicts += portfolio_benchmark(mlcycle, scratch, repeat)
 
 
-        # 6. metric checks: check --all with and without them ---------------------------
-        if has_check:
-            verdicts += metrics_benchmark(mlcycle, scratch, repeat)
+            # 6. metric checks: check --all with and without them ---------------------------
+            if has_check:
+                verdicts += metrics_benchmark(mlcycle, scratch, repeat)
 
 
-        # 6. upgrade of a 10,000-item project ------------------------------------------
-        if upgrade_available(mlcycle):
-            verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
+            # 6. upgrade of a 10,000-item project ------------------------------------------
+            if upgrade_available(mlcycle):
+                verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

@@ -14,21 +14,28 @@ from typing import Annotated, Any
 
 import typer
 
-from mlcycle import __version__, interrupts
+from mlcycle import __version__, interrupts, plugins_off
 from mlcycle.commands import register
 from mlcycle.errors import MlcycleError
 
-app = typer.Typer(
-    name="mlcycle",
-    help="Keep an ML product project honest about where it stands.",
-    no_args_is_help=True,
-    add_completion=True,
-    # Plain help: rich would cost ~40 ms of start-up on every --help.
-    rich_markup_mode=None,
-    # Never show local variables (they may hold secrets) or a traceback for user errors.
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def build(args: list[str] | None = None) -> typer.Typer:
+    """The app, with every command, or with ``args`` only the one they run (see
+    ``mlcycle.commands``: typer's per-command cost is paid on every run)."""
+    app = typer.Typer(
+        name="mlcycle",
+        help="Keep an ML product project honest about where it stands.",
+        no_args_is_help=True,
+        add_completion=True,
+        # Plain help: rich would cost ~40 ms of start-up on every --help.
+        rich_markup_mode=None,
+        # Never show local variables (they may hold secrets) or a traceback for user errors.
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    register(app, args)
+    return app
 
 
 def _version(value: bool) -> None:
@@ -37,7 +44,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -52,9 +58,6 @@ def _root(
     Exit codes: 0 success, 1 open gates or findings (check), 2 usage error or
     invalid input, 3 internal error, 130 interrupted.
     """
-
-
-register(app)
 
 
 def report_problems(problems: list[Any]) -> None:
@@ -79,6 +82,7 @@ def _plural(count: int, word: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to its documented exit code."""
     restore = interrupts.install()
+    plugins_off.disable()  # before typer builds its first pydantic adapter
     # Recent typer vendors click; take its classes from typer itself.
     click_error: Any = next(
         c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -89,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     gc.disable()
     debug = "--debug" in args or os.environ.get("MLCYCLE_DEBUG") == "1"
     try:
-        result = app(args=args, prog_name="mlcycle", standalone_mode=False)
+        result = build(args)(args=args, prog_name="mlcycle", standalone_mode=False)
         # typer turns Ctrl-C into a returned 130; no command returns it
         code = result if isinstance(result, int) else 0
     except MlcycleError as exc:

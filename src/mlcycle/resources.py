@@ -8,14 +8,16 @@ in a checkout or an editable install they are the top-level ``phases/`` and
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 
 @cache
 def data_dir(name: str) -> Path:
     """``phases`` or ``templates``, wherever this installation keeps them."""
-    packaged = Path(str(files("mlcycle"))) / "_data" / name
+    # The package's folder, as importlib.resources.files("mlcycle") gives it for an
+    # installed (not zipped) package, without importing importlib.resources (~1 %
+    # of `check`); a zipped mlcycle could not be read from folders anyway.
+    packaged = Path(__file__).parent / "_data" / name
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[2] / name

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import yaml
 from jinja2 import nodes
+from jinja2.bccache import Bucket
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mlcycle.escape import markdown as md_escape
 from mlcycle.init import metric_guide
 from mlcycle.load.yamlio import number_like
+from mlcycle.resources import data_dir
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 
@@ -195,8 +197,38 @@ class _BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environment:
+class _Precompiled(jinja2.BytecodeCache):
+    """Hands Jinja the code of mlcycle's own templates generated ahead of time
+    (``mlcycle.init.precompile``), so that it neither parses them nor generates
+    code again. Only for the file Jinja generated it from (same name, same
+    text's checksum), by the same Jinja release; else Jinja compiles as usual."""
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> Bucket:
+        from mlcycle.init import _compiled
+
+        bucket = Bucket(environment, name, self.get_source_checksum(source))
+        stored = _compiled.SOURCES.get(name)
+        if stored is not None and stored[0] == bucket.checksum \
+                and _compiled.JINJA == jinja2.__version__:
+            # What Environment.compile does with the source it generated.
+            bucket.code = compile(stored[1], filename or "<template>", "exec")
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        pass  # get_bucket did it
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        pass  # nothing is written anywhere
+
+
+def environment(template_dirs: list[Path], sandboxed: bool,
+                precompiled: bool = True) -> jinja2.Environment:
+    """The Jinja environment for these folders. Unsandboxed, on mlcycle's own
+    templates only, it takes their precompiled code (``precompiled=False``: not)."""
     cls = _BoundedSandbox if sandboxed else jinja2.Environment
+    ours = [data_dir("templates").resolve()]
+    fast = precompiled and not sandboxed and [Path(d).resolve() for d in template_dirs] == ours
     env = cls(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
@@ -205,6 +237,7 @@ def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environmen
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=_Precompiled() if fast else None,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)

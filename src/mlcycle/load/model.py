@@ -7,11 +7,11 @@ error, not True).
 
 from __future__ import annotations
 
-import os
+from mlcycle import plugins_off
 
 # Third-party pydantic plugins must not change how mlcycle validates, and
-# discovering them (entry points) costs ~25 ms of every command's start-up.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+# discovering them (entry points) costs ~20 ms of every command's start-up.
+plugins_off.disable()
 
 import re  # noqa: E402
 from datetime import date  # noqa: E402
