@@ -17,10 +17,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mlcycle.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The fuzz tests' profiles (tests/test_fuzz_projects.py). HYPOTHESIS_PROFILE=ci
+# runs a few thousand examples (.ci/run); by default a few dozen, so the normal
+# suite stays fast. Their own names: Hypothesis' built-in "ci" profile, which
+# CI=true selects for every other property test, is left as it is. The ci run
+# is random (not derandomized) and seeded from MLCYCLE_FUZZ_SEED, printed in the
+# header, so a failure found under a rotating seed can be replayed.
+FUZZ_CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+FUZZ_SEED = os.environ.get("MLCYCLE_FUZZ_SEED", "")
+settings.register_profile(
+    "mlcycle-fuzz", max_examples=50, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "mlcycle-fuzz-ci", settings.get_profile("mlcycle-fuzz"), max_examples=1000,
+    derandomize=False, database=None, print_blob=True)
+FUZZ = settings.get_profile("mlcycle-fuzz-ci" if FUZZ_CI else "mlcycle-fuzz")
+
+
+def pytest_report_header() -> list[str]:
+    seed = FUZZ_SEED or "random (set MLCYCLE_FUZZ_SEED to fix it)"
+    return [f"mlcycle fuzz: profile {'ci' if FUZZ_CI else 'default'}, "
+            f"{FUZZ.max_examples} examples per property, seed {seed}"]
 
 
 @dataclass
