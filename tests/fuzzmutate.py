@@ -49,7 +49,7 @@ def _line_end(text: str, index: int) -> int:
     return len(text) if end < 0 else end + 1
 
 
-def _entries(text: str) -> list[Entry]:
+def entries_of(text: str) -> list[Entry]:
     out: list[Entry] = []
 
     def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
@@ -92,7 +92,7 @@ def _entries(text: str) -> list[Entry]:
 @lru_cache(maxsize=64)
 def entries(path: Path) -> tuple[str, tuple[Entry, ...]]:
     text = path.read_bytes().decode("utf-8")
-    return text, tuple(_entries(text))
+    return text, tuple(entries_of(text))
 
 
 def _generic(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
