@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 import pytest
 from conftest import FUZZ, FUZZ_SEED, snapshot
-from fuzzbase import Base, bad_lines, build, command
+from fuzzbase import SCRATCH, Base, bad_lines, build, command
 from fuzzmutate import Mutation, mutation
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
@@ -43,7 +43,7 @@ def seeded(test: F) -> F:
 
 @pytest.fixture(scope="module")
 def bases() -> Iterator[dict[str, Base]]:
-    where = Path(tempfile.mkdtemp(prefix="mlcycle-fuzz-"))
+    where = Path(tempfile.mkdtemp(dir=SCRATCH, prefix="mlcycle-fuzz-"))
     try:
         yield build(where)
     finally:
@@ -78,7 +78,7 @@ def assert_clean(args: tuple[str, ...], result: Any) -> None:
 @given(data=st.data())
 def test_mutated_projects(bases: dict[str, Base], data: st.DataObject) -> None:
     base, change, read, edit = data.draw(case(bases))
-    with tempfile.TemporaryDirectory(prefix="mlcycle-fuzz-") as where:
+    with tempfile.TemporaryDirectory(dir=SCRATCH, prefix="mlcycle-fuzz-") as where:
         root = Path(where) / base.name
         shutil.copytree(base.root, root, symlinks=True)
         (root / change.file).write_bytes(change.data)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from conftest import FUZZ, Result, snapshot
-from fuzzbase import TODAY, Base, build, command
+from fuzzbase import SCRATCH, TODAY, Base, build, command
 from fuzzmutate import entries_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -263,7 +263,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def bases() -> Iterator[dict[str, Base]]:
-    where = Path(tempfile.mkdtemp(prefix="mlcycle-roundtrip-"))
+    where = Path(tempfile.mkdtemp(dir=SCRATCH, prefix="mlcycle-roundtrip-"))
     try:
         yield build(where)
     finally:
@@ -276,7 +276,7 @@ def bases() -> Iterator[dict[str, Base]]:
 def test_edits_round_trip(bases: dict[str, Base], data: st.DataObject) -> None:
     base = bases[data.draw(st.sampled_from(sorted(bases)))]
     steps = data.draw(st.integers(1, 6))
-    with tempfile.TemporaryDirectory(prefix="mlcycle-roundtrip-") as where:
+    with tempfile.TemporaryDirectory(dir=SCRATCH, prefix="mlcycle-roundtrip-") as where:
         root = Path(where) / base.name
         shutil.copytree(base.root, root, symlinks=True)
         project = load(root)
