@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FUZZ, Result, snapshot
+from conftest import FUZZ_EDITS, Result, snapshot
 from fuzzbase import SCRATCH, TODAY, Base, build, command
 from fuzzmutate import entries_of
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_projects import seeded
 
@@ -270,7 +270,7 @@ def bases() -> Iterator[dict[str, Base]]:
         shutil.rmtree(where, ignore_errors=True)
 
 
-@settings(FUZZ, max_examples=max(10, FUZZ.max_examples // 4))
+@FUZZ_EDITS
 @seeded
 @given(data=st.data())
 def test_edits_round_trip(bases: dict[str, Base], data: st.DataObject) -> None:
