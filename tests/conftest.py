@@ -12,7 +12,7 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,22 @@ from hypothesis import HealthCheck, settings
 from mlcycle.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+INIT_EPOCH = "1796083200"  # 2026-12-01 00:00 UTC
+
+
+@contextmanager
+def init_date(epoch: str = INIT_EPOCH) -> Iterator[None]:
+    """``init`` dates its history entry by SOURCE_DATE_EPOCH while this is
+    active, so a test passes on any future day, whatever the clock says."""
+    outer = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if outer is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = outer
 
 # The fuzz tests' profiles (tests/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
 # 600 mutated projects and 150 edit sequences (.ci/run, twice); by default 30

@@ -363,8 +363,8 @@ def test_source_date_epoch_must_be_a_number(tmp_path: Path,
 
 @pytest.mark.parametrize("template, message", [
     (b"{% for x in range(10**9) %}{{ x }}{% endfor %}\n",
-     "error[MLC030]: template error: OverflowError: Range too big. The sandbox blocks ranges "
-     "larger than MAX_RANGE (100000)."),
+     "error[MLC030]: template error: 1000000000 is too large an argument for a template (at "
+     "most 16777216)"),
     (b'{{ "x" * 10**9 }}\n',
      "error[MLC030]: template error: a template may not build a sequence over 1000000 items "
      "with '*'"),

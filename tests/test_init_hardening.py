@@ -218,6 +218,44 @@ def test_a_template_that_renders_gigabytes_is_stopped_at_the_size_limit(
     assert not (tmp_path / "p").exists()
 
 
+@pytest.mark.parametrize(("body", "reason"), [
+    # One call that would allocate gigabytes before any output limit could look.
+    ("{{ 'x'|center(3000000000) }}", "3000000000 is too large an argument for a template (at "
+     "most 16777216)"),
+    ("{{ 'a'|indent(999999999) }}", "999999999 is too large an argument for a template (at "
+     "most 16777216)"),
+    ("{{ [1]|batch(999999999, 0)|list }}", "999999999 is too large an argument for a template "
+     "(at most 16777216)"),
+    ("{{ 'x'.ljust(999999999) }}", "999999999 is too large an argument for a template (at most "
+     "16777216)"),
+    ("{{ '%999999999d' % 1 }}", "a format width over 16 MiB is too large for a template"),
+    ("{{ '%*d'|format(999999999, 1) }}", "999999999 is too large an argument for a template (at "
+     "most 16777216)"),
+    ("{{ '{:999999999}'.format(1) }}", "a format width over 16 MiB is too large for a template"),
+    ("{{ '{:{w}}'.format(1, w=999999999) }}", "999999999 is too large an argument for a "
+     "template (at most 16777216)"),
+    # What no argument check sees: the address space is capped while it renders.
+    ("{% set s = 'x' * 999999 %}{{ s|replace('x', s) }}", "needs more than 1024 MiB of memory; "
+     "mlcycle stopped it"),
+    ("{% set s = ['ab'] * 999999 %}{{ s|join('y' * 999999) }}", "needs more than 1024 MiB of "
+     "memory; mlcycle stopped it"),
+])
+def test_a_single_call_that_would_allocate_gigabytes_is_refused_at_once(
+        tmp_path: Path, body: str, reason: str) -> None:
+    if "memory" in reason and not Path("/proc/self/statm").exists():
+        pytest.skip("the address-space cap needs Linux's /proc (elsewhere only the time limit)")
+    _doc_template(tmp_path, body)
+    started = time.monotonic()
+    result = run("init", "p", "--no-input", "--playbook", "./pb", cwd=tmp_path)
+    assert time.monotonic() - started < 30
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"pb/templates/docs/problem-statement.md.j2:1:1: error[MLC030]: template error: {reason}",
+        "1 error in 1 file",
+    ]
+    assert not (tmp_path / "p").exists()
+
+
 def test_a_long_but_finite_team_template_still_renders(tmp_path: Path) -> None:
     _doc_template(tmp_path, "{% for i in range(300) %}{% for j in range(300) %}{% endfor %}"
                             "{% endfor %}{{ 'y' * 1000 }}")

@@ -71,6 +71,9 @@ def test_rendered_files_never_need_the_composer(tmp_path: Path) -> None:
     ("items:\n- id: a\n  owner: 'Bo'\n", ("items", 0, "owner"), (3, 10)),
     ("items:\n  - {id: a, owner: Bo}\n", ("items", 0, "owner"), (2, 20)),
     ("items:\n  - id: a\n    notes:\n    owner: Bo\n", ("items", 0, "notes"), None),
+    # An entry that opens a mapping on its dash line: its keys continue below.
+    ("items:\n  - id: a\n    metrics:\n      - id: m\n        file: f.json\n",
+     ("items", 0, "metrics", 0, "file"), (5, 15)),
 ])
 def test_other_styles_are_located_like_the_composer_does(
     text: str, loc: tuple[Any, ...], expected: tuple[int, int] | None, tmp_path: Path

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, run, snapshot
 
+from mlcycle.errors import MlcycleError
+from mlcycle.load.validation import validate
+
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
     "reports/eval.yaml": "eval:\n  val/loss: 0.4\n",
@@ -390,9 +393,14 @@ def test_plain_floats_are_numbers_only_where_a_number_is_wanted() -> None:
     from mlcycle.load.yamlio import PlainNumber, parse_mapping
 
     data = parse_mapping("a: 0.8\nb: '0.8'\nc: 1.10\nd: 0755\ne: 1e-3\nf: .inf\n", "x.yaml")
-    assert [type(v) for v in data.values()] == [PlainNumber, str, PlainNumber, str,
+    assert [type(v) for v in data.values()] == [PlainNumber, str, PlainNumber, PlainNumber,
                                                 PlainNumber, PlainNumber]
-    role = Role.model_validate({"id": "ds", "name": data["c"]})
-    assert type(role.name) is str and role.name == "1.10"  # text stays the text typed
+    # Where text is wanted, a number every YAML 1.2 tool reads as one is refused.
+    with pytest.raises(MlcycleError) as caught:
+        validate(Role, {"id": "ds", "name": data["c"]}, "id: ds\nname: 1.10\n", "r.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        'r.yaml:2:7: error[MLC012]: name: expected text, got 1.10, which YAML 1.2 readers '
+        '(check-jsonschema, editors) read as a number; quote it: "1.10"']
+    assert Between.model_validate({"min": data["d"], "max": 800}) == Between(min=755, max=800)
     assert Between.model_validate({"min": data["e"], "max": data["a"]}) == Between(
         min=0.001, max=0.8)

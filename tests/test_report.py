@@ -118,6 +118,21 @@ def test_outside_git_the_page_says_there_is_no_history(tmp_path: Path) -> None:
     assert "<svg" not in text
 
 
+def test_burn_up_counts_work_committed_with_the_file(tmp_path: Path) -> None:
+    # A project whose status files reached git only after work was done: the
+    # first commit already closes an item, which the burn-up counts from todo.
+    proj = demo(tmp_path, in_git=False)
+    top = proj.parent
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "everything at once", when="2026-01-09T12:00:00+00:00")
+    assert run("report", "-o", "r.html", cwd=proj).code == 0
+    text = (proj / "r.html").read_text()
+    now = re.search(r'<p class="meta" id="burn-up-now">([^<]*)</p>', text)
+    assert now is not None
+    assert now.group(1) == "2 of 6 items closed now; 1 commit changed an item's status."
+
+
 def test_output_is_required(tmp_path: Path) -> None:
     proj = demo(tmp_path, in_git=False)
     result = run("report", cwd=proj)

@@ -182,7 +182,9 @@ def test_plain_scalars_that_do_resolve() -> None:
 
 
 def test_yaml11_lookalikes_keep_their_text_in_a_project(tmp_path: Path) -> None:
-    owners = ["no", "on", "NO", "1.10", "0755", "12:30"]
+    # Booleans and sexagesimals of YAML 1.1 only: no YAML 1.2 reader takes them
+    # for anything but text, so they stay what was typed.
+    owners = ["no", "on", "NO", "Off", "y", "12:30"]
     edits = [
         replace("lifecycle/04-productionization.yaml", "    owner: Jo Park\n",
                 f"    owner: {owners[0]}\n"),
@@ -207,10 +209,46 @@ def test_yaml11_lookalikes_keep_their_text_in_a_project(tmp_path: Path) -> None:
     assert productionization[0].owner == "no"
     assert data["data-sources"].owner == "on"
     assert data["cleaning-scripts"].title == "NO"
-    assert data["manual-verification"].owner == "1.10"
+    assert data["manual-verification"].owner == "Off"
     waiver = data["manual-verification"].waiver
-    assert waiver is not None and waiver.approved_by == "0755"
+    assert waiver is not None and waiver.approved_by == "y"
     assert loaded.file.team["qa"] == ["12:30"]
+
+
+def test_numbers_in_text_fields_are_refused_with_the_fix(tmp_path: Path) -> None:
+    # check-jsonschema, yaml-language-server and every YAML 1.2 library read these
+    # bytes as numbers: mlcycle refuses them where text is wanted rather than
+    # read them differently from every other tool.
+    root = make(
+        tmp_path,
+        replace("lifecycle/02-data.yaml", "    owner: Ana Lima\n    waiver:",
+                "    owner: 1.10\n    waiver:"),
+        replace("lifecycle/02-data.yaml", "      approved_by: Marco Rossi",
+                "      approved_by: 0755"),
+        replace("mlcycle.yaml", "  qa: [Tom Becker]", "  qa: [1e3, .5, 0x1F, 1_000]"),
+    )
+    hint = "which YAML 1.2 readers (check-jsonschema, editors) read as a number; quote it"
+    assert_invalid(
+        root,
+        f'lifecycle/02-data.yaml:59:12: error[MLC012]: items[4].owner: expected text, got 1.10, '
+        f'{hint}: "1.10"',
+        f'lifecycle/02-data.yaml:62:20: error[MLC012]: items[4].waiver.approved_by: expected '
+        f'text, got 0755, {hint}: "0755"',
+        f'mlcycle.yaml:18:8: error[MLC012]: team.qa[0]: expected text, got 1e3, {hint}: "1e3"',
+        f'mlcycle.yaml:18:13: error[MLC012]: team.qa[1]: expected text, got .5, {hint}: ".5"',
+        f'mlcycle.yaml:18:17: error[MLC012]: team.qa[2]: expected text, got 0x1F, {hint}: '
+        f'"0x1F"',
+        f'mlcycle.yaml:18:23: error[MLC012]: team.qa[3]: expected text, got 1_000, {hint}: '
+        f'"1_000"',
+        "6 errors in 2 files",
+    )
+    quoted = make(tmp_path / "quoted",
+                  replace("lifecycle/02-data.yaml", "    owner: Ana Lima\n    waiver:",
+                          '    owner: "1.10"\n    waiver:'),
+                  replace("mlcycle.yaml", "  qa: [Tom Becker]", "  qa: ['0755', \"1e3\"]"))
+    assert run("validate", ".", cwd=quoted).code == 0
+    loaded = project.load(quoted)
+    assert loaded.file.team["qa"] == ["0755", "1e3"]
 
 
 def test_integer_where_text_is_expected_says_to_quote(tmp_path: Path) -> None:
@@ -379,3 +417,16 @@ def test_reader_errors_raise_the_one_error_type() -> None:
         parse_mapping("a: 1\na: 2\n", "x.yaml")
     (problem,) = caught.value.problems
     assert (str(problem.location), problem.code) == ("x.yaml:2:1", "MLC004")
+
+
+@pytest.mark.parametrize("person", ["0o17", ".5e3", "1_000", "0755", "1.10"])
+def test_editing_commands_quote_a_name_that_reads_as_a_number(tmp_path: Path,
+                                                                person: str) -> None:
+    # PyYAML's YAML 1.1 resolver leaves 0o17, .5e3 plain; written plain, the file
+    # would no longer validate (a number where text is wanted).
+    root = make(tmp_path)
+    result = run("team", "add", "qa", person, "-C", root)
+    assert (result.code, result.err) == (0, ""), result
+    assert f'  qa: [Tom Becker, "{person}"]\n' in (root / "mlcycle.yaml").read_text()
+    assert run("validate", root).code == 0
+    assert project.load(root).file.team["qa"] == ["Tom Becker", person]

@@ -123,7 +123,8 @@ def relpath(path: object) -> str:
 
 # Every input error code, its meaning. The README's table is checked against this.
 CODES: dict[str, str] = {
-    "MLC001": "a file or directory cannot be read (missing, not a regular file, too large)",
+    "MLC001": "a file or directory cannot be read (missing, not a regular file, too large) or "
+              "written (disk full, a file-size limit, no permission)",
     "MLC002": "a file is not valid UTF-8",
     "MLC003": "YAML syntax error",
     "MLC004": "duplicate mapping key",
@@ -182,4 +183,6 @@ CODES: dict[str, str] = {
     "MLC065": "report: --output FILE.html is missing",
     "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
               "`check --min-score`)",
+    "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read "
+              "or was not written by mlcycle (.mlcycle-journal)",
 }

@@ -100,6 +100,15 @@ def markdown(value: object) -> str:
     return out
 
 
+def markdown_code(value: object) -> str:
+    """Text as a Markdown code span when it can be one verbatim (one printable
+    line, no backtick, no pipe that would split a table cell); else ``markdown``."""
+    text = str(value)
+    if text and line(text) == text and "`" not in text and "|" not in text:
+        return f"`{text}`"
+    return markdown(text)
+
+
 # --- JSON ------------------------------------------------------------------------
 
 

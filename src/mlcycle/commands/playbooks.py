@@ -73,6 +73,11 @@ def fork(
     from mlcycle.write.fork import fork as make
 
     made = make(name, dest, new_name, version)
-    typer.echo(f"forked {name} into {made.as_posix()}; edit it, then `mlcycle playbooks show "
+    output.say(f"forked {name} into {made.as_posix()}; edit it, then `mlcycle playbooks show "
                f"{made.as_posix()}`")
+    if new_name is None and version is None:
+        # Same name and version as the built-in: `upgrade --to` needs one of them new.
+        output.say(f"note: the fork is still called {name} at the built-in's version; give it "
+                   f"its own version (or name) in {made.as_posix()}/playbook.yaml before "
+                   f"`mlcycle upgrade --to {made.as_posix()}`")
     return 0

@@ -309,7 +309,10 @@ def apply(target: Path, planned: list[Planned]) -> None:
             for index, item in enumerate(todo):
                 interrupts.checkpoint()
                 staged = staging / f"{index}.new"
-                staged.write_bytes(item.data)
+                try:
+                    staged.write_bytes(item.data)
+                except OSError as exc:  # disk full, a file-size limit: name the file
+                    raise OSError(exc.errno, exc.strerror, str(target / item.path)) from None
                 os.chmod(staged, mode)
             for index, item in enumerate(todo):
                 interrupts.checkpoint()

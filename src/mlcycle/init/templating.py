@@ -6,6 +6,8 @@ Templates from a team's playbook directory render in a sandbox.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
 import textwrap
@@ -22,6 +24,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from mlcycle.escape import markdown as md_escape
+from mlcycle.init import metric_guide
+from mlcycle.load.yamlio import number_like
 
 _FOLDABLE = re.compile(r"^\S+(?: \S+)*$")
 
@@ -39,6 +43,8 @@ def yaml_str(value: object) -> str:
     text = str(value)
     if _PLAIN.match(text) and "  " not in text and text.lower() not in _RESERVED:
         return text
+    if number_like(text):  # PyYAML (YAML 1.1) would leave 0o17 or .5e3 plain
+        return json.dumps(text, ensure_ascii=False)
     dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9, default_flow_style=True)
     dumped = dumped.removesuffix("\n").removesuffix("\n...")
     if "\n" in dumped:  # a string PyYAML would spread over lines: keep it on one
@@ -123,7 +129,7 @@ class _BoundedSandbox(SandboxedEnvironment):
     and stops at a deadline: every call and every step of every `for` loop looks
     at the clock (loops of loops need no call, so the loop itself is watched)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
     code_generator_class = _BoundedCodeGenerator
     deadline = float("inf")  # set for each file by `render`
     in_buffers = 0  # characters collected in output buffers while rendering this file
@@ -156,14 +162,30 @@ class _BoundedSandbox(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805 - Jinja's names
              **kwargs: Any) -> Any:
         __self._tick()
+        _bounded_arguments(args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, str) and len(result) > MAX_OUTPUT_BYTES:  # a macro's output
             raise _too_large()
         return result
 
+    # `str.format` / `format_map` are reached through an attribute (`'{:9}'.format`
+    # or `'{:9}'['format']`): the format string is judged when it is looked up.
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, str) and attribute in ("format", "format_map"):
+            _bounded_format(obj)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, str) and argument in ("format", "format_map"):
+            _bounded_format(obj)
+        return super().getitem(obj, argument)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 1000:
             raise SecurityError(f"exponent {right} is too large for a template")
+        if operator == "%" and isinstance(left, str):
+            _bounded_format(left)
+            _bounded_arguments(right if isinstance(right, tuple) else (right,), {})
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(count, int) \
@@ -186,7 +208,41 @@ def environment(template_dirs: list[Path], sandboxed: bool) -> jinja2.Environmen
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)
+    env.globals["metric_guide"] = metric_guide.guide
+    if sandboxed:
+        # Jinja calls filters directly, not through the sandbox's `call`.
+        env.filters = {name: _guarded(f) for name, f in env.filters.items()}
     return env
+
+
+def _bounded_arguments(args: Iterable[Any], kwargs: dict[str, Any]) -> None:
+    """No number a template passes may ask for more output than a file may
+    hold: `'x'|center(10**9)` or `indent(10**9)` would allocate gigabytes in one
+    call, before any output limit could look."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) \
+                and abs(value) > MAX_OUTPUT_BYTES:
+            raise SecurityError(f"{value} is too large an argument for a template (at most "
+                                f"{MAX_OUTPUT_BYTES})")
+
+
+# A width or precision of 8 digits or more (over 16 MiB) in a format string.
+_HUGE_WIDTH = re.compile(r"[%:.]\D{0,8}?\d{8,}")
+
+
+def _bounded_format(spec: str) -> None:
+    if _HUGE_WIDTH.search(spec):
+        raise SecurityError("a format width over 16 MiB is too large for a template")
+
+
+def _guarded(function: Any) -> Any:
+    @functools.wraps(function)  # keeps Jinja's pass_context / pass_environment marks
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _bounded_arguments(args, kwargs)
+        if function is jinja2.filters.do_format and args and isinstance(args[0], str):
+            _bounded_format(args[0])
+        return function(*args, **kwargs)
+    return guarded
 
 
 def _too_large() -> RenderLimit:
@@ -199,21 +255,60 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     sandbox) the time limit, so that a team's template can neither hang ``init``
     nor fill the disk."""
     template = env.get_template(name)
-    if isinstance(env, _BoundedSandbox):
-        env.deadline = time.monotonic() + RENDER_SECONDS
-        env.in_buffers = 0
+    bounded = env if isinstance(env, _BoundedSandbox) else None
+    if bounded is not None:
+        bounded.deadline = time.monotonic() + RENDER_SECONDS
+        bounded.in_buffers = 0
     try:
-        pieces = []
-        size = 0
-        for piece in template.generate(**context):
-            size += len(piece.encode("utf-8", "surrogatepass"))
-            if size > MAX_OUTPUT_BYTES:
-                raise _too_large()
-            pieces.append(piece)
-        return "".join(pieces)
+        with _memory_cap() if bounded is not None else contextlib.nullcontext():
+            pieces = []
+            size = 0
+            for piece in template.generate(**context):
+                size += len(piece.encode("utf-8", "surrogatepass"))
+                if size > MAX_OUTPUT_BYTES:
+                    raise _too_large()
+                pieces.append(piece)
+            return "".join(pieces)
+    except MemoryError:
+        raise RenderLimit(f"needs more than {RENDER_MEMORY // 2**20} MiB of memory; mlcycle "
+                          "stopped it") from None
     finally:
-        if isinstance(env, _BoundedSandbox):
-            env.deadline = float("inf")
+        if bounded is not None:
+            bounded.deadline = float("inf")
+
+
+# What a team's template may allocate beyond what mlcycle already holds: far
+# more than any document needs, far less than a build machine has.
+RENDER_MEMORY = 1024 * 2**20
+
+
+@contextlib.contextmanager
+def _memory_cap() -> Iterator[None]:
+    """A backstop for what no argument check sees (`s|replace('x', s)` on a
+    long `s` asks for its square in one call): while a team's template renders,
+    the address space may grow by RENDER_MEMORY at most, so such a call fails
+    at once with MemoryError instead of swapping the machine. Where the OS
+    has no such limit (Windows; macOS does not enforce it) it does nothing."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+    except (ImportError, OSError, ValueError, AttributeError):
+        yield
+        return
+    cap = in_use + RENDER_MEMORY
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already tighter than ours
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def template_source(env: jinja2.Environment, name: str) -> Path | None:

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlcycle.errors import MlcycleError
+from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck, MetricRef, ParityCheck
 from mlcycle.load.project import evidence_escapes
-from mlcycle.load.yamlio import PlainNumber, parse_document, read_text
+from mlcycle.load.yamlio import PlainNumber, parse_document, plain_number, read_text
 
 # (severity, meaning, fix), merged into judge/evaluate.CODES.
 CODES: dict[str, tuple[str, str, str]] = {
@@ -89,35 +90,7 @@ class _Failure(Exception):
         self.loc = loc
 
 
-# --- keys --------------------------------------------------------------------
-
-
-def segments(key: str | list[str | int]) -> list[str | int]:
-    """A key as its segments: a JSON Pointer is split on '/' and unescaped
-    (``~1`` is '/', then ``~0`` is '~', RFC 6901); a list is taken as it is."""
-    if isinstance(key, list):
-        return list(key)
-    if key == "":
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in key.split("/")[1:]]
-
-
-def pointer(parts: list[str | int]) -> str:
-    """Segments as a JSON Pointer, for messages (``""`` is the whole file)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
 # --- numbers for display -----------------------------------------------------
-
-
-def shown(value: float) -> str:
-    """A raw value as read: its shortest exact text (0.912, 250, 1e-05); a whole
-    float without its ``.0``, as people write thresholds."""
-    if isinstance(value, int):
-        return str(value)
-    if value.is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    return repr(value)
 
 
 def _rounded(value: float) -> str:
@@ -279,7 +252,7 @@ def _resolve(data: Any, parts: list[str | int], rel: str) -> Any:
 def _number(value: Any, where: str) -> int | float:
     """MLC125 and MLC126: a finite number, or why not."""
     if isinstance(value, PlainNumber):  # a YAML metrics file: the reader keeps the text
-        value = float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+        value = plain_number(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = f" {value!r}" if isinstance(value, str) else ""
         raise _Failure("MLC125", f"{where} is {_kind(value)}{text}, not a number")

@@ -98,8 +98,8 @@ def _files_at(base: Base) -> list[str]:
 def _parse(snapshot: Snapshot, text: str, rel: str, model: type[ProjectFile] | type[PhaseFile]
            ) -> ProjectFile | PhaseFile | None:
     try:
-        data, _ = parse_document(text, rel)
-        return validate(model, data, text, rel)
+        data, marks = parse_document(text, rel)
+        return validate(model, data, text, rel, marks)
     except MlcycleError as exc:
         snapshot.unreadable.extend(exc.problems[:1])
         return None

@@ -71,19 +71,21 @@ def status_changes(root: Path) -> list[StatusChange] | None:
             commits[-1][3].append(line.strip())
     requests = [(sha, name) for sha, _, _, names in commits for name in names]
     blobs = _read_blobs(root, requests)
-    previous: dict[str, dict[str, str]] = {}
+    # Per item id, not per file: an item that moves to another phase file (an
+    # upgrade) keeps its status, and one that first appears already past `todo`
+    # (a file committed with work done) counts from `todo`, as init writes it.
+    last: dict[str, str] = {}
     changes: list[StatusChange] = []
     for sha, author, when, names in commits:
         for name in names:
             display = name[len(base):] if name.startswith(base) else name
             text = blobs.get((sha, name))
             now = _statuses(text, display) if text is not None else {}
-            before = previous.get(name, {})
             for item, status in now.items():
-                old = before.get(item)
-                if old is not None and old != status:
+                old = last.get(item, "todo")
+                if old != status:
                     changes.append(StatusChange(sha, author, when, display, item, old, status))
-            previous[name] = now
+                last[item] = status
     return changes
 
 

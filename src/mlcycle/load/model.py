@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError  # noqa: E402
 
 from mlcycle import interrupts  # noqa: E402
 from mlcycle.escape import quote  # noqa: E402
-from mlcycle.load.yamlio import PlainNumber  # noqa: E402
+from mlcycle.load.yamlio import PlainNumber, plain_number  # noqa: E402
 
 # pydantic-core builds each model's validator in Rust as the class is created;
 # a Ctrl-C landing there makes some releases panic (a Rust message on stderr)
@@ -126,10 +126,7 @@ def _number(value: Any) -> Any:
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, PlainNumber):
-        if value.lower().endswith((".inf", ".nan")):
-            raise PydanticCustomError("not_finite", "expected a finite number, got {value}",
-                                      {"value": str(value)})
-        number = float(value)
+        number = plain_number(value)
     else:
         shown = repr(value) if isinstance(value, str) else \
             "nothing" if value is None else type(value).__name__

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.load import definitions, playbooks, releases
+from mlcycle.load import definitions, journal, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
@@ -130,6 +130,9 @@ def load_partial(directory: Path) -> tuple[Project | None, list[Problem]]:
 
 
 def _load(root: Path) -> tuple[Project | None, list[Problem]]:
+    # A change to several files that a killed mlcycle left half done is completed
+    # before anything is read: no reader sees part of it (load.journal).
+    journal.recover(root)
     problems: list[Problem] = []
     project: ProjectFile | None = None
     source: Source | None = None

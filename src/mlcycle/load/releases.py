@@ -76,11 +76,17 @@ BUMPS = ("patch", "minor", "major")
 def required_bump(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     """The smallest version step the policy asks between two records, or None
     when they define the same: major when an item or a phase is removed or
-    renamed, or a gate is added (a gated new item, or a gate switched on);
-    minor when items or phases are added; patch for anything else (wording,
-    RACI, evidence flags, order)."""
+    renamed, a gate is added (a gated new item, or a gate switched on), or a
+    metric or parity check is added or changed (each can fail ``check`` on a
+    project that passed); minor when items or phases are added; patch for
+    anything else (wording, RACI, evidence flags, order, a check removed)."""
     def items(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {i["id"]: i for p in record["phases"] for i in p["items"]}
+
+    def checks(item: dict[str, Any]) -> dict[tuple[str, str], Any]:
+        # Records of versions released before checks existed omit the fields.
+        return {**{("metric", c["id"]): c for c in item.get("metrics") or []},
+                **{("parity", c["id"]): c for c in item.get("parity") or []}}
 
     old_items, new_items = items(old), items(new)
     old_phases = [p["id"] for p in old["phases"]]
@@ -90,6 +96,9 @@ def required_bump(old: dict[str, Any], new: dict[str, Any]) -> str | None:
     for item_id, item in new_items.items():
         was = old_items.get(item_id)
         if item.get("gate") and not (was or {}).get("gate"):
+            return "major"
+        had = checks(was or {})
+        if any(had.get(key) != check for key, check in checks(item).items()):
             return "major"
     if set(new_items) - set(old_items) or set(new_phases) - set(old_phases):
         return "minor"

@@ -131,7 +131,18 @@ def _find_entry(lines: list[str], skip: frozenset[int], begin: int, end: int, co
                 and text[column + 1:column + 2] in ("", " ") and line not in skip):
             seen += 1
             if seen == index:
-                return _value_at(lines, skip, line, column + 2, end, column + 1)
+                found = _value_at(lines, skip, line, column + 2, end, column + 1)
+                if found is None or found[2] != line:
+                    return found
+                # "- id: x" opens a mapping whose other keys follow on deeper
+                # lines (a metric check): the entry spans them, not one line.
+                block_end = line + 1
+                while block_end < end:
+                    text = lines[block_end]
+                    if block_end not in skip and _content(text) and _indent(text) <= column:
+                        break
+                    block_end += 1
+                return found[0], found[1], line, block_end
     return None
 
 
@@ -193,7 +204,7 @@ def _validated(model: type[M], job: tuple[Path, str], parsed: Any
         return parsed
     data, text, marks = parsed
     try:
-        return validate(model, data, text, job[1]), Source(job[1], text, marks)
+        return validate(model, data, text, job[1], marks), Source(job[1], text, marks)
     except MlcycleError as exc:
         return exc
 

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from mlcycle.errors import Location, MlcycleError, Problem, more_problems
+from mlcycle.errors import MAX_PROBLEMS_PER_FILE, Location, MlcycleError, Problem, more_problems
 from mlcycle.escape import quote
 from mlcycle.load import bounded
-from mlcycle.load.yamlio import locate_many
+from mlcycle.load.yamlio import Marks, locate_many
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -162,18 +162,25 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
     return "MLC012", f"{where}: {err['msg']}", loc
 
 
-def validate(model: type[M], data: dict[str, Any], text: str, display: str) -> M:
+def validate(model: type[M], data: dict[str, Any], text: str, display: str,
+             marks: Marks | None = None) -> M:
     """``model.model_validate(data)`` with located, user-facing errors.
 
     Bounded however many errors there are (see ``load.bounded``): only about
     ``MAX_PROBLEMS_PER_FILE`` are described and located, the rest counted on
-    one line.
+    one line. A number where text is wanted is refused too (``numbertext``);
+    with the reader's ``marks`` only a file that holds one is searched.
     """
     outcome = bounded.validate(model, data)
-    if not isinstance(outcome, tuple):
+    numbers = _numbers_as_text(model, data) if marks is None or marks.numbers else []
+    if not isinstance(outcome, tuple) and not numbers:
         return outcome
-    total, errors = outcome
+    total, errors = outcome if isinstance(outcome, tuple) else (0, [])
     described = [_describe(model, err) for err in errors]
+    taken = {loc for _, _, loc in described}
+    extra = [entry for entry in numbers if entry[2] not in taken]
+    total += len(extra)
+    described += extra[:max(0, MAX_PROBLEMS_PER_FILE - len(described))]
     # One pass over the file's events for all of them, no node tree: it stops
     # after the last one, and the errors listed are the first ones.
     where = locate_many(text, [loc for _, _, loc in described])
@@ -182,3 +189,13 @@ def validate(model: type[M], data: dict[str, Any], text: str, display: str) -> M
     if total > len(problems):
         problems.append(more_problems(display, total - len(problems)))
     raise MlcycleError(problems)
+
+
+def _numbers_as_text(model: type[BaseModel], data: dict[str, Any]
+                     ) -> list[tuple[str, str, tuple[str | int, ...]]]:
+    from mlcycle.load import numbertext
+
+    return [("MLC012", f"{format_loc(loc)}: expected text, got {value}, which YAML 1.2 "
+                       f"readers (check-jsonschema, editors) read as a number; quote it: "
+                       f"\"{value}\"", loc)
+            for loc, value in numbertext.plain_numbers(data) if numbertext.wants_text(model, loc)]

@@ -8,10 +8,13 @@ So: our builder reads libyaml's events in one pass (no node tree, no
 recursion) and resolves plain scalars itself with YAML 1.2 core only:
 ``true``/``false``, ``null`` and plain decimal integers; everything else is a
 string, and pydantic parses dates from strings. A plain scalar that YAML 1.2
-core resolves to a float (``0.8``, ``1e-3``, ``.inf``) becomes a ``PlainNumber``:
-still a ``str`` (so ``version: 1.10`` stays the text ``1.10`` in every text
-field), but one that remembers it was written as a number, so that a field that
-wants a number (a metric threshold) accepts it and refuses a quoted ``"0.8"``.
+core (or a common YAML 1.2 reader such as ruamel.yaml) takes for a number
+without it being a plain decimal integer (``0.8``, ``1e-3``, ``.inf``,
+``1.10``, ``0755``, ``0x1F``, ``1_000``) becomes a ``PlainNumber``: still a
+``str``, but one that remembers it was written as a number, so that a field
+that wants a number (a metric threshold) accepts it and refuses a quoted
+``"0.8"``, and a field that wants text refuses it (``validation``): the same
+bytes must mean the same to every tool run beside mlcycle.
 It refuses tags, aliases,
 duplicate keys and deep nesting with the event's own line and column, and
 records where each item starts so findings can be located later by a text
@@ -84,15 +87,37 @@ class PlainNumber(str):
     __slots__ = ()
 
 
-# YAML 1.2 core floats, less what would read a leading-zero integer (``0755``)
-# as a number: a fraction or an exponent is required, and the integer part has
-# no leading zero. ``.inf``/``.nan`` resolve too; the number fields refuse them.
-_FLOAT_RE = re.compile(
-    r"[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+# Every plain scalar a YAML 1.2 reader may take for a number, beyond the plain
+# decimal integers above: YAML 1.2 core's ints (``0755``, ``0o17``, ``0x1F``)
+# and floats (``1.10``, ``.5``, ``1e3``, ``.inf``, ``.nan``), and what common
+# 1.2 readers add (ruamel.yaml, check-jsonschema's: ``_`` between digits,
+# ``0b101``, a sign before ``0x``). The number fields refuse ``.inf``/``.nan``.
+_NUMBER_RE = re.compile(
+    r"[-+]?(?:0b_*[01][01_]*|0o_*[0-7][0-7_]*|0x_*[0-9a-fA-F][0-9a-fA-F_]*"
+    r"|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
+    r"|\.(?:inf|Inf|INF))\Z|\.(?:nan|NaN|NAN)\Z")
 _FLOAT_START = frozenset("0123456789+-.")
-for _text in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-              ".nan", ".NaN", ".NAN"):
-    _PLAIN_VALUES[_text] = PlainNumber(_text)
+
+
+def number_like(text: str) -> bool:
+    """True when a YAML 1.2 reader may read the plain scalar ``text`` as a number."""
+    return bool(text[:1] in _FLOAT_START and _NUMBER_RE.match(text))
+
+
+def plain_number(text: str) -> float:
+    """The value YAML 1.2 gives a ``PlainNumber`` (``0755`` is 755, ``0x1F`` 31)."""
+    body = text.replace("_", "")
+    sign = -1.0 if body[:1] == "-" else 1.0
+    body = body.lstrip("+-").lower()
+    if body in (".inf", ".nan"):
+        return sign * float(body[1:])
+    base = {"0x": 16, "0o": 8, "0b": 2}.get(body[:2])
+    if base is None:
+        return sign * float(body)  # a decimal: leading zeros are no octal in YAML 1.2
+    try:
+        return sign * float(int(body[2:], base))
+    except OverflowError:
+        return sign * float("inf")
 _BLOCK_STYLES = ("|", ">")
 
 # Every line break libyaml counts in its marks (YAML 1.1: also NEL, LS and PS).
@@ -111,6 +136,9 @@ class Marks:
     # spans lines: lines first+1..last continue it, so whatever they hold (say
     # ``status: x`` inside a quoted title) is no key, whatever it looks like.
     continued: list[tuple[int, int]] = field(default_factory=list)
+    # How many ``PlainNumber`` values the file holds: without any, validation
+    # need not look for one in a text field.
+    numbers: int = 0
 
 
 class _Loader(_Parser):
@@ -209,6 +237,7 @@ class _Builder:
     def __init__(self, text: str, display: str) -> None:
         self.text = text
         self.display = display
+        self.marks = Marks()
 
     def error(self, code: str, message: str, event: Any) -> MlcycleError:
         return _error(code, message, self.display, event.start_mark)
@@ -222,7 +251,8 @@ class _Builder:
                     return plain
                 if value[:1] in _INT_START and _INT_RE.match(value):
                     return self.integer(event)
-                if value[:1] in _FLOAT_START and _FLOAT_RE.match(value):
+                if value[:1] in _FLOAT_START and _NUMBER_RE.match(value):
+                    self.marks.numbers += 1
                     return PlainNumber(value)
             return value
         if tag == _STR:
@@ -299,8 +329,9 @@ class _Builder:
                     elif value[:1] in _INT_START and _INT_RE.match(value):
                         value = int(value) if len(value) <= MAX_INT_DIGITS else \
                             self.integer(event)
-                    elif value[:1] in _FLOAT_START and _FLOAT_RE.match(value):
+                    elif value[:1] in _FLOAT_START and _NUMBER_RE.match(value):
                         value = PlainNumber(value)
+                        self.marks.numbers += 1
                 else:  # quoted, block or tagged
                     value = scalar(event)
                     # A block scalar's lines are indented deeper than its key, so no

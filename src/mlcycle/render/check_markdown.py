@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from mlcycle.escape import markdown as md_escape
+from mlcycle.escape import markdown_code as md_code
 from mlcycle.judge.evaluate import Result
+from mlcycle.load.metrickeys import shown
 from mlcycle.render.check_text import scope_text, summary
 from mlcycle.render.text import md_table
 
@@ -22,8 +24,8 @@ def metric_table(result: Result) -> str:
         o = m.outcome
         verdict = o.verdict if not m.findings else \
             f"**{o.verdict}** ({', '.join(sorted({f.code for f in m.findings}))})"
-        rows.append([f"`{md_escape(m.item)}` {o.kind} `{md_escape(o.id)}`",
-                     "—" if o.observed is None else metrics.shown(o.observed),
+        rows.append([f"{md_code(m.item)} {o.kind} {md_code(o.id)}",
+                     "—" if o.observed is None else shown(o.observed),
                      md_escape(metrics.expected_text(o)), metrics.difference_text(o),
                      metrics.tolerance_text(o), verdict])
     return md_table(["Check", "Observed", "Expected", "Difference", "Tolerance", "Verdict"],
@@ -38,8 +40,8 @@ def render(result: Result) -> str:
     project, options = result.project, result.options
     if project is not None and options is not None:
         out.append(f"Project **{md_escape(project.file.name)}**, playbook "
-                   f"`{md_escape(project.playbook.name)}` {project.file.playbook.version}, "
-                   f"current phase `{md_escape(project.file.current_phase)}`, as of "
+                   f"{md_code(project.playbook.name)} {project.file.playbook.version}, "
+                   f"current phase {md_code(project.file.current_phase)}, as of "
                    f"{options.today.isoformat()}. Gates evaluated: "
                    f"{md_escape(scope_text(result))}.\n")
         rows = [[f"{s.number}. {md_escape(s.title)} (`{s.id}`)"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from mlcycle.escape import line as printable
 from mlcycle.escape import markdown as md_escape
+from mlcycle.escape import markdown_code as md_code
 from mlcycle.judge.lifediff import Diff
 
 
@@ -48,13 +49,13 @@ def markdown(d: Diff) -> str:
             lines.append("> [!WARNING]")
             lines.append("> **Definition changes** (gates, evidence, RACI, wording): review "
                          "these first")
-            lines += [f"> - {'**' if c.severe else ''}`{md_escape(printable(c.subject))}`: "
+            lines += [f"> - {'**' if c.severe else ''}{md_code(printable(c.subject))}: "
                       f"{_md(c.text)}{'**' if c.severe else ''}"
                       for c in changes]
             continue
         lines.append(f"**{title}**")
         lines.append("")
-        lines += [f"- {'**' if c.severe else ''}`{md_escape(printable(c.subject))}`: "
+        lines += [f"- {'**' if c.severe else ''}{md_code(printable(c.subject))}: "
                   f"{_md(c.text)}{'**' if c.severe else ''}" for c in changes]
     for note in d.notes:
         lines.append(f"\n_note: {md_escape(printable(note))}_")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from mlcycle.escape import line as printable
 from mlcycle.escape import markdown as md_escape
+from mlcycle.escape import markdown_code as md_code
 from mlcycle.judge.score import SECTIONS, Score, held_down_by, shown
 from mlcycle.load.project import Project
 from mlcycle.render.text import md_table
@@ -43,7 +44,7 @@ def table(project: Project, found: Score) -> str:
 def markdown(project: Project, found: Score) -> str:
     rows = [[md_escape(s), shown(found.sections[s]), *map(str, _counts(found, s))]
             for s in SECTIONS]
-    tests = [[md_escape(t.section), f"`{md_escape(t.item)}`", md_escape(t.title),
+    tests = [[md_escape(t.section), f"{md_code(t.item)}", md_escape(t.title),
               shown(t.points), md_escape(t.why)] for t in found.tests]
     return "\n".join([
         f"## ML Test Score: {shown(found.final)}\n",

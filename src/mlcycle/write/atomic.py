@@ -24,7 +24,9 @@ def write_atomic(path: Path, text: str) -> None:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # The suffix every staged file of mlcycle's has: one name to recognise (and delete)
+    # what a killed process leaves behind.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mlcycle.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import yaml
 
+from mlcycle.load.yamlio import number_like
+
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_PUNCTUATION = frozenset(" _./@()+-'")
 _PLAIN_FIRST_PUNCTUATION = frozenset("_./(")
@@ -36,7 +38,9 @@ def plain_ok(text: str) -> bool:
         return False
     # YAML 1.1 reads yes/no/on/1.10/0755/2025-01-01 as other types: quote those.
     resolved = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    return bool(resolved == _STR) and text.lower() not in ("null", "true", "false", "~")
+    # ...and YAML 1.2 readers 0o17, 1_000 or .5e3 as numbers (which mlcycle refuses as text).
+    return (bool(resolved == _STR) and text.lower() not in ("null", "true", "false", "~")
+            and not number_like(text))
 
 
 def double_quoted(text: str) -> str:

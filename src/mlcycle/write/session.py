@@ -73,11 +73,11 @@ class Session:
                     text, change.display)
                 source = Source(change.display, text, marks)
                 if change.display == PROJECT_FILE:
-                    new_file = validate(ProjectFile, data, text, change.display)
+                    new_file = validate(ProjectFile, data, text, change.display, marks)
                     new_source = source
                 else:
                     index = [p.source.display for p in phases].index(change.display)
-                    model = validate(PhaseFile, data, text, change.display)
+                    model = validate(PhaseFile, data, text, change.display, marks)
                     phases[index] = dataclasses.replace(phases[index], file=model,
                                                         source=source)
             except MlcycleError as exc:

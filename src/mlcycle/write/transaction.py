@@ -7,9 +7,14 @@ again and compared with the bytes the edit started from; a difference refuses
 the whole change and removes the staged files. The renames then happen one by
 one; if one fails, the files already replaced get their old bytes back.
 
-A process killed with SIGKILL between staging and renaming leaves its staged
-file behind (nothing can remove it); it never replaces a target half-written,
-and the loader ignores it (status files are ``*.yaml``).
+A change to several files writes a journal before its first rename
+(``load.journal``): a process killed with SIGKILL among the renames leaves it,
+and the next mlcycle that loads the project completes the change. Killed
+before, it leaves its staged files behind (nothing can remove them); they
+never replace a target half-written, and the loader ignores them (status
+files are ``*.yaml``). If a rename fails, the files already replaced get
+their old bytes back (staged again; should that fail too, the error is
+reported and the files may be mixed: the one case not covered).
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
 from mlcycle.errors import MlcycleError
+from mlcycle.load import journal
 from mlcycle.write.atomic import new_file_mode
 
-TEMP_SUFFIX = ".mlcycle.tmp"
+TEMP_SUFFIX = journal.TEMP_SUFFIX
 
 
 class StaleError(MlcycleError):
@@ -77,25 +83,55 @@ def _unlink(path: str) -> None:
         pass
 
 
-def _fsync_dir(directory: Path) -> None:
+def _root_of(changes: list[FileChange]) -> Path:
+    """The project root: every change's path ends with its display path."""
+    roots = {c.path.parents[len(PurePosixPath(c.display).parts) - 1] for c in changes}
+    if len(roots) != 1 or len({c.path for c in changes}) != len(changes):
+        raise RuntimeError("one commit, one project, each file once")
+    return roots.pop()
+
+
+def _write_journal(root: Path, changes: list[FileChange], staged: list[str]) -> int:
+    """Put the journal in place (atomically, fsynced) and return its fd, locked for
+    as long as this process renames: see ``load.journal``."""
+    moves = [(Path(tmp).relative_to(root).as_posix(), c.display,
+              journal.WRITE if c.after is not None else journal.REMOVE)
+             for c, tmp in zip(changes, staged, strict=True)]
+    fd, tmp = tempfile.mkstemp(prefix=f"{journal.JOURNAL}.", suffix=TEMP_SUFFIX, dir=root)
     try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover - a platform without directory fds
-        return
-    try:
+        journal.lock(fd)  # before the rename: no reader can take it for a dead writer's
+        os.write(fd, journal.encode(moves))
         os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
+        os.replace(tmp, root / journal.JOURNAL)
+    except BaseException:
         os.close(fd)
+        _unlink(tmp)
+        raise
+    journal.fsync_dir(root)
+    return fd
 
 
 def commit(changes: list[FileChange]) -> None:
-    """Replace every file of ``changes`` with its new bytes, all or nothing."""
+    """Replace every file of ``changes`` with its new bytes, all or nothing.
+    The machine refusing a write (disk full, a file-size limit, permissions) is
+    one error located at the file being written (MLC001, exit 2), nothing changed."""
     changes = [c for c in changes if c.after != c.before]
     if not changes:
         return
+    at = [changes[0].display]  # the file being written, for the message
+    try:
+        _commit(changes, at)
+    except OSError as exc:
+        if interrupts.pending():
+            raise
+        raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing "
+                              "written", at[0], 1, 1) from None
+
+
+def _commit(changes: list[FileChange], at: list[str]) -> None:
+    root = _root_of(changes)
     staged: list[str] = []
+    log: int | None = None
     # One interrupt policy (mlcycle.interrupts): Ctrl-C is honoured between steps
     # only, so a staged file is never left behind and a rollback runs to its end;
     # once every file is renamed, the edit has completed and Ctrl-C is ignored.
@@ -103,6 +139,7 @@ def commit(changes: list[FileChange]) -> None:
         try:
             for change in changes:
                 interrupts.checkpoint()
+                at[0] = change.display
                 # A removal is "staged" by its name only: the old file is moved there
                 # (same directory, atomic) and comes back if a later rename fails.
                 staged.append(_stage(change) if change.after is not None else
@@ -115,9 +152,15 @@ def commit(changes: list[FileChange]) -> None:
                     "MLC033", "changed on disk since it was read; nothing written (run the "
                     "command again)", c.display, 1, 1).problems[0] for c in stale])
             interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
+            # Several files: a journal first, so that a SIGKILL among the renames is
+            # completed by the next mlcycle (load.journal). One file: its rename is atomic.
+            if len(changes) > 1:
+                at[0] = journal.JOURNAL
+                log = _write_journal(root, changes, staged)
             done: list[FileChange] = []
             try:
                 for change, tmp in zip(changes, staged, strict=True):
+                    at[0] = change.display
                     if change.after is None:
                         os.replace(change.path, tmp)  # removed when ``staged`` is cleaned up
                     else:
@@ -137,10 +180,14 @@ def commit(changes: list[FileChange]) -> None:
                 raise
             interrupts.completed()
             for directory in {c.path.parent for c in changes}:
-                _fsync_dir(directory)
+                journal.fsync_dir(directory)
         finally:
             for tmp in staged:
                 _unlink(tmp)
+            if log is not None:  # done, or every file put back: nothing left to do
+                _unlink(str(root / journal.JOURNAL))
+                journal.fsync_dir(root)
+                os.close(log)  # the lock goes last: a waiting reader then finds no journal
 
 
 def _current(path: Path) -> bytes | None:

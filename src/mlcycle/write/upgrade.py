@@ -295,6 +295,16 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
     if same_pin and not definitions_change:
         return Plan(before, after, [], [], nothing_to_do=True)
+    if before == after:
+        # The history records an upgrade as NAME@VERSION -> NAME@VERSION: one
+        # that names the same playbook twice says nothing a reviewer can check.
+        manifest = f"{path}/playbook.yaml" if path is not None else "its playbook.yaml"
+        why = ("the name and version the project is on already" if not same_pin else
+               "but its definitions changed without a new version")
+        raise MlcycleError.at("MLC053", f"the target playbook is {after}, {why}; an upgrade "
+                              f"moves between versions: give it its own version (or name) in "
+                              f"{manifest} (`mlcycle playbooks fork {ref.name} DIR --name NEW` "
+                              "names a fork)", ARGS)
     if project.history and today < project.history[-1].date:
         raise MlcycleError.at("MLC031", f"today ({today.isoformat()}) is before the last history "
                               f"entry ({project.history[-1].date.isoformat()}); history dates "
@@ -379,7 +389,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
     assert project_change.after is not None
     text = project_change.after.removeprefix(BOM).decode("utf-8")
     data, marks = parse_document(text, PROJECT_FILE)
-    new_file = validate(ProjectFile, data, text, PROJECT_FILE)
+    new_file = validate(ProjectFile, data, text, PROJECT_FILE, marks)
     new_source = Source(PROJECT_FILE, text, marks)
     states = []
     for number, phase in enumerate(playbook.phases, 1):
@@ -390,7 +400,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                                      kept_file.source))
             continue
         data, marks = parse_document(body, display)
-        model = validate(PhaseFile, data, body, display)
+        model = validate(PhaseFile, data, body, display, marks)
         states.append(PhaseState(number, phase.id, phase.title, model,
                                  Source(display, body, marks)))
         for item in model.items:

@@ -103,7 +103,25 @@ def _what_changed(was: Item, now: Any) -> list[str]:
         mine, theirs = getattr(was.raci, key), getattr(now.raci, key)
         if mine != theirs:
             notes.append(f"raci.{key}: {_roles(mine) or '-'} -> {_roles(theirs) or '-'}")
-    for key in ("title", "description", "doc", "depends_on", "section"):
+    for key in ("title", "description", "doc", "depends_on", "section", "automated"):
         if getattr(was, key) != getattr(now, key):
             notes.append(f"{key} changed")
+    notes.extend(_checks_changed(was, now))
+    return notes
+
+
+def _checks_changed(was: Item, now: Any) -> list[str]:
+    """Metric and parity checks added, changed or removed, by id: each can make
+    a closed item open again, which is what a reviewer of the upgrade needs."""
+    notes = []
+    for kind in ("metrics", "parity"):
+        word = "metric" if kind == "metrics" else "parity"
+        mine = {c.id: c for c in getattr(was, kind)}
+        theirs = {c.id: c for c in getattr(now, kind)}
+        for check_id, check in theirs.items():
+            if check_id not in mine:
+                notes.append(f"{word} check {check_id} added")
+            elif mine[check_id] != check:
+                notes.append(f"{word} check {check_id} changed")
+        notes.extend(f"{word} check {c} removed" for c in mine if c not in theirs)
     return notes

@@ -1,0 +1,101 @@
+"""What a document stub says about its items' metric checks: one row per check
+(what it reads, when it passes) and, per metrics file, the skeleton an
+evaluation job has to write, as a runnable Python example.
+
+Built from the playbook's own definitions, so a stub can never describe a
+check the playbook does not make (a fork that changes a key or a threshold gets
+stubs that say so). Used by the template ``docs/_metrics.md.j2``.
+"""
+
+from __future__ import annotations
+
+import pprint
+import re
+from typing import Any
+
+from mlcycle.escape import markdown, markdown_code
+from mlcycle.load.metrickeys import pointer, segments, shown
+
+_FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
+
+
+_WORDS = {">": "above", ">=": "at least", "<": "below", "<=": "at most", "==": "exactly",
+          "!=": "anything but"}
+
+
+def _passes_when(check: dict[str, Any]) -> str:
+    """In words, not operators: a stub is read raw as often as rendered, and
+    ``<``, ``>`` and ``|`` would need Markdown escapes."""
+    value = check["value"]
+    if check["op"] == "between":
+        ends = ("exclusive" if value["strict_min"] else "inclusive",
+                "exclusive" if value["strict_max"] else "inclusive")
+        how = ends[0] if ends[0] == ends[1] else f"min {ends[0]}, max {ends[1]}"
+        return f"between {shown(value['min'])} and {shown(value['max'])} ({how})"
+    return f"{_WORDS[check['op']]} {shown(value)}"
+
+
+def _tolerance(tolerance: dict[str, Any]) -> str:
+    parts = [] if tolerance["abs"] is None else [shown(tolerance["abs"])]
+    if tolerance["rel"] is not None:
+        parts.append(f"{tolerance['rel'] * 100:.6g}% of production")
+    allowed = parts[0] if len(parts) == 1 else f"the larger of {' and '.join(parts)}"
+    return f"experiment and production differ by at most {allowed}, either way"
+
+
+def _where(ref: dict[str, Any]) -> str:
+    """A Markdown cell: the file and the key as a JSON Pointer."""
+    key = pointer(segments(ref["key"])) or "(whole file)"
+    return f"{markdown_code(ref['file'])} {markdown_code(key)}"
+
+
+def _place(tree: Any, parts: list[str | int]) -> Any:
+    """``tree`` with a ``None`` leaf at ``parts`` (a mapping per key, a list per
+    index), keeping whatever an earlier key of the same file put there."""
+    if not parts:
+        return tree
+    head, rest = parts[0], parts[1:]
+    if isinstance(head, int):
+        seq: list[Any] = tree if isinstance(tree, list) else []
+        seq.extend([None] * (head + 1 - len(seq)))
+        seq[head] = _place(seq[head], rest) if rest else seq[head]
+        return seq
+    mapping: dict[str, Any] = tree if isinstance(tree, dict) else {}
+    mapping[head] = _place(mapping.get(head), rest) if rest else mapping.get(head)
+    return mapping
+
+
+def guide(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """``rows``: one per check of ``items`` (item, check, reads, passes when);
+    ``files``: each metrics file once, in order of first mention, with its
+    format and (JSON and YAML) a Python literal of what the job writes."""
+    rows: list[dict[str, str]] = []
+    trees: dict[str, Any] = {}
+
+    def mention(ref: dict[str, Any]) -> None:
+        trees[ref["file"]] = _place(trees.get(ref["file"]), segments(ref["key"]))
+
+    for item in items:
+        for check in item.get("metrics", []):
+            rows.append({"item": markdown_code(item["id"]), "check": markdown(check["id"]),
+                         "kind": "metric", "reads": _where(check),
+                         "passes": markdown(_passes_when(check))})
+            mention(check)
+        for check in item.get("parity", []):
+            rows.append({"item": markdown_code(item["id"]), "check": markdown(check["id"]),
+                         "kind": "parity",
+                         "reads": f"{_where(check['experiment'])} vs "
+                                  f"{_where(check['production'])}",
+                         "passes": markdown(_tolerance(check["tolerance"]))})
+            mention(check["experiment"])
+            mention(check["production"])
+    files = []
+    for path, tree in trees.items():
+        kind = next((k for ext, k in _FORMATS.items() if path.lower().endswith(ext)), "json")
+        files.append({"path": markdown_code(path), "path_literal": repr(path), "format": kind,
+                      "literal": pprint.pformat(tree, width=72, sort_dicts=False)})
+    # A fence longer than any run of backticks in the code, so no key closes it.
+    code = "".join(f["literal"] + f["path_literal"] for f in files)
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return {"rows": rows, "files": files, "fence": "`" * max(3, longest + 1),
+            "parity": any(row["kind"] == "parity" for row in rows)}
