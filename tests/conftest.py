@@ -39,10 +39,12 @@ def init_date(epoch: str = INIT_EPOCH) -> Iterator[None]:
         else:
             os.environ["SOURCE_DATE_EPOCH"] = outer
 
+
 # The fuzz tests' profiles (tests/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
 # 500 mutated projects and 125 edit sequences (.ci/run, twice); by default 30
-# and 10, so the normal suite stays fast. Their own names: Hypothesis' built-in "ci" profile, which
-# CI=true selects for every other property test, is left as it is. The ci run
+# and 10, so the normal suite stays fast. Their own names: Hypothesis' built-in
+# "ci" profile, which CI=true selects for every other property test, is left as
+# it is. The ci run
 # is random (not derandomized) and seeded from MLCYCLE_FUZZ_SEED, printed in the
 # header, so a failure found under a rotating seed can be replayed.
 FUZZ_CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import FIXTURES, Result, run
+from conftest import FIXTURES, Result, init_date, run
 
 TODAY = "2025-12-05"  # after both bases' history, before every due date and waiver
 INIT_EPOCH = "1764547200"  # 2025-12-01
@@ -54,16 +54,9 @@ def _reads(phase: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _product(root: Path) -> Base:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = INIT_EPOCH
-    try:
+    with init_date(INIT_EPOCH):
         made = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Mia",
                    "--team", "ds=Bo")
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
     assert made.code == 0, made
     today = ("--today", TODAY)
     return Base("product", root, _reads("problem"), (
