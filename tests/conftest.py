@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mlcycle.cli import main
 
@@ -37,6 +38,34 @@ def init_date(epoch: str = INIT_EPOCH) -> Iterator[None]:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = outer
+
+
+# The fuzz tests' profiles (tests/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
+# 500 mutated projects and 125 edit sequences (.ci/run, twice); by default 30
+# and 10, so the normal suite stays fast. Their own names: Hypothesis' built-in
+# "ci" profile, which CI=true selects for every other property test, is left as
+# it is. The ci run
+# is random (not derandomized) and seeded from MLCYCLE_FUZZ_SEED, printed in the
+# header, so a failure found under a rotating seed can be replayed.
+FUZZ_CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+FUZZ_SEED = os.environ.get("MLCYCLE_FUZZ_SEED", "")
+settings.register_profile(
+    "mlcycle-fuzz", max_examples=30, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Sized so that .ci/run's two seeded runs, side by side, take about 3 minutes
+# on 2 idle cores: 600 and 150 took 197 s of CPU per run.
+settings.register_profile(
+    "mlcycle-fuzz-ci", settings.get_profile("mlcycle-fuzz"), max_examples=500,
+    derandomize=False, database=None, print_blob=True)
+FUZZ = settings.get_profile("mlcycle-fuzz-ci" if FUZZ_CI else "mlcycle-fuzz")
+FUZZ_EDITS = settings(FUZZ, max_examples=max(10, FUZZ.max_examples // 4))
+
+
+def pytest_report_header() -> list[str]:
+    seed = FUZZ_SEED or "random (set MLCYCLE_FUZZ_SEED to fix it)"
+    return [f"mlcycle fuzz: profile {'ci' if FUZZ_CI else 'default'}, "
+            f"{FUZZ.max_examples} mutated projects, {FUZZ_EDITS.max_examples} edit sequences, "
+            f"seed {seed}"]
 
 
 @dataclass

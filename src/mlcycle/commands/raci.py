@@ -25,7 +25,7 @@ def raci(
 ) -> int:
     """The RACI matrix (items x roles) and the people behind each role."""
     from mlcycle.judge import raci as raci_data
-    from mlcycle.load import playbooks, project
+    from mlcycle.load import project
     from mlcycle.render.raci import RENDERERS
     from mlcycle.write.items import usage
 
@@ -36,7 +36,6 @@ def raci(
 
         raise usage(f"--phase '{phase}' is not a phase of playbook '{loaded.playbook.name}'"
                     f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
-    spec = loaded.file.playbook.path or loaded.file.playbook.name
-    names = playbooks.load(spec, base=loaded.root).role_names
+    names = project.project_playbook(loaded).role_names
     output.show(RENDERERS[format](raci_data.matrix(loaded, names, phase)))
     return 0

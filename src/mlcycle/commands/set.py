@@ -36,10 +36,11 @@ def register(app: typer.Typer) -> None:
 def _change(directory: Path, today: str | None, dry_run: bool, item: str,
             status: str | None = None, owner: str | None = None,
             evidence: list[str] | None = None, note: str | None = None,
-            due: str | None = None) -> int:
+            due: str | None = None, note_option: str = "--note") -> int:
     from mlcycle.write import items
 
-    change = items.ItemChange(item, status, owner, list(evidence or []), note, due)
+    change = items.ItemChange(item, status, owner, list(evidence or []), note, due,
+                              note_option)
     return run(directory, today, dry_run,
                lambda project, when: items.set_item(project, change, when, Path.cwd()))
 
@@ -84,7 +85,8 @@ def done(item: ItemArg, evidence: Evidence = None, directory: ProjectOption = Pa
 def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
           dry_run: DryRun = False, today: TodayOption = None) -> int:
     """Mark an item blocked; the reason is added to its notes."""
-    return _change(directory, today, dry_run, item, "blocked", note=reason)
+    return _change(directory, today, dry_run, item, "blocked", note=reason,
+                   note_option="--reason")
 
 
 def waive(

@@ -47,8 +47,10 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 RoleId = Slug
 PhaseId = Slug
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\r\n]*$")]
+TEXT_MAX = 10_000  # notes, reasons: the editing commands keep appended notes within it
+Text = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
+LINE_MAX = 200  # owners, evidence entries, titles: what a command may write there
+Line = Annotated[str, StringConstraints(min_length=1, max_length=LINE_MAX, pattern=r"^[^\r\n]*$")]
 SemVer = Annotated[
     str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 ]

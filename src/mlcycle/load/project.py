@@ -284,6 +284,17 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
     return Definitions.from_record(found, f"{ref.name} {ref.version}")
 
 
+def project_playbook(project: Project) -> playbooks.Playbook:
+    """The whole playbook the project names (``raci`` and ``render`` need its role
+    names and templates): a recorded ``playbook.path`` is a directory even without
+    a slash (``path: playbook``), never a built-in name."""
+    ref = project.file.playbook
+    if ref.path is not None:
+        return playbooks.load_directory(_playbook_directory(project.root, ref.path,
+                                                            project.source))
+    return playbooks.load(ref.name)
+
+
 def _playbook_directory(root: Path, path: str, source: Source) -> Path:
     def refuse(why: str) -> MlcycleError:
         return MlcycleError([source.problem(("playbook", "path"), "MLC030",

@@ -20,8 +20,8 @@ from mlcycle.errors import MlcycleError
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
 from mlcycle.judge.evaluate import Finding
-from mlcycle.load.model import Item
-from mlcycle.load.project import PhaseState, Project, evidence_escapes, is_url
+from mlcycle.load.model import LINE_MAX, TEXT_MAX, Item
+from mlcycle.load.project import PhaseState, Project, evidence_escapes, is_url, phase_file_name
 from mlcycle.load.validation import did_you_mean
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
@@ -82,9 +82,15 @@ def check_person(project: Project, person: str, option: str) -> str:
 
 def evidence_path(project: Project, value: str, cwd: Path) -> str:
     """An evidence argument as stored: a URL as given, a path relative to the
-    project root in / form (given relative to the working directory)."""
+    project root in / form (given relative to the working directory). It must fit
+    the status file's evidence entry: one line of at most LINE_MAX characters."""
+    if "\n" in value or "\r" in value:
+        raise usage(f"--evidence {quote(value)}: a path or URL is one line of text")
     if is_url(value):
-        return value
+        return _fits(value, value)
+    if "://" in value:  # a URL gone wrong (a blank in it, another scheme), not a path
+        raise usage(f"--evidence {quote(value)} is neither an http(s) URL nor a path inside "
+                    "the project", "MLC029")
     given = Path(value)
     absolute = given if given.is_absolute() else cwd / given
     normal = Path(os.path.normpath(absolute))
@@ -100,11 +106,25 @@ def evidence_path(project: Project, value: str, cwd: Path) -> str:
     why = evidence_escapes(project.root, posix)
     if why:
         raise usage(f"--evidence {quote(value)} {why}", "MLC029")
-    return posix
+    return _fits(value, posix)
 
 
-def _add_note(old: str | None, note: str) -> str:
-    return f"{old}\n{note}" if old else note
+def _fits(value: str, stored: str) -> str:
+    if len(stored) > LINE_MAX:
+        raise usage(f"--evidence {quote(value)}: {len(stored)} characters as stored, more "
+                    f"than {LINE_MAX}")
+    return stored
+
+
+def added_note(phase: PhaseState, item: Item, note: str, option: str) -> str:
+    """The item's notes with ``note`` added on a line of its own, refused (exit 2,
+    before anything is edited) when they would outgrow what a status file may hold."""
+    notes = f"{item.notes}\n{note}" if item.notes else note
+    if len(notes) > TEXT_MAX:
+        raise usage(f"{option}: the notes of '{item.id}' would grow to {len(notes)} "
+                    f"characters, more than {TEXT_MAX}; shorten them in "
+                    f"{phase_file_name(phase.number, phase.id)} first")
+    return notes
 
 
 def _key(f: Finding) -> tuple[str, str, str]:
@@ -141,6 +161,7 @@ class ItemChange:
     evidence: list[str] = field(default_factory=list)
     note: str | None = None
     due: str | None = None
+    note_option: str = "--note"  # block's note is its --reason
 
 
 def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Outcome:
@@ -154,7 +175,7 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.owner is not None:
         check_person(project, check_text(change.owner, "--owner"), "--owner")
     if change.note is not None:
-        check_text(change.note, "--note", multiline=True, limit=2000)
+        check_text(change.note, change.note_option, multiline=True, limit=2000)
     if change.due is not None:
         check_date(change.due, "--due")
     evidence = [evidence_path(project, e, cwd) for e in change.evidence]
@@ -177,7 +198,7 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
         doc.set((*at, "due"), Verbatim(change.due))
         details.append(f"due: {change.due}")
     if change.note is not None:
-        doc.set((*at, "notes"), _add_note(item.notes, change.note))
+        doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
     message = _message(item.id, head, details)
     return judge(Outcome(session, message), today, item.id)

@@ -7,8 +7,7 @@ import difflib
 from datetime import date
 
 from mlcycle.init import scaffold
-from mlcycle.load import playbooks
-from mlcycle.load.project import Project
+from mlcycle.load.project import Project, project_playbook
 from mlcycle.write.transaction import FileChange
 
 LIFECYCLE = "LIFECYCLE.md"
@@ -17,7 +16,7 @@ LIFECYCLE = "LIFECYCLE.md"
 def change(project: Project) -> FileChange:
     """The file as it is and as init would render it today."""
     ref = project.file.playbook
-    playbook = playbooks.load(ref.path or ref.name, base=project.root)
+    playbook = project_playbook(project)
     # LIFECYCLE.md does not show the date; init_date only fills the options.
     init_date = project.file.history[0].date if project.file.history else date.today()
     options = scaffold.InitOptions(

@@ -17,7 +17,7 @@ from mlcycle.escape import line
 from mlcycle.judge import evaluate
 from mlcycle.load.project import Project
 from mlcycle.load.validation import did_you_mean
-from mlcycle.write.items import Outcome, check_text, find_item, usage
+from mlcycle.write.items import Outcome, added_note, check_text, find_item, usage
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
 
@@ -116,7 +116,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
         doc = session.phase_doc(state.id)
         if item.status != "doing":
             doc.set(("items", index, "status"), "doing")
-        doc.set(("items", index, "notes"), f"{item.notes}\n{note}" if item.notes else note)
+        doc.set(("items", index, "notes"), added_note(state, item, note, f"--reset {item.id}"))
     _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
                     "to": phase, "reason": reason, "by": person}, phase)
     session.edited()
