@@ -11,6 +11,7 @@ import hashlib
 import io
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ from hypothesis import HealthCheck, settings
 from mlcycle.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# A runner that starts the suite in the background (a shell without job control,
+# nohup, some CI agents) hands it SIGINT ignored, and every child inherits that:
+# the Ctrl-C tests then see no Ctrl-C at all. They need it as a terminal delivers it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 INIT_EPOCH = "1796083200"  # 2026-12-01 00:00 UTC
 
 
