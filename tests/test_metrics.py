@@ -109,6 +109,16 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
       f"{EXP_FILE}: error[MLC123]: " + B
       + ": parity 'accuracy-parity': experiment: metrics file reports/eval.json:1:23: is not "
       "valid JSON: Expecting property name enclosed in double quotes"]),
+    # A key written twice: the reviewer reads 0.5, Python's json would keep 0.912.
+    ("MLC123-json-duplicate", {"reports/eval.json": '{"eval": {"auc": 0.85},\n "accuracy": '
+                               '0.5,\n "accuracy": 0.912}'},
+     [f"{AUC_FILE}: error[MLC123]: {B}: metric 'auc-floor': metrics file "
+      "reports/eval.json:3:2: is not valid JSON for mlcycle: duplicate key 'accuracy' (JSON "
+      "readers differ on which value wins)",
+      f"{EXP_FILE}: error[MLC123]: " + B
+      + ": parity 'accuracy-parity': experiment: metrics file reports/eval.json:3:2: is not "
+      "valid JSON for mlcycle: duplicate key 'accuracy' (JSON readers differ on which value "
+      "wins)"]),
     ("MLC123-yaml", {"reports/eval.yaml": "eval:\n  val/loss: 0.4\n  val/loss: 0.5\n"},
      [f"{LOSS_FILE}: error[MLC123]: {B}: metric 'loss-band': metrics file "
       "reports/eval.yaml:3:3: is not valid YAML: duplicate key 'val/loss' (first defined on "

@@ -141,10 +141,15 @@ def _parse(root: Path, rel: str) -> Any:
         import json
 
         try:
-            return json.loads(text, parse_constant=_Constant)
+            return json.loads(text, parse_constant=_Constant, object_pairs_hook=_unique)
         except json.JSONDecodeError as exc:
             raise _Failure("MLC123", f"metrics file {rel}:{exc.lineno}:{exc.colno}: is not valid "
                            f"JSON: {exc.msg}") from None
+        except _DuplicateKey as exc:
+            line, col = _last_key_at(text, exc.key)
+            raise _Failure("MLC123", f"metrics file {rel}:{line}:{col}: is not valid JSON for "
+                           f"mlcycle: duplicate key {exc.key!r} (JSON readers differ on which "
+                           "value wins)") from None
     if suffix == "toml":
         _tomllib = _toml()
         if _tomllib is None:  # pragma: no cover - the dependency is declared for 3.10
@@ -163,6 +168,36 @@ def _parse(root: Path, rel: str) -> Any:
         problem = exc.problems[0]
         raise _Failure("MLC123", f"metrics file {problem.location}: is not valid YAML: "
                        f"{problem.message}") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key written twice: Python keeps the last value,
+    other readers the first, so the file would say two things at once (as the
+    strict YAML reader refuses duplicate keys)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _last_key_at(text: str, key: str) -> tuple[int, int]:
+    """Line and column of the last place ``key`` is written as an object key
+    (the duplicate is a later one); 1:1 when it is written with escapes."""
+    import json
+
+    found = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
+    if not found:
+        return 1, 1
+    start = found[-1].start()
+    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def _toml() -> Any:
