@@ -119,6 +119,17 @@ CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
       + ": parity 'accuracy-parity': experiment: metrics file reports/eval.json:3:2: is not "
       "valid JSON for mlcycle: duplicate key 'accuracy' (JSON readers differ on which value "
       "wins)"]),
+    # Past Python's int() limit (json and tomllib both call it): located, not exit 3.
+    ("MLC123-json-huge-int", {"reports/eval.json": '{"eval": {"auc": ' + "9" * 5000
+                              + '}, "accuracy": 0.9}'},
+     [f"{AUC_FILE}: error[MLC123]: {B}: metric 'auc-floor': metrics file "
+      "reports/eval.json:1:18: is not valid for mlcycle: a number of more than 4300 digits",
+      f"{EXP_FILE}: error[MLC123]: " + B + ": parity 'accuracy-parity': experiment: metrics "
+      "file reports/eval.json:1:18: is not valid for mlcycle: a number of more than 4300 "
+      "digits"]),
+    ("MLC123-toml-huge-int", {"reports/serve.toml": "[latency]\np99_ms = " + "9" * 5000 + "\n"},
+     [f"{LATENCY_FILE}: error[MLC123]: {B}: metric 'latency': metrics file "
+      "reports/serve.toml:2:10: is not valid for mlcycle: a number of more than 4300 digits"]),
     ("MLC123-yaml", {"reports/eval.yaml": "eval:\n  val/loss: 0.4\n  val/loss: 0.5\n"},
      [f"{LOSS_FILE}: error[MLC123]: {B}: metric 'loss-band': metrics file "
       "reports/eval.yaml:3:3: is not valid YAML: duplicate key 'val/loss' (first defined on "

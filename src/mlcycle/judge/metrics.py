@@ -136,6 +136,18 @@ def _parse(root: Path, rel: str) -> Any:
     except MlcycleError as exc:
         raise _Failure("MLC123", f"metrics file {rel!r} cannot be read: "
                        f"{exc.problems[0].message}") from None
+    try:
+        return _parse_text(text, rel)
+    except ValueError:
+        # Python's int() refuses over 4300 digits (json and tomllib call it);
+        # the strict YAML reader reports its own.
+        huge = re.search(r"\d{4301,}", text)
+        line, col = _line_col(text, huge.start()) if huge else (1, 1)
+        raise _Failure("MLC123", f"metrics file {rel}:{line}:{col}: is not valid for mlcycle: "
+                       "a number of more than 4300 digits") from None
+
+
+def _parse_text(text: str, rel: str) -> Any:
     suffix = rel.rsplit(".", 1)[-1]
     if suffix == "json":
         import json
@@ -194,10 +206,11 @@ def _last_key_at(text: str, key: str) -> tuple[int, int]:
     import json
 
     found = list(re.finditer(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text))
-    if not found:
-        return 1, 1
-    start = found[-1].start()
-    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+    return _line_col(text, found[-1].start()) if found else (1, 1)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _toml() -> Any:
