@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlcycle.errors import MAX_PROBLEMS_PER_FILE
+from mlcycle.load.yamlio import present
 
 M = TypeVar("M", bound=BaseModel)
 Errors = tuple[int, list[Any]]  # how many errors in all, and the first of them (pydantic's)
@@ -85,7 +86,7 @@ def _first_errors(model: type[BaseModel], data: dict[str, Any],
         except ValidationError as smaller:
             # A key cut off the copy is missing there, not in the file.
             errors = [e for e in smaller.errors(include_url=False)
-                      if e["type"] != "missing" or not _present(data, e["loc"])]
+                      if e["type"] != "missing" or not present(data, e["loc"])]
         if len(errors) >= MAX_PROBLEMS_PER_FILE or not cut:
             return errors
         keep *= 4
@@ -103,14 +104,3 @@ def _first(value: Any, keep: int, cut: list[bool]) -> Any:
             cut.append(True)
         return [_first(v, keep, cut) for v in value[:keep]]
     return value
-
-
-def _present(data: Any, loc: tuple[str | int, ...]) -> bool:
-    for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            return False
-    return True

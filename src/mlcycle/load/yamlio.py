@@ -572,3 +572,15 @@ def _advance(frame: list[Any]) -> None:
         frame[2] = _MISSING
     else:
         frame[3] += 1
+
+
+def present(data: Any, loc: tuple[str | int, ...]) -> bool:
+    """Whether ``loc`` (keys and list indices) leads to a value in ``data``."""
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return False
+    return True

@@ -24,7 +24,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mlcycle.errors import MlcycleError
-from mlcycle.load.yamlio import Marks, node_tree, parse_document, parse_mapping
+from mlcycle.load.yamlio import Marks, node_tree, parse_document, parse_mapping, present
 from mlcycle.write.scalars import scalar
 
 BOM = b"\xef\xbb\xbf"
@@ -158,15 +158,7 @@ class YamlText:
         return node, key_node
 
     def has(self, path: Path_) -> bool:
-        data: Any = self.expected
-        for part in path:
-            if isinstance(data, dict) and part in data:
-                data = data[part]
-            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-                data = data[part]
-            else:
-                return False
-        return True
+        return present(self.expected, path)
 
     def _mirror(self, path: Path_) -> Any:
         """The mirror's container at ``path``, copied (with every container on the way)
