@@ -76,11 +76,10 @@ def _env(hooks: dict[str, object], home: Path) -> dict[str, str]:
             "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 
 
-def test_a_commit_that_opens_a_gate_of_a_left_phase_is_blocked(
-        hooks: dict[str, object], tmp_path: Path) -> None:
-    env = _env(hooks, tmp_path / "home")
-    root = leftphase.build(tmp_path / "repo")
-    # The hook of this repository, pinned to the commit of the working tree.
+def _hooked_repo(hooks: dict[str, object], where: Path, env: dict[str, str]) -> Path:
+    """A git repository holding a project whose phase is already left, with this
+    repository's hook (pinned to the working tree's commit) installed."""
+    root = leftphase.build(where)
     (root / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hooks['repo']}\n    rev: {hooks['rev']}\n"
         "    hooks:\n      - id: mlcycle-check\n", encoding="utf-8")
@@ -90,6 +89,13 @@ def test_a_commit_that_opens_a_gate_of_a_left_phase_is_blocked(
     done = subprocess.run([str(hooks["script"]), "install"], cwd=root, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+def test_a_commit_that_opens_a_gate_of_a_left_phase_is_blocked(
+        hooks: dict[str, object], tmp_path: Path) -> None:
+    env = _env(hooks, tmp_path / "home")
+    root = _hooked_repo(hooks, tmp_path / "repo", env)
 
     leftphase.open_gate(root)
     _git("add", "-A", cwd=root, env=env)
@@ -115,14 +121,7 @@ def test_a_commit_of_an_invalid_file_is_blocked_too(
         hooks: dict[str, object], tmp_path: Path) -> None:
     # Same hook environment (built by the test above or here, once per session).
     env = _env(hooks, tmp_path / "home")
-    root = leftphase.build(tmp_path / "repo")
-    (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks['repo']}\n    rev: {hooks['rev']}\n"
-        "    hooks:\n      - id: mlcycle-check\n", encoding="utf-8")
-    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "base")):
-        assert _git(*args, cwd=root, env=env).returncode == 0
-    assert subprocess.run([str(hooks["script"]), "install"], cwd=root, env=env,
-                          capture_output=True, timeout=120, check=False).returncode == 0
+    root = _hooked_repo(hooks, tmp_path / "repo", env)
     phase = root / leftphase.PHASE_FILE
     phase.write_text(phase.read_text(encoding="utf-8").replace(
         "    status: waived\n    owner:\n", "    status: waived\n    owner: 1.10\n", 1),
