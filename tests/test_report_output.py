@@ -70,6 +70,32 @@ def test_check_never_writes_over_evidence_or_into_an_evidence_directory(project:
     assert snapshot(project) == before
 
 
+def test_check_never_writes_over_a_metrics_file(project: Path) -> None:
+    # Found by trying to make check pass: a report over reports/eval.json would
+    # destroy the number a parity check reads (existing or not yet written).
+    (project / "reports").mkdir()
+    (project / "reports/eval.json").write_text('{"accuracy": 0.91}\n')
+    before = snapshot(project)
+    for target, item in (("reports/eval.json", "model-accuracy"),
+                         ("reports/drift.json", "drift-monitoring")):
+        result = run("check", "--format", "json", "--output", target, cwd=project)
+        assert (result.code, result.out) == (2, "")
+        assert result.err.splitlines() == refused(target, f"a metrics file of item '{item}'")
+    assert snapshot(project) == before
+    # Also when the status files do not validate (the inputs are read leniently).
+    status = project / "lifecycle/05-quality.yaml"
+    status.write_text(status.read_text().replace("    status: todo\n", "    status: nope\n", 1))
+    result = run("check", "--output", "reports/offline-impact.json", cwd=project)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert lines[0].startswith("lifecycle/05-quality.yaml:28:13: error[MLC012]: items[0].status:")
+    # Only the quality file, which did not load, names this one: read from its raw data.
+    assert lines[1:] == [refused("reports/offline-impact.json",
+                                 "a metrics file of item 'offline-evaluation'")[0],
+                         "2 errors in 2 files"]
+    assert not (project / "reports/offline-impact.json").exists()
+
+
 def test_a_symlink_to_an_input_is_refused_and_stays_a_link(project: Path) -> None:
     (project / "report.yaml").symlink_to("lifecycle/01-problem.yaml")
     before = snapshot(project)

@@ -156,7 +156,7 @@ CODES: dict[str, str] = {
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",
     "MLC035": "a report would overwrite a file the project reads (mlcycle.yaml, a status file, "
-              "its playbook or evidence)",
+              "its playbook, evidence or a metrics file)",
     "MLC036": "warning: a team's document template has no stub marker "
               "(its documents count as evidence at once)",
     "MLC040": "an item definition in a status file differs from the pinned playbook",

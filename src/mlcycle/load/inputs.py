@@ -31,23 +31,28 @@ def project_inputs(root: Path, project: Project | None = None,
     inputs = {root / PROJECT_FILE: "the project file",
               root / LIFECYCLE_DIR: "a status file in lifecycle/"}
     specs: list[str] = []
-    evidence: list[tuple[str, str]] = []
+    # (what it is, path): evidence, and the metrics files an item's checks read.
+    files: list[tuple[str, str]] = []
     if project is not None:
         specs.append(_spec(project.file.playbook.path, project.file.playbook.name))
-        evidence += [(item.id, e) for phase in project.phases for item in phase.file.items
-                     for e in item.evidence]
+        for phase in project.phases:
+            for item in phase.file.items:
+                files += [(f"evidence of item '{item.id}'", e) for e in item.evidence]
+                refs = [*item.metrics, *(side for c in item.parity
+                                         for side in (c.experiment, c.production))]
+                files += [(f"a metrics file of item '{item.id}'", r.file) for r in refs]
     if project is None or not complete:
         spec, raw = _raw_references(root)
         specs.append(spec)
-        evidence += raw
+        files += raw
     for spec in specs:
         playbook = _playbook_directory(spec, root) if spec else None
         if playbook is not None:
             inputs[playbook] = "the project's playbook"
-    for item_id, path in evidence:
+    for what, path in files:
         where = _evidence_path(root, path)
         if where is not None:
-            inputs.setdefault(where, f"evidence of item '{item_id}'")
+            inputs.setdefault(where, what)
     return inputs
 
 
@@ -107,14 +112,24 @@ def _raw_references(root: Path) -> tuple[str, list[tuple[str, str]]]:
 
 
 def _evidence_of(phase: dict[str, Any] | None) -> Iterator[tuple[str, str]]:
+    """(what it is, path) of the evidence and metrics files of a raw status file."""
     items = phase.get("items") if phase else None
     for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("evidence"), list):
+        if not isinstance(item, dict):
             continue
         item_id = str(item["id"]) if isinstance(item.get("id"), str) else "?"
-        for entry in item["evidence"]:
+        evidence = item.get("evidence")
+        for entry in evidence if isinstance(evidence, list) else []:
             if isinstance(entry, str):
-                yield item_id, entry
+                yield f"evidence of item '{item_id}'", entry
+        refs = [c for c in item.get("metrics") or [] if isinstance(c, dict)]
+        for check in item.get("parity") or []:
+            if isinstance(check, dict):
+                refs += [check[s] for s in ("experiment", "production")
+                         if isinstance(check.get(s), dict)]
+        for ref in refs:
+            if isinstance(ref.get("file"), str):
+                yield f"a metrics file of item '{item_id}'", ref["file"]
 
 
 def _parsed(path: Path) -> dict[str, Any] | None:
