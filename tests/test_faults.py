@@ -444,3 +444,37 @@ def test_sigkill_or_ctrl_c_while_check_writes_its_report(tmp_path: Path) -> None
         assert (interrupted.code, interrupted.err) == (130, INTERRUPTED), nth
         assert [p.name for p in out_dir.iterdir()] == ["report.json"]
         assert report.read_text() == "old report\n"
+
+
+def test_a_committed_journal_cannot_make_check_judge_files_git_does_not_hold(
+        tmp_path: Path) -> None:
+    # Found by trying to make check pass: a pull request that reopens a gate of a
+    # phase already left, plus a journal and a staged copy with the gate still
+    # waived. Completing that journal in CI would judge the staged copy, while the
+    # repository (and the merge) holds the open gate.
+    import leftphase
+
+    root = leftphase.build(tmp_path / "repo")
+    closed = (root / leftphase.PHASE_FILE).read_bytes()
+    leftphase.open_gate(root)
+    staged = "lifecycle/.01-problem.yaml.x1.mlcycle.tmp"
+    (root / staged).write_bytes(closed)
+    (root / JOURNAL).write_text(
+        f'{{"journal": 1, "moves": [["{staged}", "{leftphase.PHASE_FILE}", "write"]]}}\n')
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "a@example.com",
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "reopen, hidden"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    before = tree(root)
+    result = run("check", root, "--today", leftphase.TODAY)
+    assert (result.code, result.err.splitlines()) == (2, [
+        f"{JOURNAL}:1:1: error[MLC090]: an interrupted change's journal is committed to git: "
+        "a journal is never part of a change, and completing it would judge files the "
+        "repository does not hold; remove it and the staged files it names (git rm)"])
+    assert tree(root) == before
+    # Removed as the message says, check judges what git holds: the open gate.
+    subprocess.run(["git", "rm", "-q", JOURNAL, staged], cwd=root, env=env, check=True)
+    result = run("check", root, "--today", leftphase.TODAY)
+    assert result.code == 1
+    assert leftphase.FINDING in result.out.splitlines()

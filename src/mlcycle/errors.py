@@ -183,6 +183,6 @@ CODES: dict[str, str] = {
     "MLC065": "report: --output FILE.html is missing",
     "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
               "`check --min-score`)",
-    "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read "
-              "or was not written by mlcycle (.mlcycle-journal)",
+    "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read, "
+              "was not written by mlcycle, or is committed to git (.mlcycle-journal)",
 }

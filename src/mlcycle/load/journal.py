@@ -69,6 +69,10 @@ def recover(root: Path) -> None:
             return  # the writer finished meanwhile
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read()
+        if _committed(root):
+            raise _broken("is committed to git: a journal is never part of a change, and "
+                          "completing it would judge files the repository does not hold; "
+                          "remove it and the staged files it names (git rm)")
         for staged, target, kind in _moves(raw, root):
             if kind == WRITE:
                 if os.path.lexists(staged):
@@ -106,6 +110,20 @@ def _moves(raw: bytes, root: Path) -> list[tuple[str, str, str]]:
     except (ValueError, TypeError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise _broken("is not one mlcycle wrote; check the files it names, then delete "
                       "it") from None
+
+
+def _committed(root: Path) -> bool:
+    """Whether git tracks the journal. A killed mlcycle's journal never is; one in
+    a pull request would have `check` judge its staged files, not the ones the
+    repository holds (and merges). No git, or not a repository: not committed."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "ls-files", "--error-unmatch", "--", JOURNAL], cwd=root,
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _ours(staged: PurePosixPath, target: PurePosixPath) -> bool:
