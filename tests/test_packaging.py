@@ -25,8 +25,8 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    (wheel,) = out.glob("mlcycle-*.whl")
-    assert wheel.name.startswith(f"mlcycle-{__version__}-")
+    (wheel,) = out.glob("mlcycle_cli-*.whl")
+    assert wheel.name.startswith(f"mlcycle_cli-{__version__}-")
     with zipfile.ZipFile(wheel) as archive:
         return set(archive.namelist())
 
@@ -49,7 +49,7 @@ def test_wheel_has_every_template(wheel_names: set[str]) -> None:
 
 def test_wheel_has_the_license_and_the_code(wheel_names: set[str]) -> None:
     assert any(
-        n.startswith(f"mlcycle-{__version__}.dist-info/") and n.endswith("/LICENSE")
+        n.startswith(f"mlcycle_cli-{__version__}.dist-info/") and n.endswith("/LICENSE")
         for n in wheel_names
     ), sorted(n for n in wheel_names if ".dist-info/" in n)
     assert "mlcycle/__main__.py" in wheel_names

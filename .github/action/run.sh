@@ -2,7 +2,7 @@
 # The steps of this repository's GitHub Action (action.yml at the root), in one
 # script so that they run, and are tested, outside GitHub too (tests/test_action.py).
 #
-#   run.sh install  pip-install mlcycle into the Python on PATH. MLCYCLE_VERSION:
+#   run.sh install  pip-install mlcycle (the distribution mlcycle-cli) into the Python on PATH. MLCYCLE_VERSION:
 #                   'local' (the action's own source: the tag you `uses:`),
 #                   'latest', or a version such as 0.1.0.
 #   run.sh check    `mlcycle check` in MLCYCLE_WORKING_DIRECTORY (default .):
@@ -23,12 +23,12 @@ install() {
     local version=${MLCYCLE_VERSION:-local} spec
     case "$version" in
         local) spec=$(cd "$here/../.." && pwd) ;;
-        latest) spec=mlcycle ;;
+        latest) spec=mlcycle-cli ;;
         *[!0-9A-Za-z.+!-]* | "" | [!0-9]*)
             echo "mlcycle action: version '$version' is not 'local', 'latest' or a version" \
                  "such as 0.1.0" >&2
             exit 2 ;;
-        *) spec="mlcycle==$version" ;;
+        *) spec="mlcycle-cli==$version" ;;
     esac
     python -m pip install --disable-pip-version-check --quiet "$spec"
     mlcycle --version

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle import __version__, interrupts
+from mlcycle import __version__, install_spec, interrupts
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -161,9 +161,11 @@ def render_files(opts: InitOptions, self_check: bool = True,
         raci_letters=_raci_letters)
     files[".github/workflows/mlcycle.yml"] = project(
         "github-workflow.yml.j2", **base, mlcycle_version=__version__,
+        install_spec=install_spec(),
         project_dir=opts.project_dir,
         project_arg=shlex.quote(opts.project_dir) if opts.project_dir else None)
-    files[".pre-commit-config.yaml"] = project("pre-commit-config.yaml.j2", **base)
+    files[".pre-commit-config.yaml"] = project(
+        "pre-commit-config.yaml.j2", **base, install_spec=install_spec())
     files["README.md"] = project("README.md.j2", **base)
     for name, text in schema_texts().items():
         if name != "playbook.schema.json":

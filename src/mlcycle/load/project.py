@@ -273,14 +273,14 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
             "playbook also needs its directory under playbook.path)")])
     found = _builtin_record(ref.name, ref.version)
     if found is None:
-        from mlcycle import __version__
+        from mlcycle import DISTRIBUTION, __version__
 
         known = releases.versions(ref.name)
         raise MlcycleError([source.problem(
             ("playbook", "version"), "MLC043", f"playbook.version: {ref.name} {ref.version} is "
             f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
             f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
-            "that mlcycle (pip install -U mlcycle)")])
+            f"that mlcycle (pip install -U {DISTRIBUTION})")])
     return Definitions.from_record(found, f"{ref.name} {ref.version}")
 
 
