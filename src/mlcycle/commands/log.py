@@ -34,7 +34,9 @@ def log(
     if item is not None:
         find_item(loaded, item)  # unknown: MLC027 with a did-you-mean
     moves = journey.moves(loaded)
-    changes = githistory.status_changes(loaded.root)
+    history = githistory.status_changes(loaded.root)
+    changes = history.changes if history is not None else None
+    note = history.note if history is not None else None
     if changes is not None and item is not None:
         changes = [c for c in changes if c.item == item]
     if format == "json":
@@ -45,6 +47,7 @@ def log(
             "history": [{"date": m.date, "event": m.event, "from": m.from_, "to": m.to,
                          "reason": m.reason, "by": m.by} for m in moves],
             "git": changes is not None,
+            "note": note,
             "changes": [{"commit": c.commit, "author": c.author, "date": c.date,
                          "path": c.path, "item": c.item, "from": c.old, "to": c.new}
                         for c in changes or []],
@@ -69,6 +72,8 @@ def log(
     else:
         lines.append(f"Item status changes (git log of lifecycle/){f' for {item}' if item else ''}"
                      f": {len(changes)}")
+        if note:
+            lines.append(f"  note: {note}")
         for c in changes:
             lines.append(escape.line(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
                                    f"{c.old} -> {c.new}"))

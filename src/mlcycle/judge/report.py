@@ -100,9 +100,10 @@ def burn_up(result: Result) -> Chart | None:
 
     project = result.project
     assert project is not None
-    changes = status_changes(project.root)
-    if changes is None:
+    history = status_changes(project.root)
+    if history is None:
         return None
+    changes = history.changes
     points: list[Point] = []
     closed = 0
     for change in changes:

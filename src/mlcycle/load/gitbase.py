@@ -8,15 +8,17 @@ file by file: a definition edited in the working tree must still be shown by
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlcycle.errors import MlcycleError, Problem
+from mlcycle.errors import Location, MlcycleError, Problem
+from mlcycle.load import gitcmd
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.validation import validate
-from mlcycle.load.yamlio import parse_document, read_text
+from mlcycle.load.yamlio import MAX_BYTES, parse_document, read_text
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"
@@ -35,16 +37,11 @@ class Snapshot:
     unreadable: list[Problem] = field(default_factory=list)  # files that did not parse
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120,
-                              check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise MlcycleError.at("MLC062", f"cannot run git: {exc}", "<command line>") from None
+_git = gitcmd.run
 
 
 def _out(done: subprocess.CompletedProcess[bytes]) -> str:
-    return done.stdout.decode("utf-8", "replace").strip()
+    return gitcmd.text(done.stdout).strip()
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,7 @@ def merge_base(root: Path, ref: str) -> Base:
         raise MlcycleError.at("MLC062", f"--base {ref}: {root.as_posix()} is not inside a git "
                               "repository; diff and check --base compare with a git revision",
                               "<command line>")
-    top, prefix = (done.stdout.decode().splitlines() + ["", ""])[:2]
+    top, prefix = ([gitcmd.path(line) for line in done.stdout.split(b"\n")] + ["", ""])[:2]
     if ref.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                                    f"{ref}^{{commit}}").returncode != 0:
         shallow = _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
@@ -80,18 +77,52 @@ def merge_base(root: Path, ref: str) -> Base:
     return Base(_out(done), ref, prefix.strip(), Path(top))
 
 
-def _show(base: Base, rel: str) -> str | None:
-    done = _git(base.top, "show", f"{base.commit}:{base.prefix}{rel}")
-    if done.returncode != 0:
-        return None
-    return done.stdout.decode("utf-8", "replace").removeprefix("\ufeff")
+def _show(base: Base, rels: list[str]) -> dict[str, str | Problem]:
+    """The files at the base, through one ``git cat-file --batch``: text, or a
+    located problem for one over the reader's size cap (never read in full)."""
+    if not rels:
+        return {}
+    # git cat-file reads one name a line: a path holding a newline cannot be asked for.
+    rels = [rel for rel in rels if "\n" not in base.prefix + rel]
+    names = [os.fsencode(f"{base.commit}:{base.prefix}{rel}") for rel in rels]
+    checked = _git(base.top, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
+                   stdin=b"".join(name + b"\n" for name in names))
+    found: dict[str, str | Problem] = {}
+    wanted: list[tuple[str, bytes]] = []
+    for rel, name, line in zip(rels, names, checked.stdout.split(b"\n"), strict=False):
+        kind, _, text_size = line.partition(b" ")
+        if kind != b"blob":
+            continue  # absent at the base
+        if int(text_size) > MAX_BYTES:
+            found[rel] = Problem(Location(rel, 1, 1), "MLC001",
+                                 f"file is {int(text_size)} bytes; the limit is "
+                                 f"{MAX_BYTES}")
+        else:
+            wanted.append((rel, name))
+    if not wanted:
+        return found
+    out = _git(base.top, "cat-file", "--batch",
+               stdin=b"".join(name + b"\n" for _, name in wanted)).stdout
+    at = 0
+    for rel, _ in wanted:
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            continue
+        size = int(header[2])
+        found[rel] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
+        at += size + 1
+    return found
 
 
 def _files_at(base: Base) -> list[str]:
     done = _git(base.top, "ls-tree", "--name-only", f"{base.commit}:{base.prefix}{LIFECYCLE_DIR}")
     if done.returncode != 0:
         return []
-    return sorted(f"{LIFECYCLE_DIR}/{name}" for name in _out(done).splitlines()
+    return sorted(f"{LIFECYCLE_DIR}/{name}" for name in map(gitcmd.path, done.stdout.split(b"\n"))
                   if _PHASE_FILE_RE.match(name))
 
 
@@ -118,12 +149,14 @@ def _fill(snapshot: Snapshot, texts: list[tuple[str, str]]) -> Snapshot:
 
 
 def at_base(base: Base) -> Snapshot:
+    snapshot = Snapshot(f"base {base.commit[:7]}")
     texts = []
-    for rel in [PROJECT_FILE, *_files_at(base)]:
-        text = _show(base, rel)
-        if text is not None:
-            texts.append((rel, text))
-    return _fill(Snapshot(f"base {base.commit[:7]}"), texts)
+    for rel, found in _show(base, [PROJECT_FILE, *_files_at(base)]).items():
+        if isinstance(found, Problem):
+            snapshot.unreadable.append(found)
+        else:
+            texts.append((rel, found))
+    return _fill(snapshot, texts)
 
 
 def working_tree(root: Path) -> Snapshot:
@@ -143,16 +176,37 @@ def working_tree(root: Path) -> Snapshot:
     return _fill(snapshot, texts)
 
 
-def archive(base: Base, paths: list[str], dest: Path) -> None:
-    """Write the files under ``paths`` (repository-relative) at the base into ``dest``."""
-    import io
+def archive(base: Base, paths: list[str], dest: Path) -> list[str]:
+    """Write the files under ``paths`` (repository-relative) at the base into
+    ``dest``, streamed from ``git archive``: a file over the reader's size cap
+    (a data set committed beside the project) is skipped, never held in memory;
+    returns the skipped paths."""
     import tarfile
 
-    done = _git(base.top, "archive", "--format=tar", base.commit, "--", *paths)
-    if done.returncode != 0:
-        return  # a path absent at the base: nothing to judge there
-    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as tar:
-        if hasattr(tarfile, "data_filter"):  # refuses links and paths out of dest
-            tar.extractall(dest, filter="data")
-        else:  # pragma: no cover - Python before 3.10.12 / 3.11.4
-            tar.extractall(dest)  # noqa: S202 - our own repository's blobs
+    skipped: list[str] = []
+    try:
+        proc = subprocess.Popen(
+            ["git", "archive", "--format=tar", base.commit, "--", *paths], cwd=base.top,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        raise MlcycleError.at("MLC062", f"cannot run git: {exc}", "<command line>") from None
+    assert proc.stdout is not None
+    try:
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+            for member in tar:
+                if member.size > MAX_BYTES:
+                    skipped.append(member.name)
+                    continue
+                try:
+                    if hasattr(tarfile, "data_filter"):  # refuses links and paths out of dest
+                        tar.extract(member, dest, filter="data")
+                    else:  # pragma: no cover - Python before 3.10.12 / 3.11.4
+                        tar.extract(member, dest)  # noqa: S202 - our own repository's blobs
+                except tarfile.TarError:
+                    skipped.append(member.name)  # a link out of the tree: not extracted
+    except tarfile.ReadError:
+        pass  # a path absent at the base: git printed nothing to judge there
+    finally:
+        proc.stdout.close()
+        proc.wait()
+    return skipped

@@ -2,20 +2,27 @@
 run time (never stored): for every commit that touched a status file, the file
 as it was then, read with the strict YAML reader, compared with the revision
 before. Only ``git`` on the PATH is needed; no git, or not a repository: None.
+
+What is read is bounded like every other input: at most ``MAX_COMMITS`` commits
+(the newest), no blob over the reader's cap, at most ``MAX_TOTAL_BYTES`` in all;
+what was left out is said in ``History.note``.
 """
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlcycle.errors import MlcycleError
+from mlcycle.load import gitcmd
 from mlcycle.load.project import LIFECYCLE_DIR
-from mlcycle.load.yamlio import parse_mapping
+from mlcycle.load.yamlio import MAX_BYTES, parse_mapping
 
-_SEP = "\x1f"
+MAX_COMMITS = 5000
+MAX_TOTAL_BYTES = 4 * MAX_BYTES
+_HASH = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 @dataclass(frozen=True)
@@ -29,13 +36,18 @@ class StatusChange:
     new: str
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True,
-                              timeout=120, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout if done.returncode == 0 else None
+@dataclass
+class History:
+    changes: list[StatusChange] = field(default_factory=list)  # oldest first
+    note: str | None = None  # what was left out, when something was
+
+
+@dataclass
+class _Commit:
+    sha: str
+    author: str
+    date: str
+    names: list[bytes] = field(default_factory=list)  # repository-relative, as git gave them
 
 
 def _statuses(text: str, display: str) -> dict[str, str]:
@@ -52,60 +64,108 @@ def _statuses(text: str, display: str) -> dict[str, str]:
     return out
 
 
-def status_changes(root: Path) -> list[StatusChange] | None:
-    """Oldest first; None when ``root`` is not inside a git work tree."""
-    prefix = _git(root, "rev-parse", "--show-prefix")
+def _commits(root: Path) -> tuple[list[_Commit], bool] | None:
+    """The newest ``MAX_COMMITS`` commits that touched lifecycle/, oldest first,
+    and whether older ones were left out (then one more commit comes first, the
+    baseline the oldest change is measured from). NUL-separated (``-z``): no byte of an
+    author's name or a path can be taken for a separator."""
+    log = gitcmd.output(root, "log", "--no-renames", "--name-only", "-z",
+                        f"--max-count={MAX_COMMITS + 1}", "--format=%H%x00%an%x00%aI",
+                        "--", f"{LIFECYCLE_DIR}/")
+    if log is None:
+        return None
+    commits: list[_Commit] = []
+    tokens = iter(log.split(b"\0"))
+    for token in tokens:
+        token = token.lstrip(b"\n")
+        if _HASH.match(token):  # a commit: hash, author, date (a path always holds a '/')
+            author, when = next(tokens, b""), next(tokens, b"")
+            commits.append(_Commit(token.decode(), gitcmd.text(author), gitcmd.text(when)))
+        elif token and commits and token.endswith(b".yaml"):
+            commits[-1].names.append(token)
+    return list(reversed(commits)), len(commits) > MAX_COMMITS
+
+
+def status_changes(root: Path) -> History | None:
+    """None when ``root`` is not inside a git work tree."""
+    prefix = gitcmd.output(root, "rev-parse", "--show-prefix")
     if prefix is None:
         return None
-    base = prefix.decode().strip()
-    log = _git(root, "log", "--reverse", "--no-renames", "--name-only",
-               f"--format={_SEP}%H{_SEP}%an{_SEP}%aI", "--", f"{LIFECYCLE_DIR}/")
-    if log is None:
-        return []
-    commits: list[tuple[str, str, str, list[str]]] = []
-    for line in log.decode("utf-8", "replace").splitlines():
-        if line.startswith(_SEP):
-            _, sha, author, when = line.split(_SEP)
-            commits.append((sha, author, when, []))
-        elif line.strip() and commits and line.endswith(".yaml"):
-            commits[-1][3].append(line.strip())
-    requests = [(sha, name) for sha, _, _, names in commits for name in names]
-    blobs = _read_blobs(root, requests)
+    base = prefix.rstrip(b"\n")
+    found = _commits(root)
+    if found is None:
+        return History()
+    commits, cut = found
+    # git cat-file reads one name a line: a path holding a newline cannot be asked for.
+    requests = [(c.sha, name) for c in commits for name in c.names if b"\n" not in name]
+    blobs, skipped = _read_blobs(root, requests)
+    notes = []
+    if cut:
+        notes.append(f"only the newest {MAX_COMMITS} commits that changed lifecycle/ were read")
+    if skipped:
+        notes.append(f"{skipped} revision(s) of status files over the size limits were "
+                     "skipped")
     # Per item id, not per file: an item that moves to another phase file (an
     # upgrade) keeps its status, and one that first appears already past `todo`
     # (a file committed with work done) counts from `todo`, as init writes it.
     last: dict[str, str] = {}
-    changes: list[StatusChange] = []
-    for sha, author, when, names in commits:
-        for name in names:
-            display = name[len(base):] if name.startswith(base) else name
-            text = blobs.get((sha, name))
+    history = History(note="; ".join(notes) or None)
+    for index, commit in enumerate(commits):
+        baseline = cut and index == 0  # its statuses are where the shown history starts
+        for name in commit.names:
+            display = gitcmd.path(name[len(base):] if name.startswith(base) else name)
+            text = blobs.get((commit.sha, name))
             now = _statuses(text, display) if text is not None else {}
             for item, status in now.items():
                 old = last.get(item, "todo")
-                if old != status:
-                    changes.append(StatusChange(sha, author, when, display, item, old, status))
+                if old != status and not baseline:
+                    history.changes.append(StatusChange(
+                        commit.sha, commit.author, commit.date, display, item, old, status))
                 last[item] = status
-    return changes
+    return history
 
 
-def _read_blobs(root: Path, requests: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Every ``commit:path`` through one ``git cat-file --batch``."""
+def _read_blobs(root: Path, requests: list[tuple[str, bytes]]
+                ) -> tuple[dict[tuple[str, bytes], str], int]:
+    """Every ``commit:path`` within the caps, through ``git cat-file``: sizes
+    first (``--batch-check``), then only the blobs that fit, newest first, so
+    the budget goes to the recent history. Returns the texts and how many
+    revisions were skipped."""
     if not requests:
-        return {}
-    stdin = "".join(f"{sha}:{name}\n" for sha, name in requests).encode()
-    out = _git(root, "cat-file", "--batch", stdin=stdin)
-    blobs: dict[tuple[str, str], str] = {}
+        return {}, 0
+    stdin = b"".join(sha.encode() + b":" + name + b"\n" for sha, name in requests)
+    checked = gitcmd.output(root, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
+                            stdin=stdin)
+    if checked is None:
+        return {}, 0
+    wanted: list[tuple[str, bytes]] = []
+    skipped, budget = 0, MAX_TOTAL_BYTES
+    sizes = checked.split(b"\n")
+    for request, line in reversed(list(zip(requests, sizes, strict=False))):
+        kind, _, text_size = line.partition(b" ")
+        if kind != b"blob":
+            continue  # "missing": the file was deleted in that commit
+        if int(text_size) > MAX_BYTES or int(text_size) > budget:
+            skipped += 1
+            continue
+        budget -= int(text_size)
+        wanted.append(request)
+    wanted.reverse()
+    if not wanted:
+        return {}, skipped
+    stdin = b"".join(sha.encode() + b":" + name + b"\n" for sha, name in wanted)
+    out = gitcmd.output(root, "cat-file", "--batch", stdin=stdin)
+    blobs: dict[tuple[str, bytes], str] = {}
     if out is None:
-        return blobs
+        return blobs, skipped
     at = 0
-    for request in requests:
+    for request in wanted:
         end = out.index(b"\n", at)
         header = out[at:end].split()
         at = end + 1
         if len(header) != 3 or header[1] != b"blob":
-            continue  # "missing": the file was deleted in that commit
+            continue
         size = int(header[2])
         blobs[request] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
         at += size + 1
-    return blobs
+    return blobs, skipped
