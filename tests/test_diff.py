@@ -194,9 +194,25 @@ def test_git_errors_are_one_line_exit_2(tmp_path: Path) -> None:
         "<command line>: error[MLC064]: --base main: no merge base with HEAD in this shallow "
         "clone; fetch the history: `git fetch --unshallow`, or in GitHub Actions "
         "actions/checkout with `fetch-depth: 0`")
-    unfetched = run("check", "--base", "origin/other", cwd=clone / "proj")
-    assert unfetched.code == 2
-    assert "MLC063" in unfetched.err and "fetch-depth: 0" in unfetched.err
+    # The shallow-clone hint only where it can help (issue 19, item 20).
+    unfetched = run("check", "--base", "origin/main", cwd=clone / "proj")
+    assert (unfetched.code, unfetched.err) == (2, (
+        "<command line>: error[MLC063]: --base 'origin/main' was not fetched into this shallow "
+        "clone: `git fetch origin main`, or in GitHub Actions actions/checkout with "
+        "`fetch-depth: 0`\n"))
+    typo = run("check", "--base", "origin/mian", cwd=clone / "proj")
+    assert (typo.code, typo.err) == (2, (
+        "<command line>: error[MLC063]: --base 'origin/mian' is not a known git revision "
+        "(unknown ref) (did you mean 'origin/feature'?)\n"))
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    deep = run("diff", "--base", missing, cwd=clone / "proj")
+    assert (deep.code, deep.err) == (2, (
+        f"<command line>: error[MLC063]: --base '{missing}' is not in this shallow clone; "
+        "fetch the history: `git fetch --unshallow`, or in GitHub Actions actions/checkout "
+        "with `fetch-depth: 0`\n"))
+    tree = run("diff", "--base", "HEAD^{tree}", cwd=clone / "proj")
+    assert (tree.code, tree.err) == (2, (
+        "<command line>: error[MLC063]: --base 'HEAD^{tree}' names a tree, not a commit\n"))
     bare = tmp_path / "nogit"
     shutil.copytree(proj, bare / "proj")
     shutil.copytree(top / "tiny", bare / "tiny")

@@ -124,6 +124,17 @@ def test_fork_copies_a_builtin_playbook_that_shows_and_inits(tmp_path: Path) -> 
     assert (tmp_path / "p" / "docs" / "data" / "eda.md").is_file()
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_fork_directory_mode_follows_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        assert run("playbooks", "fork", "five-phase", tmp_path / "pb").code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "pb").stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (tmp_path / "pb" / "templates").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
 def test_fork_refuses_to_overwrite_and_leaves_nothing(tmp_path: Path) -> None:
     dest = tmp_path / "pb"
     dest.mkdir()

@@ -62,10 +62,7 @@ def merge_base(root: Path, ref: str) -> Base:
     top, prefix = ([gitcmd.path(line) for line in done.stdout.split(b"\n")] + ["", ""])[:2]
     if ref.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                                    f"{ref}^{{commit}}").returncode != 0:
-        shallow = _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
-        hint = f"; {FIX_SHALLOW}" if shallow else \
-            " (fetch it first, e.g. `git fetch origin main`, and name it origin/main)"
-        raise MlcycleError.at("MLC063", f"--base {ref!r} is not a known git revision{hint}",
+        raise MlcycleError.at("MLC063", f"--base {ref!r} {_why_unknown(root, ref)}",
                               "<command line>")
     done = _git(root, "merge-base", "--end-of-options", ref, "HEAD")
     if done.returncode != 0:
@@ -75,6 +72,44 @@ def merge_base(root: Path, ref: str) -> Base:
         raise MlcycleError.at("MLC064", f"--base {ref}: it shares no history with HEAD "
                               "(no merge base)", "<command line>")
     return Base(_out(done), ref, prefix.strip(), Path(top))
+
+
+def _why_unknown(root: Path, ref: str) -> str:
+    """Why ``ref`` names no commit here, and what to do. The shallow-clone hint
+    only where it can help: a commit id (it may lie past the clone's depth) or a
+    branch its remote has; anything else is an unknown name (a typo)."""
+    if not ref.startswith("-"):
+        kind = _git(root, "cat-file", "-t", "--end-of-options", ref)
+        if kind.returncode == 0:
+            return f"names a {_out(kind)}, not a commit"
+    shallow = _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
+    if not shallow:
+        return ("is not a known git revision (fetch it first, e.g. `git fetch origin main`, "
+                "and name it origin/main)")
+    if re.fullmatch(r"[0-9a-fA-F]{7,64}", ref):
+        return f"is not in this shallow clone; {FIX_SHALLOW}"
+    remotes = _out(_git(root, "remote")).split()
+    remote, _, branch = ref.partition("/")
+    if remote in remotes and branch and _remote_has(root, remote, branch):
+        return (f"was not fetched into this shallow clone: `git fetch {remote} {branch}`, "
+                "or in GitHub Actions actions/checkout with `fetch-depth: 0`")
+    from mlcycle.load.validation import did_you_mean
+
+    names = [name for name in _out(_git(root, "for-each-ref", "--format=%(refname:short)")
+                                   ).split() if not name.endswith("/HEAD")]
+    return f"is not a known git revision (unknown ref){did_you_mean(ref, names)}"
+
+
+def _remote_has(root: Path, remote: str, branch: str) -> bool:
+    """Whether ``remote`` has ``branch`` (asked only on the error path; a remote
+    that cannot be reached, or asks for credentials, counts as no)."""
+    try:
+        done = subprocess.run(["git", "ls-remote", "--exit-code", "--heads", "--end-of-options",
+                               remote, branch], cwd=root, capture_output=True, timeout=20,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0"}, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _show(base: Base, rels: list[str]) -> dict[str, str | Problem]:

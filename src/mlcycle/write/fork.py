@@ -75,6 +75,11 @@ def fork(name: str, dest: Path, new_name: str | None, version: str | None) -> Pa
             shutil.copyfile(templates / relative, target)
             wanted.extend(_INCLUDE.findall((templates / relative).read_text(encoding="utf-8")))
         playbooks.load_directory(staging)  # what `playbooks show DEST` will read
+        # mkdtemp makes the staging directory private (0700); the fork is an
+        # ordinary directory of the repository, so it gets what mkdir would give.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
         if os.path.lexists(dest):  # appeared meanwhile: still never overwrite
             raise MlcycleError.at("MLC055", "exists; fork never overwrites", shown)
         os.rename(staging, dest)
