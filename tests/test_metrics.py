@@ -210,19 +210,22 @@ def test_a_symlink_out_of_the_project_is_not_read(tmp_path: Path) -> None:
     outside.write_text("[latency]\np99_ms = 1\n")
     (root / "reports/serve.toml").unlink()
     (root / "reports/serve.toml").symlink_to(outside)
-    assert check(root) == (1, [
-        f"{LATENCY_FILE}: error[MLC122]: {B}: metric 'latency': metrics file "
-        "'reports/serve.toml' resolves (through a symlink) to a place outside the project; it "
-        "was not opened", failed(1)], "")
+    # Invalid input, as evidence outside the project is (exit 2 since issue 19).
+    code, _, err = check(root)
+    assert (code, err) == (2, (
+        f"{LATENCY_FILE}: error[MLC029]: {B}: metrics file 'reports/serve.toml' resolves "
+        "(through a symlink) to a place outside the project; it was not opened (a metrics "
+        "file lives in the project, like evidence)\n"))
 
 
 def test_a_path_climbing_out_is_not_read(tmp_path: Path) -> None:
     root = make(tmp_path, playbook=lambda t: t.replace("file: reports/serve.toml",
-                                                       "file: ../serve.toml"))
+                                                       "file: ../serve.toml"), done=False)
     (tmp_path / "serve.toml").write_text("[latency]\np99_ms = 1\n")
-    assert check(root) == (1, [
-        f"{LATENCY_FILE}: error[MLC122]: {B}: metric 'latency': metrics file '../serve.toml' "
-        "climbs out with '..'; it was not opened", failed(1)], "")
+    code, _, err = check(root)
+    assert (code, err) == (2, (
+        f"{LATENCY_FILE}: error[MLC029]: {B}: metrics file '../serve.toml' climbs out with "
+        "'..'; it was not opened (a metrics file lives in the project, like evidence)\n"))
 
 
 def _rel_only(text: str) -> str:

@@ -79,9 +79,20 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _encodable_output() -> None:
+    """A character the output's encoding lacks (stdout redirected on Windows is
+    cp1252; PYTHONIOENCODING=latin-1) is written as a backslash escape, never an
+    internal error: names and notes are any Unicode."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to its documented exit code."""
     restore = interrupts.install()
+    _encodable_output()
     plugins_off.disable()  # before typer builds its first pydantic adapter
     # Recent typer vendors click; take its classes from typer itself.
     click_error: Any = next(

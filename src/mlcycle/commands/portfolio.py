@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from mlcycle.commands.check import Today
-from mlcycle.commands.output import show
+from mlcycle.commands.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -48,6 +48,8 @@ def portfolio(
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     roots = list(paths or [Path(".")])
     view = core.portfolio(roots, when)
+    for note in view.notes:
+        say(f"mlcycle portfolio: note: {note}", err=True)
     if not view.rows:
         raise MlcycleError.at("MLC061", "no mlcycle project (a directory with mlcycle.yaml) "
                               "under " + ", ".join(p.as_posix() for p in roots), "<command line>")

@@ -119,6 +119,8 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
             elif left <= EXPIRY_WARNING_DAYS:
                 expiring.append(Entry(state.phase, item, f"expires {expires} "
                                       f"({'today' if left == 0 else 'in ' + _days(left)})"))
-    shown = [r for r in rows.values() if owner is None or r.total or r.current]
+    # With --owner, only the phases where the person owns something: an empty
+    # current phase would read as "your work is here".
+    shown = [r for r in rows.values() if owner is None or r.total]
     return Dashboard(project, today, owner, phase, shown, blocked, overdue,
                      unowned, expiring, journey.path(project))

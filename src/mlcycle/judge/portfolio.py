@@ -82,6 +82,7 @@ class Portfolio:
     today: date
     rows: list[Row]
     totals: Totals
+    notes: list[str] = field(default_factory=list)  # what the search left out
 
 
 def _skipped(directory: str, name: str) -> bool:
@@ -91,20 +92,40 @@ def _skipped(directory: str, name: str) -> bool:
     return os.path.isfile(os.path.join(directory, name, "pyvenv.cfg"))
 
 
-def discover(paths: list[Path]) -> list[Path]:
+MAX_DEPTH = 32  # directory levels below each path; a monorepo nests far less
+
+
+def discover(paths: list[Path], notes: list[str] | None = None) -> list[Path]:
     """Every directory holding an mlcycle.yaml under ``paths`` (nested projects
     included), sorted, each once. Symlinked directories are never entered: they
-    lead out of the paths or to a place already walked."""
+    lead out of the paths or to a place already walked. Walked with a stack, not
+    recursion, and at most ``MAX_DEPTH`` levels deep; what was cut is added to
+    ``notes``."""
     found: dict[str, Path] = {}
     for top in paths:
         if not top.is_dir():
             raise MlcycleError.at("MLC060", "not a directory; portfolio looks for projects "
                                   "under directories", str(top))
-        for directory, dirs, files in os.walk(top, followlinks=False):
-            dirs[:] = sorted(d for d in dirs if not _skipped(directory, d))
-            if PROJECT_FILE in files:
-                real = os.path.realpath(directory)
-                found.setdefault(real, Path(directory))
+        too_deep: list[str] = []
+        stack = [(os.fspath(top), 0)]
+        while stack:
+            directory, depth = stack.pop()
+            try:
+                entries = list(os.scandir(directory))
+            except OSError:
+                continue  # unreadable: as os.walk, skipped
+            if any(e.name == PROJECT_FILE and e.is_file() for e in entries):
+                found.setdefault(os.path.realpath(directory), Path(directory))
+            subdirs = sorted(e.name for e in entries
+                             if e.is_dir(follow_symlinks=False) and not _skipped(directory, e.name))
+            if subdirs and depth >= MAX_DEPTH:
+                too_deep.append(directory)
+                continue
+            stack.extend((os.path.join(directory, name), depth + 1) for name in reversed(subdirs))
+        if too_deep and notes is not None:
+            notes.append(f"{top.as_posix()}: not searched below {MAX_DEPTH} directory levels "
+                         f"({len(too_deep)} director{'y' if len(too_deep) == 1 else 'ies'} "
+                         f"cut, the first {too_deep[0]!r})")
     return sorted(found.values(), key=lambda p: p.as_posix())
 
 
@@ -177,9 +198,10 @@ def _row_job(job: tuple[Path, date]) -> Row:
     return row(*job)
 
 
-def rows(paths: list[Path], today: date, jobs: int | None = None) -> Iterator[Row]:
+def rows(paths: list[Path], today: date, jobs: int | None = None,
+         notes: list[str] | None = None) -> Iterator[Row]:
     """One row per project, in discovery order; on every core when there are many."""
-    projects = discover(paths)
+    projects = discover(paths, notes)
     workers = min(jobs or os.cpu_count() or 1, len(projects))
     import multiprocessing
 
@@ -200,8 +222,9 @@ def rows(paths: list[Path], today: date, jobs: int | None = None) -> Iterator[Ro
 def portfolio(paths: list[Path], today: date, jobs: int | None = None) -> Portfolio:
     from mlcycle.load.project import sharing_playbooks
 
+    notes: list[str] = []
     with sharing_playbooks():  # forked workers inherit it: each reads a playbook once
-        found = sorted(rows(paths, today, jobs), key=Row.risk)
+        found = sorted(rows(paths, today, jobs, notes), key=Row.risk)
     totals = Totals()
     for r in found:
         totals.projects += 1
@@ -213,4 +236,4 @@ def portfolio(paths: list[Path], today: date, jobs: int | None = None) -> Portfo
         totals.blocked += r.blocked
         totals.overdue += r.overdue
         totals.expiring += r.expiring
-    return Portfolio(today, found, totals)
+    return Portfolio(today, found, totals, notes)

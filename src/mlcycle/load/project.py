@@ -442,4 +442,16 @@ def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> li
             problems.append(source.problem(
                 ("items", index, "evidence", e_index), "MLC029",
                 f"item '{item.id}': evidence {evidence!r} {why}; it was not opened"))
+    # A metrics file is evidence the gate reads: the same rule, the same exit 2.
+    refs: list[tuple[tuple[str | int, ...], str]] = [
+        (("items", index, "metrics", m, "file"), check.file)
+            for m, check in enumerate(item.metrics)]
+    refs += [(("items", index, "parity", p, side, "file"), getattr(check, side).file)
+             for p, check in enumerate(item.parity) for side in ("experiment", "production")]
+    for where, file in refs:
+        why = evidence_escapes(root, file)
+        if why:
+            problems.append(source.problem(
+                where, "MLC029", f"item '{item.id}': metrics file {file!r} {why}; it was not "
+                "opened (a metrics file lives in the project, like evidence)"))
     return problems

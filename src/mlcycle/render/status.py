@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
@@ -97,6 +98,11 @@ def _shown(entries: list[Entry], all_items: bool) -> tuple[list[Entry], int]:
     return entries[:LIST_FIRST], len(entries) - LIST_FIRST
 
 
+def _owns_nothing(d: Dashboard) -> str:
+    return (f"{d.owner} owns no item; `mlcycle status` shows the whole project, and "
+            f"`mlcycle set ITEM --owner {shlex.quote(d.owner or '')}` gives them one")
+
+
 def _more(hidden: int) -> str:
     return f"... and {hidden} more; `mlcycle status --all-items` lists every one"
 
@@ -155,7 +161,7 @@ def table(d: Dashboard, all_items: bool = False) -> str:
                 cells.append(text(", ".join(row.open_gates) or "-",
                                   "red" if row.open_gates else ""))
             phases.add_row(*cells)
-        console.print(phases)
+        console.print(phases if d.rows else text(_owns_nothing(d)))
         sections: list[tuple[str, list[str], list[list[str]]]] = []
         if not wide:
             gates = [[row.id, gate] for row in d.rows for gate in row.open_gates]
@@ -238,7 +244,8 @@ def markdown(d: Dashboard, all_items: bool = False) -> str:
           + (" **(current)**" if r.current else ""),
           _percent(r), f"{r.done + r.waived}/{r.total}",
           f"{r.gates - len(r.open_gates)}/{r.gates}",
-          ", ".join(f"`{g}`" for g in r.open_gates)] for r in d.rows]))
+          ", ".join(f"`{g}`" for g in r.open_gates)] for r in d.rows])
+               if d.rows else md_escape(_owns_nothing(d)) + "\n")
     for title, detail, entries in _sections(d):
         if not entries:
             out.append(f"**{title}:** none\n")
