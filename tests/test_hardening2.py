@@ -126,3 +126,45 @@ def test_a_metrics_file_outside_the_project_is_exit_2(tmp_path: Path, how: str) 
     assert result.code == 2
     assert expected in result.err.splitlines()[0]
     assert snapshot(root) == before
+
+
+# 4. Files init rendered and nobody changed are not evidence.
+@pytest.mark.parametrize("name", ["README.md", ".pre-commit-config.yaml"])
+@pytest.mark.parametrize("playbook", ["product", "five-phase"])
+def test_a_file_init_rendered_unchanged_is_not_evidence(tmp_path: Path, name: str,
+                                                        playbook: str) -> None:
+    root = tmp_path / "p"
+    with init_date():
+        assert run("init", root, "--no-input", "--playbook", playbook).code == 0
+    item = {"product": "problem-statement", "five-phase": "problem-statement"}[playbook]
+    before = snapshot(root)
+    refused = run("done", item, "--evidence", name, cwd=root)
+    assert refused.code == 1
+    assert refused.err.splitlines()[0].endswith(
+        f"error[MLC109]: item '{item}': evidence '{name}' is the file `mlcycle init` rendered, "
+        "unchanged; it proves nothing about the item")
+    assert snapshot(root) == before
+    # Once the team wrote something in it, it is theirs.
+    with open(root / name, "a", encoding="utf-8") as handle:
+        handle.write("\n# The problem: churn among small accounts.\n")
+    assert run("done", item, "--evidence", name, cwd=root).code == 0
+
+
+# 5. A hard link to a file of git's is not evidence, in the project's .git or
+# in the repository's .git above a project in a subdirectory.
+@pytest.mark.parametrize("where", ["project", "repository"])
+def test_a_hard_link_into_git_is_not_evidence(tmp_path: Path, where: str) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    root = repo / "p" if where == "repository" else repo
+    with init_date():
+        assert run("init", root, "--no-input").code == 0
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    os.link(repo / ".git" / "config", root / "notes.txt")
+    before = snapshot(root)
+    refused = run("done", "problem-statement", "--evidence", "notes.txt", cwd=root)
+    assert refused.code == 1
+    assert refused.err.splitlines()[0].endswith(
+        "error[MLC109]: item 'problem-statement': evidence 'notes.txt' is one of git's own "
+        "files; it proves nothing about the item")
+    assert snapshot(root) == before

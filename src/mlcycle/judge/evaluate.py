@@ -238,6 +238,12 @@ class Result:
 # --- evaluation --------------------------------------------------------------
 
 
+def _init_rendered(project: Project) -> dict[str, bytes]:
+    from mlcycle.init.pristine import rendered
+
+    return rendered(project)
+
+
 class _Evidence:
     """Checks one path of evidence; records why it is not evidence."""
 
@@ -268,6 +274,9 @@ class _Evidence:
         whose = self.own.whose(path)
         if whose:
             return "MLC109", f"is one of {whose} own files; it proves nothing about the item"
+        if self.own.pristine(path):
+            return "MLC109", ("is the file `mlcycle init` rendered, unchanged; it proves "
+                              "nothing about the item")
         if stat.S_ISREG(info.st_mode):
             if info.st_size == 0:
                 return "MLC103", "is an empty file"
@@ -321,7 +330,8 @@ def evaluate(project: Project, options: Options,
     today = options.today
     result = Result(project, options, evaluated)
     people = project.people()
-    evidence = _Evidence(project.root, OwnFiles(project.root, project.file.playbook.path))
+    evidence = _Evidence(project.root, OwnFiles(project.root, project.file.playbook.path,
+                                                lambda: _init_rendered(project)))
     metric_files = metrics.Files(project.root)
     metric_results: list[MetricResult] = []
     findings: list[Finding] = []

@@ -9,6 +9,7 @@ their inode (so is a hard link), never by the name the evidence gives.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 # Relative to the project. The workflow is the one init renders.
@@ -18,14 +19,35 @@ _MAX_INODES = 100_000  # a team playbook is a few dozen files; never walk a huge
 
 
 class OwnFiles:
-    def __init__(self, root: Path, playbook_path: str | None) -> None:
+    def __init__(self, root: Path, playbook_path: str | None,
+                 rendered: Callable[[], dict[str, bytes]] | None = None) -> None:
         self.files = frozenset((root / name).resolve() for name in FILES)
         directories = [(root / name).resolve() for name in DIRECTORIES]
         if playbook_path is not None:
             directories.append((root / playbook_path).resolve())
         self.directories = tuple(directories)
-        self._inodes: set[tuple[int, int]] | None = None
+        self._inodes: dict[tuple[int, int], str] | None = None
         self._root = root
+        self._render = rendered
+        self._rendered: dict[Path, bytes] | None = None
+
+    def pristine(self, path: Path) -> bool:
+        """Is ``path`` a file ``init`` writes once (README.md, the pre-commit
+        config), still byte for byte as it would render it today?"""
+        if self._render is None:
+            return False
+        resolved = path.resolve()
+        if resolved.parent != self._root.resolve() or resolved.name not in (
+                "README.md", ".pre-commit-config.yaml"):
+            return False
+        if self._rendered is None:
+            self._rendered = {(self._root / rel).resolve(): data
+                              for rel, data in self._render().items()}
+        want = self._rendered.get(resolved)
+        try:
+            return want is not None and resolved.read_bytes() == want
+        except OSError:
+            return False
 
     def holds(self, path: Path) -> bool:
         """Is ``path`` (or what it links to) one of the lifecycle's own files?"""
@@ -45,23 +67,46 @@ class OwnFiles:
             return None
         if info.st_nlink < 2:
             return None  # no other name: not a hard link to anything
-        return "mlcycle's" if (info.st_dev, info.st_ino) in self.inodes() else None
+        return self.inodes().get((info.st_dev, info.st_ino))
 
-    def inodes(self) -> set[tuple[int, int]]:
-        """(device, inode) of every own regular file, found once, only when a
-        piece of evidence has several names."""
+    def inodes(self) -> dict[tuple[int, int], str]:
+        """(device, inode) -> whose, of every own regular file, found once, only
+        when a piece of evidence has several names."""
         if self._inodes is None:
-            found: set[tuple[int, int]] = set()
-            stack = [*self.files, *(d for d in self.directories if d.name != ".git")]
+            found: dict[tuple[int, int], str] = {}
+            # The repository's .git is walked too ("never evidence, also through a
+            # hard link"), found at or above the project as git finds it, its
+            # object store first on the stack so that it is popped last.
+            git = _git_directory(self._root.resolve())
+            stack: list[tuple[Path, str]] = [(git / "objects", "git's")] if git else []
+            stack += [(f, "mlcycle's") for f in self.files]
+            stack += [(d, "mlcycle's") for d in self.directories if d.name != ".git"]
+            if git is not None:
+                stack += [(child, "git's") for child in _children(git)
+                          if child.name != "objects"]
             while stack and len(found) < _MAX_INODES:
-                path = stack.pop()
+                path, whose = stack.pop()
                 try:
                     if path.is_dir() and not path.is_symlink():
-                        stack.extend(path.iterdir())
+                        stack.extend((child, whose) for child in path.iterdir())
                     elif path.is_file():
                         info = path.stat()
-                        found.add((info.st_dev, info.st_ino))
+                        found[(info.st_dev, info.st_ino)] = whose
                 except OSError:
                     continue
             self._inodes = found
         return self._inodes
+
+
+def _git_directory(root: Path) -> Path | None:
+    for candidate in (root, *root.parents):
+        if (candidate / ".git").is_dir():
+            return candidate / ".git"
+    return None
+
+
+def _children(directory: Path) -> list[Path]:
+    try:
+        return list(directory.iterdir())
+    except OSError:
+        return []
