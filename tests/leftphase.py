@@ -24,19 +24,74 @@ def env() -> dict[str, str]:
             "NO_COLOR": "1"}
 
 
-def mlcycle(*args: str, cwd: Path) -> None:
+def mlcycle(*args: str, cwd: Path) -> str:
+    """Run the real CLI; its stdout."""
     done = subprocess.run([sys.executable, "-m", "mlcycle", *args], cwd=cwd, env=env(),
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, (args, done.stdout, done.stderr)
+    return done.stdout
+
+
+def init(root: Path) -> str:
+    """The rendered project, every role held by Ana; what init printed."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    return mlcycle("init", str(root), "--no-input", *(f"--team={r}=Ana" for r in ROLES),
+                   cwd=root.parent)
+
+
+def leave_first_phase(root: Path) -> None:
+    for gate in GATES:
+        waive(root, gate)
+    mlcycle("advance", "--by", "Ana", cwd=root)
 
 
 def build(root: Path) -> Path:
-    root.parent.mkdir(parents=True, exist_ok=True)
-    mlcycle("init", str(root), "--no-input", *(f"--team={r}=Ana" for r in ROLES), cwd=root.parent)
-    for gate in GATES:
-        mlcycle("waive", gate, "--reason", "pilot", "--by", "Ana", "--until", "2027-12-31",
-                cwd=root)
-    mlcycle("advance", "--by", "Ana", cwd=root)
+    init(root)
+    leave_first_phase(root)
+    return root
+
+
+def waive(root: Path, item: str) -> None:
+    mlcycle("waive", item, "--reason", "pilot", "--by", "Ana", "--until", "2027-12-31", cwd=root)
+
+
+# The quality phase of `product` left with model-accuracy done: its parity check
+# (reports/eval.json vs reports/prod-eval.json, /accuracy) passes; every other
+# gate on the way is waived.
+QUALITY_FILE = "lifecycle/05-quality.yaml"
+PARITY_LINE = 78  # `- id: accuracy-parity` in QUALITY_FILE
+WAIVED_TO_QUALITY = [
+    "data-verification", "manual-verification", "eda", "data-sufficiency", "baseline-model",
+    "interpretability", "model-result-verification", "ux-and-frontend", "architecture",
+    "engineering-contract", "test-cases-identified", "integration-reliable", "code-review",
+    "feature-verification", "offline-evaluation", "feature-qa"]
+
+
+def parity_finding(production: str, diff: str, share: str) -> str:
+    return (f"{QUALITY_FILE}:{PARITY_LINE}:9: error[MLC120]: item 'model-accuracy': parity "
+            f"'accuracy-parity': experiment 0.912 (reports/eval.json /accuracy) vs production "
+            f"{production} (reports/prod-eval.json /accuracy): |diff| {diff} ({share}) > "
+            f"max(abs 0.005, rel 1% of {production})")
+
+
+def build_quality_left(root: Path) -> Path:
+    init(root)
+    leave_first_phase(root)
+    for item in WAIVED_TO_QUALITY:
+        waive(root, item)
+    (root / "reports").mkdir()
+    for name in ("eval.json", "prod-eval.json"):
+        (root / "reports" / name).write_text('{"accuracy": 0.912}\n', encoding="utf-8")
+    (root / "docs/quality/offline-evaluation.md").write_text(
+        "# Offline evaluation\n\nProduction scores the evaluation set as the experiment "
+        "did: 0.912 on both.\n", encoding="utf-8")
+    mlcycle("done", "model-accuracy", "--evidence", "docs/quality/offline-evaluation.md",
+            cwd=root)
+    for _ in range(4):  # data, modeling, productionization, quality
+        mlcycle("advance", "--by", "Ana", cwd=root)
+    lines = (root / QUALITY_FILE).read_text(encoding="utf-8").split("\n")
+    assert lines[PARITY_LINE - 1] == "      - id: accuracy-parity"
+    assert "current_phase: online" in (root / "mlcycle.yaml").read_text(encoding="utf-8")
     return root
 
 

@@ -319,7 +319,7 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
     assert result.code == 0, result.err
     lines = result.out.split("\n")
     assert lines[:4] == [
-        "initialised ml/churn: 36 created",
+        "initialised ml/churn: 35 created",
         "next: fill in the docs, then run `mlcycle status` and `mlcycle check`",
         f"note: ml/churn is inside the git repository at {repo.resolve().as_posix()}, not at "
         "its root; GitHub runs only the workflows in .github/workflows/ of the root, so "
@@ -329,7 +329,8 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
     ]
     assert not (repo / "ml/churn/.github").exists()
     assert not (repo / ".github").exists()
-    workflow = yaml.safe_load("\n".join(lines[4:]))
+    # The pre-commit note follows (tests/test_precommit_config.py).
+    workflow = yaml.safe_load("\n".join(lines[4:]).split("\nnote: pre-commit", 1)[0])
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn/**"]
     assert workflow["on"]["push"]["paths"] == ["ml/churn/**"]
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
@@ -346,7 +347,7 @@ def test_a_directory_with_spaces_is_quoted_in_the_printed_workflow(tmp_path: Pat
     _git_init(repo)
     result = run("init", "ml/churn model", "--no-input", "--name", "Churn", cwd=repo)
     assert result.code == 0, result.err
-    workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1])
+    workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1].split("\nnote: ", 1)[0])
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
     assert "mlcycle check 'ml/churn model' --format github ${BASE:+--base \"$BASE\"}" in steps
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn model/**"]

@@ -16,15 +16,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    out = tmp_path_factory.mktemp("dist")
-    # No isolation: the build backend is already installed, and no network is needed.
-    done = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
-         str(REPO)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+def wheel_names(wheelhouse: Path) -> set[str]:
+    out = wheelhouse  # built once per session (conftest.py)
     (wheel,) = out.glob("mlcycle_cli-*.whl")
     assert wheel.name.startswith(f"mlcycle_cli-{__version__}-")
     with zipfile.ZipFile(wheel) as archive:

@@ -1,14 +1,17 @@
-"""This repository's pre-commit hook (.pre-commit-hooks.yaml), run by the real
-pre-commit from a git commit, in a temporary git repository holding a rendered
-project that has left a phase: a commit that opens one of that phase's gates
-is blocked with mlcycle's located finding, the fixed commit goes through.
+"""The pre-commit hooks people are given, run by the real pre-commit from a real
+`git commit`: the README's snippet, the config `init` renders, the one `init`
+prints for a project below the repository's root, and this repository's
+`.pre-commit-hooks.yaml`. Each blocks the commit that opens a gate of a phase
+already left, with mlcycle's located finding, and lets the fixed commit through.
 
-pre-commit builds the hook's virtualenv and pip-installs this checkout into
-it (from a git repository of the working tree, so uncommitted changes are
-what is tested). That install happens once per test session: PRE_COMMIT_HOME
-is a session directory and the hook repository is pinned to one commit.
-Without pre-commit (it is in the `test` extra) the tests skip, except under
-CI=true, where they fail.
+The hooks pin `mlcycle-cli==<version>`; pre-commit installs it into an
+environment of its own, from a wheel of this checkout built once per session
+(PIP_FIND_LINKS: mlcycle-cli exists only there, its dependencies come from the
+usual index). That environment is built once per session too: PRE_COMMIT_HOME
+is a session directory. `mlcycle` is on no directory of git's PATH, so the
+hook cannot pass by finding some other installed mlcycle. Process-level and
+slow (`-m "not process"` leaves them out): the first commit installs the hook
+environment (about 10-30 s), every later one takes a second or two.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from pathlib import Path
 
 import leftphase
 import pytest
+from test_precommit_config import printed_config, readme_snippet
+
+pytestmark = pytest.mark.process
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -30,14 +36,32 @@ IDENTITY = {"GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "ana@example.com",
             "GIT_CONFIG_NOSYSTEM": "1"}
 
 
-def _pre_commit() -> Path:
+@pytest.fixture(scope="session")
+def session(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict[str, Path]:
+    """The session's pre-commit, PRE_COMMIT_HOME (the hook environments, shared
+    by every test) and caches."""
     script = BIN / "pre-commit"
-    if not script.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("pre-commit is not installed (pip install -e '.[test]'); CI must run "
-                        "these tests")
-        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
-    return script
+    if not script.exists():  # it is in the test extra: missing is a broken setup
+        pytest.fail("pre-commit is not installed (pip install -e '.[test]')")
+    (wheel,) = wheelhouse.glob("mlcycle_cli-*.whl")
+    base = tmp_path_factory.mktemp("precommit")
+    return {"script": script, "base": base, "home": base / "pre-commit-home",
+            "wheelhouse": wheelhouse, "wheel": wheel}
+
+
+def _env(session: dict[str, Path], home: Path) -> dict[str, str]:
+    base = session["base"]
+    # git and the tools it needs stay on PATH; no directory holding an `mlcycle`
+    # does (this test's virtualenv has one), so only the hook's own can run.
+    path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep)
+                           if d and not shutil.which("mlcycle", path=d))
+    assert shutil.which("mlcycle", path=path) is None
+    links = " ".join(filter(None, [str(session["wheelhouse"]),
+                                   os.environ.get("PIP_FIND_LINKS", "")]))
+    return {**leftphase.env(), **IDENTITY, "HOME": str(home), "PATH": path,
+            "PRE_COMMIT_HOME": str(session["home"]), "PIP_FIND_LINKS": links,
+            "PIP_CACHE_DIR": str(base / "pip-cache"),
+            "VIRTUALENV_OVERRIDE_APP_DATA": str(base / "virtualenv")}
 
 
 def _git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -45,16 +69,145 @@ def _git(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProc
                           timeout=600, check=False)
 
 
-@pytest.fixture(scope="session")
-def hooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """A git repository of this checkout's working tree (tracked and new files,
-    as they are now), the commit to pin, and the session's PRE_COMMIT_HOME."""
-    script = _pre_commit()
-    base = tmp_path_factory.mktemp("precommit")
-    env = {**os.environ, **IDENTITY, "HOME": str(base)}
+def _hooked(session: dict[str, Path], root: Path, env: dict[str, str]) -> None:
+    """``root`` as a git repository with one commit of what it holds, and
+    pre-commit's hook installed in it."""
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "base")):
+        done = _git(*args, cwd=root, env=env)
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run([str(session["script"]), "install"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _commit(root: Path, env: dict[str, str], message: str) -> tuple[int, list[str]]:
+    """Commit everything changed: git's exit code and the lines it (and the hook) printed."""
+    assert _git("add", "-A", cwd=root, env=env).returncode == 0
+    done = _git("commit", "-m", message, cwd=root, env=env)
+    return done.returncode, (done.stdout + done.stderr).splitlines()
+
+
+def _commits(root: Path, env: dict[str, str]) -> int:
+    return int(_git("rev-list", "--count", "HEAD", cwd=root, env=env).stdout)
+
+
+def _hook_line(lines: list[str], name: str) -> str:
+    """pre-commit's `name....Passed` / `Failed` line of the hook."""
+    (line,) = [s for s in lines if s.startswith(f"{name}.")]
+    return line.rsplit(".", 1)[1]
+
+
+def _runs_this_checkout(session: dict[str, Path]) -> None:
+    """The hook's environment holds the wheel of this checkout, not some other
+    mlcycle-cli: a file this branch changed is byte for byte the checkout's."""
+    installed = sorted(session["home"].glob("*/py_env-*/lib/python*/site-packages/"
+                                            "mlcycle/init/plan.py"))
+    assert installed, sorted(p.name for p in session["home"].iterdir())
+    for path in installed:
+        assert path.read_bytes() == (REPO / "src/mlcycle/init/plan.py").read_bytes()
+
+
+def test_the_readme_snippet_blocks_an_open_gate_and_lets_the_fix_through(
+        session: dict[str, Path], tmp_path: Path) -> None:
+    env = _env(session, tmp_path / "home")
+    root = leftphase.build(tmp_path / "repo")
+    (root / ".pre-commit-config.yaml").write_text(readme_snippet(), encoding="utf-8")
+    _hooked(session, root, env)
+
+    leftphase.open_gate(root)
+    started = time.monotonic()
+    code, lines = _commit(root, env, "undo a gate")
+    took = time.monotonic() - started
+    assert code == 1, lines
+    assert _hook_line(lines, "mlcycle check") == "Failed", lines
+    assert leftphase.FINDING in lines
+    assert _commits(root, env) == 1
+    _runs_this_checkout(session)
+
+    leftphase.fix_gate(root)
+    code, lines = _commit(root, env, "keep the gate closed")
+    assert code == 0, lines
+    assert _hook_line(lines, "mlcycle check") == "Passed", lines
+    assert _commits(root, env) == 2
+    print(f"\nfirst hooked commit (hook environment install included): {took:.1f} s")
+
+
+def test_a_metrics_only_commit_that_breaks_parity_is_blocked(
+        session: dict[str, Path], tmp_path: Path) -> None:
+    env = _env(session, tmp_path / "home")
+    root = leftphase.build_quality_left(tmp_path / "repo")
+    _hooked(session, root, env)  # with the config init rendered, as it is
+    prod_eval = root / "reports/prod-eval.json"
+
+    # Production's accuracy drifts within the tolerance: the commit goes through.
+    prod_eval.write_text('{"accuracy": 0.910}\n', encoding="utf-8")
+    code, lines = _commit(root, env, "re-score production")
+    assert code == 0, lines
+    assert _hook_line(lines, "mlcycle check") == "Passed", lines
+
+    prod_eval.write_text('{"accuracy": 0.871}\n', encoding="utf-8")
+    assert _git("add", "-A", cwd=root, env=env).returncode == 0
+    staged = _git("diff", "--cached", "--name-only", cwd=root, env=env).stdout
+    assert staged == "reports/prod-eval.json\n"  # no lifecycle/, docs/ or mlcycle.yaml
+    started = time.monotonic()
+    code, lines = _commit(root, env, "re-score production")
+    took = time.monotonic() - started
+    assert code == 1, lines
+    assert _hook_line(lines, "mlcycle check") == "Failed", lines
+    assert leftphase.parity_finding("0.871", "0.041", "4.7%") in lines
+    assert _commits(root, env) == 2
+    print(f"\nhooked commit: {took:.1f} s")
+
+
+def test_a_project_below_the_root_is_checked_with_the_printed_config(
+        session: dict[str, Path], tmp_path: Path) -> None:
+    env = _env(session, tmp_path / "home")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    assert _git("init", "-q", cwd=repo, env=env).returncode == 0
+    project = repo / "ml/churn"
+    out = leftphase.init(project)
+    assert not (project / ".pre-commit-config.yaml").exists()
+    (repo / ".pre-commit-config.yaml").write_text(printed_config(out), encoding="utf-8")
+    leftphase.leave_first_phase(project)
+    _hooked(session, repo, env)
+
+    leftphase.open_gate(project)
+    code, lines = _commit(repo, env, "undo a gate")
+    assert code == 1, lines
+    assert _hook_line(lines, "mlcycle check ml/churn") == "Failed", lines
+    assert leftphase.FINDING in lines  # paths as in the project, as `mlcycle check` says
+    assert _commits(repo, env) == 1
+
+    leftphase.fix_gate(project)
+    code, lines = _commit(repo, env, "keep the gate closed")
+    assert code == 0, lines
+    assert _hook_line(lines, "mlcycle check ml/churn") == "Passed", lines
+
+
+def test_a_commit_of_an_invalid_file_is_blocked_too(
+        session: dict[str, Path], tmp_path: Path) -> None:
+    env = _env(session, tmp_path / "home")
+    root = leftphase.build(tmp_path / "repo")
+    _hooked(session, root, env)
+    phase = root / leftphase.PHASE_FILE
+    phase.write_text(phase.read_text(encoding="utf-8").replace(
+        "    status: waived\n    owner:\n", "    status: waived\n    owner: 1.10\n", 1),
+        encoding="utf-8")
+    code, lines = _commit(root, env, "a number for an owner")
+    assert code == 1, lines
+    assert (f"{leftphase.PHASE_FILE}:{leftphase.OPEN_LINE + 1}:12: error[MLC012]: "
+            "items[0].owner: expected text, got 1.10, which YAML 1.2 readers "
+            "(check-jsonschema, editors) read as a number; quote it: \"1.10\"") in lines
+    assert _commits(root, env) == 1
+
+
+def _source_repo(session: dict[str, Path], env: dict[str, str]) -> tuple[Path, str]:
+    """A git repository of this checkout's working tree (tracked and new files, as
+    they are now, so uncommitted changes are what is tested) and its commit."""
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=REPO,
                             capture_output=True, check=True, timeout=60).stdout
-    source = base / "mlcycle-repo"
+    source = session["base"] / "mlcycle-repo"
     for rel in filter(None, listed.decode().split("\0")):
         origin = REPO / rel
         if origin.is_file():  # a deleted, not yet committed file is listed too
@@ -63,78 +216,30 @@ def hooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "mlcycle under test")):
         done = _git(*args, cwd=source, env=env)
         assert done.returncode == 0, done.stderr
-    rev = _git("rev-parse", "HEAD", cwd=source, env=env).stdout.strip()
-    return {"script": script, "repo": source, "rev": rev, "home": base / "pre-commit-home",
-            "base": base}
+    return source, _git("rev-parse", "HEAD", cwd=source, env=env).stdout.strip()
 
 
-def _env(hooks: dict[str, object], home: Path) -> dict[str, str]:
-    base = Path(str(hooks["base"]))
-    return {**leftphase.env(), **IDENTITY, "HOME": str(home),
-            "PRE_COMMIT_HOME": str(hooks["home"]), "PIP_CACHE_DIR": str(base / "pip-cache"),
-            "VIRTUALENV_OVERRIDE_APP_DATA": str(base / "virtualenv"),
-            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+def test_this_repositorys_hook_checks_a_project_below_the_root(
+        session: dict[str, Path], tmp_path: Path) -> None:
+    # `repo: <mlcycle's URL>` form: pre-commit installs mlcycle from the
+    # repository itself (a second environment: pip builds this checkout).
+    env = _env(session, tmp_path / "home")
+    source, rev = _source_repo(session, env)
+    repo = tmp_path / "repo"
+    project = repo / "ml/churn"
+    leftphase.init(project)
+    leftphase.leave_first_phase(project)
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {source}\n    rev: {rev}\n    hooks:\n"
+        "      - id: mlcycle-check\n        args: [ml/churn]\n", encoding="utf-8")
+    _hooked(session, repo, env)
 
-
-def _hooked_repo(hooks: dict[str, object], where: Path, env: dict[str, str]) -> Path:
-    """A git repository holding a project whose phase is already left, with this
-    repository's hook (pinned to the working tree's commit) installed."""
-    root = leftphase.build(where)
-    (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks['repo']}\n    rev: {hooks['rev']}\n"
-        "    hooks:\n      - id: mlcycle-check\n", encoding="utf-8")
-    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "base")):
-        done = _git(*args, cwd=root, env=env)
-        assert done.returncode == 0, done.stderr
-    done = subprocess.run([str(hooks["script"]), "install"], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return root
-
-
-def test_a_commit_that_opens_a_gate_of_a_left_phase_is_blocked(
-        hooks: dict[str, object], tmp_path: Path) -> None:
-    env = _env(hooks, tmp_path / "home")
-    root = _hooked_repo(hooks, tmp_path / "repo", env)
-
-    leftphase.open_gate(root)
-    _git("add", "-A", cwd=root, env=env)
-    started = time.monotonic()
-    blocked = _git("commit", "-m", "undo a gate", cwd=root, env=env)
-    took = time.monotonic() - started
-    output = blocked.stdout + blocked.stderr
-    assert blocked.returncode != 0, output
-    assert "mlcycle check" in output  # the hook's name, from .pre-commit-hooks.yaml
-    assert leftphase.FINDING in output.splitlines()
-    assert _git("rev-list", "--count", "HEAD", cwd=root, env=env).stdout == "1\n"
-
-    leftphase.fix_gate(root)
-    _git("add", "-A", cwd=root, env=env)
-    passed = _git("commit", "-m", "keep the gate closed", cwd=root, env=env)
-    assert passed.returncode == 0, passed.stdout + passed.stderr
-    assert "mlcycle check" in passed.stdout + passed.stderr
-    assert _git("rev-list", "--count", "HEAD", cwd=root, env=env).stdout == "2\n"
-    print(f"\nfirst hooked commit (hook environment install included): {took:.1f} s")
-
-
-def test_a_commit_of_an_invalid_file_is_blocked_too(
-        hooks: dict[str, object], tmp_path: Path) -> None:
-    # Same hook environment (built by the test above or here, once per session).
-    env = _env(hooks, tmp_path / "home")
-    root = _hooked_repo(hooks, tmp_path / "repo", env)
-    phase = root / leftphase.PHASE_FILE
-    phase.write_text(phase.read_text(encoding="utf-8").replace(
-        "    status: waived\n    owner:\n", "    status: waived\n    owner: 1.10\n", 1),
-        encoding="utf-8")
-    _git("add", "-A", cwd=root, env=env)
-    started = time.monotonic()
-    blocked = _git("commit", "-m", "a number for an owner", cwd=root, env=env)
-    took = time.monotonic() - started
-    output = blocked.stdout + blocked.stderr
-    assert blocked.returncode != 0, output
-    assert (f"{leftphase.PHASE_FILE}:{leftphase.OPEN_LINE + 1}:12: error[MLC012]: "
-            "items[0].owner: expected text, got 1.10, which YAML 1.2 readers "
-            "(check-jsonschema, editors) read as a number; quote it: \"1.10\""
-            ) in output.splitlines()
-    assert _git("rev-list", "--count", "HEAD", cwd=root, env=env).stdout == "1\n"
-    print(f"\nhooked commit: {took:.1f} s")
+    leftphase.open_gate(project)
+    code, lines = _commit(repo, env, "undo a gate")
+    assert code == 1, lines
+    assert _hook_line(lines, "mlcycle check") == "Failed", lines
+    assert leftphase.FINDING in lines
+    leftphase.fix_gate(project)
+    code, lines = _commit(repo, env, "keep the gate closed")
+    assert code == 0, lines
+    assert _hook_line(lines, "mlcycle check") == "Passed", lines

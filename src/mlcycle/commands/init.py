@@ -59,6 +59,7 @@ def init(
             say(f"{p.action:<9} {p.path}")
         say(f"dry run: nothing written in {shown} ({_summary(counts)})")
         _root_workflow_note(plan, directory)
+        _root_precommit_note(plan, directory)
         return 1 if counts["conflict"] and not force else 0
     if counts["conflict"]:
         for p in planned:
@@ -77,6 +78,7 @@ def init(
         say(f"initialised {shown}: {_summary(counts)}")
         say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     _root_workflow_note(plan, directory)
+    _root_precommit_note(plan, directory)
     return 0
 
 
@@ -95,6 +97,21 @@ def _root_workflow_note(plan: Plan, directory: Path) -> None:
         f"nothing outside the project). Add this file as {path} there:")
     say("")
     output.show(text)
+
+
+def _root_precommit_note(plan: Plan, directory: Path) -> None:
+    """The pre-commit config of a project below its repository's root, to add by hand."""
+    from mlcycle.commands import output
+
+    if plan.root_precommit is None:
+        return
+    say("")
+    say(f"note: pre-commit reads only the .pre-commit-config.yaml at the root of the git "
+        f"repository, so mlcycle wrote none in {directory.as_posix()}. Add this hook to the "
+        "repos: of the root's .pre-commit-config.yaml (or create that file with this "
+        "content); it runs `mlcycle check` on the project's directory:")
+    say("")
+    output.show(plan.root_precommit)
 
 
 def _prompt(text: str, default: str) -> str:

@@ -133,6 +133,7 @@ def _init_date(request: Request) -> date:
 
 
 WORKFLOW = ".github/workflows/mlcycle.yml"
+PRE_COMMIT = ".pre-commit-config.yaml"
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ class Plan:
     # The project sits below the root of its git repository, where GitHub never
     # looks for workflows: the workflow to add at the root (path there, text).
     root_workflow: tuple[str, str] | None = None
+    # Likewise pre-commit reads only the root's .pre-commit-config.yaml: the
+    # config to add there, whose hook checks the project by its directory.
+    root_precommit: str | None = None
 
 
 def make_plan(request: Request, force: bool) -> Plan:
@@ -170,8 +174,9 @@ def make_plan(request: Request, force: bool) -> Plan:
         # Written inside the project it would never run; nothing is written
         # outside the project, so the user is shown what to add at the root.
         root_workflow = (f".github/workflows/mlcycle-{slug}.yml", files.pop(WORKFLOW))
+    root_precommit = files.pop(PRE_COMMIT) if project_dir is not None else None
     return Plan(scaffold.plan(target, files, force), stubs.unmarked_templates(playbook),
-                root_workflow)
+                root_workflow, root_precommit)
 
 
 def git_root(target: Path) -> Path | None:

@@ -165,7 +165,8 @@ def render_files(opts: InitOptions, self_check: bool = True,
         project_dir=opts.project_dir,
         project_arg=shlex.quote(opts.project_dir) if opts.project_dir else None)
     files[".pre-commit-config.yaml"] = project(
-        "pre-commit-config.yaml.j2", **base, install_spec=install_spec())
+        "pre-commit-config.yaml.j2", **base, install_spec=install_spec(),
+        project_dir=opts.project_dir)
     files["README.md"] = project("README.md.j2", **base)
     for name, text in schema_texts().items():
         if name != "playbook.schema.json":

@@ -54,6 +54,27 @@ def yaml_str(value: object) -> str:
     return dumped
 
 
+def yaml_flow_str(value: object) -> str:
+    """A YAML scalar that reads back as this exact string inside a flow sequence
+    (``[a, b]``) too, where a plain ``,`` ``[`` or ``]`` would split it: a plain
+    word, else double-quoted with every unprintable character as an escape that
+    YAML 1.1 and 1.2 readers both know."""
+    text = str(value)
+    if _PLAIN.match(text) and "  " not in text and text.lower() not in _RESERVED:
+        return text
+    return '"' + "".join(_double_quoted(c) for c in text) + '"'
+
+
+def _double_quoted(char: str) -> str:
+    if char in '"\\':
+        return "\\" + char
+    if char.isprintable():  # not a line or paragraph separator, not a BOM
+        return char
+    code = ord(char)
+    return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 \
+        else f"\\U{code:08X}"
+
+
 def yaml_text(value: object, indent: int, width: int = 80) -> str:
     """Long text as a folded block (``>-``) wrapped to ``width``, or a quoted
     string when folding could not give back the exact text."""
@@ -240,7 +261,8 @@ def environment(template_dirs: list[Path], sandboxed: bool,
         bytecode_cache=_Precompiled() if fast else None,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
-                       mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)
+                       yaml_flow_str=yaml_flow_str, mermaid=mermaid_label, yaml_num=yaml_num,
+                       yaml_key=yaml_key)
     env.globals["metric_guide"] = metric_guide.guide
     if sandboxed:
         # Jinja calls filters directly, not through the sandbox's `call`.
