@@ -1,0 +1,198 @@
+"""`check --base` cannot be talked into passing a gate that must be closed, and
+the history cannot be made up to move the project back: each case is a real
+git repository with a base commit on main and a pull request commit on top,
+judged by the real CLI, as the workflow `init` renders runs it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
+GATES = ["problem-statement", "problem-to-model", "success-metrics", "feasibility-and-cost"]
+PROBLEM = "lifecycle/01-problem.yaml"
+DATA = "lifecycle/02-data.yaml"
+# The `expires:` line of each problem gate's waiver, as `waive` writes it.
+EXPIRES = {"problem-statement": 33, "problem-to-model": 126, "success-metrics": 154,
+           "feasibility-and-cost": 188}
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null")):
+        monkeypatch.setenv(key, value)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
+                          capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def ok(root: Path, *args: str) -> None:
+    done = run(*args, cwd=root)
+    assert done.code == 0, done
+
+
+def sub(path: Path, old: str, new: str, after: str = "") -> None:
+    text = path.read_text(encoding="utf-8")
+    at = text.index(old, text.index(after) if after else 0)
+    path.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")
+
+
+def project(tmp_path: Path, until: str = "2026-06-30", advance: bool = True) -> Path:
+    """A `product` project in a git repository, its four problem gates waived
+    until ``until``; advanced to `data` unless told otherwise. Not committed."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    ok(tmp_path, "init", "repo", "--no-input", *(f"--team={r}=Ana" for r in ROLES))
+    for gate in GATES:
+        ok(root, "waive", gate, "--reason", "pilot", "--by", "Ana", "--until", until)
+    if advance:
+        ok(root, "advance", "--by", "Ana")
+    return root
+
+
+def commit_base_then_pr(root: Path) -> None:
+    """Commit what is there as main, then branch `pr` and commit an unrelated change."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    ok(root, "team", "add", "ds", "Bo")
+    git(root, "commit", "-q", "-am", "an unrelated change")
+
+
+def report(out: str) -> list[str]:
+    """The check report without the diff summary `--base` adds."""
+    return out.partition("\n\nmlcycle diff against ")[0].splitlines()
+
+
+def expired(gate: str) -> str:
+    return (f"{PROBLEM}:{EXPIRES[gate]}:16: error[MLC105]: item '{gate}': waiver expired on "
+            "2026-06-30 (approved by Ana)")
+
+
+# --- 1. a gate of a phase already left stays an error, whatever its code ------------
+
+
+def test_a_waiver_that_expired_since_the_base_still_fails_the_pull_request(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    commit_base_then_pr(root)
+    assert run("check", "--base", "main", cwd=root).code == 0  # the waivers still hold
+    # Ten days later nothing in the repository changed, but time expired every
+    # waiver: "already at the base" must not excuse a gate of the phase left.
+    result = run("check", "--base", "main", "--today", "2026-07-05", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert report(result.out) == [
+        *(expired(gate) for gate in GATES),
+        "mlcycle check: FAILED: 4 of 4 gates open (phases before the current phase 'data': "
+        "problem); 4 errors, 0 warnings, 0 notes",
+    ]
+    assert "already present at the base" not in result.out
+
+
+def test_stub_evidence_on_main_still_fails_every_pull_request(tmp_path: Path) -> None:
+    root = project(tmp_path, advance=False)
+    (root / "docs" / "ps.md").write_text("# Problem\n\nFraud costs money.\n", encoding="utf-8")
+    ok(root, "done", "problem-statement", "-e", "docs/ps.md")
+    ok(root, "advance", "--by", "Ana")
+    # main is broken already: the evidence became a stub after the project left the phase.
+    (root / "docs" / "ps.md").write_text("<!-- mlcycle:stub -->\n# Problem\n\nTODO\n",
+                                         encoding="utf-8")
+    commit_base_then_pr(root)
+    result = run("check", "--base", "main", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert report(result.out) == [
+        f"{PROBLEM}:35:9: error[MLC104]: item 'problem-statement': evidence 'docs/ps.md' is "
+        "still a stub (it carries <!-- mlcycle:stub -->)",
+        "mlcycle check: FAILED: 1 of 4 gates open (phases before the current phase 'data': "
+        "problem); 1 error, 0 warnings, 0 notes",
+    ]
+
+
+def test_a_waiver_approver_who_left_the_role_fails_the_pull_request(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    # On main, Ana handed the pm role to Cy by hand (`team remove` refuses while her
+    # waivers stand): the waivers of pm's gates are no longer approved by a pm.
+    sub(root / "mlcycle.yaml", "  pm:  # Product manager\n    - Ana\n",
+        "  pm:  # Product manager\n    - Cy\n")
+    commit_base_then_pr(root)
+    result = run("check", "--base", "main", cwd=root)
+    assert (result.code, result.err) == (1, ""), result
+    assert report(result.out) == [
+        *(f"{PROBLEM}:{line}:20: error[MLC110]: item '{gate}': waiver approved by 'Ana', who "
+          "does not hold the item's accountable role 'pm' (Product manager); it may be "
+          "approved by Cy"
+          for gate, line in (("problem-statement", 32), ("success-metrics", 153),
+                             ("feasibility-and-cost", 187))),
+        "mlcycle check: FAILED: 3 of 4 gates open (phases before the current phase 'data': "
+        "problem); 3 errors, 0 warnings, 0 notes",
+    ]
+
+
+def test_an_advance_past_expired_waivers_fails_although_they_expired_at_the_base(
+        tmp_path: Path) -> None:
+    # The base stands in `problem`, its waivers expired there too (by time alone,
+    # in a phase not yet left). The pull request appends an advance entry by hand
+    # (`mlcycle advance` refuses): now they are gates of a phase left, and open.
+    root = project(tmp_path, advance=False)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    sub(root / "mlcycle.yaml", "current_phase: problem", "current_phase: data")
+    with open(root / "mlcycle.yaml", "a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-07-01\n    event: advance\n    from: problem\n"
+                     "    to: data\n    by: Ana\n")
+    git(root, "commit", "-q", "-am", "move on")
+    result = run("check", "--base", "main", "--today", "2026-07-05", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert report(result.out) == [
+        *(expired(gate) for gate in GATES),
+        "mlcycle check: FAILED: 4 of 4 gates open (phases before the current phase 'data': "
+        "problem); 4 errors, 0 warnings, 0 notes",
+    ]
+    assert "   phase data: forward: problem -> data on 2026-07-01 by Ana" in result.out
+
+
+# --- 2. the base never excuses a gate of the scope asked for ------------------------
+
+
+def test_through_and_all_keep_every_open_gate_of_their_scope_an_error(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    # An old finding that keeps no gate open: data-sources is not a gate.
+    sub(root / DATA, "    owner:\n", "    owner: Zed\n", "id: data-sources")
+    commit_base_then_pr(root)
+    owner = (f"{DATA}:29:12: note[MLC108]: already at the base: item 'data-sources': owner 'Zed' "
+             "is not on the team in mlcycle.yaml")
+    gates = [f"{DATA}:{line}:13: error[MLC101]: gate '{gate}' ({title}) is open: status is todo"
+             for gate, title, line in (
+                 ("data-verification", "Data verification", 71),
+                 ("manual-verification", "Manual verification", 110),
+                 ("eda", "Exploratory data analysis", 129),
+                 ("data-sufficiency", "Data sufficiency", 152))]
+    plain = run("check", "--base", "main", cwd=root)
+    assert (plain.code, plain.err) == (0, "")  # the default scope: `problem`, all waived
+    assert owner in report(plain.out)
+    for args, summary in (
+            (("--through", "data"), "4 of 8 gates open (phases through 'data': problem, data)"),
+            (("--phase", "data"), "4 of 4 gates open (phase 'data')")):
+        result = run("check", "--base", "main", *args, cwd=root)
+        assert (result.code, result.err) == (1, ""), args
+        lines = report(result.out)
+        assert lines[:-1] == [owner, *gates], args
+        assert lines[-1].startswith("mlcycle check: FAILED: " + summary), lines[-1]
+    everything = run("check", "--base", "main", "--all", cwd=root)
+    assert everything.code == 1
+    assert report(everything.out)[-1].startswith(
+        "mlcycle check: FAILED: 23 of 27 gates open (all phases: ")
+    assert "1 error finding already present at the base is listed as a note" in everything.out
