@@ -21,13 +21,17 @@ EXPIRES = {"problem-statement": 33, "problem-to-model": 126, "success-metrics": 
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # An empty file of our own, not /dev/null: where /dev/null is a plain file
+    # (some containers), whatever another process wrote there breaks git.
+    config = tmp_path_factory.mktemp("git") / "config"
+    config.write_text("", encoding="utf-8")
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
                        ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null")):
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", str(config))):
         monkeypatch.setenv(key, value)
 
 
