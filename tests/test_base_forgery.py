@@ -200,3 +200,102 @@ def test_through_and_all_keep_every_open_gate_of_their_scope_an_error(tmp_path: 
     assert report(everything.out)[-1].startswith(
         "mlcycle check: FAILED: 23 of 27 gates open (all phases: ")
     assert "1 error finding already present at the base is listed as a note" in everything.out
+
+
+# --- 3. a made-up history cannot move the project back -----------------------------
+
+
+def forge_back(root: Path, from_playbook: str) -> None:
+    """What a forger writes: current_phase set back to `problem`, an `advance` that
+    goes back, and an upgrade entry that would excuse the entries before it from
+    the phase rules (they were made on an older playbook)."""
+    sub(root / "mlcycle.yaml", "current_phase: data", "current_phase: problem")
+    with open(root / "mlcycle.yaml", "a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-01-10\n    event: advance\n    from: data\n"
+                     "    to: problem\n  - date: 2026-01-10\n    event: upgrade\n"
+                     f"    to: problem\n    from_playbook: {from_playbook}\n"
+                     "    to_playbook: product@2.0.0\n")
+
+
+def test_a_made_up_upgrade_entry_is_refused_at_the_entry_and_flagged_by_diff(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    forge_back(root, "product@1.7.0")  # no such release: only git can tell it is made up
+    git(root, "commit", "-q", "-am", "back to problem")
+    result = run("check", "--base", "main", cwd=root)
+    assert result.code == 2
+    assert result.err == (
+        "mlcycle.yaml:48:12: error[MLC044]: history[3]: an upgrade entry (product@1.7.0 -> "
+        "product@2.0.0), but this change does not move the pinned playbook (product@2.0.0 at "
+        "the base and here); remove the entry, and move playbooks with `mlcycle upgrade`\n")
+    changes = run("diff", "--base", "main", cwd=root)
+    assert changes.code == 0
+    assert changes.out.split("\n\n")[1:3] == [
+        "Playbook:\n!! history: upgrade entry product@1.7.0 -> product@2.0.0 on 2026-01-10, "
+        "but the pinned playbook did not change (product@2.0.0): MADE UP",
+        "Phase moves:\n!! phase problem: BACK, recorded as an advance: data -> problem on "
+        "2026-01-10\n",
+    ]
+
+
+def test_a_move_back_before_an_upgrade_from_a_released_playbook_is_refused_without_git(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    forge_back(root, "product@1.0.0")  # released: its phase order judges the entries
+    result = run("check", cwd=root)
+    assert result.code == 2
+    assert result.err == (
+        "mlcycle.yaml:46:9: error[MLC044]: history[2].to: an advance moves exactly one phase "
+        "forward from 'data'; the next phase is 'modeling', not 'problem'\n")
+
+
+def test_upgrades_chain_from_the_playbook_the_previous_one_landed_on(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    with open(root / "mlcycle.yaml", "a", encoding="utf-8") as handle:
+        for start, end in (("product@1.0.0", "product@1.1.0"), ("product@1.4.0", "product@2.0.0")):
+            handle.write(f"  - date: 2026-01-10\n    event: upgrade\n    to: data\n"
+                         f"    from_playbook: {start}\n    to_playbook: {end}\n")
+    result = run("check", cwd=root)
+    assert result.code == 2
+    assert result.err == (
+        "mlcycle.yaml:51:20: error[MLC044]: history[3].from_playbook: product@1.4.0, but the "
+        "previous upgrade landed on product@1.1.0; an upgrade starts from the playbook the "
+        "project was on\n")
+
+
+# --- 18. diff: a hand-made downgrade is flagged; checks are words, not reprs --------
+
+
+def test_diff_flags_a_hand_made_downgrade_and_words_metric_and_parity_checks(
+        tmp_path: Path) -> None:
+    root = project(tmp_path)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    sub(root / "mlcycle.yaml", "version: 2.0.0", "version: 1.0.0")
+    quality = root / "lifecycle" / "05-quality.yaml"
+    sub(quality, "abs: 0.005", "abs: 0.5")
+    sub(quality, "value: 0.0", "value: -1", "id: positive-lift")
+    git(root, "commit", "-q", "-am", "weaker checks")
+    for args in ((), ("--format", "markdown"), ("--format", "json")):
+        out = run("diff", "--base", "main", *args, cwd=root).out
+        assert "MetricRef" not in out and "Tolerance" not in out and "MetricCheck" not in out
+    out = run("diff", "--base", "main", cwd=root).out
+    assert out.splitlines()[1:] == [
+        "",
+        "DEFINITION CHANGES:",
+        "!! quality/model-accuracy: parity check accuracy-parity CHANGED: experiment "
+        "reports/eval.json /accuracy vs production reports/prod-eval.json /accuracy, within "
+        "abs 0.005 or rel 0.01 -> experiment reports/eval.json /accuracy vs production "
+        "reports/prod-eval.json /accuracy, within abs 0.5 or rel 0.01",
+        "!! quality/offline-evaluation: metric check positive-lift CHANGED: "
+        "reports/offline-impact.json /estimated_lift > 0 -> reports/offline-impact.json "
+        "/estimated_lift > -1",
+        "",
+        "Playbook:",
+        "!! playbook: DOWNGRADED to an older version: product 2.0.0 -> product 1.0.0 (no "
+        "upgrade entry in the history records it: edited by hand)",
+    ]
