@@ -215,8 +215,8 @@ def _playbook_changes(d: Diff, a: Any, b: Any, added: list[HistoryEntry]) -> Non
     pa, pb = a.playbook, b.playbook
     upgrades = [e for e in added if e.event == "upgrade"]
     if (pa.name, pa.version, pa.path) != (pb.name, pb.version, pb.path):
-        older = pa.name == pb.name and None not in (
-            ka := _version_key(pa.version), kb := _version_key(pb.version)) and kb < ka
+        ka, kb = _version_key(pa.version), _version_key(pb.version)
+        older = pa.name == pb.name and ka is not None and kb is not None and kb < ka
         recorded = bool(upgrades) and upgrades[0].from_playbook == _pin(a) and \
             upgrades[-1].to_playbook == _pin(b)
         path = f" (path {pa.path} -> {pb.path})" if pa.path != pb.path else ""
