@@ -23,6 +23,8 @@ from mlcycle.errors import Problem
 from mlcycle.judge.evaluate import Finding, Options, Result, evaluate
 from mlcycle.load import gitbase
 from mlcycle.load.gitbase import Base
+from mlcycle.load.model import ProjectFile
+from mlcycle.load.project import Project
 
 AT_BASE = "already at the base: "
 # Error findings on an open gate that are not why it is open: a closed item's
@@ -72,6 +74,41 @@ def base_findings(base: Base, root: Path, options: Options) -> set[tuple[str, st
             return _keys(evaluate(loaded, options, skip=skip))
         except Exception:  # noqa: BLE001 - the base only informs; it never blocks a check
             return set()
+
+
+def history_problems(old: ProjectFile | None, project: Project) -> list[Problem]:
+    """An upgrade entry this change adds must record the change of the pinned
+    playbook this change makes (the base's pin to the head's): otherwise it is
+    made up, and would excuse made-up moves before it from the phase rules."""
+    if old is None:
+        return []
+    new = project.file
+    shared = 0
+    while shared < min(len(old.history), len(new.history)) and \
+            old.history[shared] == new.history[shared]:
+        shared += 1
+    before = f"{old.playbook.name}@{old.playbook.version}"
+    after = f"{new.playbook.name}@{new.playbook.version}"
+    problems: list[Problem] = []
+    first = True
+    for index in range(shared, len(new.history)):
+        entry = new.history[index]
+        if entry.event != "upgrade":
+            continue
+        name = f"history[{index}]"
+        if before == after:
+            problems.append(project.source.problem(
+                ("history", index, "event"), "MLC044", f"{name}: an upgrade entry "
+                f"({entry.from_playbook} -> {entry.to_playbook}), but this change does not move "
+                f"the pinned playbook ({after} at the base and here); remove the entry, and move "
+                "playbooks with `mlcycle upgrade`"))
+        elif first and entry.from_playbook != before:
+            problems.append(project.source.problem(
+                ("history", index, "from_playbook"), "MLC044", f"{name}.from_playbook: "
+                f"{entry.from_playbook}, but the base pins {before}; an upgrade starts from the "
+                "playbook the project is on (`mlcycle upgrade` records it)"))
+        first = False
+    return problems
 
 
 def required(result: Result) -> set[tuple[str, str]]:
