@@ -13,12 +13,16 @@ from conftest import FIXTURES, run
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # An empty file of our own, not /dev/null: where /dev/null is a plain file
+    # (some containers), whatever another process wrote there breaks git.
+    config = tmp_path_factory.mktemp("git") / "config"
+    config.write_text("", encoding="utf-8")
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
     for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
                        ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null")):
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", str(config))):
         monkeypatch.setenv(key, value)
 
 
@@ -89,7 +93,7 @@ def test_diff_of_state_changes_and_phase_moves(tmp_path: Path) -> None:
         "\n"
         "Phase moves:\n"
         "   phase data: forward: frame -> data on 2026-01-05 by Ana\n"
-        "   phase frame: back: data -> frame on 2026-01-06: label leakage\n"
+        "!! phase frame: back: data -> frame on 2026-01-06: label leakage\n"
         "\n"
         "Item changes:\n"
         "   frame/problem: reopened: done -> doing (evidence was: docs/p.md)\n"
@@ -150,7 +154,8 @@ def test_diff_shows_definition_changes_first(tmp_path: Path) -> None:
         "   frame/framing: title reworded: 'ML framing' -> 'ML framing, roughly'",
         "",
         "Playbook:",
-        "   playbook: tiny 1.0.0 -> tiny 1.1.0",
+        "!! playbook: tiny 1.0.0 -> tiny 1.1.0 (no upgrade entry in the history records it: "
+        "edited by hand)",
         "",
         "Phase moves:",
         "!! current_phase: current_phase: frame -> data (no history entry)",
@@ -171,7 +176,8 @@ def test_diff_shows_definition_changes_first(tmp_path: Path) -> None:
     assert data["definitions"][1] == {"change": "gate REMOVED: it no longer blocks leaving "
                                       "its phase", "kind": "definition", "severe": True,
                                       "subject": "data/sources"}
-    assert data["playbook"][0]["change"] == "tiny 1.0.0 -> tiny 1.1.0"
+    assert data["playbook"][0]["change"] == ("tiny 1.0.0 -> tiny 1.1.0 (no upgrade entry in "
+                                             "the history records it: edited by hand)")
     assert [c["subject"] for c in data["structure"]] == ["model/monitoring", "model/model-card"]
 
 

@@ -69,8 +69,8 @@ def check(
         Optional[str],  # noqa: UP045
         typer.Option("--base", metavar="REF",
                      help="Add what this change does to the lifecycle (as `mlcycle diff`) and "
-                          "fail only on findings it introduces or leaves open in phases "
-                          "already left."),
+                          "let errors already present at the base pass, except those that keep "
+                          "a gate open that must be closed (of a phase left or evaluated)."),
     ] = None,
     min_score: Annotated[
         Optional[float],  # noqa: UP045

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from mlcycle.judge.evaluate import Result
     from mlcycle.judge.lifediff import Diff
-    from mlcycle.load.gitbase import Base
+    from mlcycle.load.gitbase import Base, Snapshot
 
 BaseRef = Annotated[
     str, typer.Option("--base", metavar="REF",
@@ -51,12 +51,12 @@ def diff(
         raise MlcycleError.at("MLC031", "--base REF is required (for example --base "
                               "origin/main)", "<command line>")
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-    changes, _ = compute(directory, base, when)
+    changes, _, _ = compute(directory, base, when)
     show(RENDERERS[format](changes))
     return 0
 
 
-def compute(directory: Path, ref: str, when: date) -> tuple[Diff, Base]:
+def compute(directory: Path, ref: str, when: date) -> tuple[Diff, Base, Snapshot]:
     from mlcycle.judge.lifediff import compare
     from mlcycle.load import gitbase
     from mlcycle.load.project import find_root
@@ -64,7 +64,8 @@ def compute(directory: Path, ref: str, when: date) -> tuple[Diff, Base]:
     root = find_root(directory)
     found = gitbase.merge_base(root, ref)
     label = f"{found.commit[:12]} (merge base of {ref} and HEAD)"
-    return compare(gitbase.at_base(found), gitbase.working_tree(root), label, when), found
+    old = gitbase.at_base(found)
+    return compare(old, gitbase.working_tree(root), label, when), found, old
 
 
 def with_base(result: Result, directory: Path, ref: str, today: str | None
@@ -76,8 +77,15 @@ def with_base(result: Result, directory: Path, ref: str, today: str | None
 
     when = result.options.today if result.options is not None else \
         evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-    changes, found = compute(directory, ref, when)
+    changes, found, old = compute(directory, ref, when)
     at_base = 0
+    if result.project is not None:
+        # A made-up upgrade is invalid input (exit 2), located at its entry.
+        from mlcycle.errors import capped
+
+        made_up = basecheck.history_problems(old.project, result.project)
+        if made_up:
+            result.problems = capped([*result.problems, *made_up])
     if result.project is not None and result.options is not None:
         keys = basecheck.base_findings(found, result.project.root, result.options)
         at_base = basecheck.relabel(result, keys).at_base

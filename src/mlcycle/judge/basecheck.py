@@ -3,9 +3,14 @@
 The project is judged at the merge base too (its files, evidence and team
 playbook, extracted from git into a temporary directory, loaded and evaluated
 exactly as ``check`` does). An error finding of the working tree stays an error
-when this change introduces it, or when it is an open gate of a phase the
-project has already left (a change that leaves such a gate open must not
-merge); any other error already present at the base becomes a note saying so.
+when this change introduces it, or when it keeps a *required* gate from being
+closed, whatever its code and whatever the base had: a gate of a phase the
+project has left (at the head: a change that appends an ``advance`` takes on
+the gates it leaves behind) or of a phase the check was asked to evaluate
+(``--through``, ``--phase``, ``--all``). Time alone must not excuse a gate
+(a waiver that expired since the base was merged is "at the base" too), and
+neither may the base excuse the very gates a scope asks about. Any other
+error already present at the base becomes a note saying so.
 """
 
 from __future__ import annotations
@@ -18,8 +23,14 @@ from mlcycle.errors import Problem
 from mlcycle.judge.evaluate import Finding, Options, Result, evaluate
 from mlcycle.load import gitbase
 from mlcycle.load.gitbase import Base
+from mlcycle.load.model import ProjectFile
+from mlcycle.load.project import Project
 
 AT_BASE = "already at the base: "
+# Error findings on an open gate that are not why it is open: a closed item's
+# dependency (the dependency's own findings carry it) and its owner's name.
+# Every other code, including any added later, keeps a required gate open.
+NOT_CLOSING = frozenset({"MLC107", "MLC108"})
 
 
 @dataclass
@@ -65,22 +76,68 @@ def base_findings(base: Base, root: Path, options: Options) -> set[tuple[str, st
             return set()
 
 
-def relabel(result: Result, at_base: set[tuple[str, str, str]]) -> Outcome:
-    """Turn errors already present at the base into notes, except open gates of
-    phases already left."""
+def history_problems(old: ProjectFile | None, project: Project) -> list[Problem]:
+    """An upgrade entry this change adds must record the change of the pinned
+    playbook this change makes (the base's pin to the head's): otherwise it is
+    made up, and would excuse made-up moves before it from the phase rules."""
+    if old is None:
+        return []
+    new = project.file
+    shared = 0
+    while shared < min(len(old.history), len(new.history)) and \
+            old.history[shared] == new.history[shared]:
+        shared += 1
+    before = f"{old.playbook.name}@{old.playbook.version}"
+    after = f"{new.playbook.name}@{new.playbook.version}"
+    problems: list[Problem] = []
+    first = True
+    for index in range(shared, len(new.history)):
+        entry = new.history[index]
+        if entry.event != "upgrade":
+            continue
+        name = f"history[{index}]"
+        if before == after:
+            problems.append(project.source.problem(
+                ("history", index, "event"), "MLC044", f"{name}: an upgrade entry "
+                f"({entry.from_playbook} -> {entry.to_playbook}), but this change does not move "
+                f"the pinned playbook ({after} at the base and here); remove the entry, and move "
+                "playbooks with `mlcycle upgrade`"))
+        elif first and entry.from_playbook != before:
+            problems.append(project.source.problem(
+                ("history", index, "from_playbook"), "MLC044", f"{name}.from_playbook: "
+                f"{entry.from_playbook}, but the base pins {before}; an upgrade starts from the "
+                "playbook the project is on (`mlcycle upgrade` records it)"))
+        first = False
+    return problems
+
+
+def required(result: Result) -> set[tuple[str, str]]:
+    """(phase, item) of every gate that must be closed for this check to pass and
+    is not: the gates of the phases left (at the head) and of the phases evaluated."""
     project = result.project
     if project is None:
-        return Outcome(0)
+        return set()
     ids = project.playbook.phase_ids
     current = project.file.current_phase
-    left = set(ids[: ids.index(current)]) if current in ids else set()
+    phases = set(ids[: ids.index(current)]) if current in ids else set()
+    phases |= set(result.evaluated)
+    return {(s.phase, s.item.id) for s in result.items
+            if s.item.gate and not s.closed and s.phase in phases}
+
+
+def relabel(result: Result, at_base: set[tuple[str, str, str]]) -> Outcome:
+    """Turn errors already present at the base into notes, except those that keep
+    a required gate open."""
+    if result.project is None:
+        return Outcome(0)
+    keep_open = required(result)
     changed = 0
     findings: list[Finding] = []
     summaries = {s.id: s for s in result.phases}
     for f in result.findings:
         key = (f.code, f.phase, f.item)
-        if f.severity == "error" and key in at_base and not (
-                f.code == "MLC101" and f.phase in left):
+        blocks = (f.phase, f.item) in keep_open and f.code not in NOT_CLOSING
+        if f.severity == "error" and key in at_base and not blocks:
             p = f.problem
             f = Finding(Problem(p.location, p.code, AT_BASE + p.message, "note"), f.phase, f.item)
             changed += 1

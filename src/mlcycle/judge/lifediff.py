@@ -13,7 +13,7 @@ from typing import Any
 
 from mlcycle.load.definitions import FIELDS
 from mlcycle.load.gitbase import Snapshot
-from mlcycle.load.model import Item
+from mlcycle.load.model import Between, HistoryEntry, Item, MetricCheck, MetricRef, ParityCheck
 
 EXPIRY_WARNING_DAYS = 14
 CLOSED = ("done", "waived")
@@ -65,6 +65,55 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _ref(ref: MetricRef) -> str:
+    key = ref.key if isinstance(ref.key, str) else \
+        "[" + ", ".join(str(k) for k in ref.key) + "]"
+    return f"{ref.file} {key}"
+
+
+def _metric_words(check: MetricCheck) -> str:
+    """A metric check as a reviewer reads it, never a Python repr."""
+    if isinstance(check.value, Between):
+        v = check.value
+        low, high = ("(" if v.strict_min else "["), (")" if v.strict_max else "]")
+        bound = f"in {low}{_number(v.min)}, {_number(v.max)}{high}"
+    else:
+        bound = f"{check.op} {_number(check.value)}"
+    return f"{_ref(check)} {bound}"
+
+
+def _parity_words(check: ParityCheck) -> str:
+    t = check.tolerance
+    within = " or ".join(part for part in (
+        f"abs {_number(t.abs)}" if t.abs is not None else "",
+        f"rel {_number(t.rel)}" if t.rel is not None else "") if part)
+    return (f"experiment {_ref(check.experiment)} vs production {_ref(check.production)}, "
+            f"within {within}")
+
+
+def _check_changes(subject: str, kind: str, old: list[Any], new: list[Any]) -> list[Change]:
+    """Metric or parity checks by id: one that goes or changes may weaken a gate."""
+    words = _metric_words if kind == "metric" else _parity_words
+    before, after = {c.id: c for c in old}, {c.id: c for c in new}
+    out = []
+    for check_id, check in before.items():
+        if check_id not in after:
+            out.append(Change("definition", subject, f"{kind} check {check_id} REMOVED (was: "
+                              f"{words(check)})", severe=True))
+        elif after[check_id] != check:
+            out.append(Change("definition", subject, f"{kind} check {check_id} CHANGED: "
+                              f"{words(check)} -> {words(after[check_id])}", severe=True))
+    for check_id, check in after.items():
+        if check_id not in before:
+            out.append(Change("definition", subject, f"{kind} check {check_id} added: "
+                              f"{words(check)}"))
+    return out
+
+
 def _items(snapshot: Snapshot) -> dict[str, tuple[str, Item]]:
     return {item.id: (phase_id, item) for phase_id, phase in snapshot.phases.items()
             for item in phase.items}
@@ -95,6 +144,8 @@ def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
         elif name in ("title", "description"):
             out.append(Change("definition", subject, f"{name} reworded: {_short(a)!r} -> "
                               f"{_short(b)!r}"))
+        elif name in ("metrics", "parity"):
+            out.extend(_check_changes(subject, "metric" if name == "metrics" else "parity", a, b))
         elif name == "depends_on":
             out.append(Change("definition", subject, f"depends_on: {_short(a)} -> "
                               f"{_short(b)}", severe=bool(set(a) - set(b))))
@@ -147,35 +198,91 @@ def _expiring(d: Diff, subject: str, item: Item) -> None:
                                 f"{item.waiver.expires.isoformat()} (in {left} days)"))
 
 
+def _pin(project: Any) -> str:
+    return f"{project.playbook.name}@{project.playbook.version}"
+
+
+def _version_key(version: str) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(part) for part in version.split("-")[0].split("."))
+    except ValueError:
+        return None
+
+
+def _playbook_changes(d: Diff, a: Any, b: Any, added: list[HistoryEntry]) -> None:
+    """The pinned playbook moved: flagged when it goes to an older version, or when no
+    upgrade entry this change adds records the move (a pin edited by hand)."""
+    pa, pb = a.playbook, b.playbook
+    upgrades = [e for e in added if e.event == "upgrade"]
+    if (pa.name, pa.version, pa.path) != (pb.name, pb.version, pb.path):
+        ka, kb = _version_key(pa.version), _version_key(pb.version)
+        older = pa.name == pb.name and ka is not None and kb is not None and kb < ka
+        recorded = bool(upgrades) and upgrades[0].from_playbook == _pin(a) and \
+            upgrades[-1].to_playbook == _pin(b)
+        path = f" (path {pa.path} -> {pb.path})" if pa.path != pb.path else ""
+        text = f"{pa.name} {pa.version} -> {pb.name} {pb.version}{path}"
+        if older:
+            text = f"DOWNGRADED to an older version: {text}"
+        if not recorded:
+            text += " (no upgrade entry in the history records it: edited by hand)"
+        d.playbook.append(Change("playbook", "playbook", text, severe=older or not recorded))
+    for entry in upgrades:
+        if (pa.name, pa.version) == (pb.name, pb.version):
+            d.playbook.append(Change("playbook", "history", f"upgrade entry "
+                                     f"{entry.from_playbook} -> {entry.to_playbook} on "
+                                     f"{entry.date.isoformat()}, but the pinned playbook did not "
+                                     f"change ({_pin(b)}): MADE UP", severe=True))
+
+
+def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]) -> bool:
+    """One history entry this change adds (``where``: the phase the entry before it
+    left the project at); True when it moves the project back, flagged whatever
+    its event: the gates of the phases between stop being checked."""
+    came, went = entry.from_ or where, entry.to
+    back = came in order and went in order and order[went] < order[came]
+    when = f" on {entry.date.isoformat()}"
+    if entry.event == "reopen":
+        d.moves.append(Change("phase", f"phase {went}", f"back: {came} -> {went}{when}: "
+                              f"{_short(entry.reason)}", severe=back))
+    elif entry.event == "advance":
+        by = f" by {entry.by}" if entry.by else ""
+        text = f"BACK, recorded as an advance: {came} -> {went}{when}{by}" if back else \
+            f"forward: {came} -> {went}{when}{by}"
+        d.moves.append(Change("phase", f"phase {went}", text, severe=back))
+    elif back:
+        d.moves.append(Change("phase", f"phase {went}", f"BACK, recorded as an "
+                              f"{entry.event}: {came} -> {went}{when}", severe=True))
+    return back
+
+
 def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
     d = Diff(base, today)
     d.notes = [f"{old.label}: {p}" for p in old.unreadable] + \
         [f"{new.label}: {p}" for p in new.unreadable]
     a, b = old.project, new.project
     if a is not None and b is not None:
-        if (a.playbook.name, a.playbook.version, a.playbook.path) != \
-                (b.playbook.name, b.playbook.version, b.playbook.path):
-            d.playbook.append(Change("playbook", "playbook", f"{a.playbook.name} "
-                                     f"{a.playbook.version} -> {b.playbook.name} "
-                                     f"{b.playbook.version}" + (
-                                         f" (path {a.playbook.path} -> {b.playbook.path})"
-                                         if a.playbook.path != b.playbook.path else "")))
-        shared = len(a.history) if b.history[:len(a.history)] == a.history else 0
+        shared = 0
+        while shared < min(len(a.history), len(b.history)) and \
+                a.history[shared] == b.history[shared]:
+            shared += 1
+        added = b.history[shared:]
+        _playbook_changes(d, a, b, added)
         if shared < len(a.history):
             d.moves.append(Change("phase", "history", "history REWRITTEN: entries of the base "
                                   "were changed or removed", severe=True))
-        for entry in b.history[shared:]:
-            if entry.event == "advance":
-                d.moves.append(Change("phase", f"phase {entry.to}", f"forward: {entry.from_} -> "
-                                      f"{entry.to} on {entry.date.isoformat()}"
-                                      f"{' by ' + entry.by if entry.by else ''}"))
-            elif entry.event == "reopen":
-                d.moves.append(Change("phase", f"phase {entry.to}", f"back: {entry.from_} -> "
-                                      f"{entry.to} on {entry.date.isoformat()}: "
-                                      f"{_short(entry.reason)}"))
-        if a.current_phase != b.current_phase and not b.history[shared:]:
+        order = {phase: index for index, phase in enumerate(new.phases)}
+        back = False
+        where = b.history[shared - 1].to if shared else None
+        for entry in added:
+            back = _move(d, entry, where, order) or back
+            where = entry.to
+        if a.current_phase != b.current_phase and not added:
             d.moves.append(Change("phase", "current_phase", f"current_phase: {a.current_phase} "
                                   f"-> {b.current_phase} (no history entry)", severe=True))
+        elif not back and order.get(b.current_phase, -1) < order.get(a.current_phase, -1) \
+                and b.current_phase in order:
+            d.moves.append(Change("phase", "current_phase", f"current_phase moved BACK: "
+                                  f"{a.current_phase} -> {b.current_phase}", severe=True))
         for role in sorted(set(a.team) | set(b.team)):
             before, after = a.team.get(role, []), b.team.get(role, [])
             for person in after:
@@ -218,6 +325,8 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
                                       + (" (it was a gate)" if item.gate else ""),
                                       severe=item.gate))
     # Prominent first: what weakens a gate leads its section.
+    # Phase moves stay in the order they happened.
     for _, changes in d.sections():
-        changes.sort(key=lambda c: not c.severe)
+        if changes is not d.moves:
+            changes.sort(key=lambda c: not c.severe)
     return d

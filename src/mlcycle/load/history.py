@@ -8,8 +8,13 @@ go backwards; and ``current_phase`` is where the last entry went. An
 upgrade``) leaves the phase where the previous entry left it (its ``to``
 repeats that phase) and names the playbooks (``from_playbook``,
 ``to_playbook``); the entries before the last upgrade were judged against an
-older playbook, so only their chain (each ``from`` is the previous ``to``) and
-dates are checked, not phase positions. Setting
+older playbook: where that playbook is a released built-in version
+(``phases/_released/``), its phase order judges them; otherwise only their
+chain (each ``from`` is the previous ``to``) and dates are checked. Upgrades
+chain too: each one starts from the playbook the previous one landed on, so a
+made-up upgrade cannot excuse a made-up move back before it (``check --base``
+also holds an upgrade a change adds to the pins of the base and the head).
+Setting
 ``current_phase`` back by hand (so that ``check`` stops looking at a phase's
 gates) or skipping a phase is a located input error.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlcycle.errors import Problem
+from mlcycle.load import releases
 from mlcycle.load.model import ProjectFile
 
 CODE = "MLC044"
@@ -41,6 +47,16 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         return problems
     position = {phase: index for index, phase in enumerate(phase_ids)}
     last_upgrade = max((i for i, e in enumerate(history) if e.event == "upgrade"), default=-1)
+    # The phase order each entry before the last upgrade was made on: the
+    # playbook the next upgrade came from, when it is a released built-in one.
+    older_orders: dict[int, dict[str, int]] = {}
+    order: dict[str, int] = {}
+    for index in range(last_upgrade - 1, -1, -1):
+        if history[index + 1].event == "upgrade":
+            order = _released_order(history[index + 1].from_playbook) \
+                if project.playbook.path is None else {}
+        older_orders[index] = order
+    landed: str | None = None  # where the previous upgrade left the playbook
     previous = None
     for index, entry in enumerate(history):
         name = f"history[{index}]"
@@ -64,10 +80,16 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "upgrade":
             assert previous is not None
             problems.extend(_upgrade_problems(source, index, entry, previous.to))
+            if landed is not None and entry.from_playbook not in (None, landed):
+                problem(("history", index, "from_playbook"), f"{name}.from_playbook: "
+                        f"{entry.from_playbook}, but the previous upgrade landed on {landed}; "
+                        "an upgrade starts from the playbook the project was on")
+            landed = entry.to_playbook
         elif previous is not None:
-            older = index < last_upgrade  # judged against an older playbook's phases
-            problems.extend(_move_problems(source, index, entry, previous.to, phase_ids,
-                                           {} if older else position))
+            # An entry before the last upgrade is judged against an older playbook's phases.
+            positions = older_orders.get(index, {}) if index < last_upgrade else position
+            problems.extend(_move_problems(source, index, entry, previous.to,
+                                           list(positions), positions))
         if entry.event != "upgrade":
             for key in ("from_playbook", "to_playbook"):
                 if getattr(entry, key) is not None:
@@ -85,6 +107,23 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
                 f"history entry (history[{len(history) - 1}]) moved the project to "
                 f"'{previous.to}'; {HOW}")
     return problems
+
+
+def _released_order(pin: str | None) -> dict[str, int]:
+    """Phase id -> position in the released built-in playbook ``NAME@VERSION``, or
+    {} when it is no released built-in version."""
+    name, _, version = (pin or "").partition("@")
+    if not name or not version or "/" in name or "/" in version or name.startswith("."):
+        return {}
+    try:
+        record = releases.load_record(name, version)
+    except (OSError, ValueError):
+        return {}
+    phases = record.get("phases") if isinstance(record, dict) else None
+    if not isinstance(phases, list):
+        return {}
+    ids = [p.get("id") if isinstance(p, dict) else p for p in phases]
+    return {phase: index for index, phase in enumerate(ids) if isinstance(phase, str)}
 
 
 def _upgrade_problems(source: Any, index: int, entry: Any, came_from: str) -> list[Problem]:
