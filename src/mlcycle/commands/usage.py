@@ -1,6 +1,7 @@
-"""Command-line usage errors as one compiler-style line, exit 2:
+"""Command-line usage errors as one compiler-style line, exit 2::
 
-``<command line>: error[MLC031]: mlcycle block: missing option '--reason'; see 'mlcycle block --help'``
+    <command line>: error[MLC031]: mlcycle block: missing option '--reason'; see
+    'mlcycle block --help'  (one line)
 
 Only the documented surface of click's exceptions is used (``format_message()``
 and ``exit_code``; typer re-exports only some of the classes, and since typer
