@@ -309,7 +309,9 @@ def test_init_into_a_regular_file(tmp_path: Path) -> None:
     target.write_bytes(b"mine\n")
     result = run("init", target, "--no-input", cwd=tmp_path)
     message = one_line(result, "mlcycle init")
-    assert message.startswith("invalid value for 'DIR': ") and "notes.txt" in message, message
+    # typer releases differ: '[DIR]' or 'DIR', "Directory" or "Dir"
+    assert re.match(r"invalid value for '\[?DIR\]?': ", message), message
+    assert str(target) in message, message
     assert message.endswith(" is a file"), message
     assert target.read_bytes() == b"mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "notes.txt"]
@@ -320,7 +322,7 @@ def test_user_text_in_a_usage_error_is_escaped(unchanged: Path) -> None:
     message = one_line(result, "mlcycle check")
     # Visible, on one line (click itself escapes some of it, in its own way).
     assert "\x1b" not in result.err and result.err.count("\n") == 1
-    assert "x1b[31mred\\" in message and "::error::x" in message
+    assert re.search(r"\\x1b\[31mred\\(x0a|n)::error::x", message), message
 
 
 # --- through the real entry point, in a process ------------------------------------

@@ -67,7 +67,9 @@ def command(args: list[str]) -> tuple[tuple[str, ...], list[str]]:
     """The command (and subcommand) a command line names, and what follows it."""
     from mlcycle.commands import _PASSTHROUGH, GROUPS, MODULES
 
-    rest = [arg for arg in args if arg not in _PASSTHROUGH]
+    rest = list(args)
+    while rest and rest[0] in _PASSTHROUGH:  # root options before the command
+        del rest[0]
     if not rest or rest[0] not in MODULES:
         return (), rest
     if rest[0] in GROUPS and len(rest) > 1 and rest[1] in GROUPS[rest[0]]:
@@ -76,8 +78,9 @@ def command(args: list[str]) -> tuple[tuple[str, ...], list[str]]:
 
 
 def _sentence(text: str) -> str:
-    """click's message as a clause of our line: one line, lower case, no full stop."""
-    text = " ".join(text.split())
+    """click's message as a clause of our line: lower case, no full stop (a line
+    break in it is the user's, and the line escapes it)."""
+    text = text.strip()
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         text = text[0].lower() + text[1:]
     return text[:-1] if text.endswith(".") else text
