@@ -302,7 +302,8 @@ def test_set_needs_at_least_one_change(tmp_path: Path) -> None:
     before = snapshot(root)
     result = run("set", "problem", cwd=root)
     assert (result.code, result.out) == (2, "")
-    assert result.err.splitlines()[-1] == ("Error: nothing to change: give a STATUS or at "
-                                           "least one of --owner, --evidence, --note, --due")
+    assert result.err.splitlines() == [
+        "<command line>: error[MLC031]: mlcycle set: nothing to change: give a STATUS or at "
+        "least one of --owner, --evidence, --note, --due; see 'mlcycle set --help'"]
     assert run("set", "problem", "todo", cwd=root).out == "problem: nothing to change\n"
     assert snapshot(root) == before

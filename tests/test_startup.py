@@ -73,7 +73,7 @@ def test_a_bad_option_is_the_same_usage_error_alone() -> None:
 def test_a_mistyped_command_still_gets_the_full_list() -> None:
     result = run("chek")
     assert result.code == 2
-    assert "No such command 'chek'" in result.err and "'check'" in result.err
+    assert "no such command 'chek'" in result.err and "'check'" in result.err
 
 
 def test_a_root_option_before_the_command_still_runs_it(

@@ -94,10 +94,6 @@ def main(argv: list[str] | None = None) -> None:
     restore = interrupts.install()
     _encodable_output()
     plugins_off.disable()  # before typer builds its first pydantic adapter
-    # Recent typer vendors click; take its classes from typer itself.
-    click_error: Any = next(
-        c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
-
     args = sys.argv[1:] if argv is None else argv
     # A short-lived process that builds large acyclic trees (YAML nodes, models):
     # the cyclic collector would only re-scan them, tripling load time past 10k items.
@@ -113,11 +109,6 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except typer.Exit as exc:
         code = exc.exit_code
-    except click_error as exc:
-        from mlcycle.commands import usage
-
-        usage.show(exc, args)
-        code = getattr(exc, "exit_code", 2)
     except (KeyboardInterrupt, typer.Abort):
         code = 130
     except OSError as exc:
@@ -136,8 +127,16 @@ def main(argv: list[str] | None = None) -> None:
             print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
             code = 2
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
+        # Imported here, not above: `check` must not pay for it on its way to success.
+        from mlcycle.commands import usage
+
         if interrupts.pending():
             code = 130  # a library turned Ctrl-C into another exception: still Ctrl-C
+        elif usage.is_usage_error(exc):
+            # click's exceptions, by their documented interface: typer vendors click
+            # (a private module since 0.26), so their classes cannot be named.
+            print(usage.problem(exc, args), file=sys.stderr)
+            code = 2
         else:
             if debug:
                 import traceback

@@ -151,7 +151,8 @@ CODES: dict[str, str] = {
     "MLC028": "no mlcycle project here (mlcycle.yaml not found)",
     "MLC029": "evidence path leaves the project (absolute, '..' or a symlink outside)",
     "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
-    "MLC031": "invalid command-line value",
+    "MLC031": "invalid command line: an unknown, missing or misused command, option or "
+              "argument, or an invalid value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF",

@@ -24,6 +24,8 @@ MODULES = {
     "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
     "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
 }
+# The commands that group subcommands, and theirs (the command a usage error names).
+GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork")}
 # The order of the full list (the order of `mlcycle --help`).
 ORDER = ("init", "status", "check", "diff", "validate", "set", "team", "move", "raci",
          "render", "report", "log", "playbooks", "schema", "portfolio", "score", "upgrade")

@@ -64,9 +64,10 @@ def set_(
 ) -> int:
     """Change an item's state: status, owner, evidence, notes, due date."""
     if status is None and owner is None and not evidence and note is None and due is None:
-        usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
-        raise usage_error("nothing to change: give a STATUS or at least one of --owner, "
-                          "--evidence, --note, --due")
+        from mlcycle.commands import usage
+
+        raise usage.error(("set",), "nothing to change: give a STATUS or at least one of "
+                          "--owner, --evidence, --note, --due")
     return _change(directory, today, dry_run, item, status, owner, evidence, note, due)
 
 
