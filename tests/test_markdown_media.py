@@ -9,8 +9,10 @@ own cmark fork) to prove tables stay tables and names stay text.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import string
 import re
 import shutil
 import subprocess
@@ -22,6 +24,10 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 from conftest import run
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from mlcycle import escape
 
 ROOT = Path(__file__).parents[1]
 TODAY = "2025-01-01"
@@ -369,3 +375,39 @@ def test_mlc028_annotation_names_the_directory_relative_to_the_workspace(
         "::error title=mlcycle MLC031::--today: '::error::x' is not a calendar date YYYY-MM-DD")
     assert result.err == ("<command line>: error[MLC031]: --today: ':\\x3aerror:\\x3ax' is not a "
                           "calendar date YYYY-MM-DD\n")
+
+
+# Every ASCII punctuation character, spaces, digits, a few letters that cannot
+# spell an autolink (www., http://, mailto:, xmpp:) but spell entities (&amp;,
+# &lt;, &gt;), and non-ASCII text. No "@":
+# GFM links a bare e-mail address, and that is no escaping matter.
+_ALPHABET = [c for c in string.punctuation if c != "@"] + list(" \t0123456789abcgélmpt漢\n\x1b")
+
+
+def _as_cmark_text(text: str) -> str:
+    """What cmark-gfm prints for text that means nothing: HTML-escaped, quotes too."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(text=st.text(st.sampled_from(_ALPHABET), min_size=1, max_size=24))
+@example(NAME)
+@example("Tom &amp; Jerry &#35; &lt;")
+@example("2024. year")
+@example("- # x #")
+@example("##[add-mask]y")
+def test_escaped_text_is_the_same_text_in_every_markdown_position(text: str) -> None:
+    """The one Markdown rule, judged by GitHub's own renderer: whatever a name
+    holds, escaped it renders as exactly its (visible, one-line) text in a
+    paragraph, a heading, a list item and a table cell, one cell wide."""
+    shown = " ".join(escape.line(text).split())
+    md = escape.markdown(text)
+    if not shown:
+        assert md == ""
+        return
+    want = _as_cmark_text(shown)
+    assert _html(f"{md}\n") == f"<p>{want}</p>\n"
+    assert _html(f"# {md}\n") == f"<h1>{want}</h1>\n"
+    assert _html(f"- {md}\n") == f"<ul>\n<li>{want}</li>\n</ul>\n"
+    table = _html(f"| a | b |\n|---|---|\n| {md} | x |\n")
+    assert f"<td>{want}</td>\n<td>x</td>" in table and _tables(table) == [[2, 2]]
