@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import json
 import os
-import string
 import re
 import shutil
+import string
 import subprocess
 import sys
 from collections.abc import Iterator
