@@ -276,7 +276,7 @@ def test_a_forked_checks_stub_follows_its_own_keys_and_formats(tmp_path: Path) -
         "and 1 (min inclusive, max exclusive) |",
         "| `baseline` | latency (metric) | `reports/serve.toml` `/latency/p99_ms` | below 250 |",
         "| `baseline` | accuracy-parity (parity) | `reports/eval.json` `/accuracy` vs "
-        "`reports/prod-eval.json` /acc~1\\`top\\|1\\`~0/0 | experiment and production differ "
+        "`reports/prod-eval.json` /acc\\~1\\`top\\|1\\`\\~0/0 | experiment and production differ "
         "by at most the larger of 0.005 and 1% of production, either way |",
     ]
     script = script_of(root / "docs/model/eval.md")

@@ -278,7 +278,7 @@ def test_check_base_fails_only_on_what_the_change_introduces_or_leaves_open(
     junit = run("check", "--base", "feature", "-f", "junit", cwd=proj).out
     assert '<testsuite name="lifecycle diff"' in junit
     md = run("check", "--base", "feature", "-f", "markdown", cwd=proj).out
-    assert "**Item changes**" in md
+    assert "#### Item changes" in md
 
 
 def test_check_base_passes_when_only_old_findings_remain(tmp_path: Path) -> None:

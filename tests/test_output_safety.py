@@ -16,6 +16,9 @@ from safety import init_project, raw_unsafe, set_state, yaml_text
 
 FORGED = "x\n::error file=README.md,line=1::forged\nmlcycle check: passed"
 SHOWN = "x\\x0a::error file=README.md,line=1::forged\\x0amlcycle check: passed"
+# In a plain line of a GitHub Actions log (stderr too) no "::" of a user's is
+# left for the runner to read; in the annotation's message it is text already.
+SHOWN_IN_LOG = SHOWN.replace("::", ":\\x3a")
 ALLOWED = "format, name, slug, playbook, current_phase, team, history"
 
 
@@ -35,7 +38,7 @@ def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
     monkeypatch.setenv("GITHUB_WORKSPACE", str(root))
     result = run("check", cwd=root)
     assert result.code == 2
-    assert result.err.splitlines() == [line]
+    assert result.err.splitlines() == [line.replace(SHOWN, SHOWN_IN_LOG)]
     assert result.out.splitlines() == [
         f"::error file=mlcycle.yaml,line=29,col=1,title=mlcycle MLC010::{SHOWN}: unknown key "
         f"'{SHOWN}'; allowed: {ALLOWED}",

@@ -11,8 +11,8 @@ characters are shown as visible escapes (``\\x1b``, ``\\u202e``) instead.
 The design: messages are built with the raw text (quoted with ``quote``, never
 ``repr``, which would escape a second time), and each sink escapes the whole
 string for its medium: ``Problem.__str__`` and the command-line printer use
-``line``/``text``; each renderer uses ``github_data``/``github_property``,
-``xml``, ``markdown`` or ``json_safe``. Escaping is idempotent: the output of
+``line``/``text``; each renderer uses ``github_text``/``github_data``/
+``github_property``, ``xml``, ``markdown`` or ``json_safe``. Escaping is idempotent: the output of
 ``line`` holds no character ``line`` would change, so a sink that receives
 already-escaped text changes nothing.
 
@@ -61,13 +61,30 @@ def quote(value: object) -> str:
     return f"'{value}'"
 
 
-# --- GitHub workflow commands (``@actions/core`` command.ts) ------------------
+# --- GitHub Actions log (``@actions/core`` command.ts, the runner) ------------
+
+# What the runner reads as a command in a line of a step's stdout or stderr:
+# ``::name ...::`` at the start of the line (after spaces), and the legacy
+# ``##[name ...]`` anywhere in it (``##[add-mask]secret`` hides text from the
+# log, ``##[error]`` forges an error line). In user text each loses its second
+# character to a visible escape, in the style of ``line``: ``:\x3a``, ``#\x23[``.
+_GITHUB_COMMAND = re.compile(r"::|##\[")
+_GITHUB_SHOWN = {"::": ":\\x3a", "##[": "#\\x23["}
+
+
+def github_text(value: object) -> str:
+    """One line of a GitHub Actions log (the plain lines of ``--format github``,
+    the problems printed beside them): ``line``, then no ``::`` or ``##[`` left
+    for the runner to read as a workflow command. Idempotent like ``line``."""
+    return _GITHUB_COMMAND.sub(lambda m: _GITHUB_SHOWN[m.group()], line(value))
 
 
 def github_data(value: object) -> str:
-    """The message of a ``::error ...::message`` command: one visible line, then
-    the toolkit's own encoding of ``%``, CR and LF."""
-    return line(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a ``::error ...::message`` command: one visible line with
+    no legacy ``##[`` command in it, then the toolkit's own encoding of ``%``,
+    CR and LF. (A ``::`` in it is text: the line is already a command.)"""
+    shown = line(value).replace("##[", _GITHUB_SHOWN["##["])
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def github_property(value: object) -> str:
@@ -86,25 +103,45 @@ def xml(value: object) -> str:
     return line(value)
 
 
-# --- Markdown ------------------------------------------------------------------
+# --- Markdown (CommonMark and GitHub Flavored Markdown) -------------------------
 
-_MD_SPECIAL = ("\\", "|", "<", ">", "`", "*", "_", "[", "]")
+# Every character with an inline meaning wherever it stands: escape, table
+# cell (``|``), raw HTML and autolinks (``<`` ``>``), entity references (``&``:
+# ``&lt;`` must show as written), code spans, emphasis, strikethrough (``~``),
+# links and images (``[`` ``]``), and ``#`` (an ATX heading's closing run eats a
+# trailing ``#``; GitHub links ``#123``; and it breaks the runner's ``##[``
+# when a report goes to a CI log).
+_MD_INLINE = re.compile(r"[\\|<>&`*_~\[\]#]")
+# What starts a block when it opens a line (a paragraph, a list item, a
+# heading's text): a list marker, a block quote, a setext underline, an
+# ordered-list number ("2024. " would start a list at 2024); and ``:``, as a
+# line of a report printed in a CI log that starts ``::`` is a workflow command.
+_MD_BLOCK_START = re.compile(r"\A(?:[-+=:]|(\d{1,9})[.)](?=\s|\Z))")
 
 
 def markdown(value: object) -> str:
-    """Text safe inside a Markdown table cell or list item: one visible line,
-    whitespace runs collapsed, no pipes, no HTML, no emphasis or links."""
-    out = " ".join(line(value).split())
-    for char in _MD_SPECIAL:
-        out = out.replace(char, "\\" + char)
+    """The one escaping rule for user text in Markdown (the generated stubs,
+    LIFECYCLE.md, README.md, every ``--format markdown``): one visible line,
+    whitespace runs collapsed, then a backslash before every character
+    CommonMark or GFM gives a meaning to inline, and before a block marker at
+    the start, so the text is the same one paragraph, list item, heading or
+    table cell, and shows exactly as written. Safe anywhere a line of Markdown
+    text may stand (not inside a code span or a link target)."""
+    out = _MD_INLINE.sub(lambda m: "\\" + m.group(), " ".join(line(value).split()))
+    start = _MD_BLOCK_START.match(out)
+    if start is not None:
+        at = start.end() - 1  # the marker, or the "." / ")" after the number
+        out = out[:at] + "\\" + out[at:]
     return out
 
 
 def markdown_code(value: object) -> str:
     """Text as a Markdown code span when it can be one verbatim (one printable
-    line, no backtick, no pipe that would split a table cell); else ``markdown``."""
+    line, no backtick, no pipe that would split a table cell, nothing a CI log
+    reads as a workflow command); else ``markdown``."""
     text = str(value)
-    if text and line(text) == text and "`" not in text and "|" not in text:
+    if text and line(text) == text and "`" not in text and "|" not in text \
+            and not _GITHUB_COMMAND.search(text):
         return f"`{text}`"
     return markdown(text)
 

@@ -166,22 +166,35 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
     interrupts.checkpoint()
     import importlib
 
+    from mlcycle.escape import github_text
     from mlcycle.render import check_text, github
 
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    prefix = _repo_prefix(directory)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    # The runner reads workflow commands on stderr as on stdout.
+    for_log = github_text if format == "github" or in_actions else str
+    for problem in result.problems:
+        print(for_log(problem), file=sys.stderr)
+    prefix = _repo_prefix(directory)
+    workspace = _workspace().as_posix()
+
+    def for_github() -> str:
+        text = check_text.render(result)
+        return github.render(result, prefix, workspace,
+                             text if extra is None else extra("text", text))
+
     if format == "github":
-        report = github.render(result, prefix)
+        report = for_github()
     else:
         report = importlib.import_module(RENDERERS[format]).render(result)
-    if extra is not None:
-        report = extra(format, report)
-    if output is not None:
-        text = github.render(result, prefix) if in_actions else check_text.render(result)
         if extra is not None:
-            text = extra("text", text)
+            report = extra(format, report)
+    if output is not None:
+        if in_actions:
+            text = for_github()
+        else:
+            text = check_text.render(result)
+            if extra is not None:
+                text = extra("text", text)
         try:
             from mlcycle.write.report import write_report
 
@@ -190,19 +203,21 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
             show_report(text)
         return result.exit_code
     elif format == "text" and in_actions:
-        report = github.render(result, prefix)
-        if extra is not None:
-            report = extra("text", report)
+        report = for_github()
     show_report(report)
     return result.exit_code
+
+
+def _workspace() -> Path:
+    """The repository root under GitHub Actions, else the working directory."""
+    return Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
 
 
 def _repo_prefix(directory: Path) -> str:
     """The project directory relative to the repository root ($GITHUB_WORKSPACE, else
     the working directory), for annotation file names; "" when it is the root."""
-    base = Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
     try:
-        rel = directory.resolve().relative_to(base).as_posix()
+        rel = directory.resolve().relative_to(_workspace()).as_posix()
     except ValueError:
         return ""
     return "" if rel == "." else rel + "/"

@@ -101,9 +101,12 @@ def yaml_key(value: str | list[str | int]) -> str:
 
 
 def mermaid_label(value: object) -> str:
-    """Text inside a Mermaid ``id["..."]`` label."""
+    """Text inside a Mermaid ``id["..."]`` label: one line, Mermaid's own entity
+    codes for what would end the label or read as HTML, and for ``#`` (an entity
+    code's start; and no ``##[`` for a CI log to read as a command)."""
     text = " ".join(str(value).split())
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+    for char, entity in (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"),
+                         (">", "#gt;")):
         text = text.replace(char, entity)
     return text
 

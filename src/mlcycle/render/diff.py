@@ -53,7 +53,7 @@ def markdown(d: Diff) -> str:
                       f"{_md(c.text)}{'**' if c.severe else ''}"
                       for c in changes]
             continue
-        lines.append(f"**{title}**")
+        lines.append(f"#### {title}")
         lines.append("")
         lines += [f"- {'**' if c.severe else ''}{md_code(printable(c.subject))}: "
                   f"{_md(c.text)}{'**' if c.severe else ''}" for c in changes]

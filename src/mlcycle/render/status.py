@@ -255,7 +255,8 @@ def markdown(d: Dashboard, all_items: bool = False) -> str:
         out.append(md_table(
             ["Phase", "Item", "Title", "Owner", detail.capitalize()],
             [[f"`{e.phase}`", f"`{e.item.id}`", md_escape(e.item.title),
-              md_escape(e.item.owner or "-"), md_escape(e.detail)] for e in shown]))
+              md_escape(e.item.owner) if e.item.owner else "-", md_escape(e.detail)]
+             for e in shown]))
         if hidden:
             out.append(md_escape(_more(hidden)) + "\n")
     return "\n".join(out)
