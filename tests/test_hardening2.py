@@ -168,3 +168,15 @@ def test_a_hard_link_into_git_is_not_evidence(tmp_path: Path, where: str) -> Non
         "error[MLC109]: item 'problem-statement': evidence 'notes.txt' is one of git's own "
         "files; it proves nothing about the item")
     assert snapshot(root) == before
+
+
+# 16. The HTML report escapes controls and bidi overrides like every other medium.
+def test_the_html_report_shows_controls_as_escapes(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    reason = "waits on data \x1b[2J\x07 done\u202eexe.gnp"
+    assert run("block", "eda", "--reason", reason, "-C", root).code == 0
+    assert run("report", root, "--output", tmp_path / "r.html").code == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    for raw in ("\x1b", "\x07", "\x00", "\u202e"):
+        assert raw not in page
+    assert "waits on data \\x1b[2J\\x07 done\\u202eexe.gnp" in page

@@ -54,6 +54,16 @@ def text(document: str) -> str:
     return "\n".join(line(part) for part in document.split("\n"))
 
 
+_UNSAFE_IN_HTML = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
+
+
+def html_text(value: object) -> str:
+    """HTML medium, before Jinja's autoescape (which handles ``& < > " '``):
+    controls, bidi overrides and the like become visible escapes, as in every
+    other medium; a value's own line breaks and tabs stay (HTML folds them)."""
+    return _UNSAFE_IN_HTML.sub(_visible, str(value))
+
+
 def quote(value: object) -> str:
     """A value quoted inside a message: ``'value'``. Not ``repr``: the sink
     escapes the whole message once, so repr's escaping would show doubled

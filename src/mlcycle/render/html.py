@@ -15,7 +15,12 @@ from mlcycle.resources import data_dir
 def render_page(template: str, **context: Any) -> str:
     import jinja2
 
+    from mlcycle import escape
+
     env = jinja2.Environment(
+        # Every plain string a template prints passes the HTML medium's escape
+        # first (then autoescape); markup the renderer built itself is left as is.
+        finalize=lambda value: escape.html_text(value) if type(value) is str else value,
         loader=jinja2.FileSystemLoader(str(data_dir("templates") / "views")),
         autoescape=True,  # every template here is HTML
         undefined=jinja2.StrictUndefined,
