@@ -393,9 +393,10 @@ def test_a_journal_mlcycle_did_not_write_is_refused_and_nothing_moves(tmp_path: 
 
 
 def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: Path) -> None:
-    """The writer holds the journal's lock while it renames: a reader waits for
-    it (here the test holds the lock, as a live writer would, then finishes by
-    putting every file back) and then finds nothing to complete."""
+    """The writer holds the project's lock (a flock on its directory) while it
+    renames: a reader waits for it (here the test holds the lock, as a live writer
+    would, then finishes by putting every file back) and then finds nothing to
+    complete."""
     import fcntl
 
     root, argv = upgradable(tmp_path)
@@ -404,7 +405,7 @@ def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: P
     assert launch(argv, root, root.parent, nth=first).code == -signal.SIGKILL
     killed = files(root)
     assert JOURNAL in killed
-    fd = os.open(root / JOURNAL, os.O_RDONLY)
+    fd = os.open(root, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     with subprocess.Popen([sys.executable, "-m", "mlcycle", "validate", str(root)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as reader:
