@@ -75,12 +75,12 @@ def test_concurrent_writers_never_lose_a_change(tmp_path: Path) -> None:
             size = 2 + number % 2  # rounds of two and of three writers
             # Different items of one status file, and often the same item.
             commands = [(rng.choice(ITEMS), f"r{number}w{w}") for w in range(size)]
-            for worker, (item, token) in zip(workers, commands):
+            for worker, (item, token) in zip(workers[:size], commands, strict=True):
                 assert worker.stdin is not None
                 worker.stdin.write(json.dumps(["set", item, "--note", token]) + "\n")
                 worker.stdin.flush()
             outcomes = []
-            for worker, (item, token) in zip(workers, commands):
+            for worker, (item, token) in zip(workers[:size], commands, strict=True):
                 assert worker.stdout is not None
                 code, out, err = json.loads(worker.stdout.readline())
                 outcomes.append((item, token, code, out, err))
@@ -92,7 +92,6 @@ def test_concurrent_writers_never_lose_a_change(tmp_path: Path) -> None:
             worker.wait(timeout=60)
             assert worker.stdout is not None
             worker.stdout.close()
-    print(tally)
     # Both outcomes happened, so the writers did overlap: the test saw contention.
     assert tally["landed"] >= 240 and tally["refused"] > 0, tally
     assert sorted(p.name for p in (root / "lifecycle").iterdir()) == [
