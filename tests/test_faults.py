@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import run, snapshot
 from editproject import tiny_project
 from faults import launch, limited, operations, tree
 
@@ -392,10 +392,81 @@ def test_a_journal_mlcycle_did_not_write_is_refused_and_nothing_moves(tmp_path: 
         assert tree(tmp_path) == before
 
 
+NOT_REGULAR = (f"{JOURNAL}:1:1: error[MLC090]: an interrupted change's journal is not a "
+               "regular file (mlcycle only ever writes a small regular file there); remove it")
+
+
+def journal_run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A real process with a deadline: a journal that is a FIFO hung every command."""
+    return subprocess.run([sys.executable, "-m", "mlcycle", *args], cwd=root,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize("kind", ["urandom", "symlink-to-a-journal", "fifo", "directory",
+                                  "over-the-limit"])
+def test_a_journal_that_is_no_small_regular_file_is_refused_unread(
+        tmp_path: Path, kind: str) -> None:
+    from mlcycle.load.yamlio import MAX_BYTES
+
+    root = tiny_project(tmp_path)
+    journal = root / JOURNAL
+    message = NOT_REGULAR
+    if kind == "urandom":  # read in full, it was a MemoryError (exit 3) or an OOM kill
+        journal.symlink_to("/dev/urandom")
+    elif kind == "symlink-to-a-journal":  # a valid journal, but never followed
+        (root / ".mlcycle.yaml.a.mlcycle.tmp").write_text("format: 1\n")
+        (tmp_path / "elsewhere").write_text(
+            '{"journal": 1, "moves": [[".mlcycle.yaml.a.mlcycle.tmp", "mlcycle.yaml", '
+            '"write"]]}\n')
+        journal.symlink_to(tmp_path / "elsewhere")
+    elif kind == "fifo":
+        os.mkfifo(journal)
+    elif kind == "directory":  # was located at line 4
+        journal.mkdir()
+        (journal / "moves").write_text("{}\n")
+    else:  # sparse: the size alone refuses it, before any byte is read
+        with open(journal, "wb") as handle:
+            handle.truncate(MAX_BYTES + 1)
+        message = (f"{JOURNAL}:1:1: error[MLC090]: an interrupted change's journal is "
+                   f"{MAX_BYTES + 1} bytes, over the limit of {MAX_BYTES} (mlcycle writes a "
+                   "few hundred); remove it")
+    before = snapshot(root)
+    for args in (["validate"], ["check"], ["set", "problem", "--note", "x"]):
+        done = journal_run(root, *args)
+        assert (done.returncode, done.stderr.splitlines()[0]) == (2, message), (args, done.stderr)
+        assert snapshot(root) == before
+    done = journal_run(root, "validate")
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", message + "\n1 error in 1 file\n")
+    # Removed as the message says, every command works again.
+    if journal.is_dir() and not journal.is_symlink():
+        shutil.rmtree(journal)
+    else:
+        journal.unlink()
+    assert journal_run(root, "set", "problem", "--note", "x").returncode == 0
+
+
+def test_a_committed_journal_symlink_is_refused_by_the_git_rule_unread(tmp_path: Path) -> None:
+    root = tiny_project(tmp_path)
+    (root / JOURNAL).symlink_to("/dev/urandom")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "a@example.com",
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "a journal"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    before = snapshot(root)
+    done = journal_run(root, "check")
+    assert (done.returncode, done.stderr.splitlines()) == (2, [
+        f"{JOURNAL}:1:1: error[MLC090]: an interrupted change's journal is committed to git: "
+        "a journal is never part of a change, and completing it would judge files the "
+        "repository does not hold; remove it and the staged files it names (git rm)"])
+    assert snapshot(root) == before
+
+
 def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: Path) -> None:
-    """The writer holds the journal's lock while it renames: a reader waits for
-    it (here the test holds the lock, as a live writer would, then finishes by
-    putting every file back) and then finds nothing to complete."""
+    """The writer holds the project's lock (a flock on its directory) while it
+    renames: a reader waits for it (here the test holds the lock, as a live writer
+    would, then finishes by putting every file back) and then finds nothing to
+    complete."""
     import fcntl
 
     root, argv = upgradable(tmp_path)
@@ -404,7 +475,7 @@ def test_a_reader_never_completes_the_change_of_a_writer_still_alive(tmp_path: P
     assert launch(argv, root, root.parent, nth=first).code == -signal.SIGKILL
     killed = files(root)
     assert JOURNAL in killed
-    fd = os.open(root / JOURNAL, os.O_RDONLY)
+    fd = os.open(root, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     with subprocess.Popen([sys.executable, "-m", "mlcycle", "validate", str(root)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as reader:

@@ -155,7 +155,8 @@ CODES: dict[str, str] = {
               "argument, or an invalid value",
     "MLC032": "a rendered path would leave the project or write through a symlink",
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
-    "MLC034": "a file to edit holds line breaks other than LF or CRLF",
+    "MLC034": "a file to edit holds line breaks other than LF or CRLF, or an explicit key "
+              "('? key') where the edit goes",
     "MLC035": "a report would overwrite a file the project reads (mlcycle.yaml, a status file, "
               "its playbook, evidence or a metrics file)",
     "MLC036": "warning: a team's document template has no stub marker "
@@ -185,5 +186,6 @@ CODES: dict[str, str] = {
     "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
               "`check --min-score`)",
     "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read, "
-              "was not written by mlcycle, or is committed to git (.mlcycle-journal)",
+              "was not written by mlcycle, is not a small regular file, or is committed to git "
+              "(.mlcycle-journal)",
 }

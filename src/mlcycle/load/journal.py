@@ -11,9 +11,16 @@ some files of a change and not the others. Killed before the journal is in
 place, nothing was renamed: the old files stand (and the staged files are
 leftovers, ignored by the loader).
 
-The writer holds an exclusive ``flock`` on the journal while it renames; the
-kernel releases it when the writer dies. Recovery takes the same lock first,
-so it never runs beside a live writer (it waits for it, then finds no journal).
+Every writer of a project holds the project's lock (``project_lock``: an
+exclusive ``flock`` on its root directory, released by the kernel when the
+writer dies) from its last look at the files it replaces until its journal is
+gone: so two writers never both compare, then both rename (a lost update), and
+recovery, which takes the same lock first, never runs beside a live writer (it
+waits for it, then finds no journal).
+
+A journal is only ever a small regular file mlcycle wrote. Anything else there
+(a symlink, a directory, a FIFO, a device, a file over the input limit) is
+refused before a byte of it is read, and after the "committed to git" rule.
 
 It lives with the loader because every reader runs it; it only ever renames
 mlcycle's own staged files over files of the same directory in the project.
@@ -22,11 +29,15 @@ mlcycle's own staged files over files of the same directory in the project.
 from __future__ import annotations
 
 import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from mlcycle import interrupts
 from mlcycle.errors import MlcycleError
 
-# Every load looks for the journal (one failed open); json and fcntl are imported
+# Every load looks for the journal (one failed lstat); json and fcntl are imported
 # only when there is one, to keep `check` start-up lean.
 JOURNAL = ".mlcycle-journal"
 TEMP_SUFFIX = ".mlcycle.tmp"
@@ -42,37 +53,57 @@ def encode(moves: list[tuple[str, str, str]]) -> bytes:
             + "\n").encode("utf-8")
 
 
-def lock(fd: int) -> None:
-    """Hold ``fd``'s file exclusively (until it is closed, or the process dies)."""
+@contextmanager
+def project_lock(root: Path) -> Iterator[None]:
+    """Hold the write lock of the project at ``root`` (an exclusive ``flock`` on
+    its directory: no file of its own to leave behind or commit). Waiting for
+    another writer, Ctrl-C still stops this one (``interrupts.checkpoint``)."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - Windows: no lock (nor SIGKILL)
+    except ImportError:  # pragma: no cover - Windows: no flock
+        yield
         return
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    import time
+
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        pause = 0.001
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # Polled, not a blocking flock: inside shielded work a Ctrl-C is only
+                # recorded, and a blocking call would go on waiting.
+                interrupts.checkpoint()
+                time.sleep(pause)
+                pause = min(pause * 2, 0.02)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def recover(root: Path) -> None:
     """Complete the change a killed mlcycle left half done under ``root``, if any."""
     path = root / JOURNAL
     try:
-        fd = os.open(path, os.O_RDONLY)
+        os.lstat(path)
     except FileNotFoundError:
-        return  # the usual case: one failed open, nothing else
+        return  # the usual case: one failed lstat, nothing else
     except OSError as exc:
         raise _broken(f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        lock(fd)  # waits for a writer that is still alive
+    with project_lock(root):  # waits for a writer that is still alive
         try:
-            if os.fstat(fd).st_ino != os.stat(path).st_ino:
-                return  # that writer finished (and another one started): not ours to touch
+            info = os.lstat(path)
         except FileNotFoundError:
-            return  # the writer finished meanwhile
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            raw = handle.read()
+            return  # that writer finished meanwhile
+        # git first: nothing committed is ever read or completed (a symlink to
+        # /dev/urandom, a FIFO), and the message says why it is there at all.
         if _committed(root):
             raise _broken("is committed to git: a journal is never part of a change, and "
                           "completing it would judge files the repository does not hold; "
                           "remove it and the staged files it names (git rm)")
+        raw = _read(path, info)
         for staged, target, kind in _moves(raw, root):
             if kind == WRITE:
                 if os.path.lexists(staged):
@@ -85,8 +116,47 @@ def recover(root: Path) -> None:
             fsync_dir(directory)
         os.unlink(path)
         fsync_dir(root)
+
+
+_NOT_REGULAR = ("is not a regular file (mlcycle only ever writes a small regular file "
+                "there); remove it")
+
+
+def _read(path: Path, info: os.stat_result) -> bytes:
+    """The journal's bytes: a regular file only, never followed through a symlink,
+    never waited on (a FIFO), never read past the limit of every input file."""
+    from mlcycle.load.yamlio import MAX_BYTES
+
+    if not stat.S_ISREG(info.st_mode):
+        raise _broken(_NOT_REGULAR)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:  # swapped for a symlink since the lstat: ELOOP
+        raise _broken(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        opened = os.fstat(fd)  # the file read is the file checked: nothing swapped in
+        if not stat.S_ISREG(opened.st_mode):
+            raise _broken(_NOT_REGULAR)
+        if opened.st_size > MAX_BYTES:
+            raise _broken(f"is {opened.st_size} bytes, over the limit of {MAX_BYTES} "
+                          "(mlcycle writes a few hundred); remove it")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _broken(f"cannot be read: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+    if size > MAX_BYTES:  # it grew while being read
+        raise _broken(f"is over the limit of {MAX_BYTES} bytes (mlcycle writes a few "
+                      "hundred); remove it")
+    return b"".join(chunks)
 
 
 def _moves(raw: bytes, root: Path) -> list[tuple[str, str, str]]:

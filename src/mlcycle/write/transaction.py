@@ -2,10 +2,14 @@
 file that changed on disk since it was read (no lost update).
 
 Each new file is staged beside its target (``.<name>.<random>.mlcycle.tmp``,
-fsynced, with the target's mode). Just before the renames every target is read
-again and compared with the bytes the edit started from; a difference refuses
-the whole change and removes the staged files. The renames then happen one by
-one; if one fails, the files already replaced get their old bytes back.
+fsynced, with the target's mode). Then the writer takes the project's lock
+(``journal.project_lock``), reads every target again and compares it with the
+bytes the edit started from; a difference refuses the whole change (MLC033)
+and removes the staged files. The renames then happen one by one; if one
+fails, the files already replaced get their old bytes back. The lock is held
+from that comparison until the last rename (and the journal is gone), so two
+mlcycle writers never both pass the comparison and then both rename: of two
+concurrent changes to one file, one lands and the other is refused.
 
 A change to several files writes a journal before its first rename
 (``load.journal``): a process killed with SIGKILL among the renames leaves it,
@@ -91,24 +95,24 @@ def _root_of(changes: list[FileChange]) -> Path:
     return roots.pop()
 
 
-def _write_journal(root: Path, changes: list[FileChange], staged: list[str]) -> int:
-    """Put the journal in place (atomically, fsynced) and return its fd, locked for
-    as long as this process renames: see ``load.journal``."""
+def _write_journal(root: Path, changes: list[FileChange], staged: list[str]) -> None:
+    """Put the journal in place (atomically, fsynced). The caller holds the project's
+    lock: no reader takes it for a dead writer's (see ``load.journal``)."""
     moves = [(Path(tmp).relative_to(root).as_posix(), c.display,
               journal.WRITE if c.after is not None else journal.REMOVE)
              for c, tmp in zip(changes, staged, strict=True)]
     fd, tmp = tempfile.mkstemp(prefix=f"{journal.JOURNAL}.", suffix=TEMP_SUFFIX, dir=root)
     try:
-        journal.lock(fd)  # before the rename: no reader can take it for a dead writer's
-        os.write(fd, journal.encode(moves))
-        os.fsync(fd)
+        try:
+            os.write(fd, journal.encode(moves))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, root / journal.JOURNAL)
     except BaseException:
-        os.close(fd)
         _unlink(tmp)
         raise
     journal.fsync_dir(root)
-    return fd
 
 
 def commit(changes: list[FileChange]) -> None:
@@ -131,7 +135,6 @@ def commit(changes: list[FileChange]) -> None:
 def _commit(changes: list[FileChange], at: list[str]) -> None:
     root = _root_of(changes)
     staged: list[str] = []
-    log: int | None = None
     # One interrupt policy (mlcycle.interrupts): Ctrl-C is honoured between steps
     # only, so a staged file is never left behind and a rollback runs to its end;
     # once every file is renamed, the edit has completed and Ctrl-C is ignored.
@@ -146,48 +149,59 @@ def _commit(changes: list[FileChange], at: list[str]) -> None:
                               _spare_name(change.path))
             if before_commit is not None:
                 before_commit()
-            stale = [c for c in changes if _current(c.path) != c.before]
-            if stale:
-                raise StaleError([MlcycleError.at(
-                    "MLC033", "changed on disk since it was read; nothing written (run the "
-                    "command again)", c.display, 1, 1).problems[0] for c in stale])
-            interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
-            # Several files: a journal first, so that a SIGKILL among the renames is
-            # completed by the next mlcycle (load.journal). One file: its rename is atomic.
-            if len(changes) > 1:
-                at[0] = journal.JOURNAL
-                log = _write_journal(root, changes, staged)
-            done: list[FileChange] = []
-            try:
-                for change, tmp in zip(changes, staged, strict=True):
-                    at[0] = change.display
-                    if change.after is None:
-                        os.replace(change.path, tmp)  # removed when ``staged`` is cleaned up
-                    else:
-                        os.replace(tmp, change.path)
-                    done.append(change)
-            except BaseException:
-                spare = dict(zip((id(c) for c in changes), staged, strict=True))
-                for change in reversed(done):  # put the old bytes back, atomically too
-                    if change.after is None:
-                        os.replace(spare[id(change)], change.path)
-                        continue
-                    if change.before is None:
-                        os.unlink(change.path)
-                        continue
-                    change.after, change.before = change.before, change.after
-                    os.replace(_stage(change), change.path)
-                raise
-            interrupts.completed()
-            for directory in {c.path.parent for c in changes}:
-                journal.fsync_dir(directory)
+            # Staging (the slow part) is done unlocked; from the comparison to the
+            # last rename no other mlcycle writer of this project runs.
+            with journal.project_lock(root):
+                _compare_and_rename(root, changes, staged, at)
         finally:
             for tmp in staged:
                 _unlink(tmp)
-            if log is not None:  # done, or every file put back: nothing left to do
-                _unlink(str(root / journal.JOURNAL))
-                journal.fsync_dir(root)
-                os.close(log)  # the lock goes last: a waiting reader then finds no journal
+
+
+def _compare_and_rename(root: Path, changes: list[FileChange], staged: list[str],
+                        at: list[str]) -> None:
+    stale = [c for c in changes if _current(c.path) != c.before]
+    if stale:
+        raise StaleError([MlcycleError.at(
+            "MLC033", "changed on disk since it was read; nothing written (run the "
+            "command again)", c.display, 1, 1).problems[0] for c in stale])
+    interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
+    # Several files: a journal first, so that a SIGKILL among the renames is
+    # completed by the next mlcycle (load.journal). One file: its rename is atomic.
+    logged = False
+    try:
+        if len(changes) > 1:
+            at[0] = journal.JOURNAL
+            _write_journal(root, changes, staged)
+            logged = True
+        done: list[FileChange] = []
+        try:
+            for change, tmp in zip(changes, staged, strict=True):
+                at[0] = change.display
+                if change.after is None:
+                    os.replace(change.path, tmp)  # removed when ``staged`` is cleaned up
+                else:
+                    os.replace(tmp, change.path)
+                done.append(change)
+        except BaseException:
+            spare = dict(zip((id(c) for c in changes), staged, strict=True))
+            for change in reversed(done):  # put the old bytes back, atomically too
+                if change.after is None:
+                    os.replace(spare[id(change)], change.path)
+                    continue
+                if change.before is None:
+                    os.unlink(change.path)
+                    continue
+                change.after, change.before = change.before, change.after
+                os.replace(_stage(change), change.path)
+            raise
+        interrupts.completed()
+        for directory in {c.path.parent for c in changes}:
+            journal.fsync_dir(directory)
+    finally:
+        if logged:  # done, or every file put back: nothing left to do
+            _unlink(str(root / journal.JOURNAL))
+            journal.fsync_dir(root)  # the caller lets go of the lock after this
 
 
 def _current(path: Path) -> bytes | None:

@@ -13,6 +13,13 @@ lines, flow vs block lists, CRLF, a BOM: all untouched because never rewritten.
 Every edit is also applied to a plain-data mirror of the file; ``render``
 parses the new text with the strict reader and refuses (a bug of ours) unless
 it reads back as exactly that mirror.
+
+What the reader accepts, the editor edits: a value with a tag or an anchor
+(``owner: !!null``, ``owner: &a``, ``ds: !!seq [...]``) is replaced together
+with them (no alias can name the anchor: the reader refuses aliases), and a
+block scalar that keeps its final line breaks (``|+``) keeps them when a key is
+added after it. One construct is refused, located (MLC034): an explicit key
+(``? owner``) on the way to what changes.
 """
 
 from __future__ import annotations
@@ -106,6 +113,68 @@ class YamlText:
             end -= 1
         return end
 
+    def _content_start(self, node: Node) -> int:
+        """Where ``node``'s content starts: after its tag and anchor (its start mark is
+        theirs) and the blanks, line breaks and comments after them."""
+        at = self._off(node.start_mark)
+        end = self._off(node.end_mark)
+        while at < end and self.text[at] in "!&":
+            while at < end and self.text[at] not in " \t\r\n":
+                at += 1
+            while at < end and self.text[at] in " \t\r\n#":
+                if self.text[at] == "#":
+                    at = self._eol(at)
+                else:
+                    at += 1
+        return at
+
+    def _has_properties(self, node: Node) -> bool:
+        return self.text[self._off(node.start_mark):self._off(node.start_mark) + 1] in ("!", "&")
+
+    def _line_after(self, node: Node) -> int:
+        """Where a line can be inserted after ``node``'s block content: after its last
+        line, or, when it ends in a block scalar that keeps its line breaks (``|+``),
+        after those too (they are part of its value)."""
+        last = node
+        while isinstance(last, (MappingNode, SequenceNode)) and not last.flow_style \
+                and last.value:
+            tail = last.value[-1]
+            last = tail[1] if isinstance(last, MappingNode) else tail
+        if isinstance(last, ScalarNode) and last.style in ("|", ">"):
+            start = self._content_start(last)
+            header = self.text[start:self._eol(start)].split("#")[0]
+            if "+" in header:
+                end = self._off(last.end_mark)
+                line = self._line_start(end)
+                return line if not self.text[line:end].strip(" ") else self._after_line(end)
+        return self._after_line(self._content_end(node))
+
+    def _explicit(self, key: Node) -> int | None:
+        """The offset of the '?' when ``key`` is an explicit key: on the key's line
+        (``? owner``), or alone on the line before it (``?`` then ``owner``)."""
+        start = self._off(key.start_mark)
+        line = self._line_start(start)
+        before = self.text[line:start].rstrip(" \t")
+        if before.endswith("?"):
+            return line + len(before) - 1
+        if before.strip(" \t") or line == 0:
+            return None
+        above = self._line_start(line - 1)
+        text = self.text[above:line].rstrip(" \t\r\n")
+        return above + len(text) - 1 if text.lstrip(" \t-") == "?" else None
+
+    def _plain_key(self, key: Node) -> None:
+        """Refuse (MLC034, located) an explicit key (``? owner``): the editor finds a
+        value by its ``key: value`` line."""
+        mark = self._explicit(key)
+        if mark is not None:
+            name = key.value if isinstance(key.value, str) else "..."
+            line = self.text.count("\n", 0, mark)
+            raise MlcycleError.at(
+                "MLC034", f"'{name}' is written as an explicit key ('? {name}'); mlcycle "
+                f"does not edit those: write it as '{name}: value' on one line, then retry",
+                self.display, line + 1, mark - self._line_start(mark) + 1)
+
     def _colon_end(self, key: Node) -> int:
         at = self._off(key.end_mark)
         while self.text[at] in " \t":
@@ -125,12 +194,15 @@ class YamlText:
             node = todo.pop(0)
             if isinstance(node, MappingNode) and not node.flow_style:
                 for key, value in node.value:
+                    if not isinstance(key, ScalarNode) or self._explicit(key) is not None:
+                        continue
                     if isinstance(value, MappingNode) and not value.flow_style and value.value:
                         step = step if step is not None else (
                             value.value[0][0].start_mark.column - key.start_mark.column)
                     if isinstance(value, SequenceNode) and not value.flow_style and value.value:
+                        start = self._content_start(value)
                         dash = dash if dash is not None else (
-                            value.start_mark.column - key.start_mark.column)
+                            start - self._line_start(start) - key.start_mark.column)
                     todo.append(value)
             elif isinstance(node, SequenceNode):
                 todo.extend(node.value)
@@ -147,6 +219,7 @@ class YamlText:
             if isinstance(node, MappingNode):
                 for k, v in node.value:
                     if k.value == part:
+                        self._plain_key(k)
                         node, key_node = v, k
                         break
                 else:
@@ -186,7 +259,8 @@ class YamlText:
         node, key = self._find(path)
         self._mirror(path[:-1])[path[-1]] = _plain_data(value)
         if isinstance(node, ScalarNode) and node.value == "" and not node.style \
-                and key is not None and not isinstance(value, (dict, list)):
+                and key is not None and not isinstance(value, (dict, list)) \
+                and not self._has_properties(node):
             self._splice(self._colon_end(key), self._colon_end(key), " " + scalar(value))
             return
         if isinstance(node, ScalarNode) and not isinstance(value, (dict, list)):
@@ -196,7 +270,10 @@ class YamlText:
             return
         if isinstance(node, ScalarNode) and node.value == "" and key is not None:
             # `waiver:` (null) becoming a mapping or a list: block lines after the key's line
-            eol = self._eol(self._colon_end(key))
+            colon = self._colon_end(key)
+            if self._has_properties(node):  # `waiver: !!null`: the tag goes with the null
+                self._splice(colon, self._off(node.end_mark), "")
+            eol = self._eol(colon)
             lines = self._block_value(value, key.start_mark.column)
             self._splice(eol, eol, self.nl + lines.removesuffix(self.nl))
             return
@@ -214,8 +291,9 @@ class YamlText:
         if mapping.flow_style:
             self._flow_insert(mapping, [f"{scalar(key)}: {_flow(value)}"])
             return
+        self._plain_key(mapping.value[0][0])  # its column is where the new key goes
         column = mapping.value[0][0].start_mark.column
-        at = self._after_line(self._content_end(mapping))
+        at = self._line_after(mapping)
         lead = self.nl if at == len(self.text) and not self.text.endswith("\n") else ""
         self._splice(at, at, lead + self._entry(key, value, column))
 
@@ -237,9 +315,10 @@ class YamlText:
             self._flow_insert(node, [_flow(value) for value in values])
             return
         last = node.value[-1]
-        dash = node.start_mark.column
+        first = self._content_start(node)  # the first '-', after any tag or anchor
+        dash = first - self._line_start(first)
         gap = max(1, last.start_mark.column - dash - 1)
-        at = self._after_line(self._content_end(node))
+        at = self._line_after(node)
         lead = self.nl if at == len(self.text) and not self.text.endswith("\n") else ""
         text = "".join(self._seq_entry(v, dash, gap, last) for v in values)
         self._splice(at, at, lead + text)
@@ -252,7 +331,7 @@ class YamlText:
         del self._mirror(path)[index]
         entries = node.value
         if node.flow_style:
-            start, end = self._off(node.start_mark), self._off(node.end_mark)
+            start, end = self._content_start(node), self._off(node.end_mark)
             if len(entries) == 1:
                 self._splice(start + 1, end - 1, "")
             elif index + 1 < len(entries):
