@@ -113,43 +113,21 @@ def _remote_has(root: Path, remote: str, branch: str) -> bool:
 
 
 def _show(base: Base, rels: list[str]) -> dict[str, str | Problem]:
-    """The files at the base, through one ``git cat-file --batch``: text, or a
-    located problem for one over the reader's size cap (never read in full)."""
-    if not rels:
-        return {}
-    # git cat-file reads one name a line: a path holding a newline cannot be asked for.
-    rels = [rel for rel in rels if "\n" not in base.prefix + rel]
+    """The files at the base: text, or a located problem for one over the
+    reader's size cap (never read in full). Absent files are left out."""
     names = [os.fsencode(f"{base.commit}:{base.prefix}{rel}") for rel in rels]
-    checked = _git(base.top, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
-                   stdin=b"".join(name + b"\n" for name in names))
     found: dict[str, str | Problem] = {}
-    wanted: list[tuple[str, bytes]] = []
-    for rel, name, line in zip(rels, names, checked.stdout.split(b"\n"), strict=False):
-        kind, _, text_size = line.partition(b" ")
-        if kind != b"blob":
-            continue  # absent at the base
-        if int(text_size) > MAX_BYTES:
+    fits: list[bytes] = []
+    for rel, name, size in zip(rels, names, gitcmd.blob_sizes(base.top, names), strict=True):
+        if size is not None and size > MAX_BYTES:
             found[rel] = Problem(Location(rel, 1, 1), "MLC001",
-                                 f"file is {int(text_size)} bytes; the limit is "
-                                 f"{MAX_BYTES}")
-        else:
-            wanted.append((rel, name))
-    if not wanted:
-        return found
-    out = _git(base.top, "cat-file", "--batch",
-               stdin=b"".join(name + b"\n" for _, name in wanted)).stdout
-    at = 0
-    for rel, _ in wanted:
-        end = out.find(b"\n", at)
-        if end < 0:
-            break
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue
-        size = int(header[2])
-        found[rel] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
-        at += size + 1
+                                 f"file is {size} bytes; the limit is {MAX_BYTES}")
+        elif size is not None:
+            fits.append(name)
+    texts = gitcmd.blobs(base.top, fits)
+    for rel, name in zip(rels, names, strict=True):
+        if name in texts:
+            found[rel] = texts[name]
     return found
 
 

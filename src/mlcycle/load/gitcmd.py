@@ -44,3 +44,44 @@ def path(raw: bytes) -> str:
 def text(raw: bytes) -> str:
     """Text git printed, for people: undecodable bytes become U+FFFD."""
     return raw.decode("utf-8", "replace")
+
+
+def blob_sizes(cwd: Path, names: list[bytes]) -> list[int | None]:
+    """The size of each ``REV:PATH`` blob (None: absent, or not a blob), through
+    one ``git cat-file --batch-check``. A name holding a newline cannot be asked
+    for (the protocol reads one name a line): None."""
+    asked = [name for name in names if b"\n" not in name]
+    out = output(cwd, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
+                 stdin=b"".join(name + b"\n" for name in asked)) if asked else b""
+    sizes = iter((out or b"").split(b"\n"))
+    found: list[int | None] = []
+    for name in names:
+        line = next(sizes, b"") if b"\n" not in name else b""
+        kind, _, size = line.partition(b" ")
+        found.append(int(size) if kind == b"blob" and size.isdigit() else None)
+    return found
+
+
+def blobs(cwd: Path, names: list[bytes]) -> dict[bytes, str]:
+    """The text of each ``REV:PATH`` blob (UTF-8, BOM dropped, undecodable bytes
+    replaced), through one ``git cat-file --batch``. Callers ask only for blobs
+    whose size they checked (``blob_sizes``): nothing here bounds them."""
+    asked = [name for name in names if b"\n" not in name]
+    out = output(cwd, "cat-file", "--batch",
+                 stdin=b"".join(name + b"\n" for name in asked)) if asked else None
+    found: dict[bytes, str] = {}
+    if out is None:
+        return found
+    at = 0
+    for name in asked:
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            continue  # "<name> missing"
+        size = int(header[2])
+        found[name] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
+        at += size + 1
+    return found

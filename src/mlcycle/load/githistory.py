@@ -96,8 +96,7 @@ def status_changes(root: Path) -> History | None:
     if found is None:
         return History()
     commits, cut = found
-    # git cat-file reads one name a line: a path holding a newline cannot be asked for.
-    requests = [(c.sha, name) for c in commits for name in c.names if b"\n" not in name]
+    requests = [(c.sha, name) for c in commits for name in c.names]
     blobs, skipped = _read_blobs(root, requests)
     notes = []
     if cut:
@@ -127,45 +126,19 @@ def status_changes(root: Path) -> History | None:
 
 def _read_blobs(root: Path, requests: list[tuple[str, bytes]]
                 ) -> tuple[dict[tuple[str, bytes], str], int]:
-    """Every ``commit:path`` within the caps, through ``git cat-file``: sizes
-    first (``--batch-check``), then only the blobs that fit, newest first, so
-    the budget goes to the recent history. Returns the texts and how many
-    revisions were skipped."""
-    if not requests:
-        return {}, 0
-    stdin = b"".join(sha.encode() + b":" + name + b"\n" for sha, name in requests)
-    checked = gitcmd.output(root, "cat-file", "--batch-check=%(objecttype) %(objectsize)",
-                            stdin=stdin)
-    if checked is None:
-        return {}, 0
-    wanted: list[tuple[str, bytes]] = []
+    """Every ``commit:path`` within the caps: sizes first, then only the blobs
+    that fit, newest first, so the budget goes to the recent history. Returns
+    the texts and how many revisions were skipped."""
+    names = [sha.encode() + b":" + name for sha, name in requests]
+    wanted: list[int] = []
     skipped, budget = 0, MAX_TOTAL_BYTES
-    sizes = checked.split(b"\n")
-    for request, line in reversed(list(zip(requests, sizes, strict=False))):
-        kind, _, text_size = line.partition(b" ")
-        if kind != b"blob":
-            continue  # "missing": the file was deleted in that commit
-        if int(text_size) > MAX_BYTES or int(text_size) > budget:
+    for index, size in reversed(list(enumerate(gitcmd.blob_sizes(root, names)))):
+        if size is None:
+            continue  # the file was deleted in that commit
+        if size > MAX_BYTES or size > budget:
             skipped += 1
             continue
-        budget -= int(text_size)
-        wanted.append(request)
-    wanted.reverse()
-    if not wanted:
-        return {}, skipped
-    stdin = b"".join(sha.encode() + b":" + name + b"\n" for sha, name in wanted)
-    out = gitcmd.output(root, "cat-file", "--batch", stdin=stdin)
-    blobs: dict[tuple[str, bytes], str] = {}
-    if out is None:
-        return blobs, skipped
-    at = 0
-    for request in wanted:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue
-        size = int(header[2])
-        blobs[request] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
-        at += size + 1
-    return blobs, skipped
+        budget -= size
+        wanted.append(index)
+    texts = gitcmd.blobs(root, [names[i] for i in sorted(wanted)])
+    return {requests[i]: texts[names[i]] for i in wanted if names[i] in texts}, skipped
