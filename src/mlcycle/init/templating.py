@@ -54,6 +54,38 @@ def yaml_str(value: object) -> str:
     return dumped
 
 
+def yaml_line(value: object, column: int, prefix: str, width: int = 80) -> str:
+    """``yaml_str`` when it fits between ``column`` and ``width``; else the same
+    string double-quoted and continued over lines that start with ``prefix``,
+    each ending in an escaped line break (which YAML joins with nothing), so
+    that a long directory name keeps every line within yamllint's 80 columns."""
+    text = str(value)
+    simple = yaml_str(text)
+    if column + len(simple) <= width:
+        return simple
+    units = [_DQ_ESCAPES.get(c) or (c if c.isprintable() else f"\\U{ord(c):08x}") for c in text]
+    lines: list[str] = []
+    line, room, empty = '"', width - column - 2, True  # room: less a quote and a backslash
+    for unit in units:
+        if not empty and len(unit) > room:
+            lines.append(line + "\\")
+            line, room, empty = prefix, width - len(prefix) - 1, True
+        if empty and line == prefix and unit == " ":
+            unit = "\\ "  # leading white space of a continued line would be dropped
+        line, room, empty = line + unit, room - len(unit), False
+    lines.append(line + '"')
+    return "\n".join(lines)
+
+
+_DQ_ESCAPES = {"\\": "\\\\", '"': '\\"'}
+
+
+def github_glob(value: object) -> str:
+    """A literal path inside a GitHub path filter: its special characters
+    (``* ? + [ ] !``) escaped with a backslash, as GitHub's filter syntax says."""
+    return re.sub(r"([*?+\[\]!])", r"\\\1", str(value))
+
+
 def yaml_text(value: object, indent: int, width: int = 80) -> str:
     """Long text as a folded block (``>-``) wrapped to ``width``, or a quoted
     string when folding could not give back the exact text."""
@@ -240,7 +272,8 @@ def environment(template_dirs: list[Path], sandboxed: bool,
         bytecode_cache=_Precompiled() if fast else None,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
-                       mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key)
+                       mermaid=mermaid_label, yaml_num=yaml_num, yaml_key=yaml_key,
+                       yaml_line=yaml_line, github_glob=github_glob)
     env.globals["metric_guide"] = metric_guide.guide
     if sandboxed:
         # Jinja calls filters directly, not through the sandbox's `call`.
