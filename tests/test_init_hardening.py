@@ -144,7 +144,7 @@ def test_a_team_phase_template_that_renders_an_unknown_key_is_mlc030(tmp_path: P
 
 def test_a_team_project_template_that_changes_the_name_is_mlc030(tmp_path: Path) -> None:
     playbook = team_playbook(tmp_path / "pb")
-    _override(playbook, "project/mlcycle.yaml.j2", "name: {{ project.name|yaml_str }}",
+    _override(playbook, "project/mlcycle.yaml.j2", "name: {{ project.name|yaml_line(6, \"  \") }}",
               "name: Something else")
     result = run("init", "p", "--no-input", "--name", "Churn", "--playbook", "./pb",
                  cwd=tmp_path)

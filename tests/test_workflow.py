@@ -266,6 +266,11 @@ def test_every_yaml_file_mlcycle_writes_or_ships_passes_yamllint_strict(tmp_path
         assert len(forked) >= 3 and all(Path(f).read_text(encoding="utf-8").find("---\n") >= 0
                                         for f in forked)
         files += forked
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    for directory in HOSTILE:  # each name as the project's own name too (outside git)
+        assert run("init", f"./{directory}", "--no-input", cwd=hostile).code == 0
+        files += yaml_files(hostile / directory)
     shipped = [REPO / "action.yml", REPO / ".pre-commit-hooks.yaml",
                *sorted((REPO / "phases").rglob("*.yaml"))]
     files += [str(p) for p in shipped]
@@ -273,3 +278,20 @@ def test_every_yaml_file_mlcycle_writes_or_ships_passes_yamllint_strict(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     # Nothing was left out: one rendered tree alone has a status file per phase.
     assert len(files) > 100
+
+
+def test_a_long_project_name_keeps_mlcycle_yaml_within_80_columns(tmp_path: Path) -> None:
+    name = "Churn model for the retention team of the north-east region " * 3
+    result = run("init", tmp_path / "p", "--no-input", "--name", name.strip())
+    assert result.code == 0, result.err
+    lines = (tmp_path / "p/mlcycle.yaml").read_text(encoding="utf-8").split("\n")
+    start = lines.index(
+        'name: "Churn model for the retention team of the north-east region Churn \\')
+    assert lines[start + 1:start + 3] == [
+        "  model for the retention team of the north-east region Churn model for the \\",
+        '  retention team of the north-east region"']
+    # Read back as the same name, and edited by the commands like any project file.
+    assert run("team", "add", "pm", "Ana", "--project", tmp_path / "p").code == 0
+    assert run("validate", tmp_path / "p").out.startswith(f"{name.strip()}: 7 phase files")
+    done = tool("yamllint", "--strict", str(tmp_path / "p/mlcycle.yaml"))
+    assert done.returncode == 0, done.stdout + done.stderr

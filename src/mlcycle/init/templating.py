@@ -64,16 +64,30 @@ def yaml_line(value: object, column: int, prefix: str, width: int = 80) -> str:
     if column + len(simple) <= width:
         return simple
     units = [_DQ_ESCAPES.get(c) or (c if c.isprintable() else f"\\U{ord(c):08x}") for c in text]
-    lines: list[str] = []
-    line, room, empty = '"', width - column - 2, True  # room: less a quote and a backslash
+    first, rest = width - column - 2, width - len(prefix) - 1  # less a quote and a backslash
+
+    def size(row: list[str]) -> int:  # a continued row's leading space is written "\\ "
+        return sum(map(len, row)) + (row[:1] == [" "])
+
+    rows: list[list[str]] = [[]]
     for unit in units:
-        if not empty and len(unit) > room:
-            lines.append(line + "\\")
-            line, room, empty = prefix, width - len(prefix) - 1, True
-        if empty and line == prefix and unit == " ":
-            unit = "\\ "  # leading white space of a continued line would be dropped
-        line, room, empty = line + unit, room - len(unit), False
-    lines.append(line + '"')
+        row = rows[-1]
+        if row and (len(rows) == 1 and sum(map(len, row)) + len(unit) > first
+                    or len(rows) > 1 and size([*row, unit]) > rest):
+            # Break after the row's last space when there is one: words stay whole.
+            cut = max((i + 1 for i, u in enumerate(row) if u == " " and row[i + 1:]),
+                      default=len(row))
+            if size([*row[cut:], unit]) > rest:
+                cut = len(row)
+            rows[-1], row = row[:cut], row[cut:]
+            rows.append(row)
+        row.append(unit)
+    lines = ['"' + "".join(rows[0])]
+    for row in rows[1:]:
+        if row[0] == " ":  # leading white space of a continued line would be dropped
+            row = ["\\ ", *row[1:]]
+        lines.append(prefix + "".join(row))
+    lines = [line + "\\" for line in lines[:-1]] + [lines[-1] + '"']
     return "\n".join(lines)
 
 
