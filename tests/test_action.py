@@ -152,3 +152,19 @@ def test_install_refuses_a_version_that_is_no_version(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 2, bad
         assert done.stderr.startswith("mlcycle action: version ")
+
+
+@pytest.mark.parametrize("name", ["-ml proj", "-", "ml/it's $HOME *"])
+def test_step_runs_in_any_working_directory(project: Path, tmp_path: Path, name: str) -> None:
+    # The commented alternative in the rendered workflow passes the project's
+    # directory as working-directory: a leading dash is a name, not an option of cd.
+    shutil.copytree(project, tmp_path / name)
+    env = {**leftphase.env(), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "MLCYCLE_WORKING_DIRECTORY": name, "OLDPWD": str(tmp_path / "elsewhere")}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    env.pop("GITHUB_OUTPUT", None)
+    done = subprocess.run(["bash", str(SCRIPT), "check"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == ("mlcycle check: passed: 4 of 4 gates closed (phases before the "
+                           "current phase 'data': problem); 0 errors, 0 warnings, 0 notes\n")

@@ -215,7 +215,7 @@ def test_doc_path_leaving_the_project_is_rejected(tmp_path: Path) -> None:
     result = init(target, "--playbook", str(playbook))
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"{playbook.as_posix()}/define.yaml:8:11: error[MLC012]: docs[0].path: "
+        f"{playbook.as_posix()}/define.yaml:9:11: error[MLC012]: docs[0].path: "
         "'docs/define/../../../evil.md' is not allowed here: expected a path "
         "docs/<phase>/<name>.md without '..'",
         "1 error in 1 file",

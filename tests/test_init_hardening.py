@@ -144,7 +144,7 @@ def test_a_team_phase_template_that_renders_an_unknown_key_is_mlc030(tmp_path: P
 
 def test_a_team_project_template_that_changes_the_name_is_mlc030(tmp_path: Path) -> None:
     playbook = team_playbook(tmp_path / "pb")
-    _override(playbook, "project/mlcycle.yaml.j2", "name: {{ project.name|yaml_str }}",
+    _override(playbook, "project/mlcycle.yaml.j2", "name: {{ project.name|yaml_line(6, \"  \") }}",
               "name: Something else")
     result = run("init", "p", "--no-input", "--name", "Churn", "--playbook", "./pb",
                  cwd=tmp_path)
@@ -334,22 +334,24 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn/**"]
     assert workflow["on"]["push"]["paths"] == ["ml/churn/**"]
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
-    assert "mlcycle check ml/churn --format github ${BASE:+--base \"$BASE\"}" in steps
-    # The printed workflow's command works from the root, where GitHub runs it.
-    assert run("check", "ml/churn", "--format", "github", cwd=repo).code == 0
+    assert "mlcycle check --format github ${BASE:+--base \"$BASE\"}" in steps
+    assert workflow["jobs"]["check"]["defaults"] == {"run": {"working-directory": "ml/churn"}}
+    # The printed workflow's command works in that directory, where GitHub runs it.
+    assert run("check", "--format", "github", cwd=repo / "ml/churn").code == 0
     dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
     assert dry.code == 0
     assert dry.out.split("\n")[-len(lines) + 2:] == lines[2:]
 
 
-def test_a_directory_with_spaces_is_quoted_in_the_printed_workflow(tmp_path: Path) -> None:
+def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _git_init(repo)
     result = run("init", "ml/churn model", "--no-input", "--name", "Churn", cwd=repo)
     assert result.code == 0, result.err
     workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1].split("\nnote: ", 1)[0])
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
-    assert "mlcycle check 'ml/churn model' --format github ${BASE:+--base \"$BASE\"}" in steps
+    assert "mlcycle check --format github ${BASE:+--base \"$BASE\"}" in steps
+    assert workflow["jobs"]["check"]["defaults"]["run"]["working-directory"] == "ml/churn model"
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn model/**"]
 
 

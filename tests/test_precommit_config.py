@@ -115,7 +115,7 @@ def test_at_the_root_or_outside_git_nothing_is_printed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("directory", [
     "ml/churn model", "ml/a,b", "ml/[x]", "ml/{x}", "ml/#x", "ml/x #y", "ml/0755", "ml/1.10",
-    "ml/yes", "ml/it's", 'ml/"q"', "ml/back\\slash", "ml/çà-ñ", "ml/-x", "ml/:x", "ml/x: y",
+    "ml/yes", "ml/it's", 'ml/"q"', "ml/çà-ñ", "ml/-x", "ml/:x", "ml/x: y",
     "ml/&a", "ml/*a", "ml/!a", "ml/%a", "ml/@a", "ml/`a", "ml/|a", "ml/>a", "ml/?a"])
 def test_the_printed_args_read_back_as_the_directory(tmp_path: Path, directory: str) -> None:
     repo = tmp_path / "repo"

@@ -5,7 +5,8 @@
 #   run.sh install  pip-install mlcycle (the distribution mlcycle-cli) into the Python on PATH. MLCYCLE_VERSION:
 #                   'local' (the action's own source: the tag you `uses:`),
 #                   'latest', or a version such as 0.1.0.
-#   run.sh check    `mlcycle check` in MLCYCLE_WORKING_DIRECTORY (default .):
+#   run.sh check    `mlcycle check` in MLCYCLE_WORKING_DIRECTORY (default .; any
+#                   name, spaces and a leading dash included):
 #                   annotations (--format github) and the plain lines in the log,
 #                   the Markdown report appended to $GITHUB_STEP_SUMMARY,
 #                   `exit-code=N` appended to $GITHUB_OUTPUT, and check's own exit
@@ -35,7 +36,11 @@ install() {
 }
 
 check() {
-    cd "${MLCYCLE_WORKING_DIRECTORY:-.}"
+    local directory=${MLCYCLE_WORKING_DIRECTORY:-.}
+    case "$directory" in
+        -*) directory="./$directory" ;;  # a name, not an option of cd (nor `cd -`)
+    esac
+    cd "$directory"
     local args=() base=() code summary
     if [ -n "${MLCYCLE_ARGS:-}" ]; then
         read -r -a args <<< "$MLCYCLE_ARGS"

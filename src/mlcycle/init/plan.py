@@ -153,6 +153,10 @@ def make_plan(request: Request, force: bool) -> Plan:
     if target.exists() and not target.is_dir():
         raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
+    repo = git_root(target)
+    project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
+    if project_dir is not None:  # first: --name cannot help with a directory it refuses
+        _check_project_dir(project_dir)
     name = _check_name(request.name, target)
     slug = _check_slug(request.slug, name)
     playbook_path = None
@@ -162,8 +166,6 @@ def make_plan(request: Request, force: bool) -> Plan:
             # A playbook inside the project: a bare "playbook" would read back as
             # the name of a built-in one.
             playbook_path = f"./{playbook_path}"
-    repo = git_root(target)
-    project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
         team=_parse_team(request.team, playbook), init_date=_init_date(request),
@@ -177,6 +179,22 @@ def make_plan(request: Request, force: bool) -> Plan:
     root_precommit = files.pop(PRE_COMMIT) if project_dir is not None else None
     return Plan(scaffold.plan(target, files, force), stubs.unmarked_templates(playbook),
                 root_workflow, root_precommit)
+
+
+def _check_project_dir(project_dir: str) -> None:
+    """The project's directory goes into the CI workflow (its ``paths:`` filter
+    and ``working-directory:``): refuse what no workflow can hold as plain text."""
+    if not project_dir.isprintable():  # also a name that is not UTF-8 (surrogates)
+        why = "a control or invisible character, which a workflow cannot hold safely"
+    elif "${{" in project_dir:
+        why = "'${{', which GitHub would evaluate as an expression in the CI workflow"
+    elif "\\" in project_dir:
+        why = "a backslash, which GitHub's path filters read as an escape"
+    else:
+        return
+    raise MlcycleError.at("MLC031", f"the project directory {_shown(project_dir)} (from the "
+                          f"root of its git repository) contains {why}; rename it (git mv), "
+                          "then run `mlcycle init` again", ARGS)
 
 
 def git_root(target: Path) -> Path | None:

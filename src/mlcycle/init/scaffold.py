@@ -35,6 +35,22 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
+class Action:
+    name: str
+    version: str
+    sha: str  # the commit the version's tag names: a tag can be moved, a commit cannot
+
+
+# The actions the rendered workflow uses, pinned (both run on node24); action.yml
+# pins the same setup-python (tests/test_workflow.py holds them together).
+ACTIONS = {
+    "checkout": Action("actions/checkout", "v7.0.1", "3d3c42e5aac5ba805825da76410c181273ba90b1"),
+    "setup_python": Action("actions/setup-python", "v7.0.0",
+                           "5fda3b95a4ea91299a34e894583c3862153e4b97"),
+}
+
+
+@dataclass(frozen=True)
 class InitOptions:
     name: str
     slug: str
@@ -162,7 +178,8 @@ def render_files(opts: InitOptions, self_check: bool = True,
     files[".github/workflows/mlcycle.yml"] = project(
         "github-workflow.yml.j2", **base, mlcycle_version=__version__,
         install_spec=install_spec(),
-        project_dir=opts.project_dir,
+        project_dir=opts.project_dir, actions=ACTIONS,
+        # Unused by ours; kept for a team's own workflow template that reads it.
         project_arg=shlex.quote(opts.project_dir) if opts.project_dir else None)
     files[".pre-commit-config.yaml"] = project(
         "pre-commit-config.yaml.j2", **base, install_spec=install_spec(),

@@ -73,6 +73,50 @@ def _double_quoted(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 \
         else f"\\U{code:08X}"
+def yaml_line(value: object, column: int, prefix: str, width: int = 80) -> str:
+    """``yaml_str`` when it fits between ``column`` and ``width``; else the same
+    string double-quoted and continued over lines that start with ``prefix``,
+    each ending in an escaped line break (which YAML joins with nothing), so
+    that a long directory name keeps every line within yamllint's 80 columns."""
+    text = str(value)
+    simple = yaml_str(text)
+    if column + len(simple) <= width:
+        return simple
+    units = [_DQ_ESCAPES.get(c) or (c if c.isprintable() else f"\\U{ord(c):08x}") for c in text]
+    first, rest = width - column - 2, width - len(prefix) - 1  # less a quote and a backslash
+
+    def size(row: list[str]) -> int:  # a continued row's leading space is written "\\ "
+        return sum(map(len, row)) + (row[:1] == [" "])
+
+    rows: list[list[str]] = [[]]
+    for unit in units:
+        row = rows[-1]
+        if row and (len(rows) == 1 and sum(map(len, row)) + len(unit) > first
+                    or len(rows) > 1 and size([*row, unit]) > rest):
+            # Break after the row's last space when there is one: words stay whole.
+            cut = max((i + 1 for i, u in enumerate(row) if u == " " and row[i + 1:]),
+                      default=len(row))
+            if size([*row[cut:], unit]) > rest:
+                cut = len(row)
+            rows[-1], row = row[:cut], row[cut:]
+            rows.append(row)
+        row.append(unit)
+    lines = ['"' + "".join(rows[0])]
+    for row in rows[1:]:
+        if row[0] == " ":  # leading white space of a continued line would be dropped
+            row = ["\\ ", *row[1:]]
+        lines.append(prefix + "".join(row))
+    lines = [line + "\\" for line in lines[:-1]] + [lines[-1] + '"']
+    return "\n".join(lines)
+
+
+_DQ_ESCAPES = {"\\": "\\\\", '"': '\\"'}
+
+
+def github_glob(value: object) -> str:
+    """A literal path inside a GitHub path filter: its special characters
+    (``* ? + [ ] !``) escaped with a backslash, as GitHub's filter syntax says."""
+    return re.sub(r"([*?+\[\]!])", r"\\\1", str(value))
 
 
 def yaml_text(value: object, indent: int, width: int = 80) -> str:
@@ -265,7 +309,7 @@ def environment(template_dirs: list[Path], sandboxed: bool,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        yaml_flow_str=yaml_flow_str, mermaid=mermaid_label, yaml_num=yaml_num,
-                       yaml_key=yaml_key)
+                       yaml_key=yaml_key, yaml_line=yaml_line, github_glob=github_glob)
     env.globals["metric_guide"] = metric_guide.guide
     if sandboxed:
         # Jinja calls filters directly, not through the sandbox's `call`.
