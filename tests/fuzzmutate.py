@@ -110,6 +110,10 @@ class Mutation:
     kind: str
     data: bytes  # the file's new bytes
     invalidates: bool
+    # A journal left in the project as something else than a small regular file
+    # (issue 19): "symlink-urandom", "fifo", "directory", "sparse" (over the
+    # input cap) or "garbage"; every command must refuse it (exit 2) unread.
+    journal: str | None = None
 
     def __repr__(self) -> str:  # hypothesis prints this on failure: keep it short
         preview = self.data[:2000]
@@ -117,6 +121,13 @@ class Mutation:
                f"{len(self.data)} bytes: {preview!r})"
 
 
+# Hand-written YAML a person may put in state: explicit keys, tags, anchors, a
+# kept-newline block (issue 19). Valid or not, no command may crash on them.
+# A line break is followed by the entry's own indentation.
+CONSTRUCTS = ["? owner\n: Ana", "owner: !!null", "owner: &who Ana", "owner: !!str Ana",
+              "notes: |+\n  kept\n", "notes: !!str |\n  a\n  b",
+              "due: !!str 2026-01-01", "status: &s doing", "? notes\n: !!str x"]
+JOURNALS = ["symlink-urandom", "fifo", "directory", "sparse", "garbage"]
 WRONG = ["{zz: 1}", "[1, 2]", "12345", "true", "'text'", "2025-13-45", "-", "[[]]", "''"]
 HUGE = [300, 5_000, 200_000, 17 * 1024 * 1024]
 NEW_KEYS = ["zz", "Status", "statuss", "ownr", "x-extra", "évidence", "notes2"]
@@ -129,7 +140,8 @@ def mutation(draw: st.DrawFn, root: Path, files: tuple[str, ...]) -> Mutation:
     raw = text.encode("utf-8")
     kind = draw(st.sampled_from([
         "delete", "rename", "duplicate", "wrong-type", "truncate", "insert-bytes",
-        "replace-byte", "huge", "deep", "line-endings", "bom", "utf-16", "latin-1"]))
+        "replace-byte", "huge", "deep", "line-endings", "bom", "utf-16", "latin-1",
+        "construct", "journal"]))
     valid_file = rel == "mlcycle.yaml" or rel.startswith("lifecycle/")
 
     def pick(ok: object) -> Entry:
@@ -171,6 +183,15 @@ def mutation(draw: st.DrawFn, root: Path, files: tuple[str, ...]) -> Mutation:
         # No field that held a scalar or a list takes a mapping.
         known = valid_file and value == "{zz: 1}"
         return Mutation(rel, f"wrong-type {e.path} = {value}", new.encode(), known)
+    if kind == "journal":
+        shape = draw(st.sampled_from(JOURNALS))
+        return Mutation(rel, f"journal as {shape}", raw, False, journal=shape)
+    if kind == "construct":
+        e = pick(lambda e: e.own_line and e.block_map and not e.dash)
+        indent = text[e.line_start:e.key_start]
+        construct = draw(st.sampled_from(CONSTRUCTS)).replace("\n", "\n" + indent)
+        new = text[:e.line_start] + indent + construct + "\n" + text[e.entry_end:]
+        return Mutation(rel, f"construct {e.path} -> {construct!r}", new.encode(), False)
     if kind == "truncate":
         at = draw(st.integers(0, len(raw)))
         return Mutation(rel, f"truncate at {at}", raw[:at], False)

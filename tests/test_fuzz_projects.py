@@ -20,6 +20,7 @@ MLCYCLE_FUZZ_SEED, printed in the test header.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -66,6 +67,22 @@ def case(draw: st.DrawFn, bases: dict[str, Base]) -> tuple[Base, Mutation, tuple
     return base, change, read, edit
 
 
+def make_journal(path: Path, shape: str) -> None:
+    """A journal mlcycle did not write, as something no reader may read in full."""
+    if shape == "symlink-urandom":
+        path.symlink_to("/dev/urandom")
+    elif shape == "fifo":
+        os.mkfifo(path)
+    elif shape == "directory":
+        path.mkdir()
+        (path / "x").write_text("x")
+    elif shape == "sparse":
+        with open(path, "wb") as handle:
+            handle.truncate(17 * 1024 * 1024)
+    else:
+        path.write_bytes(b"\x00garbage\n")
+
+
 def assert_clean(args: tuple[str, ...], result: Any) -> None:
     assert result.code in (0, 1, 2), (args, result)
     assert "Traceback" not in result.err + result.out, (args, result)
@@ -82,12 +99,14 @@ def test_mutated_projects(bases: dict[str, Base], data: st.DataObject) -> None:
         root = Path(where) / base.name
         shutil.copytree(base.root, root, symlinks=True)
         (root / change.file).write_bytes(change.data)
+        if change.journal is not None:
+            make_journal(root / ".mlcycle-journal", change.journal)
         before = snapshot(root)
 
         verdict = command(("validate",), root)
         assert_clean(("validate",), verdict)
         assert verdict.code in (0, 2), verdict
-        if change.invalidates:
+        if change.invalidates or change.journal is not None:
             assert verdict.code == 2, (change, verdict)
         assert snapshot(root) == before
 

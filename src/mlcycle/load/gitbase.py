@@ -54,12 +54,13 @@ class Base:
 
 def merge_base(root: Path, ref: str) -> Base:
     """The merge base of ``ref`` and HEAD, as ``git diff --merge-base`` uses it."""
-    done = _git(root, "rev-parse", "--show-toplevel", "--show-prefix")
-    if done.returncode != 0:
+    _git(root, "--version")  # MLC062 when git cannot be run at all
+    found = gitcmd.where(root)
+    if found is None:
         raise MlcycleError.at("MLC062", f"--base {ref}: {root.as_posix()} is not inside a git "
                               "repository; diff and check --base compare with a git revision",
                               "<command line>")
-    top, prefix = ([gitcmd.path(line) for line in done.stdout.split(b"\n")] + ["", ""])[:2]
+    top, prefix = found
     if ref.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                                    f"{ref}^{{commit}}").returncode != 0:
         raise MlcycleError.at("MLC063", f"--base {ref!r} {_why_unknown(root, ref)}",
@@ -71,7 +72,7 @@ def merge_base(root: Path, ref: str) -> Base:
                                   f"shallow clone; {FIX_SHALLOW}", "<command line>")
         raise MlcycleError.at("MLC064", f"--base {ref}: it shares no history with HEAD "
                               "(no merge base)", "<command line>")
-    return Base(_out(done), ref, prefix.strip(), Path(top))
+    return Base(_out(done), ref, prefix, top)
 
 
 def _why_unknown(root: Path, ref: str) -> str:

@@ -85,3 +85,20 @@ def blobs(cwd: Path, names: list[bytes]) -> dict[bytes, str]:
         found[name] = out[at:at + size].decode("utf-8", "replace").removeprefix("\ufeff")
         at += size + 1
     return found
+
+
+def where(cwd: Path) -> tuple[Path, str] | None:
+    """The repository's top directory and ``cwd``'s path below it ("" or
+    "a/b/"), or None outside a work tree. From ``--show-cdup`` (only ``../``
+    parts), never from a path git prints: a directory name may hold a line
+    break, which would split git's line-per-value output."""
+    cdup = output(cwd, "rev-parse", "--show-cdup")
+    if cdup is None:
+        return None
+    ups = cdup.decode("ascii", "replace").strip().count("../")
+    here = Path(os.path.abspath(cwd))
+    top = here
+    for _ in range(ups):
+        top = top.parent
+    below = here.relative_to(top).as_posix()
+    return top, "" if below == "." else below + "/"

@@ -10,6 +10,7 @@ what was left out is said in ``History.note``.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,10 +89,10 @@ def _commits(root: Path) -> tuple[list[_Commit], bool] | None:
 
 def status_changes(root: Path) -> History | None:
     """None when ``root`` is not inside a git work tree."""
-    prefix = gitcmd.output(root, "rev-parse", "--show-prefix")
-    if prefix is None:
+    where = gitcmd.where(root)
+    if where is None:
         return None
-    base = prefix.rstrip(b"\n")
+    base = os.fsencode(where[1])
     found = _commits(root)
     if found is None:
         return History()
