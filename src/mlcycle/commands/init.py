@@ -34,11 +34,13 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force",
-                                        help="Overwrite rendered files that differ.")] = False,
+                                        help="Overwrite rendered files that differ (never in a "
+                                             "directory that is already a project).")] = False,
 ) -> int:
     """Render a lifecycle skeleton: status files, document stubs, LIFECYCLE.md, CI wiring."""
     from mlcycle.init import plan as initplan
 
+    initplan.refuse_existing(directory)  # before any prompt: nothing to ask about
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
         target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
