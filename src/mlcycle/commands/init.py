@@ -73,11 +73,9 @@ def init(
     for p in planned:
         if p.action == "keep":
             say(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
-    if counts["create"] + counts["overwrite"] == 0:
-        say(f"nothing to change in {shown}: every file is already up to date")
-    else:
-        say(f"initialised {shown}: {_summary(counts)}")
-        say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+    # Never "nothing to change": mlcycle.yaml is missing (refuse_existing), so created.
+    say(f"initialised {shown}: {_summary(counts)}")
+    say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     _root_workflow_note(plan, directory)
     return 0
 
