@@ -627,9 +627,10 @@ def test_output_file(tmp_path: Path) -> None:
 
 def test_output_file_unwritable_is_exit_2(tmp_path: Path) -> None:
     root = write_project(tmp_path / "p")
-    result = check(root, "--output", str(tmp_path / "missing" / "r.txt"))
+    (tmp_path / "afile").write_text("x")  # a file where the report's directory would go
+    result = check(root, "--output", str(tmp_path / "afile" / "r.txt"))
     assert result.code == 2
-    assert "error[MLC001]: cannot write the report" in result.err
+    assert "error[MLC001]: cannot create the report's directory: " in result.err
     assert summary(result).startswith("mlcycle check: passed")
 
 

@@ -112,30 +112,67 @@ def test_dry_run_writes_nothing_and_prints_the_plan(tmp_path: Path) -> None:
     assert (target / "README.md").read_text() == "# mine\n"
 
 
-def test_rerun_changes_nothing_and_says_so(tmp_path: Path) -> None:
+def existing_project_line(location: str, where: str = "this directory", arg: str = "") -> str:
+    return (f"{location}:1:1: error[MLC037]: {where} is already an mlcycle project; init "
+            "writes nothing here, with or without --force (it would replace the team, the "
+            "history and every status file): to regenerate LIFECYCLE.md run `mlcycle render"
+            f"{' -C' + arg if arg else ''}`, for a new playbook version `mlcycle upgrade{arg}`, "
+            "for a new project `mlcycle init` in another directory")
+
+
+@pytest.mark.parametrize("extra", [[], ["--force"], ["--dry-run"], ["--force", "--dry-run"],
+                                   ["--playbook", "five-phase", "--force"]])
+def test_init_in_a_project_refuses_whatever_force_says(tmp_path: Path,
+                                                       extra: list[str]) -> None:
+    # Issue 17 item 8: --force here replaced the team, the history, every status
+    # file and every filled document with stubs.
     target = tmp_path / "p"
     assert init(target, *TEAM).code == 0
+    status = target / "lifecycle/01-problem.yaml"
+    status.write_text(status.read_text().replace("status: todo", "status: doing", 1))
+    (target / "docs/problem/problem-statement.md").write_text("# Filled in\n")
     before = snapshot(target)
-    again = init(target, *TEAM)
-    assert again.code == 0
-    assert again.out == (f"nothing to change in {target.as_posix()}: "
-                         "every file is already up to date\n")
+    result = init(target, *extra)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        existing_project_line(f"{target.as_posix()}/mlcycle.yaml", target.as_posix(),
+                              f" {target.as_posix()}"),
+        "1 error in 1 file"]
     assert snapshot(target) == before
 
 
-def test_rerun_on_a_later_day_keeps_the_recorded_date(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_here_in_a_project_names_the_commands_without_a_directory(tmp_path: Path) -> None:
     target = tmp_path / "p"
     assert init(target).code == 0
     before = snapshot(target)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert init(target).code == 0
+    result = run("init", "--no-input", "--force", cwd=target)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [existing_project_line("mlcycle.yaml"),
+                                       "1 error in 1 file"]
     assert snapshot(target) == before
+
+
+def test_init_in_a_project_with_a_quoted_directory_and_a_symlinked_project_file(
+        tmp_path: Path) -> None:
+    # Any entry named mlcycle.yaml makes a project, even a dangling link: init
+    # never decides by whether the file parses.
+    target = tmp_path / "my proj"
+    target.mkdir()
+    (target / "mlcycle.yaml").symlink_to("elsewhere.yaml")
+    result = run("init", "my proj", "--no-input", "--force", cwd=tmp_path)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        existing_project_line("my proj/mlcycle.yaml", "my proj", " 'my proj'"),
+        "1 error in 1 file"]
+    assert sorted(p.name for p in target.iterdir()) == ["mlcycle.yaml"]
 
 
 def test_conflict_writes_nothing_and_force_overwrites_only_rendered_files(tmp_path: Path) -> None:
+    # A directory that is not (yet) a project: what a killed init leaves (every
+    # file but mlcycle.yaml, which comes last), here with a status file edited.
     target = tmp_path / "p"
     assert init(target).code == 0
+    (target / "mlcycle.yaml").unlink()
     status_file = target / "lifecycle" / "01-problem.yaml"
     status_file.write_text(status_file.read_text().replace("status: todo", "status: doing", 1))
     (target / "notes.txt").write_text("keep me\n")
@@ -150,7 +187,7 @@ def test_conflict_writes_nothing_and_force_overwrites_only_rendered_files(tmp_pa
     forced = init(target, "--force")
     assert forced.code == 0, forced.err
     assert forced.out.splitlines()[0] == (f"initialised {target.as_posix()}: "
-                                          "1 overwritten, 36 unchanged")
+                                          "1 created, 1 overwritten, 35 unchanged")
     assert "status: doing" not in status_file.read_text()
     assert (target / "notes.txt").read_text() == "keep me\n"
 

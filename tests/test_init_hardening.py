@@ -315,6 +315,9 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
         tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _git_init(repo)
+    # The dry run first: once ml/churn is a project, init refuses it (MLC037).
+    dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
+    assert dry.code == 0
     result = run("init", "ml/churn", "--no-input", "--name", "Churn model", cwd=repo)
     assert result.code == 0, result.err
     lines = result.out.split("\n")
@@ -338,8 +341,6 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
     assert workflow["jobs"]["check"]["defaults"] == {"run": {"working-directory": "ml/churn"}}
     # The printed workflow's command works in that directory, where GitHub runs it.
     assert run("check", "--format", "github", cwd=repo / "ml/churn").code == 0
-    dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
-    assert dry.code == 0
     assert dry.out.split("\n")[-len(lines) + 2:] == lines[2:]
 
 

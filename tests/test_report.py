@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from conftest import FIXTURES, run, snapshot
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "report.png"
@@ -88,9 +88,7 @@ def test_page_is_self_contained_deterministic_and_escaped(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     proj = demo(tmp_path, name=HOSTILE)
-    result = run("report", "--output", "out/report.html", cwd=proj)
-    assert result.code == 2  # out/ does not exist
-    (proj / "out").mkdir()
+    assert not (proj / "out").exists()  # created, as CI needs for reports/
     result = run("report", "--output", "out/report.html", cwd=proj)
     assert (result.code, result.err) == (0, "")
     page = (proj / "out" / "report.html").read_bytes()
@@ -133,12 +131,16 @@ def test_burn_up_counts_work_committed_with_the_file(tmp_path: Path) -> None:
     assert now.group(1) == "2 of 6 items closed now; 1 commit changed an item's status."
 
 
-def test_output_is_required(tmp_path: Path) -> None:
+def test_without_output_the_page_goes_to_stdout(tmp_path: Path) -> None:
+    # As `portfolio --format html`: `mlcycle report > r.html` is the same page.
     proj = demo(tmp_path, in_git=False)
+    before = snapshot(proj)
     result = run("report", cwd=proj)
-    assert (result.code, result.out) == (2, "")
-    assert result.err.splitlines()[0] == (
-        "<command line>: error[MLC065]: --output FILE.html is required")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("<!DOCTYPE html>\n")
+    assert snapshot(proj) == before  # nothing written
+    assert run("report", "-o", "r.html", cwd=proj).code == 0
+    assert (proj / "r.html").read_text() == result.out
 
 
 # --- in a real browser ------------------------------------------------------------

@@ -157,10 +157,13 @@ CODES: dict[str, str] = {
     "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
     "MLC034": "a file to edit holds line breaks other than LF or CRLF, or an explicit key "
               "('? key') where the edit goes",
-    "MLC035": "a report would overwrite a file the project reads (mlcycle.yaml, a status file, "
-              "its playbook, evidence or a metrics file)",
+    "MLC035": "--output would overwrite a file a project reads (mlcycle.yaml, a status file, "
+              "the journal, .mlcycle/, its playbook, evidence or a metrics file; also through a "
+              "symlink or a hard link)",
     "MLC036": "warning: a team's document template has no stub marker "
               "(its documents count as evidence at once)",
+    "MLC037": "init: the directory already holds an mlcycle project (mlcycle.yaml); nothing "
+              "written, whatever --force says",
     "MLC040": "an item definition in a status file differs from the pinned playbook",
     "MLC041": "an item of the pinned playbook is missing from its status file",
     "MLC042": "a status file holds an item that its phase of the pinned playbook does not define",
@@ -182,7 +185,6 @@ CODES: dict[str, str] = {
     "MLC063": "--base: the ref is not a known git revision",
     "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
               "histories)",
-    "MLC065": "report: --output FILE.html is missing",
     "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
               "`check --min-score`)",
     "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read, "

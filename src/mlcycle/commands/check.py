@@ -61,7 +61,8 @@ def check(
     output: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", metavar="FILE", dir_okay=False,
-                     help="Write the report to FILE (atomically); the text report still goes "
+                     help="Write the report to FILE (atomically, missing directories created; "
+                          "never over a file the project reads); the text report still goes "
                           "to stdout."),
     ] = None,
     today: Today = None,
@@ -105,13 +106,11 @@ def check(
         result = Result.invalid(exc.problems)
     protected: dict[Path, str] = {}
     if output is not None:
-        from mlcycle.load.inputs import project_inputs
-        from mlcycle.write.report import refusal
+        from mlcycle.write.output import inputs_for, refusal
 
         # What failed to load is read leniently too: its evidence is still evidence.
-        protected = project_inputs(loaded[0].root if loaded else directory,
-                                   loaded[0] if loaded else None,
-                                   complete=not result.problems)
+        protected = inputs_for(output, loaded[0].root if loaded else directory,
+                               loaded[0] if loaded else None, complete=not result.problems)
         refused = refusal(output, protected, str(output))
         if refused is not None:  # before anything is printed: no report that looks like a pass
             raise MlcycleError([*result.problems, *refused.problems])
@@ -196,9 +195,9 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
             if extra is not None:
                 text = extra("text", text)
         try:
-            from mlcycle.write.report import write_report
+            from mlcycle.write.output import write_output
 
-            write_report(output, report, protected, str(output))
+            write_output(output, report, protected, str(output))
         finally:
             show_report(text)
         return result.exit_code

@@ -34,11 +34,13 @@ def init(
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
     force: Annotated[bool, typer.Option("--force",
-                                        help="Overwrite rendered files that differ.")] = False,
+                                        help="Overwrite rendered files that differ (never in a "
+                                             "directory that is already a project).")] = False,
 ) -> int:
     """Render a lifecycle skeleton: status files, document stubs, LIFECYCLE.md, CI wiring."""
     from mlcycle.init import plan as initplan
 
+    initplan.refuse_existing(directory)  # before any prompt: nothing to ask about
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
         target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
@@ -72,11 +74,9 @@ def init(
     for p in planned:
         if p.action == "keep":
             say(f"kept your {p.path} (not touched); see `mlcycle init --dry-run`")
-    if counts["create"] + counts["overwrite"] == 0:
-        say(f"nothing to change in {shown}: every file is already up to date")
-    else:
-        say(f"initialised {shown}: {_summary(counts)}")
-        say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
+    # Never "nothing to change": mlcycle.yaml is missing (refuse_existing), so created.
+    say(f"initialised {shown}: {_summary(counts)}")
+    say("next: fill in the docs, then run `mlcycle status` and `mlcycle check`")
     _root_workflow_note(plan, directory)
     _root_precommit_note(plan, directory)
     return 0

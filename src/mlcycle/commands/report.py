@@ -10,7 +10,7 @@ import typer
 
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import say
+from mlcycle.commands.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -22,12 +22,15 @@ def report(
     output: Annotated[
         Optional[Path],  # noqa: UP045 - typer needs Optional on Python 3.10
         typer.Option("--output", "-o", dir_okay=False, metavar="FILE.html",
-                     help="Where to write the page (atomically).")] = None,
+                     help="Write the page to FILE.html (atomically, missing directories "
+                          "created; never over a file the project reads) instead of "
+                          "stdout.")] = None,
     today: Today = None,
 ) -> int:
-    """Write one self-contained HTML report: phases and progress, open gates with
-    owners, blocked and overdue items, waivers, RACI per phase, the path through
-    the phases, and a burn-up of items closed over time (from git).
+    """Write one self-contained HTML report to stdout (or --output): phases and
+    progress, open gates with owners, blocked and overdue items, waivers, RACI per
+    phase, the path through the phases, and a burn-up of items closed over time
+    (from git).
 
     No script and nothing fetched from the network; the same input gives the
     same bytes (a date only from SOURCE_DATE_EPOCH).
@@ -37,20 +40,26 @@ def report(
     from mlcycle.judge import report as data
     from mlcycle.load import project
     from mlcycle.render.report import render
-    from mlcycle.write.atomic import write_atomic
 
-    if output is None:
-        raise MlcycleError.at("MLC065", "--output FILE.html is required", "<command line>")
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when))
     if result.problems:
         raise MlcycleError(result.problems)
+    if output is not None:
+        from mlcycle.write.output import inputs_for, refusal
+
+        # Refused before the page is rendered: the burn-up reads git's history.
+        protected = inputs_for(output, loaded.root, loaded)
+        refused = refusal(output, protected, str(output))
+        if refused is not None:
+            raise refused
     page = render(data.report(result, os.environ.get("SOURCE_DATE_EPOCH")))
-    try:
-        write_atomic(output, page)
-    except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
-                              str(output)) from None
+    if output is None:
+        show(page)  # as `portfolio --format html`: `mlcycle report > r.html` works too
+        return 0
+    from mlcycle.write.output import write_output
+
+    write_output(output, page, protected, str(output))
     say(f"wrote {output.as_posix()} ({len(page.encode()):,} bytes)")
     return 0

@@ -30,25 +30,22 @@ def schema(
         typer.echo(json.dumps(combined, indent=2, ensure_ascii=False))
         return 0
     from mlcycle.errors import MlcycleError
-    from mlcycle.load.inputs import enclosing_inputs
-    from mlcycle.write.report import refusal, write_report
+    from mlcycle.load.inputs import OWN_SCHEMAS
+    from mlcycle.write.output import inputs_for, refusal, write_output
 
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot create directory: {exc.strerror}",
-                              str(output)) from None
-    # Written into a project (its .mlcycle/, say), a schema must not replace
-    # one of that project's inputs (evidence, its playbook).
-    protected = enclosing_inputs(output)
+    # Written into a project, a schema must not replace one of its inputs
+    # (evidence, its playbook); its own .mlcycle/ is where these very files
+    # live, so refreshing them there is what `schema --output .mlcycle` is for.
+    protected = {path: what for path, what in inputs_for(output).items()
+                 if what != OWN_SCHEMAS}
     refused = [r for name in texts if (r := refusal(output / name, protected, str(output / name)))]
-    if refused:  # all refused up front: no half-written set of schemas
+    if refused:  # all refused up front: no half-written set of schemas, no directory made
         raise MlcycleError([p for r in refused for p in r.problems])
     for name, text in texts.items():
         path = output / name
         if path.is_file() and path.read_bytes() == text.encode():
             say(f"unchanged {path}")
             continue
-        write_report(path, text, protected, str(path))
+        write_output(path, text, protected, str(path))
         say(f"wrote {path}")
     return 0

@@ -15,7 +15,6 @@ from pathlib import Path
 from mlcycle.errors import MlcycleError, Problem
 from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
-from mlcycle.load.model import ProjectFile
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.validation import did_you_mean
 
@@ -108,8 +107,8 @@ def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
 
 
 def _init_date(request: Request) -> date:
-    """SOURCE_DATE_EPOCH for reproducible output; else the date already recorded
-    (so that init run again changes nothing); else today."""
+    """SOURCE_DATE_EPOCH for reproducible output; else today (init never runs over
+    a project, so there is no recorded date to keep)."""
     if request.source_date_epoch:
         try:
             return datetime.fromtimestamp(int(request.source_date_epoch), tz=timezone.utc).date()
@@ -117,18 +116,6 @@ def _init_date(request: Request) -> date:
             raise MlcycleError.at("MLC031", "SOURCE_DATE_EPOCH must be a whole number of seconds "
                                   f"since 1970, not '{request.source_date_epoch}'",
                                   "<environment>") from None
-    existing = request.target / "mlcycle.yaml"
-    if existing.is_file():
-        from mlcycle.load.source import load_model
-
-        try:
-            project, _ = load_model(ProjectFile, existing, "mlcycle.yaml")
-        except MlcycleError:
-            pass  # an unreadable project file is a conflict, reported by the plan
-        else:
-            for entry in project.history:
-                if entry.event == "init":
-                    return entry.date
     return date.today()
 
 
@@ -146,6 +133,26 @@ class Plan:
     # Likewise pre-commit reads only the root's .pre-commit-config.yaml: the
     # config to add there, whose hook checks the project by its directory.
     root_precommit: str | None = None
+
+
+def refuse_existing(target: Path) -> None:
+    """``init`` never runs over a project: --force there would replace its team,
+    its history, every status file and every filled document with stubs. What
+    the user likely wants instead is named in the one line of the refusal."""
+    import shlex
+
+    found = target / "mlcycle.yaml"
+    if not os.path.lexists(found):
+        return
+    shown = target.as_posix().rstrip("/") or "/"
+    here = shown in (".", "")
+    arg = "" if here else " " + shlex.quote(shown)
+    raise MlcycleError.at(
+        "MLC037", f"{'this directory' if here else shown} is already an mlcycle project; init "
+        "writes nothing here, with or without --force (it would replace the team, the history "
+        f"and every status file): to regenerate LIFECYCLE.md run `mlcycle render"
+        f"{' -C' + arg if arg else ''}`, for a new playbook version `mlcycle upgrade{arg}`, for "
+        "a new project `mlcycle init` in another directory", found.as_posix())
 
 
 def make_plan(request: Request, force: bool) -> Plan:

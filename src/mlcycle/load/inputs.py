@@ -12,12 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlcycle.errors import MlcycleError
+from mlcycle.load.journal import JOURNAL
 
 if TYPE_CHECKING:
     from mlcycle.load.project import Project
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"
+# mlcycle's own files beside them: the journal every command replays before it
+# reads (a report there makes every later command refuse the project, MLC090),
+# and the JSON Schemas the status files point editors at.
+OWN_DIR = ".mlcycle"
+OWN_SCHEMAS = "mlcycle's JSON Schemas in .mlcycle/"
 
 
 def project_inputs(root: Path, project: Project | None = None,
@@ -29,7 +35,9 @@ def project_inputs(root: Path, project: Project | None = None,
     """
     root = root.resolve()
     inputs = {root / PROJECT_FILE: "the project file",
-              root / LIFECYCLE_DIR: "a status file in lifecycle/"}
+              root / LIFECYCLE_DIR: "a status file in lifecycle/",
+              root / JOURNAL: "the journal of an interrupted change",
+              root / OWN_DIR: OWN_SCHEMAS}
     specs: list[str] = []
     # (what it is, path): evidence, and the metrics files an item's checks read.
     files: list[tuple[str, str]] = []
@@ -54,15 +62,6 @@ def project_inputs(root: Path, project: Project | None = None,
         if where is not None:
             inputs.setdefault(where, what)
     return inputs
-
-
-def enclosing_inputs(path: Path) -> dict[Path, str]:
-    """The inputs of the nearest project at or above ``path`` (none outside any)."""
-    here = path.resolve()
-    for directory in (here, *here.parents):
-        if (directory / PROJECT_FILE).is_file():
-            return project_inputs(directory)
-    return {}
 
 
 def _spec(path: str | None, name: str) -> str:
