@@ -92,10 +92,17 @@ def _store_problem(uri: str) -> str | None:
 
 @contextmanager
 def _bounded_http() -> Iterator[None]:
+    """Bounded retries and timeouts for the call, and MLflow's and SQLAlchemy's
+    warnings (deprecations of their own internals) kept off mlcycle's output of
+    one line per problem."""
+    import warnings
+
     added = [k for k in BOUNDED_HTTP if k not in os.environ]
     os.environ.update({k: BOUNDED_HTTP[k] for k in added})
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
     finally:
         for key in added:
             os.environ.pop(key, None)
@@ -119,6 +126,11 @@ def _first_line(exc: BaseException, uri: str) -> str:
 def read(uri: str, run_id: str | None, model: str | None) -> Pulled:
     """The run ``run_id`` (or the one behind ``model``) at ``uri``; one located
     MlcycleError (exit 2) for anything that keeps the numbers from being pulled."""
+    with _bounded_http():
+        return _read(uri, run_id, model)
+
+
+def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
     try:
         from mlflow import MlflowClient
         from mlflow.exceptions import MlflowException
@@ -130,33 +142,31 @@ def read(uri: str, run_id: str | None, model: str | None) -> Pulled:
     if problem:
         raise MlcycleError.at("MLC081", problem, WHERE)
     what = f"run {run_id!r}" if run_id else f"model {model!r}"
+    source: dict[str, str] = {"tracker": "mlflow", "tracking_uri": shown}
     try:
-        with _bounded_http():
-            client = MlflowClient(tracking_uri=uri, registry_uri=uri)
-            source: dict[str, str] = {"tracker": "mlflow", "tracking_uri": shown}
-            if model is not None:
-                name, alias, version = parse_model(model)
-                what = f"model {name!r} " + (f"alias {alias!r}" if alias else
-                                             f"version {version}")
-                found: Any = (client.get_model_version_by_alias(name, alias) if alias else
-                              client.get_model_version(name, str(version)))
-                if not found.run_id:
-                    raise MlcycleError.at("MLC082", f"{what} at {shown} was registered without "
-                                          "a run, so it has no metrics to pull; pull its "
-                                          "evaluation run with --run RUN_ID", WHERE)
-                run_id = str(found.run_id)
-                source.update(model=name, model_version=str(found.version))
-                if alias:
-                    source["model_alias"] = alias
-                what = f"run {run_id!r} of {what}"
-            assert run_id is not None
-            run = client.get_run(run_id)
-            experiment = client.get_experiment(run.info.experiment_id)
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        if model is not None:
+            name, alias, version = parse_model(model)
+            what = f"model {name!r} " + (f"alias {alias!r}" if alias else f"version {version}")
+            found: Any = (client.get_model_version_by_alias(name, alias) if alias else
+                          client.get_model_version(name, str(version)))
+            if not found.run_id:
+                raise MlcycleError.at("MLC082", f"{what} at {shown} was registered without a "
+                                      "run, so it has no metrics to pull; pull its evaluation "
+                                      "run with --run RUN_ID", WHERE)
+            run_id = str(found.run_id)
+            source.update(model=name, model_version=str(found.version))
+            if alias:
+                source["model_alias"] = alias
+            what = f"run {run_id!r} of {what}"
+        assert run_id is not None
+        run = client.get_run(run_id)
+        experiment = client.get_experiment(run.info.experiment_id)
     except MlflowException as exc:
         if getattr(exc, "error_code", None) in _UNKNOWN:
             raise MlcycleError.at("MLC082", f"the tracker at {shown} has no {what}: "
-                                  f"{_first_line(exc, uri)}; look it up in the MLflow UI (or check "
-                                  "--tracking-uri)", WHERE) from None
+                                  f"{_first_line(exc, uri)}; look it up in the MLflow UI (or "
+                                  "check --tracking-uri)", WHERE) from None
         raise _unreachable(uri, exc) from None
     except OSError as exc:  # requests' errors are OSErrors; so are a store's file errors
         raise _unreachable(uri, exc) from None
