@@ -134,9 +134,13 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
     try:
         from mlflow import MlflowClient
         from mlflow.exceptions import MlflowException
-    except ImportError:
-        raise MlcycleError.at("MLC080", f"metrics pull --from mlflow needs MLflow, which is not "
-                              f"installed here: {INSTALL}", WHERE) from None
+    except ImportError as exc:
+        if exc.name is not None and exc.name.split(".")[0] == "mlflow":
+            raise MlcycleError.at("MLC080", "metrics pull --from mlflow needs MLflow, which is "
+                                  f"not installed here: {INSTALL}", WHERE) from None
+        raise MlcycleError.at("MLC080", f"MLflow is installed but cannot be imported: "
+                              f"{_first_line(exc, uri)}; reinstall it with its dependencies: "
+                              f"{INSTALL}", WHERE) from None
     shown = public_uri(uri)
     problem = _store_problem(uri)
     if problem:
@@ -170,6 +174,10 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
         raise _unreachable(uri, exc) from None
     except OSError as exc:  # requests' errors are OSErrors; so are a store's file errors
         raise _unreachable(uri, exc) from None
+    except ImportError as exc:  # a store's own modules: MLflow and its dependencies disagree
+        raise MlcycleError.at("MLC080", f"MLflow is installed but cannot load the store for "
+                              f"{shown}: {_first_line(exc, uri)}; reinstall it with its "
+                              f"dependencies: {INSTALL}", WHERE) from None
     metrics = {str(k): float(v) for k, v in run.data.metrics.items()}
     if not metrics:
         raise MlcycleError.at("MLC083", f"{what} at {shown} has no metrics; log them in the "
