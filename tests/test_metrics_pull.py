@@ -110,9 +110,12 @@ def _refused(root: Path, *args: str) -> str:
     (["--run", "abc", "--to", "docs"],
      "error[MLC084]: --to 'docs': a pulled metrics file is JSON; name it *.json (checks read a "
      "file by its extension)"),
-    (["--run", "abc", "--to", "mlflow", "--from", "wandb"],
-     "error[MLC031]: mlcycle metrics pull: invalid value for '--from': Value error, 'wandb' is "
-     "not one of 'mlflow'; see 'mlcycle metrics pull --help'"),
+    (["--run", "abc", "--to", "r.json", "--from", "wandb"],
+     "error[MLC031]: --from: 'wandb' is not one of mlflow; from another tracker, have the "
+     "evaluation job write the metrics file itself"),
+    (["--run", "abc", "--to", "r.json", "--from", "mlfow"],
+     "error[MLC031]: --from: 'mlfow' is not one of mlflow (did you mean 'mlflow'?); from "
+     "another tracker, have the evaluation job write the metrics file itself"),
 ])
 def test_a_bad_command_line_is_refused_before_the_tracker_is_asked(
         project: Path, args: list[str], message: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -17,6 +17,7 @@ from mlcycle.errors import MlcycleError
 metrics_app = typer.Typer(help="Metrics files: numbers from an experiment tracker into git.",
                           no_args_is_help=True, rich_markup_mode=None)
 WHERE = "<command line>"
+TRACKERS = ("mlflow",)
 
 
 def register(app: typer.Typer) -> None:
@@ -25,8 +26,8 @@ def register(app: typer.Typer) -> None:
 
 @metrics_app.command("pull")
 def pull(
-    tracker: Annotated[Literal["mlflow"], typer.Option(
-        "--from", help="The experiment tracker.")],
+    tracker: Annotated[str, typer.Option(
+        "--from", metavar="TRACKER", help="The experiment tracker: mlflow.")],
     to: Annotated[str, typer.Option(
         "--to", metavar="FILE", help="The JSON file to write, relative to the project "
         "(e.g. reports/eval.json).")],
@@ -52,6 +53,14 @@ def pull(
     from mlcycle.write.transaction import StaleError
 
     when = today_of(today)
+    if tracker not in TRACKERS:
+        from mlcycle import escape
+        from mlcycle.load.validation import did_you_mean
+
+        hint = did_you_mean(tracker, TRACKERS)
+        raise MlcycleError.at("MLC031", f"--from: {escape.quote(tracker)} is not one of "
+                              f"{', '.join(TRACKERS)}{hint}; from another tracker, have the "
+                              "evaluation job write the metrics file itself", WHERE)
     if (run_id is None) == (model is None):
         raise MlcycleError.at("MLC031", "metrics pull needs exactly one of --run RUN_ID or "
                               "--model NAME@ALIAS|NAME/VERSION", WHERE)
