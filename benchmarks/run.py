@@ -728,6 +728,49 @@ def commands_benchmark(mlcycle: str, scratch: Path, repeat: int) -> None:
                   f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
 
 
+PULL_MAX_S = 2.0
+_MLFLOW_STORE = """
+import sys, warnings
+warnings.simplefilter("ignore")
+from mlflow import MlflowClient
+client = MlflowClient(sys.argv[1])
+run = client.create_run(client.create_experiment("bench"))
+for name, value in (("accuracy", 0.912), ("auc", 0.85), ("val/loss", 0.31)):
+    client.log_metric(run.info.run_id, name, value)
+print(run.info.run_id)
+"""
+
+
+def pull_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool | None]]:
+    """`mlcycle metrics pull --from mlflow` from a local SQLite store (MLflow's
+    import and its store's set-up included), next to importing MLflow alone."""
+    if not has_module("mlflow"):
+        return [(f"`metrics pull` from a local MLflow store < {PULL_MAX_S:g} s",
+                 'not measured: pip install -e ".[mlflow]"', None)]
+    store = f"sqlite:///{scratch / 'mlflow.db'}"
+    run_id = subprocess.run([PYTHON, "-c", _MLFLOW_STORE, store], env=ENV, capture_output=True,
+                            text=True, check=True).stdout.split()[-1]
+    project = scratch / "pull"
+    subprocess.run([mlcycle, "init", str(project), "--no-input"], env=ENV, capture_output=True,
+                   check=True)
+    cases = [Case("`python -c \"from mlflow import MlflowClient\"`",
+                  lambda n: [PYTHON, "-c", "from mlflow import MlflowClient"]),
+             Case("`mlcycle metrics pull --from mlflow --run ID --to reports/eval.json`",
+                  lambda n: [mlcycle, "metrics", "pull", "--from", "mlflow", "--run", run_id,
+                             "--to", "reports/eval.json", "--tracking-uri", store],
+                  cwd=project)]
+    measure(cases, repeat, scratch)
+    imported, pull = cases
+    print("\n## `metrics pull` from MLflow\n\nA local SQLite store holding one run of "
+          "three metrics; MLflow's import alone next to the whole pull.\n")
+    print(table(["command", "best ms (median)", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.peak_mib:.0f}",
+                  str(c.warm.code if c.warm else "?")] for c in cases]))
+    return [(f"`metrics pull` from a local MLflow store < {PULL_MAX_S:g} s",
+             f"{pull.best:.2f} s (importing MLflow alone: {imported.best:.2f} s)",
+             pull.ok and pull.best < PULL_MAX_S)]
+
+
 def cookiecutter_template(root: Path, rendered: Path) -> tuple[Path, Path]:
     """A cookiecutter template of exactly the files ``mlcycle init`` wrote into
     ``rendered`` (same paths, same bytes, kept literal with ``{% raw %}``), each
@@ -771,6 +814,8 @@ def main() -> int:
                         help="only check --all with and without metric checks")
 
 
+    parser.add_argument("--pull-only", action="store_true",
+                        help="only `metrics pull` from a local MLflow store")
     parser.add_argument("--upgrade-only", action="store_true",
                         help="only `upgrade` of a 10,000-item project")
     parser.add_argument("--startup-only", action="store_true",
@@ -809,6 +854,12 @@ def main() -> int:
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
 
+
+        if args.pull_only:
+            verdicts = pull_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
 
         if args.upgrade_only:
             verdicts = upgrade_benchmark(mlcycle, scratch, repeat)
@@ -1071,6 +1122,9 @@ def main() -> int:
             # 6. upgrade of a 10,000-item project ------------------------------------------
             if upgrade_available(mlcycle):
                 verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
+
+            # 7. metrics pull from a local MLflow store (when MLflow is installed) ----------
+            verdicts += pull_benchmark(mlcycle, scratch, repeat)
 
         # targets ----------------------------------------------------------------------------
         print("\n## Targets\n")

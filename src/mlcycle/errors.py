@@ -187,6 +187,15 @@ CODES: dict[str, str] = {
               "histories)",
     "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
               "`check --min-score`)",
+    "MLC080": "metrics pull: the tracker's client is not installed (pip install "
+              "\"mlcycle-cli[mlflow]\")",
+    "MLC081": "metrics pull: the tracker cannot be reached or read (down, a wrong URI, no "
+              "credentials, a local store that does not exist)",
+    "MLC082": "metrics pull: no such run, registered model, alias or version (or a model "
+              "version registered without a run)",
+    "MLC083": "metrics pull: the run has no metrics (or logs one named _source)",
+    "MLC084": "metrics pull: --to is not a .json file inside the project, or it holds a file "
+              "that metrics pull did not write",
     "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read, "
               "was not written by mlcycle, is not a small regular file, or is committed to git "
               "(.mlcycle-journal)",

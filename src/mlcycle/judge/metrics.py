@@ -18,11 +18,12 @@ import math
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from mlcycle.errors import MlcycleError
+from mlcycle.judge import provenance
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck, MetricRef, ParityCheck
 from mlcycle.load.project import evidence_escapes
@@ -231,6 +232,7 @@ class Files:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._known: dict[str, Any] = {}
+        self.sources: dict[str, str | None] = {}  # a pulled file's provenance note
 
     def data(self, rel: str) -> Any:
         if rel not in self._known:
@@ -238,7 +240,7 @@ class Files:
                 found = _file_problem(self.root, rel)
                 if found:
                     raise _Failure(*found)
-                self._known[rel] = _parse(self.root, rel)
+                self._known[rel], self.sources[rel] = provenance.split(_parse(self.root, rel))
             except _Failure as failure:
                 self._known[rel] = failure
         known = self._known[rel]
@@ -465,5 +467,17 @@ def difference_text(outcome: Outcome) -> str:
 
 def run(files: Files, item: Item) -> list[Outcome]:
     """Every metric and parity check of ``item``, in definition order."""
-    return [*(_metric(files, item, i, c) for i, c in enumerate(item.metrics)),
-            *(_parity_check(files, item, i, c) for i, c in enumerate(item.parity))]
+    return [_with_source(files, outcome) for outcome in (
+        *(_metric(files, item, i, c) for i, c in enumerate(item.metrics)),
+        *(_parity_check(files, item, i, c) for i, c in enumerate(item.parity)))]
+
+
+def _with_source(files: Files, outcome: Outcome) -> Outcome:
+    """A finding on numbers pulled from a tracker says where they came from."""
+    cited = [outcome.file] if isinstance(outcome.file, str) else list(dict.fromkeys(outcome.file))
+    notes = [(rel, files.sources[rel]) for rel in cited if files.sources.get(rel)]
+    if not notes or not outcome.problems:
+        return outcome
+    said = notes[0][1] if len(cited) == 1 else "; ".join(f"{r} from {n}" for r, n in notes)
+    return replace(outcome, problems=tuple((loc, code, f"{message} ({said})")
+                                          for loc, code, message in outcome.problems))
