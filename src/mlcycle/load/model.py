@@ -3,9 +3,10 @@ phase status files. ``extra="forbid"`` everywhere: a typo must not pass silently
 ``strict=True``: the YAML reader already gives strings, ints, booleans and
 None, and nothing is coerced behind the user's back (``gate: "yes"`` is an
 error, not True).
-"""
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: pydantic would then compile every
+field's annotation from its text when the classes are built (every start-up).
+"""
 
 from mlcycle import plugins_off
 
@@ -160,8 +161,21 @@ def _shape(kind: str) -> Any:
 # A fresh empty container per model, made by a factory: pydantic deep-copies a
 # plain ``= []`` default for every instance (0.5 s per 100k items). The schema
 # still shows the default, for editors.
-_EMPTY_LIST: Any = Field(default_factory=list, json_schema_extra={"default": []})
-_EMPTY_DICT: Any = Field(default_factory=dict, json_schema_extra={"default": {}})
+# Python functions, not the builtins list and dict: pydantic inspects a factory's
+# signature, and a builtin's is parsed from its text (the tokenizer and its
+# regular expressions: ~20 M instructions of every start-up).
+
+
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[Any, Any]:
+    return {}
+
+
+_EMPTY_LIST: Any = Field(default_factory=_new_list, json_schema_extra={"default": []})
+_EMPTY_DICT: Any = Field(default_factory=_new_dict, json_schema_extra={"default": {}})
 
 
 class Strict(BaseModel):
@@ -207,7 +221,7 @@ class Between(Strict):
     strict_max: bool = False
 
     @model_validator(mode="after")
-    def _ordered(self) -> Between:
+    def _ordered(self) -> "Between":
         if self.min > self.max:
             raise PydanticCustomError("bad_range", "min {lo} is greater than max {hi}",
                                       {"lo": f"{self.min:g}", "hi": f"{self.max:g}"})
@@ -221,7 +235,7 @@ class MetricCheck(MetricRef):
                      _shape("value")] = Field(description="a number; for `between`: {min, max}")
 
     @model_validator(mode="after")
-    def _fits_op(self) -> MetricCheck:
+    def _fits_op(self) -> "MetricCheck":
         if (self.op == "between") != isinstance(self.value, Between):
             raise PydanticCustomError(
                 "bad_value", "op {op} needs {wanted}",
@@ -235,7 +249,7 @@ class Tolerance(Strict):
     rel: Number | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _one(self) -> Tolerance:
+    def _one(self) -> "Tolerance":
         if self.abs is None and self.rel is None:
             raise PydanticCustomError("no_tolerance",
                                       "give abs, rel or both (|e - p| <= max(abs, rel * |p|))")

@@ -16,7 +16,7 @@ from yaml.nodes import Node
 from mlcycle import interrupts
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load.validation import validate
-from mlcycle.load.yamlio import LINE_BREAK, Marks, load_mapping, locate, node_tree
+from mlcycle.load.yamlio import Marks, load_mapping, locate, node_tree, split_lines
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -57,7 +57,7 @@ class Source:
         a quoted scalar or a flow collection is never taken for a key or an entry.
         """
         if self._lines is None:
-            self._lines = LINE_BREAK.split(self.text)
+            self._lines = split_lines(self.text)
             self._continued = frozenset(line for first, last in self.marks.continued
                                         for line in range(first + 1, last + 1))
         lines = self._lines

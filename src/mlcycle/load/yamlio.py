@@ -29,6 +29,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -123,6 +124,15 @@ _BLOCK_STYLES = ("|", ">")
 # Every line break libyaml counts in its marks (YAML 1.1: also NEL, LS and PS).
 # Anything that turns a mark into a line of text must split the same way.
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def split_lines(text: str) -> list[str]:
+    """``LINE_BREAK.split(text)``; a text whose only breaks are LF (what mlcycle and
+    most editors write) is split by ``str.split``, ~6x faster on a large file."""
+    if any(other in text for other in _OTHER_BREAKS):
+        return LINE_BREAK.split(text)
+    return text.split("\n")
 
 
 @dataclass
@@ -381,7 +391,10 @@ class _Builder:
                         "keep only the last one",
                         event)
                 lines[value] = event  # its line is read only for a duplicate
-                key = value
+                # One string per distinct key: a 100,000-item project holds a
+                # million keys but a few dozen distinct ones (memory, and pickle
+                # sends each once when a worker parsed the file).
+                key = intern(value)
             else:
                 container[key] = value
                 key = _MISSING
