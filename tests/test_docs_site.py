@@ -52,7 +52,7 @@ def script() -> str:
         if marker == "not run":
             assert why.strip(), "a skipped block says why"
             continue
-        for number, line in enumerate(body.splitlines(), 1):
+        for line in body.splitlines():
             if not line.strip():
                 continue
             expected = re.search(r"  # exit (\d+): \S", line)
@@ -86,7 +86,7 @@ def test_getting_started_runs_as_written(tmp_path: Path) -> None:
     assert "problem-statement: doing -> done" in done.stdout
     project = work / "churn"
     # The files the page shows are the ones init rendered (comments left out).
-    for marker, path, language, body in blocks():
+    for marker, path, _language, body in blocks():
         if marker == "file":
             text = (project / path).read_text(encoding="utf-8")
             uncommented = "".join(line + "\n" for line in text.splitlines()
