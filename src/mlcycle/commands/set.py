@@ -134,7 +134,7 @@ def waive(
 
     \b
     Example:
-      mlcycle waive why-ml --reason "rules tried" --by "Ana Ruiz" --until 2026-06-30
+      mlcycle waive why-ml --reason "rules tried" --by "Ana Ruiz" --until 2027-06-30
     """
     from mlcycle.write import items
 
