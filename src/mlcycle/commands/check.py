@@ -84,6 +84,10 @@ def check(
     By default the gates of every phase before the current one are evaluated;
     consistency rules (evidence, waivers, owners, dependencies) apply to every
     item. Exit 0 when nothing is wrong, 1 on findings, 2 when the input is invalid.
+
+    \b
+    Example:
+      mlcycle check --format junit --output reports/mlcycle.xml
     """
     from mlcycle.errors import MlcycleError
 

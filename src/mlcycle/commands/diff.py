@@ -38,10 +38,16 @@ def diff(
     ] = "text",
     today: Today = None,
 ) -> int:
-    """The lifecycle at the merge base of REF and HEAD against the working tree:
+    """What a change does to the lifecycle, by item id.
+
+    The lifecycle at the merge base of REF and HEAD against the working tree:
     definition changes first, then phase moves, items closed and reopened,
     status/owner/due changes, waivers, items and phases added or removed.
     Exit 0 (it reports; `check --base` judges), 2 on a git or input error.
+
+    \b
+    Example:
+      mlcycle diff --base origin/main
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate

@@ -37,7 +37,15 @@ def init(
                                         help="Overwrite rendered files that differ (never in a "
                                              "directory that is already a project).")] = False,
 ) -> int:
-    """Render a lifecycle skeleton: status files, document stubs, LIFECYCLE.md, CI wiring."""
+    """Render a lifecycle skeleton for a new project.
+
+    Status files, document stubs, LIFECYCLE.md, a CI workflow and a pre-commit
+    configuration.
+
+    \b
+    Example:
+      mlcycle init churn --name "Churn model" --team pm="Ana Ruiz"
+    """
     from mlcycle.init import plan as initplan
 
     initplan.refuse_existing(directory)  # before any prompt: nothing to ask about

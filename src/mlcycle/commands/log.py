@@ -23,8 +23,15 @@ def log(
         "--format", "-f", help="Output format.")] = "text",
     directory: ProjectOption = Path("."),
 ) -> int:
-    """Phase moves from mlcycle.yaml's history; inside git, also every item's status
-    changes from the history of lifecycle/ (commit, author, date, old -> new)."""
+    """The phase history and each item's status changes.
+
+    Phase moves from mlcycle.yaml's history; inside git, also every item's status
+    changes from the history of lifecycle/ (commit, author, date, old -> new).
+
+    \b
+    Example:
+      mlcycle log --item problem-statement
+    """
     from mlcycle import escape
     from mlcycle.judge import journey
     from mlcycle.load import githistory, project

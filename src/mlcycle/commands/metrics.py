@@ -14,7 +14,9 @@ from mlcycle.commands import output
 from mlcycle.commands.editing import ProjectOption, TodayOption, today_of
 from mlcycle.errors import MlcycleError
 
-metrics_app = typer.Typer(help="Metrics files: numbers from an experiment tracker into git.",
+metrics_app = typer.Typer(help="Metrics files: numbers from an experiment tracker into git.\n\n"
+                          "\b\nExample:\n  mlcycle metrics pull --from mlflow --run RUN_ID "
+                          "--to reports/eval.json",
                           no_args_is_help=True, rich_markup_mode=None)
 WHERE = "<command line>"
 TRACKERS = ("mlflow",)
@@ -45,8 +47,15 @@ def pull(
     directory: ProjectOption = Path("."),
     today: TodayOption = None,
 ) -> int:
-    """Write a run's latest metric values to FILE with their source (tracker, run,
-    experiment, model version, date pulled); checks then read the committed file."""
+    """Pull a run's metrics from a tracker into a file.
+
+    Write a run's latest metric values to FILE with their source (tracker, run,
+    experiment, model version, date pulled); checks then read the committed file.
+
+    \b
+    Example:
+      mlcycle metrics pull --from mlflow --model churn-clf@champion --to reports/eval.json
+    """
     from mlcycle.load.project import find_root
     from mlcycle.tracker import mlflow as tracker_mlflow
     from mlcycle.write import pulled

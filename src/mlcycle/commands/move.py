@@ -26,7 +26,15 @@ def register(app: typer.Typer) -> None:
 
 def advance(by: By = None, directory: ProjectOption = Path("."), dry_run: DryRun = False,
             today: TodayOption = None) -> int:
-    """Move to the next phase once every gate of the current one is closed."""
+    """Move to the next phase once its gates are closed.
+
+    Refused (exit 1, the open gates listed as check lists them) while a gate of
+    the current phase is open.
+
+    \b
+    Example:
+      mlcycle advance --by "Ana Ruiz"
+    """
     from mlcycle.render import check_text
     from mlcycle.write import phases
 
@@ -55,7 +63,14 @@ def reopen(
     dry_run: DryRun = False,
     today: TodayOption = None,
 ) -> int:
-    """Go back to an earlier phase, recording why; optionally reset items to doing."""
+    """Go back to an earlier phase, recording why.
+
+    Optionally reset items to doing (their evidence kept, a note added).
+
+    \b
+    Example:
+      mlcycle reopen problem --reason "label leakage" --reset problem-to-model
+    """
     from mlcycle.write import phases
 
     return run(directory, today, dry_run, lambda project, when: phases.reopen(

@@ -10,7 +10,8 @@ from mlcycle.commands.options import Format
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="List the built-in playbooks, or show one.",
+    group = typer.Typer(help="List the built-in playbooks, or show one.\n\n"
+                             "\b\nExample:\n  mlcycle playbooks show five-phase",
                         invoke_without_command=True, rich_markup_mode=None)
     group.callback()(list_playbooks)
     group.command("show")(show)
@@ -36,7 +37,12 @@ def show(
     changes: Annotated[bool, typer.Option(
         "--changes", help="Print the playbook's changelog (CHANGES.md) instead.")] = False,
 ) -> int:
-    """Print a playbook's phases and items with R/A roles and gates."""
+    """Print a playbook's phases and items with R/A roles and gates.
+
+    \b
+    Example:
+      mlcycle playbooks show ./my-playbook --format markdown
+    """
     from mlcycle.init.stubs import unmarked_templates
     from mlcycle.load import playbooks
     from mlcycle.render import playbook as render
@@ -66,9 +72,16 @@ def fork(
         "--version", metavar="X.Y.Z", help="The fork's version (default: the built-in's).")
         ] = None,
 ) -> int:
-    """Copy a built-in playbook into DEST as a team playbook, ready to edit.
+    """Copy a built-in playbook into DEST, ready to edit.
+
+    DEST becomes a team playbook: playbook.yaml, the phase files, CHANGES.md and
+    the document templates it uses.
 
     Refuses an existing DEST (exit 2, MLC055); nothing is left behind on failure.
+
+    \b
+    Example:
+      mlcycle playbooks fork five-phase my-playbook --name my-five-phase
     """
     from mlcycle.write.fork import fork as make
 

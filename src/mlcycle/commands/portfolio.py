@@ -34,11 +34,17 @@ def portfolio(
     ] = False,
     today: Today = None,
 ) -> int:
-    """One row per mlcycle project under PATH...: phase, progress, open gates of
+    """All projects under the paths, riskiest first.
+
+    One row per mlcycle project under PATH...: phase, progress, open gates of
     phases already left, blocked, overdue, waivers expiring; riskiest first.
 
     Exit 0; with --check 1 when a project's check would fail; with --strict 2
     when a project is invalid (without it, an invalid project is a row).
+
+    \b
+    Example:
+      mlcycle portfolio ml/ --check --format markdown
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate

@@ -23,7 +23,14 @@ def raci(
         "--format", "-f", help="Output format.")] = "table",
     directory: ProjectOption = Path("."),
 ) -> int:
-    """The RACI matrix (items x roles) and the people behind each role."""
+    """The RACI matrix and the people behind each role.
+
+    Items x roles with R, A, C and I, then who holds each role.
+
+    \b
+    Example:
+      mlcycle raci --phase data
+    """
     from mlcycle.judge import raci as raci_data
     from mlcycle.load import project
     from mlcycle.render.raci import RENDERERS

@@ -16,7 +16,15 @@ def register(app: typer.Typer) -> None:
 
 
 def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int:
-    """Regenerate LIFECYCLE.md (team, phases, RACI) with the templates init uses."""
+    """Regenerate LIFECYCLE.md from the project.
+
+    The team, the phases and their RACI, with the templates init uses; nothing
+    is written when the bytes would not change.
+
+    \b
+    Example:
+      mlcycle render --dry-run
+    """
     from mlcycle.load import project
     from mlcycle.write import lifecycle
     from mlcycle.write.transaction import StaleError, commit

@@ -27,13 +27,19 @@ def report(
                           "stdout.")] = None,
     today: Today = None,
 ) -> int:
-    """Write one self-contained HTML report to stdout (or --output): phases and
+    """Write a self-contained HTML report.
+
+    One page, to stdout (or --output): phases and
     progress, open gates with owners, blocked and overdue items, waivers, RACI per
     phase, the path through the phases, and a burn-up of items closed over time
     (from git).
 
     No script and nothing fetched from the network; the same input gives the
     same bytes (a date only from SOURCE_DATE_EPOCH).
+
+    \b
+    Example:
+      mlcycle report --output report.html
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate

@@ -19,7 +19,15 @@ def schema(
                      file_okay=False),
     ] = None,
 ) -> int:
-    """Print (or write) the JSON Schemas of mlcycle.yaml, phase status files and playbook.yaml."""
+    """Print or write the JSON Schemas of mlcycle's files.
+
+    The schemas of mlcycle.yaml, phase status files and playbook.yaml, for
+    editors (yaml-language-server) and other validators (check-jsonschema).
+
+    \b
+    Example:
+      mlcycle schema --output .mlcycle
+    """
     import json
 
     from mlcycle.load.schemas import schema_texts

@@ -18,9 +18,16 @@ def register(app: typer.Typer) -> None:
 
 def score(directory: ProjectDir = Path("."), format: Format = "table",
           today: Today = None) -> int:
-    """Score the project's tests (items with a `section`): 0 not done, 0.5 done
+    """The ML Test Score of the project.
+
+    Scores the project's tests (items with a `section`): 0 not done, 0.5 done
     with evidence, 1 automated; the final score is the lowest of the sections
-    Data, Model, Infrastructure and Monitoring (Breck et al. 2017)."""
+    Data, Model, Infrastructure and Monitoring (Breck et al. 2017).
+
+    \b
+    Example:
+      mlcycle score --format markdown
+    """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate
     from mlcycle.judge import score as scoring

@@ -62,7 +62,14 @@ def set_(
     dry_run: DryRun = False,
     today: TodayOption = None,
 ) -> int:
-    """Change an item's state: status, owner, evidence, notes, due date."""
+    """Change an item's state.
+
+    Its status, owner, evidence, notes or due date; at least one change.
+
+    \b
+    Example:
+      mlcycle set problem-statement --owner "Ana Ruiz" --due 2026-03-31
+    """
     if status is None and owner is None and not evidence and note is None and due is None:
         from mlcycle.commands import usage
 
@@ -73,19 +80,36 @@ def set_(
 
 def start(item: ItemArg, directory: ProjectOption = Path("."), dry_run: DryRun = False,
           today: TodayOption = None) -> int:
-    """Mark an item as being worked on (doing)."""
+    """Mark an item as being worked on (doing).
+
+    \b
+    Example:
+      mlcycle start problem-statement
+    """
     return _change(directory, today, dry_run, item, "doing")
 
 
 def done(item: ItemArg, evidence: Evidence = None, directory: ProjectOption = Path("."),
          dry_run: DryRun = False, today: TodayOption = None) -> int:
-    """Mark an item done, with its evidence; refused while the evidence is not valid."""
+    """Mark an item done, with its evidence.
+
+    Refused while the evidence is not valid (missing, empty, or a stub).
+
+    \b
+    Example:
+      mlcycle done problem-statement --evidence docs/problem/problem-statement.md
+    """
     return _change(directory, today, dry_run, item, "done", evidence=evidence)
 
 
 def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
           dry_run: DryRun = False, today: TodayOption = None) -> int:
-    """Mark an item blocked; the reason is added to its notes."""
+    """Mark an item blocked; the reason goes to its notes.
+
+    \b
+    Example:
+      mlcycle block feasibility-and-cost --reason "waiting for the data contract"
+    """
     return _change(directory, today, dry_run, item, "blocked", note=reason,
                    note_option="--reason")
 
@@ -103,7 +127,15 @@ def waive(
     dry_run: DryRun = False,
     today: TodayOption = None,
 ) -> int:
-    """Waive an item: a reason, an approver and an expiry date."""
+    """Waive an item: a reason, an approver, an expiry.
+
+    The approver holds the item's accountable role; the expiry date lies in
+    the future.
+
+    \b
+    Example:
+      mlcycle waive why-ml --reason "rules tried" --by "Ana Ruiz" --until 2027-06-30
+    """
     from mlcycle.write import items
 
     return run(directory, today, dry_run,

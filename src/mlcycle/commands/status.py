@@ -41,7 +41,14 @@ def status(
                                 f"{LIST_LIMIT} shows the first {LIST_FIRST} and a count.")
     ] = False,
 ) -> int:
-    """Show progress per phase, open gates, and blocked, overdue and unowned items."""
+    """Show where the project stands.
+
+    Progress per phase, open gates, and blocked, overdue and unowned items.
+
+    \b
+    Example:
+      mlcycle status --owner "Ana Ruiz"
+    """
     from mlcycle.judge import dashboard, evaluate
     from mlcycle.load import project
     from mlcycle.render.status import RENDERERS

@@ -9,7 +9,8 @@ import typer
 
 from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
 
-team_app = typer.Typer(help="Change who holds which role (mlcycle.yaml `team`).",
+team_app = typer.Typer(help="Change who holds which role (mlcycle.yaml `team`).\n\n"
+                       "\b\nExample:\n  mlcycle team add mlm \"Dee Park\"",
                        no_args_is_help=True, rich_markup_mode=None)
 Role = Annotated[str, typer.Argument(metavar="ROLE", help="A role id of the playbook.",
                                      autocompletion=complete("role"))]
@@ -32,12 +33,24 @@ def _team(action: str, role: str, person: str, directory: Path, today: str | Non
 @team_app.command("add")
 def add(role: Role, person: Person, directory: ProjectOption = Path("."),
         dry_run: DryRun = False, today: TodayOption = None) -> int:
-    """Add PERSON to ROLE."""
+    """Add PERSON to ROLE.
+
+    \b
+    Example:
+      mlcycle team add mlm "Dee Park"
+    """
     return _team("add", role, person, directory, today, dry_run)
 
 
 @team_app.command("remove")
 def remove(role: Role, person: Person, directory: ProjectOption = Path("."),
            dry_run: DryRun = False, today: TodayOption = None) -> int:
-    """Remove PERSON from ROLE; refused while they own items or approved waivers."""
+    """Remove PERSON from ROLE.
+
+    Refused while they own items or approved waivers.
+
+    \b
+    Example:
+      mlcycle team remove ds "Bo Li"
+    """
     return _team("remove", role, person, directory, today, dry_run)

@@ -33,7 +33,14 @@ def upgrade(
         "login).")] = None,
     today: TodayOption = None,
 ) -> int:
-    """Move the project to a new playbook version by item id, every item's state kept."""
+    """Move the project to a new playbook version.
+
+    By item id, every item's state kept byte for byte.
+
+    \b
+    Example:
+      mlcycle upgrade --to ./playbook --dry-run
+    """
     from mlcycle.write import upgrade as core
     from mlcycle.write.phases import who
 

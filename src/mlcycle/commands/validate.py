@@ -14,7 +14,14 @@ def register(app: typer.Typer) -> None:
 
 
 def validate(directory: ProjectDir = Path(".")) -> int:
-    """Load and validate a project: exit 0 when every file is valid, 2 otherwise."""
+    """Load and validate a project (exit 0 or 2).
+
+    Exit 0 when every file is valid, 2 otherwise.
+
+    \b
+    Example:
+      mlcycle validate ml/churn
+    """
     from mlcycle.load import project
 
     loaded = project.load(directory)
