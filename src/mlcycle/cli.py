@@ -1,6 +1,6 @@
 """The command line: parse, call the core, hand results to a renderer, exit.
 
-Only this module (and ``commands/``) prints or exits. Heavy imports (pydantic,
+Only this module, ``commands/`` and ``cli_kit/`` print or exit. Heavy imports (pydantic,
 jinja2, rich) happen inside the command that needs them, so ``--help`` and
 ``check`` start fast.
 """
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
             code = 2
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
         # Imported here, not above: `check` must not pay for it on its way to success.
-        from mlcycle.commands import usage
+        from mlcycle.cli_kit import usage
 
         if interrupts.pending():
             code = 130  # a library turned Ctrl-C into another exception: still Ctrl-C

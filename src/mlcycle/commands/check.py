@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 import typer
 
 from mlcycle import interrupts
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import show as show_report
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import show as show_report
 
 if TYPE_CHECKING:
     from mlcycle.judge.evaluate import Result
@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 CheckFormat = Annotated[
     Literal["text", "json", "junit", "github", "markdown"],
     typer.Option("--format", "-f", help="Output format."),
-]
-Today = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
-    typer.Option("--today", metavar="YYYY-MM-DD",
-                 help="Evaluate due and expiry dates as of this day (default: $MLCYCLE_TODAY, "
-                      "else today's local date)."),
 ]
 
 # name -> module with render(result) -> str; imported only when chosen.

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import show
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import show
 
 if TYPE_CHECKING:
     from collections.abc import Callable

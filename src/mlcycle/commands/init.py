@@ -12,7 +12,7 @@ from mlcycle import interrupts
 if TYPE_CHECKING:
     from mlcycle.init.plan import Plan
 from mlcycle import escape
-from mlcycle.commands.output import say
+from mlcycle.cli_kit.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -84,7 +84,7 @@ def init(
 
 def _root_workflow_note(plan: Plan, directory: Path) -> None:
     """The CI workflow of a project below its repository's root, to add by hand."""
-    from mlcycle.commands import output
+    from mlcycle.cli_kit import output
     from mlcycle.init.plan import git_root
 
     if plan.root_workflow is None:
@@ -101,7 +101,7 @@ def _root_workflow_note(plan: Plan, directory: Path) -> None:
 
 def _root_precommit_note(plan: Plan, directory: Path) -> None:
     """The pre-commit config of a project below its repository's root, to add by hand."""
-    from mlcycle.commands import output
+    from mlcycle.cli_kit import output
 
     if plan.root_precommit is None:
         return

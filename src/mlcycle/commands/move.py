@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
 By = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10

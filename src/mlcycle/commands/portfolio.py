@@ -8,8 +8,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.output import say, show
+from mlcycle.cli_kit.options import Today
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import DryRun, ProjectOption
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.editing import DryRun, ProjectOption
 
 
 def register(app: typer.Typer) -> None:
@@ -17,9 +17,9 @@ def register(app: typer.Typer) -> None:
 
 def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int:
     """Regenerate LIFECYCLE.md (team, phases, RACI) with the templates init uses."""
+    from mlcycle.disk.transaction import StaleError, commit
     from mlcycle.load import project
     from mlcycle.write import lifecycle
-    from mlcycle.write.transaction import StaleError, commit
 
     loaded = project.load(directory)
     change = lifecycle.change(loaded)

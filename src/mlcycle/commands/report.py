@@ -8,9 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import say, show
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -37,9 +36,9 @@ def report(
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate
-    from mlcycle.judge import report as data
+    from mlcycle.judge import report_data as data
     from mlcycle.load import project
-    from mlcycle.render.report import render
+    from mlcycle.render.report_html import render
 
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     loaded = project.load(directory)

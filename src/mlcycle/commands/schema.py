@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.output import say
+from mlcycle.cli_kit.output import say
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import Format, ProjectDir
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.options import Format, ProjectDir, Today
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from mlcycle import interrupts
-from mlcycle.commands import output
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import Format, ProjectDir
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.options import Format, ProjectDir, Today
 
 # Kept here, not imported from render.status: --help must not import rich's renderer.
 LIST_LIMIT = 12

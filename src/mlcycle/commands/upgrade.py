@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.editing import TodayOption, today_of
+from mlcycle.cli_kit.editing import TodayOption, today_of
 
 
 def register(app: typer.Typer) -> None:

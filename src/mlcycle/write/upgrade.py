@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
 from mlcycle.load.definitions import Definitions
@@ -38,7 +39,6 @@ from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_document
 from mlcycle.write import statekeep
 from mlcycle.write.scalars import Verbatim
-from mlcycle.write.transaction import FileChange
 from mlcycle.write.upgrade_summary import has_state, summary_lines
 from mlcycle.write.yamledit import BOM, YamlText
 
@@ -422,7 +422,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
 def apply(changes: list[FileChange]) -> None:
     """Write the plan all or nothing; directories it had to create (a new
     phase's docs/<phase>/) are removed again when the write fails."""
-    from mlcycle.write.transaction import commit
+    from mlcycle.disk.transaction import commit
 
     created: list[Path] = []
     try:

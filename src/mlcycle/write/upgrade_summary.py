@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlcycle.disk.transaction import FileChange
 from mlcycle.load.model import Item
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.project import _PHASE_FILE_RE
-from mlcycle.write.transaction import FileChange
 
 if TYPE_CHECKING:
     from mlcycle.write.upgrade import OldPhase

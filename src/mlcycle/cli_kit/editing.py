@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
+from mlcycle.cli_kit import output
 
 if TYPE_CHECKING:
     from mlcycle.load.project import Project
@@ -25,7 +25,7 @@ def complete(kind: str) -> Callable[[str], list[str]]:
     project is loaded only when the shell asks, never on a normal run."""
 
     def candidates(incomplete: str) -> list[str]:
-        from mlcycle.commands.completion import candidates as found
+        from mlcycle.cli_kit.completion import candidates as found
 
         return found(kind, incomplete)
 
@@ -58,8 +58,8 @@ def today_of(today: str | None) -> date:
 def run(directory: Path, today: str | None, dry_run: bool,
         make: Callable[[Project, date], Outcome]) -> int:
     """Load, compute the outcome, refuse or write, and say what changed."""
+    from mlcycle.disk.transaction import StaleError
     from mlcycle.load import project
-    from mlcycle.write.transaction import StaleError
 
     when = today_of(today)
     loaded = project.load(directory)

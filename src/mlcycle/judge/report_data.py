@@ -1,6 +1,6 @@
 """What ``mlcycle report`` shows: the dashboard, the RACI matrix, the path
 through the phases, the waivers, and a burn-up of items closed over time from
-the git history. Pure data; ``render.report`` turns it into one HTML page."""
+the git history. Pure data; ``render.report_html`` turns it into one HTML page."""
 
 from __future__ import annotations
 

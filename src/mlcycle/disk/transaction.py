@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
+from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
 from mlcycle.load import journal
-from mlcycle.write.atomic import new_file_mode
 
 TEMP_SUFFIX = journal.TEMP_SUFFIX
 
