@@ -4,7 +4,6 @@ becomes output and an exit code."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from mlcycle import dates
 from mlcycle.cli_kit import output
 
 if TYPE_CHECKING:
@@ -49,19 +49,13 @@ ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
                                         autocompletion=complete("item"))]
 
 
-def today_of(today: str | None) -> date:
-    from mlcycle.judge.evaluate import parse_today
-
-    return parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-
-
 def run(directory: Path, today: str | None, dry_run: bool,
         make: Callable[[Project, date], Outcome]) -> int:
     """Load, compute the outcome, refuse or write, and say what changed."""
     from mlcycle.disk.transaction import StaleError
     from mlcycle.load import project
 
-    when = today_of(today)
+    when = dates.today(today)
     loaded = project.load(directory)
     try:
         outcome = make(loaded, when)

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from mlcycle import interrupts
+from mlcycle import dates, interrupts
 from mlcycle.cli_kit.options import ProjectDir, Today
 from mlcycle.cli_kit.output import show as show_report
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from mlcycle.judge.evaluate import Result
     from mlcycle.load.project import Project
 
@@ -92,8 +94,10 @@ def check(
         raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
     loaded: list[Project] = []  # the project, once it loaded: what --output must not replace
+    when: date | None = None  # the evaluation date, parsed once (--base judges on it too)
     try:
-        result = _evaluate(directory, through, phase, all_phases, today, loaded, min_score)
+        when = dates.today(today)
+        result = _evaluate(directory, through, phase, all_phases, when, loaded, min_score)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
@@ -110,15 +114,17 @@ def check(
             raise MlcycleError([*result.problems, *refused.problems])
     if base is None:
         return _report(result, format, output, directory, protected)
+    if when is None:  # --today is no date: nothing to compare on (its problem, exit 2)
+        raise MlcycleError(result.problems)
     # Only here: the diff and git code stay off the path of a plain `check`.
     from mlcycle.commands.diff import with_base
 
     return _report(result, format, output, directory, protected,
-                   with_base(result, directory, base, today))
+                   with_base(result, directory, base, when))
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              today: str | None, projects: list[Project], min_score: float | None = None
+              when: date, projects: list[Project], min_score: float | None = None
               ) -> Result:
     from dataclasses import replace
 
@@ -126,7 +132,6 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     from mlcycle.judge import evaluate
     from mlcycle.load import project
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     if all_phases:
         options = evaluate.Options(when, "all")
     elif through is not None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -43,9 +42,7 @@ def init(
     initplan.refuse_existing(directory)  # before any prompt: nothing to ask about
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
-        target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
-        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-    )
+        target=directory, name=name, slug=slug, playbook=playbook, team=team or [])
     if interactive:
         request = initplan.ask(request, prompt=_prompt)
     plan = initplan.make_plan(request, force=force)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from mlcycle import interrupts
+from mlcycle import dates, interrupts
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.options import Format, ProjectDir, Today
 
@@ -45,7 +44,7 @@ def status(
     from mlcycle.load import project
     from mlcycle.render.status import RENDERERS
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
     if result.problems:  # an evidence file that cannot be read

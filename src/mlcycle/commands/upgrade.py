@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.cli_kit.editing import TodayOption, today_of
+from mlcycle import dates
+from mlcycle.cli_kit.editing import TodayOption
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +38,7 @@ def upgrade(
     from mlcycle.write import upgrade as core
     from mlcycle.write.phases import who
 
-    when = today_of(today)
+    when = dates.today(today)
     root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
     ref = project.playbook
     if check:
