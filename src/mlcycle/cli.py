@@ -16,7 +16,7 @@ import typer
 
 from mlcycle import __version__, interrupts, plugins_off
 from mlcycle.commands import register
-from mlcycle.errors import MlcycleError
+from mlcycle.errors import MlcycleError, Refused
 
 
 def build(args: list[str] | None = None) -> typer.Typer:
@@ -107,6 +107,15 @@ def main(argv: list[str] | None = None) -> None:
         if not interrupts.pending():  # else an interrupt caught as a validation failure
             report_problems(exc.problems)
         code = 2
+    except Refused as exc:
+        if not interrupts.pending():
+            from mlcycle.cli_kit import output
+
+            if exc.document is not None:
+                output.show(exc.document)
+            for refusal in exc.lines:
+                output.say(refusal, err=True)
+        code = 1
     except typer.Exit as exc:
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):

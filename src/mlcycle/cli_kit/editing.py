@@ -4,7 +4,6 @@ becomes output and an exit code."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -52,28 +51,21 @@ ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
 def run(directory: Path, today: str | None, dry_run: bool,
         make: Callable[[Project, date], Outcome]) -> int:
     """Load, compute the outcome, refuse or write, and say what changed."""
-    from mlcycle.disk.transaction import StaleError
+    from mlcycle.errors import Refused
     from mlcycle.load import project
 
     when = dates.today(today)
     loaded = project.load(directory)
-    try:
-        outcome = make(loaded, when)
-        if outcome.refused:
-            for finding in outcome.refused:
-                print(finding.problem, file=sys.stderr)
-            count = len(outcome.refused)
-            print(f"refused: the change would leave {count} error{'s' * (count != 1)} "
-                  "(as `mlcycle check` reports them); nothing written", file=sys.stderr)
-            return 1
-        if dry_run:
-            output.show(outcome.session.diff())
-            output.say(f"{outcome.message} (dry run: nothing written)")
-            return 0
-        outcome.session.write()
-    except StaleError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    outcome = make(loaded, when)
+    if outcome.refused:
+        count = len(outcome.refused)
+        raise Refused([*(finding.problem for finding in outcome.refused),
+                       f"refused: the change would leave {count} error{'s' * (count != 1)} "
+                       "(as `mlcycle check` reports them); nothing written"])
+    if dry_run:
+        output.show(outcome.session.diff())
+        output.say(f"{outcome.message} (dry run: nothing written)")
+        return 0
+    outcome.session.write()  # a file changed meanwhile: refused (StaleError, exit 1)
     output.say(outcome.message)
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
@@ -171,7 +170,7 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
     # The runner reads workflow commands on stderr as on stdout.
     for_log = github_text if format == "github" or in_actions else str
     for problem in result.problems:
-        print(for_log(problem), file=sys.stderr)
+        show_report(for_log(problem) + "\n", err=True)
     prefix = _repo_prefix(directory)
     workspace = _workspace().as_posix()
 
