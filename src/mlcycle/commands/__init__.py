@@ -1,4 +1,6 @@
-"""One module per command; each registers itself on the app.
+"""One module per command; each registers itself on the app. What several
+commands share (options, the printer, usage errors, the table of commands) is
+in ``mlcycle.cli_kit``.
 
 typer builds a click command from every registered function on each run
 (signatures, annotations, one pydantic adapter per parameter when it runs), so
