@@ -77,7 +77,7 @@ def _value(param: Any, path: tuple[str, ...]) -> str:
     the choices of ``--format``, else its name): never typer's rendering of the
     type, which changes between typer releases."""
     if param.name == "format":
-        from mlcycle.commands.usage import choices_of
+        from mlcycle.cli_kit.usage import choices_of
 
         choices = choices_of(path)
         if choices:

@@ -46,7 +46,7 @@ def test_check_does_not_import_completion(tmp_path: Path) -> None:
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines()}
     # typer itself imports its completion classes whether or not add_completion is on;
     # ours (the project loader behind the candidates) only when the shell asks.
-    assert "mlcycle.commands.completion" not in imported
+    assert "mlcycle.cli_kit.completion" not in imported
     assert "mlcycle.write.yamledit" not in imported
 
 
@@ -67,7 +67,7 @@ def test_people_are_offered_as_one_shell_word_and_never_as_two_lines(tmp_path: P
 
 
 def test_a_candidate_never_holds_a_control_character() -> None:
-    from mlcycle.commands import completion
+    from mlcycle.cli_kit import completion
 
     assert completion._CONTROL.search("Eve\nrm -rf ~")
     assert completion._CONTROL.search("a\x1b[31m")

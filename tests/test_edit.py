@@ -13,7 +13,7 @@ import pytest
 from conftest import run, snapshot
 from editproject import FRAME, PROJECT, encode, tiny_project
 
-from mlcycle.write import transaction
+from mlcycle.disk import transaction
 
 FRAME_AFTER = """\
 # Frame phase, edited by hand: keep this comment

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+import releasepolicy
 from conftest import run
 
 from mlcycle.load import definitions, playbooks, releases
@@ -33,7 +34,7 @@ def test_content_changes_only_with_a_new_version(name: str) -> None:
     record = current_record(name)
     version = str(record["version"])
     path = PHASES / "_released" / f"{name}-{version}.json"
-    text = releases.record_text(record)
+    text = releasepolicy.record_text(record)
     if not path.exists() and os.environ.get("MLCYCLE_REGEN_GOLDEN") == "1":
         path.write_text(text, encoding="utf-8")
     assert path.exists(), (f"{name} {version} has no record: run the tests with "
@@ -76,16 +77,17 @@ def test_a_version_never_released_is_exit_2_naming_the_known_ones(tmp_path: Path
 def test_a_new_version_bumps_as_much_as_the_policy_asks(name: str) -> None:
     record = current_record(name)
     version = str(record["version"])
-    previous = releases.previous_version(name, version)
+    previous = releasepolicy.previous_version(name, version)
     if previous is None:
         assert releases.versions(name)[0] == version  # the first release
         return
     old = releases.load_record(name, previous)
     assert old is not None
-    wanted = releases.required_bump(old, record)
-    made = releases.bump_of(previous, version)
+    wanted = releasepolicy.required_bump(old, record)
+    made = releasepolicy.bump_of(previous, version)
     assert wanted is not None, f"{name} {version} defines exactly what {previous} did"
-    assert made is not None and releases.BUMPS.index(made) >= releases.BUMPS.index(wanted), (
+    bumps = releasepolicy.BUMPS
+    assert made is not None and bumps.index(made) >= bumps.index(wanted), (
         f"{name} {previous} -> {version} is a {made} step, but its changes need a {wanted} "
         "one (README: Versions of built-in playbooks)")
 
@@ -101,19 +103,19 @@ def test_the_policy_on_real_changes() -> None:
     old = releases.load_record("product", "1.0.0")
     assert old is not None
     new = _fixture_record()  # product 1.1.0: one item added
-    assert releases.required_bump(old, new) == "minor"
-    assert releases.bump_of("1.0.0", "1.1.0") == "minor"
-    assert releases.required_bump(old, old) is None
+    assert releasepolicy.required_bump(old, new) == "minor"
+    assert releasepolicy.bump_of("1.0.0", "1.1.0") == "minor"
+    assert releasepolicy.required_bump(old, old) is None
     reworded = json.loads(json.dumps(old))
     reworded["phases"][0]["items"][0]["title"] = "Problem statement, reworded"
-    assert releases.required_bump(old, reworded) == "patch"
+    assert releasepolicy.required_bump(old, reworded) == "patch"
     gated = json.loads(json.dumps(old))
     gated["phases"][1]["items"][0]["gate"] = True
-    assert releases.required_bump(old, gated) == "major"
-    assert releases.required_bump(new, old) == "major"  # an item removed
-    assert releases.bump_of("1.1.0", "1.1.1") == "patch"
-    assert releases.bump_of("1.1.0", "2.0.0") == "major"
-    assert releases.bump_of("1.1.0", "1.0.9") is None
+    assert releasepolicy.required_bump(old, gated) == "major"
+    assert releasepolicy.required_bump(new, old) == "major"  # an item removed
+    assert releasepolicy.bump_of("1.1.0", "1.1.1") == "patch"
+    assert releasepolicy.bump_of("1.1.0", "2.0.0") == "major"
+    assert releasepolicy.bump_of("1.1.0", "1.0.9") is None
 
 
 @pytest.mark.parametrize("name", BUILTINS)

@@ -261,3 +261,18 @@ def test_browser_tests_fail_under_ci_and_skip_elsewhere_without_chromium(
     with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
         chromium()
     assert capsys.readouterr().out.startswith("SKIPPED: Chromium is not installed")
+
+
+@pytest.mark.parametrize("epoch", ["yesterday", "1.5", "99999999999999999999"])
+def test_an_invalid_source_date_epoch_is_refused_as_init_refuses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str) -> None:
+    """Not silently left out of the page: the build asked for a fixed date."""
+    proj = demo(tmp_path, in_git=False)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    done = run("report", "-o", "r.html", cwd=proj)
+    assert (done.code, done.out) == (2, "")
+    assert done.err == ("<environment>: error[MLC031]: SOURCE_DATE_EPOCH must be a whole number "
+                        f"of seconds since 1970, not '{epoch}'\n")
+    assert not (proj / "r.html").exists()
+    init_done = run("init", str(tmp_path / "other"), "--no-input")
+    assert (init_done.code, init_done.err) == (2, done.err)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, init_date, run, snapshot
 
-from mlcycle.write import transaction
+from mlcycle.disk import transaction
 
 TODAY = "2026-12-01"
 

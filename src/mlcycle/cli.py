@@ -1,6 +1,6 @@
 """The command line: parse, call the core, hand results to a renderer, exit.
 
-Only this module (and ``commands/``) prints or exits. Heavy imports (pydantic,
+Only this module, ``commands/`` and ``cli_kit/`` print or exit. Heavy imports (pydantic,
 jinja2, rich) happen inside the command that needs them, so ``--help`` and
 ``check`` start fast.
 """
@@ -16,7 +16,7 @@ import typer
 
 from mlcycle import __version__, interrupts, plugins_off
 from mlcycle.commands import register
-from mlcycle.errors import MlcycleError
+from mlcycle.errors import MlcycleError, Refused
 
 
 def build(args: list[str] | None = None) -> typer.Typer:
@@ -89,6 +89,32 @@ def _encodable_output() -> None:
             reconfigure(errors="backslashreplace")
 
 
+def _report_refusal(refused: Refused) -> None:
+    """Exit 1's output: the explaining report on stdout, then why, on stderr."""
+    from mlcycle.cli_kit import output
+
+    if refused.document is not None:
+        output.show(refused.document)
+    for why in refused.lines:
+        output.say(why, err=True)
+
+
+def _os_error(exc: OSError) -> int:
+    if isinstance(exc, BrokenPipeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    if interrupts.pending():
+        return 130
+    # The machine said no (permissions, disk full, a path that vanished):
+    # the user's to fix, not a bug of ours.
+    from mlcycle import escape
+
+    where = exc.filename if exc.filename is not None else "mlcycle"
+    print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: maps every outcome to its documented exit code."""
     restore = interrupts.install()
@@ -107,28 +133,19 @@ def main(argv: list[str] | None = None) -> None:
         if not interrupts.pending():  # else an interrupt caught as a validation failure
             report_problems(exc.problems)
         code = 2
+    except Refused as exc:
+        if not interrupts.pending():
+            _report_refusal(exc)
+        code = 1
     except typer.Exit as exc:
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
         code = 130
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            code = 0
-        elif interrupts.pending():
-            code = 130
-        else:
-            # The machine said no (permissions, disk full, a path that vanished):
-            # the user's to fix, not a bug of ours.
-            from mlcycle import escape
-
-            where = exc.filename if exc.filename is not None else "mlcycle"
-            print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
-            code = 2
+        code = _os_error(exc)
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
         # Imported here, not above: `check` must not pay for it on its way to success.
-        from mlcycle.commands import usage
+        from mlcycle.cli_kit import usage
 
         if interrupts.pending():
             code = 130  # a library turned Ctrl-C into another exception: still Ctrl-C

@@ -116,6 +116,22 @@ class MlcycleError(Exception):
         return cls([Problem(Location(path, line, column), code, message)])
 
 
+class Refused(Exception):
+    """The command was understood and its answer is no (exit code 1): gates still
+    open, an edit that would leave errors, a file changed under a write, a move
+    past the last phase. Nothing was written.
+
+    ``lines`` go to stderr, one each; ``document`` (when given) to stdout first,
+    the report that explains them. ``cli.main`` prints both through the one
+    printer: no command catches this.
+    """
+
+    def __init__(self, lines: list[object], document: str | None = None) -> None:
+        self.lines = [str(text) for text in lines]
+        self.document = document
+        super().__init__("\n".join(self.lines))
+
+
 def relpath(path: object) -> str:
     """A path as shown to users: POSIX separators."""
     return str(PurePosixPath(*PurePosixPath(str(path).replace("\\", "/")).parts))

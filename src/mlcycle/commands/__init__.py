@@ -1,4 +1,6 @@
-"""One module per command; each registers itself on the app.
+"""One module per command; each registers itself on the app. What several
+commands share (options, the printer, usage errors, the table of commands) is
+in ``mlcycle.cli_kit``.
 
 typer builds a click command from every registered function on each run
 (signatures, annotations, one pydantic adapter per parameter when it runs), so
@@ -16,23 +18,9 @@ import os
 
 import typer
 
-# command name -> the module under mlcycle.commands that registers it
-MODULES = {
-    "init": "init", "status": "status", "check": "check", "diff": "diff",
-    "validate": "validate", "set": "set", "start": "set", "done": "set", "block": "set",
-    "waive": "set", "team": "team", "advance": "move", "reopen": "move", "raci": "raci",
-    "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
-    "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
-    "metrics": "metrics",
-}
-# The commands that group subcommands, and theirs (the command a usage error names).
-GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork"), "metrics": ("pull",)}
-# The order of the full list (the order of `mlcycle --help`).
-ORDER = ("init", "status", "check", "diff", "validate", "set", "team", "move", "raci",
-         "render", "report", "log", "playbooks", "schema", "portfolio", "score", "upgrade",
-         "metrics")
-# Root options that may come before the command and change nothing about it.
-_PASSTHROUGH = ("--debug",)
+# The table of commands lives in cli_kit.names (usage errors read it too, and
+# cli_kit sits below the commands); re-exported here, where commands register.
+from mlcycle.cli_kit.names import _PASSTHROUGH, GROUPS, MODULES, ORDER  # noqa: F401
 
 
 def named(args: list[str] | None) -> str | None:

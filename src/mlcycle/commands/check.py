@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from mlcycle import interrupts
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import show as show_report
+from mlcycle import dates, interrupts
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import show as show_report
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from mlcycle.judge.evaluate import Result
     from mlcycle.load.project import Project
 
 CheckFormat = Annotated[
     Literal["text", "json", "junit", "github", "markdown"],
     typer.Option("--format", "-f", help="Output format."),
-]
-Today = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
-    typer.Option("--today", metavar="YYYY-MM-DD",
-                 help="Evaluate due and expiry dates as of this day (default: $MLCYCLE_TODAY, "
-                      "else today's local date)."),
 ]
 
 # name -> module with render(result) -> str; imported only when chosen.
@@ -102,8 +97,10 @@ def check(
         raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
     loaded: list[Project] = []  # the project, once it loaded: what --output must not replace
+    when: date | None = None  # the evaluation date, parsed once (--base judges on it too)
     try:
-        result = _evaluate(directory, through, phase, all_phases, today, loaded, min_score)
+        when = dates.today(today)
+        result = _evaluate(directory, through, phase, all_phases, when, loaded, min_score)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
@@ -120,15 +117,17 @@ def check(
             raise MlcycleError([*result.problems, *refused.problems])
     if base is None:
         return _report(result, format, output, directory, protected)
+    if when is None:  # --today is no date: nothing to compare on (its problem, exit 2)
+        raise MlcycleError(result.problems)
     # Only here: the diff and git code stay off the path of a plain `check`.
     from mlcycle.commands.diff import with_base
 
     return _report(result, format, output, directory, protected,
-                   with_base(result, directory, base, today))
+                   with_base(result, directory, base, when))
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              today: str | None, projects: list[Project], min_score: float | None = None
+              when: date, projects: list[Project], min_score: float | None = None
               ) -> Result:
     from dataclasses import replace
 
@@ -136,7 +135,6 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     from mlcycle.judge import evaluate
     from mlcycle.load import project
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     if all_phases:
         options = evaluate.Options(when, "all")
     elif through is not None:
@@ -176,7 +174,7 @@ def _report(result: Result, format: str, output: Path | None, directory: Path,
     # The runner reads workflow commands on stderr as on stdout.
     for_log = github_text if format == "github" or in_actions else str
     for problem in result.problems:
-        print(for_log(problem), file=sys.stderr)
+        show_report(for_log(problem) + "\n", err=True)
     prefix = _repo_prefix(directory)
     workspace = _workspace().as_posix()
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import show
+from mlcycle import dates
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import show
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,13 +49,12 @@ def diff(
       mlcycle diff --base origin/main
     """
     from mlcycle.errors import MlcycleError
-    from mlcycle.judge import evaluate
     from mlcycle.render.diff import RENDERERS
 
     if not base:
         raise MlcycleError.at("MLC031", "--base REF is required (for example --base "
                               "origin/main)", "<command line>")
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
     changes, _, _ = compute(directory, base, when)
     show(RENDERERS[format](changes))
     return 0
@@ -74,15 +72,13 @@ def compute(directory: Path, ref: str, when: date) -> tuple[Diff, Base, Snapshot
     return compare(old, gitbase.working_tree(root), label, when), found, old
 
 
-def with_base(result: Result, directory: Path, ref: str, today: str | None
+def with_base(result: Result, directory: Path, ref: str, when: date
               ) -> Callable[[str, str], str]:
     """``check --base``: relabel the findings already present at the base, and
-    return what adds the diff to each report."""
-    from mlcycle.judge import basecheck, evaluate
+    return what adds the diff to each report (``when``: check's evaluation date)."""
+    from mlcycle.judge import basecheck
     from mlcycle.render.with_diff import attach
 
-    when = result.options.today if result.options is not None else \
-        evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     changes, found, old = compute(directory, ref, when)
     at_base = 0
     if result.project is not None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -12,7 +11,7 @@ from mlcycle import interrupts
 if TYPE_CHECKING:
     from mlcycle.init.plan import Plan
 from mlcycle import escape
-from mlcycle.commands.output import say
+from mlcycle.cli_kit.output import say
 
 
 def register(app: typer.Typer) -> None:
@@ -51,9 +50,7 @@ def init(
     initplan.refuse_existing(directory)  # before any prompt: nothing to ask about
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
-        target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
-        source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
-    )
+        target=directory, name=name, slug=slug, playbook=playbook, team=team or [])
     if interactive:
         request = initplan.ask(request, prompt=_prompt)
     plan = initplan.make_plan(request, force=force)
@@ -92,7 +89,7 @@ def init(
 
 def _root_workflow_note(plan: Plan, directory: Path) -> None:
     """The CI workflow of a project below its repository's root, to add by hand."""
-    from mlcycle.commands import output
+    from mlcycle.cli_kit import output
     from mlcycle.init.plan import git_root
 
     if plan.root_workflow is None:
@@ -109,7 +106,7 @@ def _root_workflow_note(plan: Plan, directory: Path) -> None:
 
 def _root_precommit_note(plan: Plan, directory: Path) -> None:
     """The pre-commit config of a project below its repository's root, to add by hand."""
-    from mlcycle.commands import output
+    from mlcycle.cli_kit import output
 
     if plan.root_precommit is None:
         return

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import ProjectOption, TodayOption, today_of
+from mlcycle import dates
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.editing import ProjectOption, TodayOption
 from mlcycle.errors import MlcycleError
 
 metrics_app = typer.Typer(help="Metrics files: numbers from an experiment tracker into git.\n\n"
@@ -59,9 +59,8 @@ def pull(
     from mlcycle.load.project import find_root
     from mlcycle.tracker import mlflow as tracker_mlflow
     from mlcycle.write import pulled
-    from mlcycle.write.transaction import StaleError
 
-    when = today_of(today)
+    when = dates.today(today)
     if tracker not in TRACKERS:
         from mlcycle import escape
         from mlcycle.load.validation import did_you_mean
@@ -96,12 +95,7 @@ def pull(
                    f"difference{'s' * (len(changed) != 1)}); run the same command without "
                    "--check and commit the file")
         return 1
-    try:
-        wrote = pulled.write(found, data)
-    except StaleError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    wrote = pulled.write(found, data)  # changed on disk meanwhile: Refused, exit 1
     count = len(numbers.metrics)
     if not wrote:
         output.say(f"{found.display}: up to date ({count} metric{'s' * (count != 1)} of "

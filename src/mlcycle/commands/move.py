@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
+from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
 By = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
@@ -38,16 +36,8 @@ def advance(by: By = None, directory: ProjectOption = Path("."), dry_run: DryRun
     from mlcycle.render import check_text
     from mlcycle.write import phases
 
-    try:
-        return run(directory, today, dry_run,
-                   lambda project, when: phases.advance(project, by, when))
-    except phases.GatesOpen as exc:
-        output.show(check_text.render(exc.result))
-        print(exc.message, file=sys.stderr)
-        return 1
-    except phases.Refused as exc:
-        print(f"mlcycle advance: {exc}", file=sys.stderr)
-        return 1
+    return run(directory, today, dry_run,
+               lambda project, when: phases.advance(project, by, when, check_text.render))
 
 
 def reopen(

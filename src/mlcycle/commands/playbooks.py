@@ -5,8 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.options import Format
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.options import Format
 
 
 def register(app: typer.Typer) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.output import say, show
+from mlcycle import dates
+from mlcycle.cli_kit.options import Today
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -47,11 +47,10 @@ def portfolio(
       mlcycle portfolio ml/ --check --format markdown
     """
     from mlcycle.errors import MlcycleError
-    from mlcycle.judge import evaluate
     from mlcycle.judge import portfolio as core
     from mlcycle.render.portfolio import RENDERERS
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
     roots = list(paths or [Path(".")])
     view = core.portfolio(roots, when)
     for note in view.notes:

@@ -7,8 +7,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import ProjectOption, complete
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.editing import ProjectOption, complete
 
 
 def register(app: typer.Typer) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.editing import DryRun, ProjectOption
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.editing import DryRun, ProjectOption
 
 
 def register(app: typer.Typer) -> None:
@@ -25,9 +24,9 @@ def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int
     Example:
       mlcycle render --dry-run
     """
+    from mlcycle.disk.transaction import commit
     from mlcycle.load import project
     from mlcycle.write import lifecycle
-    from mlcycle.write.transaction import StaleError, commit
 
     loaded = project.load(directory)
     change = lifecycle.change(loaded)
@@ -38,11 +37,6 @@ def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int
         output.show(lifecycle.diff(change))
         output.say(f"{lifecycle.LIFECYCLE}: would be rewritten (dry run: nothing written)")
         return 0
-    try:
-        commit([change])
-    except StaleError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    commit([change])  # a file changed meanwhile: refused (exit 1), as every edit
     output.say(f"{lifecycle.LIFECYCLE}: {'created' if change.before is None else 'updated'}")
     return 0

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import say, show
+from mlcycle import dates
+from mlcycle.cli_kit.options import ProjectDir, Today
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -43,11 +42,12 @@ def report(
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate
-    from mlcycle.judge import report as data
+    from mlcycle.judge import report_data as data
     from mlcycle.load import project
-    from mlcycle.render.report import render
+    from mlcycle.render.report_html import render
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
+    generated = dates.source_date_epoch()  # refused, like init, when it is no time
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when))
     if result.problems:
@@ -60,7 +60,7 @@ def report(
         refused = refusal(output, protected, str(output))
         if refused is not None:
             raise refused
-    page = render(data.report(result, os.environ.get("SOURCE_DATE_EPOCH")))
+    page = render(data.report(result, generated))
     if output is None:
         show(page)  # as `portfolio --format html`: `mlcycle report > r.html` works too
         return 0

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.output import say
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +35,7 @@ def schema(
     texts = schema_texts()
     if output is None:
         combined = {name: json.loads(text) for name, text in texts.items()}
-        typer.echo(json.dumps(combined, indent=2, ensure_ascii=False))
+        show(json.dumps(combined, indent=2, ensure_ascii=False) + "\n")
         return 0
     from mlcycle.errors import MlcycleError
     from mlcycle.load.inputs import OWN_SCHEMAS

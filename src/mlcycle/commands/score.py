@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from mlcycle.commands import output
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import Format, ProjectDir
+from mlcycle import dates
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.options import Format, ProjectDir, Today
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +33,7 @@ def score(directory: ProjectDir = Path("."), format: Format = "table",
     from mlcycle.load import project
     from mlcycle.render import score as render
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
     loaded = project.load(directory)
     # Every phase: a test is done when check --all would call it closed.
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.editing import (
+from mlcycle.cli_kit.editing import (
     DryRun,
     ItemArg,
     ProjectOption,
@@ -71,7 +71,7 @@ def set_(
       mlcycle set problem-statement --owner "Ana Ruiz" --due 2026-03-31
     """
     if status is None and owner is None and not evidence and note is None and due is None:
-        from mlcycle.commands import usage
+        from mlcycle.cli_kit import usage
 
         raise usage.error(("set",), "nothing to change: give a STATUS or at least one of "
                           "--owner, --evidence, --note, --due")

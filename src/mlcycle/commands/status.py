@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from mlcycle import interrupts
-from mlcycle.commands import output
-from mlcycle.commands.check import Today
-from mlcycle.commands.options import Format, ProjectDir
+from mlcycle import dates, interrupts
+from mlcycle.cli_kit import output
+from mlcycle.cli_kit.options import Format, ProjectDir, Today
 
 # Kept here, not imported from render.status: --help must not import rich's renderer.
 LIST_LIMIT = 12
@@ -53,7 +51,7 @@ def status(
     from mlcycle.load import project
     from mlcycle.render.status import RENDERERS
 
-    when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
+    when = dates.today(today)
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
     if result.problems:  # an evidence file that cannot be read

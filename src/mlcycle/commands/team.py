@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlcycle.commands.editing import DryRun, ProjectOption, TodayOption, complete, run
+from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
 team_app = typer.Typer(help="Change who holds which role (mlcycle.yaml `team`).\n\n"
                        "\b\nExample:\n  mlcycle team add mlm \"Dee Park\"",

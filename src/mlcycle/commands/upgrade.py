@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from mlcycle.commands.editing import TodayOption, today_of
+from mlcycle import dates
+from mlcycle.cli_kit.editing import TodayOption
+from mlcycle.cli_kit.output import say, show
 
 
 def register(app: typer.Typer) -> None:
@@ -44,25 +46,25 @@ def upgrade(
     from mlcycle.write import upgrade as core
     from mlcycle.write.phases import who
 
-    when = today_of(today)
+    when = dates.today(today)
     root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
     ref = project.playbook
     if check:
         if core.newer_available(project, playbook):
-            typer.echo(f"{ref.name}@{ref.version} -> {playbook.name}@{playbook.version} "
+            say(f"{ref.name}@{ref.version} -> {playbook.name}@{playbook.version} "
                        "available (mlcycle upgrade)")
             return 1
-        typer.echo(f"up to date: {ref.name}@{ref.version}")
+        say(f"up to date: {ref.name}@{ref.version}")
         return 0
     person = who(by, root)
     plan = core.plan(root, project, source, old, playbook, path, list(drop or []), person, when)
     if plan.nothing_to_do:
-        typer.echo(f"up to date: {plan.target_label}; nothing to do")
+        say(f"up to date: {plan.target_label}; nothing to do")
         return 0
-    typer.echo("\n".join(plan.summary))
+    show("\n".join(plan.summary) + "\n")
     if dry_run:
-        typer.echo("\ndry run: nothing written")
+        show("\ndry run: nothing written\n")
         return 0
     core.apply(plan.changes)
-    typer.echo(f"\nupgraded: {plan.source_label} -> {plan.target_label}")
+    show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n")
     return 0

@@ -5,8 +5,8 @@ from pathlib import Path
 import typer
 
 from mlcycle import interrupts
-from mlcycle.commands.options import ProjectDir
-from mlcycle.commands.output import say
+from mlcycle.cli_kit.options import ProjectDir
+from mlcycle.cli_kit.output import say
 
 
 def register(app: typer.Typer) -> None:

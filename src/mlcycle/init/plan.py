@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
+from mlcycle import dates
 from mlcycle.errors import MlcycleError, Problem
 from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
@@ -28,7 +29,6 @@ class Request:
     slug: str | None
     playbook: str
     team: list[str]  # role=person
-    source_date_epoch: str | None
 
 
 def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
@@ -106,17 +106,11 @@ def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
     return team
 
 
-def _init_date(request: Request) -> date:
+def _init_date() -> date:
     """SOURCE_DATE_EPOCH for reproducible output; else today (init never runs over
     a project, so there is no recorded date to keep)."""
-    if request.source_date_epoch:
-        try:
-            return datetime.fromtimestamp(int(request.source_date_epoch), tz=timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            raise MlcycleError.at("MLC031", "SOURCE_DATE_EPOCH must be a whole number of seconds "
-                                  f"since 1970, not '{request.source_date_epoch}'",
-                                  "<environment>") from None
-    return date.today()
+    epoch = dates.source_date_epoch()
+    return date.today() if epoch is None else epoch.date()
 
 
 WORKFLOW = ".github/workflows/mlcycle.yml"
@@ -175,7 +169,7 @@ def make_plan(request: Request, force: bool) -> Plan:
             playbook_path = f"./{playbook_path}"
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
-        team=_parse_team(request.team, playbook), init_date=_init_date(request),
+        team=_parse_team(request.team, playbook), init_date=_init_date(),
         project_dir=project_dir)
     files = scaffold.render_files(options)
     root_workflow = None

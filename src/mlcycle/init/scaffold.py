@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlcycle import __version__, install_spec, interrupts
+from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -27,7 +28,6 @@ from mlcycle.load.schemas import schema_texts
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_mapping
 from mlcycle.resources import data_dir
-from mlcycle.write.atomic import new_file_mode
 
 # Files a team usually has already: rendered only where there is none.
 ONLY_IF_ABSENT = frozenset({"README.md", ".pre-commit-config.yaml"})

@@ -1,2 +1,13 @@
-"""Judge a loaded project: gates, evidence, waivers (``evaluate``) and the
-status dashboard's data (``dashboard``). Pure: a project in, a result out."""
+"""Judge a loaded project. Pure: a project in, a result out; nothing here
+prints, exits or writes.
+
+- ``evaluate``: gates, evidence, waivers, consistency (the engine of ``check``);
+- ``metrics``: metric and parity checks against the files they read;
+- ``own_files``: the files that run the lifecycle, never evidence;
+- ``score``: the ML Test Score;
+- ``basecheck``: ``check --base``, what a change is answerable for;
+- ``lifediff``: what a change does to the lifecycle, by item id;
+- ``dashboard``: the data of ``status``; ``raci``: the RACI matrix;
+- ``journey``: the path through the phases; ``report_data``: the data of
+  ``report``; ``portfolio``: one row per project under some paths.
+"""

@@ -13,6 +13,7 @@ from mlcycle.judge import journey
 from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
+    ItemState,
     Options,
     Result,
     scope,
@@ -71,6 +72,30 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
     project, options = result.project, result.options
     assert project is not None and options is not None
     today = options.today
+    _check_filters(result, owner, phase)
+    reopened = journey.reopened(project)
+    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
+                           reopened=reopened[p.id])
+            for p in project.phases if phase is None or p.id == phase}
+    lists: dict[str, list[Entry]] = {"blocked": [], "overdue": [], "unowned": [], "expiring": []}
+    for state in result.items:
+        row = rows.get(state.phase)
+        if row is None or (owner is not None and state.item.owner != owner):
+            continue
+        _count(row, state)
+        for name, entry in _entries(state, today):
+            lists[name].append(entry)
+    # With --owner, only the phases where the person owns something: an empty
+    # current phase would read as "your work is here".
+    shown = [r for r in rows.values() if owner is None or r.total]
+    return Dashboard(project, today, owner, phase, shown, lists["blocked"], lists["overdue"],
+                     lists["unowned"], lists["expiring"], journey.path(project))
+
+
+def _check_filters(result: Result, owner: str | None, phase: str | None) -> None:
+    """``--owner`` must name someone (on the team or owning an item); ``--phase`` a phase."""
+    project, options = result.project, result.options
+    assert project is not None and options is not None
     if owner is not None:
         owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
         if owner not in owners:
@@ -79,48 +104,41 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
                 f"{did_you_mean(owner, sorted(owners))}; team: "
                 f"{', '.join(sorted(project.people()))}", "<command line>")
     if phase is not None:
-        scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
-    reopened = journey.reopened(project)
-    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
-                           reopened=reopened[p.id])
-            for p in project.phases if phase is None or p.id == phase}
-    blocked: list[Entry] = []
-    overdue: list[Entry] = []
-    unowned: list[Entry] = []
-    expiring: list[Entry] = []
-    for state in result.items:
-        item = state.item
-        row = rows.get(state.phase)
-        if row is None or (owner is not None and item.owner != owner):
-            continue
-        row.total += 1
-        row.done += item.status == "done"
-        row.waived += item.status == "waived"
-        if item.gate:
-            row.gates += 1
-            if not state.closed:
-                row.open_gates.append(item.id)
-        if item.status in OPEN_STATUSES:
-            if item.status == "blocked":
-                # Notes may span lines; a table cell shows them as one.
-                reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
-                blocked.append(Entry(state.phase, item, reason))
-            if item.due is not None and item.due < today:
-                overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
-                                     f"{_days((today - item.due).days)} late"))
-            if item.owner is None:
-                unowned.append(Entry(state.phase, item, item.status))
-        elif item.status == "waived" and item.waiver is not None:
-            left = (item.waiver.expires - today).days
-            expires = item.waiver.expires.isoformat()
-            if left < 0:
-                expiring.append(Entry(state.phase, item,
-                                      f"expired {expires} ({_days(-left)} ago)"))
-            elif left <= EXPIRY_WARNING_DAYS:
-                expiring.append(Entry(state.phase, item, f"expires {expires} "
-                                      f"({'today' if left == 0 else 'in ' + _days(left)})"))
-    # With --owner, only the phases where the person owns something: an empty
-    # current phase would read as "your work is here".
-    shown = [r for r in rows.values() if owner is None or r.total]
-    return Dashboard(project, today, owner, phase, shown, blocked, overdue,
-                     unowned, expiring, journey.path(project))
+        scope(project, Options(options.today, "phase", phase))  # unknown phase: MLC027
+
+
+def _count(row: PhaseRow, state: ItemState) -> None:
+    item = state.item
+    row.total += 1
+    row.done += item.status == "done"
+    row.waived += item.status == "waived"
+    if item.gate:
+        row.gates += 1
+        if not state.closed:
+            row.open_gates.append(item.id)
+
+
+def _entries(state: ItemState, today: date) -> list[tuple[str, Entry]]:
+    """The lists (blocked, overdue, unowned, expiring) an item belongs on, with why."""
+    item = state.item
+    found: list[tuple[str, Entry]] = []
+    if item.status in OPEN_STATUSES:
+        if item.status == "blocked":
+            # Notes may span lines; a table cell shows them as one.
+            reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
+            found.append(("blocked", Entry(state.phase, item, reason)))
+        if item.due is not None and item.due < today:
+            found.append(("overdue", Entry(state.phase, item, f"due {item.due.isoformat()}, "
+                                           f"{_days((today - item.due).days)} late")))
+        if item.owner is None:
+            found.append(("unowned", Entry(state.phase, item, item.status)))
+    elif item.status == "waived" and item.waiver is not None:
+        left = (item.waiver.expires - today).days
+        expires = item.waiver.expires.isoformat()
+        if left < 0:
+            found.append(("expiring", Entry(state.phase, item,
+                                            f"expired {expires} ({_days(-left)} ago)")))
+        elif left <= EXPIRY_WARNING_DAYS:
+            found.append(("expiring", Entry(state.phase, item, f"expires {expires} "
+                          f"({'today' if left == 0 else 'in ' + _days(left)})")))
+    return found

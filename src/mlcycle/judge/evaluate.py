@@ -13,13 +13,13 @@ is reported.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from mlcycle.dates import parse_today as parse_today  # moved to mlcycle.dates; re-exported
 from mlcycle.errors import Location, MlcycleError, Problem, capped
 from mlcycle.escape import line, quote
 from mlcycle.judge import metrics
@@ -88,25 +88,6 @@ class Options:
     mode: Mode = "default"
     phase: str | None = None  # for "through" and "phase"
     min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
-
-
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
-def parse_today(option: str | None, env: str | None) -> date:
-    """The evaluation date: ``--today``, else ``MLCYCLE_TODAY``, else the local date."""
-    for value, where in ((option, "--today"), (env, "MLCYCLE_TODAY")):
-        if value is None or (where == "MLCYCLE_TODAY" and value == ""):
-            continue
-        try:
-            if not _DATE_RE.match(value):
-                raise ValueError
-            return date.fromisoformat(value)
-        except ValueError:
-            raise MlcycleError.at(
-                "MLC031", f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
-                "<command line>" if where == "--today" else "<environment>") from None
-    return date.today()
 
 
 def scope(project: Project, options: Options) -> list[str]:

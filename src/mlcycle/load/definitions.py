@@ -34,15 +34,6 @@ LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": [],
 WHERE_TO_CHANGE = "change definitions in the playbook, not in status files"
 
 
-@dataclass(frozen=True)
-class PlacedItem:
-    """What the comparison needs of one item in a status file."""
-
-    phase: str
-    index: int
-    item: ItemDefinition
-
-
 @dataclass
 class Definitions:
     """The item definitions of one playbook version."""

@@ -1,6 +1,6 @@
 """The commit journal: how a change to several files survives a SIGKILL.
 
-``write.transaction`` stages every new file first (``.<name>.<random>.mlcycle.tmp``,
+``disk.transaction`` stages every new file first (``.<name>.<random>.mlcycle.tmp``,
 fsynced), then writes this journal (``.mlcycle-journal`` at the project root,
 atomically: nothing, or the whole list) naming every rename still to do, then
 renames, then removes the journal. A process killed during the renames leaves

@@ -14,7 +14,6 @@ from mlcycle import plugins_off
 # discovering them (entry points) costs ~20 ms of every command's start-up.
 plugins_off.disable()
 
-import re  # noqa: E402
 from datetime import date  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
@@ -32,6 +31,7 @@ from pydantic import (  # noqa: E402
 from pydantic_core import PydanticCustomError  # noqa: E402
 
 from mlcycle import interrupts  # noqa: E402
+from mlcycle.dates import DATE_RE  # noqa: E402
 from mlcycle.escape import quote  # noqa: E402
 from mlcycle.load.yamlio import PlainNumber, plain_number  # noqa: E402
 
@@ -80,9 +80,6 @@ PATTERN_MEANINGS = {
         "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
 }
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
 def _quoted(value: Any) -> str:
     # Text as written (the printer escapes it once); repr would escape it twice.
     return quote(value) if isinstance(value, str) else repr(value)
@@ -93,7 +90,7 @@ def _calendar_date(value: Any) -> Any:
     impossible date (2025-02-30) becomes a located error here."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE_RE.match(value):
+    if not isinstance(value, str) or not DATE_RE.match(value):
         raise PydanticCustomError(
             # pydantic fills {name} placeholders only (no !r): pass the quoted text.
             "invalid_date", "expected a calendar date YYYY-MM-DD, got {value}",

@@ -96,13 +96,6 @@ class Outline:
     phase_ids: list[str]
 
 
-def load_outline(spec: str, base: Path, display: str) -> Outline:
-    directory, builtin = resolve(spec, base, display)
-    prefix = _prefix(directory, builtin)
-    meta, _ = load_model(PlaybookFile, directory / "playbook.yaml", f"{prefix}/playbook.yaml")
-    return Outline(meta.name, meta.version, [r.id for r in meta.roles], list(meta.phases))
-
-
 def load(spec: str, base: Path | None = None, display: str = "<command line>") -> Playbook:
     directory, builtin = resolve(spec, base or Path.cwd(), display)
     return load_directory(directory, builtin)

@@ -45,11 +45,27 @@ def _count(suite: ET.Element) -> None:
 
 
 def render(result: Result) -> str:
+    """One suite per evaluated phase's gates, then metrics, consistency and input."""
     root = ET.Element("testsuites", {"name": "mlcycle check"})
     errors_by_item: dict[str, list[Finding]] = defaultdict(list)
     for finding in result.findings:
         if finding.severity == "error":
             errors_by_item[finding.item].append(finding)
+    _gate_suites(root, result, errors_by_item)  # takes the findings of gates out
+    if result.metrics:
+        _metric_suite(root, result)
+    _consistency_suite(root, result, errors_by_item)
+    if result.problems:
+        _input_suite(root, result.problems)
+    suites = root.findall("testsuite")
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _gate_suites(root: ET.Element, result: Result,
+                 errors_by_item: dict[str, list[Finding]]) -> None:
     paths = {s.id: s.path for s in result.phases}
     for phase_id in result.evaluated:
         suite = _suite(root, f"gates: {phase_id}")
@@ -63,18 +79,24 @@ def render(result: Result) -> str:
                 _fail(case, "failure", found[0].code if found else "open", message,
                       [str(f.problem) for f in found] or [gate.why_open])
         _count(suite)
-    if result.metrics:
-        # One testcase per check: a failure when violated, an error when it could
-        # not be evaluated (file, key or value), as CI test reports expect.
-        suite = _suite(root, "metrics")
-        for m in result.metrics:
-            o = m.outcome
-            case = _case(suite, f"mlcycle.metrics.{m.phase}", f"{m.item}: {o.kind} {o.id}",
-                         m.path)
-            if m.findings:
-                _fail(case, "failure" if o.verdict == "fail" else "error", m.findings[0].code,
-                      m.findings[0].message, [str(f.problem) for f in m.findings])
-        _count(suite)
+
+
+def _metric_suite(root: ET.Element, result: Result) -> None:
+    """One testcase per check: a failure when violated, an error when it could
+    not be evaluated (file, key or value), as CI test reports expect."""
+    suite = _suite(root, "metrics")
+    for m in result.metrics:
+        o = m.outcome
+        case = _case(suite, f"mlcycle.metrics.{m.phase}", f"{m.item}: {o.kind} {o.id}",
+                     m.path)
+        if m.findings:
+            _fail(case, "failure" if o.verdict == "fail" else "error", m.findings[0].code,
+                  m.findings[0].message, [str(f.problem) for f in m.findings])
+    _count(suite)
+
+
+def _consistency_suite(root: ET.Element, result: Result,
+                       errors_by_item: dict[str, list[Finding]]) -> None:
     suite = _suite(root, "consistency")
     if errors_by_item:
         for item_id, found in sorted(errors_by_item.items(), key=lambda kv: kv[1][0].problem):
@@ -88,17 +110,14 @@ def render(result: Result) -> str:
     if others:
         ET.SubElement(suite, "system-out").text = "\n".join(_x(text) for text in others)
     _count(suite)
-    if result.problems:
-        suite = _suite(root, "input")
-        by_file: dict[str, list[Problem]] = defaultdict(list)
-        for problem in result.problems:
-            by_file[problem.location.path].append(problem)
-        for path, in_file in sorted(by_file.items()):
-            case = _case(suite, "mlcycle.input", path, path)
-            _fail(case, "error", in_file[0].code, in_file[0].message, [str(p) for p in in_file])
-        _count(suite)
-    suites = root.findall("testsuite")
-    for key in ("tests", "failures", "errors"):
-        root.set(key, str(sum(int(s.get(key, "0")) for s in suites)))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _input_suite(root: ET.Element, problems: list[Problem]) -> None:
+    suite = _suite(root, "input")
+    by_file: dict[str, list[Problem]] = defaultdict(list)
+    for problem in problems:
+        by_file[problem.location.path].append(problem)
+    for path, in_file in sorted(by_file.items()):
+        case = _case(suite, "mlcycle.input", path, path)
+        _fail(case, "error", in_file[0].code, in_file[0].message, [str(p) for p in in_file])
+    _count(suite)

@@ -107,98 +107,121 @@ def _more(hidden: int) -> str:
     return f"... and {hidden} more; `mlcycle status --all-items` lists every one"
 
 
-def table(d: Dashboard, all_items: bool = False) -> str:
-    from rich import box  # noqa: TID251 - the one place status draws
-    from rich.console import Console  # noqa: TID251
-    from rich.table import Table  # noqa: TID251
-    from rich.text import Text  # noqa: TID251
+def _text(value: object, style: str = "") -> Any:
+    from rich.text import Text  # noqa: TID251 - the one place status draws
 
-    def text(value: object, style: str = "") -> Text:
-        return Text(line(value), style=style)
+    return Text(line(value), style=style)
+
+
+def table(d: Dashboard, all_items: bool = False) -> str:
+    from rich.console import Console  # noqa: TID251 - the one place status draws
 
     stream = sys.stdout
     tty = stream.isatty()
     color = tty and not os.environ.get("NO_COLOR")
     width = terminal_width(os.environ, stream) if tty else PIPED_WIDTH
-    # Narrower than the piped width, the open gates get a list of their own
-    # (an id is never cut) and the bar shrinks, so the numbers always fit.
-    wide = width >= PIPED_WIDTH
-    bar_width = BAR_WIDTH if wide else (BAR_WIDTH // 2 if width >= 72 else 0)
-    progress_column = width >= 60  # narrower, Done (n/total) says it alone
     console = Console(file=stream, width=width, force_terminal=tty,
                       color_system="auto" if color else None, no_color=not color,
                       highlight=False, markup=False, emoji=False, soft_wrap=False,
                       legacy_windows=False, force_jupyter=False)
     with console.capture() as capture:
-        console.print(text(_heading(d), "bold"))
-        console.print(text(f"Path: {d.path}"))
-        phases = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, collapse_padding=True)
-        phases.add_column("", no_wrap=True)
-        phases.add_column("", justify="right", no_wrap=True)  # "4." stays by its title
-        # A title wraps between words, never inside one ("Productionization").
-        longest_word = max((len(w) for r in d.rows for w in line(r.title).split()), default=5)
-        phases.add_column("Phase", overflow="fold", min_width=min(longest_word, width - 24))
-        if progress_column:
-            phases.add_column("Progress", no_wrap=True)
-        # Counts never shrink: a clipped "0/" reads as a different number.
-        for name, counts in (("Done", [f"{r.done + r.waived}/{r.total}" for r in d.rows]),
-                             ("Gates", [f"{r.gates}/{r.gates}" for r in d.rows])):
-            phases.add_column(name, justify="right", no_wrap=True,
-                              min_width=max(len(c) for c in [name, *counts]))
-        if wide:
-            phases.add_column("Open gates", overflow="fold")
-        for row in d.rows:
-            style = "bold" if row.current else ""
-            progress = (Text.assemble((bar(row, bar_width), "green"), f" {_percent(row):>4}")
-                        if bar_width else Text(f"{_percent(row):>4}"))
-            cells = [text("▶" if row.current else ""), text(f"{row.number}.", style),
-                     text(f"{row.title}{_reopened(row)}", style)]
-            if progress_column:
-                cells.append(progress)
-            cells += [text(f"{row.done + row.waived}/{row.total}"),
-                      text(f"{row.gates - len(row.open_gates)}/{row.gates}")]
-            if wide:
-                cells.append(text(", ".join(row.open_gates) or "-",
-                                  "red" if row.open_gates else ""))
-            phases.add_row(*cells)
-        console.print(phases if d.rows else text(_owns_nothing(d)))
-        sections: list[tuple[str, list[str], list[list[str]]]] = []
-        if not wide:
-            gates = [[row.id, gate] for row in d.rows for gate in row.open_gates]
-            sections.append(("Open gates", ["Phase", "Item"], gates))
-        for title, detail, entries in _sections(d):
-            sections.append((title, ["Phase", "Item", "Title", "Owner", detail.capitalize()],
-                             [[e.phase, e.item.id, e.item.title, e.item.owner or "-", e.detail]
-                              for e in entries]))
-        for title, headers, rows in sections:
+        console.print(_text(_heading(d), "bold"))
+        console.print(_text(f"Path: {d.path}"))
+        console.print(_phase_table(d, width) if d.rows else _text(_owns_nothing(d)))
+        for title, headers, rows in _listings(d, width):
             console.print()
-            if not rows:
-                console.print(text(f"{title}: none"))
-                continue
-            console.print(text(f"{title} ({len(rows)})", "bold"))
-            limit = len(rows) if all_items or len(rows) <= LIST_LIMIT else LIST_FIRST
-            if width < 80:
-                # Too narrow for five columns: one entry per line, wrapped, never cut.
-                for entry in rows[:limit]:
-                    console.print(text(" · ".join(entry)))
-            else:
-                listing = Table(box=box.SIMPLE, show_edge=False, pad_edge=False,
-                                collapse_padding=True)
-                for index, name in enumerate(headers):
-                    # Ids, names and dates keep their width where they can (folded,
-                    # an id misreads); the title takes what is left and wraps.
-                    longest = max(len(line(c[index])) for c in [headers, *rows[:limit]])
-                    listing.add_column(name, overflow="fold",
-                                       min_width=min(longest, width // 3) if index != 2 else None)
-                for entry in rows[:limit]:
-                    listing.add_row(*(text(cell) for cell in entry))
-                console.print(listing)
-            if limit < len(rows):
-                console.print(text(_more(len(rows) - limit)))
+            _print_listing(console, title, headers, rows, width, all_items)
     out = capture.get()
     if not color:  # pasted into an issue: no trailing blanks from cell padding
         out = "".join(line.rstrip() + "\n" for line in out.splitlines())
     return out
+
+
+def _phase_table(d: Dashboard, width: int) -> Any:
+    """One row per phase. Narrower than the piped width, the open gates get a
+    list of their own (an id is never cut) and the bar shrinks, so the numbers
+    always fit."""
+    from rich import box  # noqa: TID251
+    from rich.table import Table  # noqa: TID251
+    from rich.text import Text  # noqa: TID251
+
+    wide = width >= PIPED_WIDTH
+    bar_width = BAR_WIDTH if wide else (BAR_WIDTH // 2 if width >= 72 else 0)
+    progress_column = width >= 60  # narrower, Done (n/total) says it alone
+    phases = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, collapse_padding=True)
+    phases.add_column("", no_wrap=True)
+    phases.add_column("", justify="right", no_wrap=True)  # "4." stays by its title
+    # A title wraps between words, never inside one ("Productionization").
+    longest_word = max((len(w) for r in d.rows for w in line(r.title).split()), default=5)
+    phases.add_column("Phase", overflow="fold", min_width=min(longest_word, width - 24))
+    if progress_column:
+        phases.add_column("Progress", no_wrap=True)
+    # Counts never shrink: a clipped "0/" reads as a different number.
+    for name, counts in (("Done", [f"{r.done + r.waived}/{r.total}" for r in d.rows]),
+                         ("Gates", [f"{r.gates}/{r.gates}" for r in d.rows])):
+        phases.add_column(name, justify="right", no_wrap=True,
+                          min_width=max(len(c) for c in [name, *counts]))
+    if wide:
+        phases.add_column("Open gates", overflow="fold")
+    for row in d.rows:
+        style = "bold" if row.current else ""
+        progress = (Text.assemble((bar(row, bar_width), "green"), f" {_percent(row):>4}")
+                    if bar_width else Text(f"{_percent(row):>4}"))
+        cells = [_text("▶" if row.current else ""), _text(f"{row.number}.", style),
+                 _text(f"{row.title}{_reopened(row)}", style)]
+        if progress_column:
+            cells.append(progress)
+        cells += [_text(f"{row.done + row.waived}/{row.total}"),
+                  _text(f"{row.gates - len(row.open_gates)}/{row.gates}")]
+        if wide:
+            cells.append(_text(", ".join(row.open_gates) or "-",
+                               "red" if row.open_gates else ""))
+        phases.add_row(*cells)
+    return phases
+
+
+def _listings(d: Dashboard, width: int) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The lists under the table: open gates (when the table has no room for
+    them), then blocked, overdue, unowned and expiring."""
+    sections: list[tuple[str, list[str], list[list[str]]]] = []
+    if width < PIPED_WIDTH:
+        gates = [[row.id, gate] for row in d.rows for gate in row.open_gates]
+        sections.append(("Open gates", ["Phase", "Item"], gates))
+    for title, detail, entries in _sections(d):
+        sections.append((title, ["Phase", "Item", "Title", "Owner", detail.capitalize()],
+                         [[e.phase, e.item.id, e.item.title, e.item.owner or "-", e.detail]
+                          for e in entries]))
+    return sections
+
+
+def _print_listing(console: Any, title: str, headers: list[str], rows: list[list[str]],
+                   width: int, all_items: bool) -> None:
+    from rich import box  # noqa: TID251
+    from rich.table import Table  # noqa: TID251
+
+    if not rows:
+        console.print(_text(f"{title}: none"))
+        return
+    console.print(_text(f"{title} ({len(rows)})", "bold"))
+    limit = len(rows) if all_items or len(rows) <= LIST_LIMIT else LIST_FIRST
+    if width < 80:
+        # Too narrow for five columns: one entry per line, wrapped, never cut.
+        for entry in rows[:limit]:
+            console.print(_text(" · ".join(entry)))
+    else:
+        listing = Table(box=box.SIMPLE, show_edge=False, pad_edge=False,
+                        collapse_padding=True)
+        for index, name in enumerate(headers):
+            # Ids, names and dates keep their width where they can (folded,
+            # an id misreads); the title takes what is left and wraps.
+            longest = max(len(line(c[index])) for c in [headers, *rows[:limit]])
+            listing.add_column(name, overflow="fold",
+                               min_width=min(longest, width // 3) if index != 2 else None)
+        for entry in rows[:limit]:
+            listing.add_row(*(_text(cell) for cell in entry))
+        console.print(listing)
+    if limit < len(rows):
+        console.print(_text(_more(len(rows) - limit)))
 
 
 def _entry(e: Entry) -> dict[str, Any]:

@@ -1,1 +1,12 @@
-"""Every write mlcycle makes to a user's files goes through here."""
+"""The edits mlcycle makes to a project, computed in memory and handed to
+``mlcycle.disk`` to write all or nothing.
+
+- ``items``: ``set``/``start``/``done``/``block``/``waive`` and ``team``;
+- ``phases``: ``advance`` and ``reopen``;
+- ``session``: one editing command's files, validated before a byte is written;
+- ``yamledit`` / ``scalars`` / ``statekeep``: exact byte edits of YAML text;
+- ``lifecycle``: ``render`` (LIFECYCLE.md from the current state);
+- ``upgrade`` / ``upgrade_summary``: ``upgrade`` to another playbook version;
+- ``fork``: ``playbooks fork``;
+- ``output``: every ``--output`` file, one policy.
+"""

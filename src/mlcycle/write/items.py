@@ -11,11 +11,11 @@ MlcycleError (exit 2) before anything is edited.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from mlcycle.dates import parse_date
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
@@ -28,7 +28,6 @@ from mlcycle.write.session import Session
 
 ARGS = "<command line>"
 STATUSES = ("todo", "doing", "blocked", "done", "waived")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass
@@ -63,12 +62,10 @@ def check_text(value: str, option: str, multiline: bool = False, limit: int = 20
 
 
 def check_date(value: str, option: str) -> date:
-    try:
-        if not _DATE_RE.match(value):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise usage(f"{option}: {quote(value)} is not a calendar date YYYY-MM-DD") from None
+    found = parse_date(value)
+    if found is None:
+        raise usage(f"{option}: {quote(value)} is not a calendar date YYYY-MM-DD")
+    return found
 
 
 def check_person(project: Project, person: str, option: str) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
+from mlcycle.disk.transaction import FileChange
 from mlcycle.init import scaffold
 from mlcycle.load.project import Project, project_playbook
-from mlcycle.write.transaction import FileChange
 
 LIFECYCLE = "LIFECYCLE.md"
 

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlcycle.disk.atomic import write_atomic
 from mlcycle.errors import MlcycleError
-from mlcycle.write.atomic import write_atomic
 
 if TYPE_CHECKING:
     from mlcycle.load.project import Project

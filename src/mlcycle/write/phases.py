@@ -9,10 +9,11 @@ from __future__ import annotations
 import getpass
 import os
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from mlcycle.errors import MlcycleError
+from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line
 from mlcycle.judge import evaluate
 from mlcycle.load.project import Project
@@ -20,20 +21,6 @@ from mlcycle.load.validation import did_you_mean
 from mlcycle.write.items import Outcome, added_note, check_text, find_item, usage
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
-
-
-class GatesOpen(Exception):
-    """Advance refused (exit 1): the phase evaluation, whose findings the command
-    prints as ``check`` does, and why."""
-
-    def __init__(self, result: evaluate.Result, message: str) -> None:
-        super().__init__(message)
-        self.result = result
-        self.message = message
-
-
-class Refused(Exception):
-    """A move that cannot be made (the last phase): exit 1, nothing written."""
 
 
 def who(by: str | None, root: Path) -> str:
@@ -68,21 +55,25 @@ def _move(session: Session, entry: dict[str, object], to: str) -> None:
     doc.append(("history",), [entry])
 
 
-def advance(project: Project, by: str | None, today: date) -> Outcome:
+def advance(project: Project, by: str | None, today: date,
+            explain: Callable[[evaluate.Result], str]) -> Outcome:
+    """The move to the next phase. Refused (exit 1, nothing written) past the last
+    phase, or while a gate is open: then with the phase's evaluation as
+    ``explain`` renders it (the command passes check's text renderer)."""
     ids = [p.id for p in project.phases]
     current = project.file.current_phase
     index = ids.index(current)
     if index == len(ids) - 1:
-        raise Refused(f"'{current}' is the last phase of playbook '{project.playbook.name}': "
-                      "there is no phase to advance to")
+        raise Refused([f"mlcycle advance: '{current}' is the last phase of playbook "
+                       f"'{project.playbook.name}': there is no phase to advance to"])
     result = evaluate.evaluate(project, evaluate.Options(today, "phase", current))
     if result.problems:
         raise MlcycleError(result.problems)
     still_open = [g.item.id for g in result.gates if not g.closed]
     if still_open:
-        raise GatesOpen(result, f"advance refused: {len(still_open)} gate"
+        raise Refused([f"advance refused: {len(still_open)} gate"
                        f"{'s' * (len(still_open) != 1)} of phase '{current}' open "
-                       f"({', '.join(still_open)}); nothing written")
+                       f"({', '.join(still_open)}); nothing written"], explain(result))
     _check_date(project, today)
     person = who(by, project.root)
     nxt = ids[index + 1]

@@ -130,7 +130,7 @@ def write(found: Target, data: bytes) -> bool:
     """Write ``data`` to the target atomically under the project's lock (refused,
     nothing written, when the file changed since it was read); False when the
     file already holds these bytes."""
-    from mlcycle.write.transaction import FileChange, commit
+    from mlcycle.disk.transaction import FileChange, commit
 
     if data == found.before:
         return False

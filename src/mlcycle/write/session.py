@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 
+from mlcycle.disk.transaction import FileChange, StaleError, commit
 from mlcycle.errors import MlcycleError
 from mlcycle.load import project as project_mod
 from mlcycle.load.model import PhaseFile, ProjectFile
@@ -19,7 +20,6 @@ from mlcycle.load.project import PROJECT_FILE, Project
 from mlcycle.load.source import Source
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_document
-from mlcycle.write.transaction import FileChange, StaleError, commit
 from mlcycle.write.yamledit import BOM, EditError, YamlText
 
 

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
 from mlcycle.load.definitions import Definitions
@@ -38,22 +39,11 @@ from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_document
 from mlcycle.write import statekeep
 from mlcycle.write.scalars import Verbatim
-from mlcycle.write.transaction import FileChange
-from mlcycle.write.upgrade_summary import has_state, summary_lines
+from mlcycle.write.upgrade_summary import OldPhase, has_state, summary_lines
 from mlcycle.write.yamledit import BOM, YamlText
 
 ARGS = "<command line>"
 STATE_FIELDS = statekeep.STATE_KEYS
-
-
-@dataclass
-class OldPhase:
-    number: int
-    id: str
-    display: str
-    file: PhaseFile
-    source: Source
-    raw: bytes
 
 
 @dataclass
@@ -184,19 +174,53 @@ def newer_available(project: ProjectFile, playbook: Playbook) -> bool:
 # --- merging ------------------------------------------------------------------
 
 
+OldItems = dict[str, tuple[OldPhase, int, Item]]  # old id -> its phase, index, item
+
+
+@dataclass
+class _Match:
+    """How the old items meet the new definitions, by id (or ``replaces``)."""
+
+    old_items: OldItems
+    origin: dict[str, str]  # new id -> the old id whose state it takes
+    renamed: list[tuple[str, str]]
+    removed: list[str]  # old ids no new item takes
+
+
 def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
          playbook: Playbook, path: str | None, drops: list[str], by: str, today: date) -> Plan:
-    from mlcycle.init import scaffold
-
+    """The upgrade, computed and verified in memory: match the items, refuse a
+    loss of state, render what changes, check the result, summarise it."""
     ref = project.playbook
     before, after = label(ref.name, ref.version), label(playbook.name, playbook.version)
-    old_items: dict[str, tuple[OldPhase, int, Item]] = {}
+    match = _match(old, playbook)
+    _refuse_losses(project, source, playbook, match, drops, after)
+    kept = _kept_phases(old, playbook)
+    fresh = _render_fresh(project, playbook, path, today, kept)
+    changes, new_phase_files = _phase_changes(root, old, playbook, fresh, match, kept)
+    changes += _other_changes(root, old, playbook, fresh, changes, kept)
+    same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
+    if same_pin and not any(c.after != c.before for c in changes):
+        return Plan(before, after, [], [], nothing_to_do=True)
+    _refuse_same_label(project, path, before, after, same_pin, today)
+    changes.append(_project_change(root, project, playbook, path, before, after, by, today))
+    for change in changes:
+        _check_path(root, change.display)
+    _verify(root, changes, new_phase_files, kept, playbook, match.origin, match.old_items)
+    real = [c for c in changes if c.after != c.before]
+    summary = summary_lines(old, match.old_items, playbook, match.origin, match.renamed,
+                            match.removed, real, before, after, path)
+    return Plan(before, after, real, summary, dropped=[r for r in match.removed if r in drops])
+
+
+def _match(old: list[OldPhase], playbook: Playbook) -> _Match:
+    old_items: OldItems = {}
     for phase in old:
         for index, item in enumerate(phase.file.items):
             old_items.setdefault(item.id, (phase, index, item))
     new_defs = [d for phase in playbook.phases for d in phase.items]
     new_ids = {d.id for d in new_defs}
-    origin: dict[str, str] = {}  # new id -> the old id whose state it takes
+    origin: dict[str, str] = {}
     renamed: list[tuple[str, str]] = []
     for d in new_defs:
         if d.id in old_items:
@@ -205,20 +229,25 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
             origin[d.id] = d.replaces
             renamed.append((d.replaces, d.id))
     taken = set(origin.values())
-    removed = [i for i in old_items if i not in taken]
+    return _Match(old_items, origin, renamed, [i for i in old_items if i not in taken])
+
+
+def _refuse_losses(project: ProjectFile, source: Source, playbook: Playbook, match: _Match,
+                   drops: list[str], after: str) -> None:
+    """Exit 2 when the project cannot stand in the new playbook, or an item with
+    state would vanish without ``--drop``, or a ``--drop`` names nothing removed."""
     problems: list[Problem] = []
     current = project.current_phase
-    new_phase_ids = playbook.phase_ids
-    if current not in new_phase_ids:
+    if current not in playbook.phase_ids:
         problems.append(source.problem(("current_phase",), "MLC052", f"current_phase "
                         f"'{current}': {after} has no such phase; the project cannot stand in a "
                         "phase its playbook removes (upgrade to a version that keeps it)"))
-    unknown_drops = [d for d in drops if d not in removed]
+    unknown_drops = [d for d in drops if d not in match.removed]
     for drop in dict.fromkeys(unknown_drops):
         problems.append(Problem(Location(ARGS), "MLC053", f"--drop {drop}: {after} does not "
                                 f"remove an item '{drop}' of this project"))
-    for item_id in removed:
-        phase, index, gone = old_items[item_id]
+    for item_id in match.removed:
+        phase, index, gone = match.old_items[item_id]
         if has_state(gone) and item_id not in drops:
             problems.append(phase.source.problem(
                 ("items", index, "id"), "MLC051", f"item '{item_id}' ({gone.status}"
@@ -226,14 +255,13 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
                 f"would be lost: pass --drop {item_id} to accept that"))
     if problems:
         raise MlcycleError(problems)
-    team = {r: list(p) for r, p in project.team.items()}
-    options = scaffold.InitOptions(
-        name=project.name, slug=project.slug, playbook=playbook, playbook_path=path, team=team,
-        init_date=project.history[0].date if project.history else today)
-    # A status file whose phase keeps its title and exactly its item definitions
-    # (by value, in order) keeps every byte, header comment included, so that a
-    # pull request shows only the files that really change; only the others are
-    # rendered (the cost of an upgrade follows what changes, not the project size).
+
+
+def _kept_phases(old: list[OldPhase], playbook: Playbook) -> dict[str, OldPhase]:
+    """A status file whose phase keeps its title and exactly its item definitions
+    (by value, in order) keeps every byte, header comment included, so that a
+    pull request shows only the files that really change; only the others are
+    rendered (the cost of an upgrade follows what changes, not the project size)."""
     kept: dict[str, OldPhase] = {}
     for number, phase_def in enumerate(playbook.phases, 1):
         display = phase_file_name(number, phase_def.id)
@@ -242,22 +270,44 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
                 [definitions.canonical(i) for i in same_name.file.items] == \
                 [definitions.canonical(i) for i in phase_def.items]:
             kept[phase_def.id] = same_name
-    fresh = scaffold.render_files(  # _verify reads back what is written
+    return kept
+
+
+def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, today: date,
+                  kept: dict[str, OldPhase]) -> dict[str, str]:
+    """What ``init`` would write for the new playbook (the phases not kept only)."""
+    from mlcycle.init import scaffold
+
+    team = {r: list(p) for r, p in project.team.items()}
+    options = scaffold.InitOptions(
+        name=project.name, slug=project.slug, playbook=playbook, playbook_path=path, team=team,
+        init_date=project.history[0].date if project.history else today)
+    return scaffold.render_files(  # _verify reads back what is written
         options, self_check=False,
         phases_to_render={p for p in playbook.phase_ids if p not in kept})
-    cuts: dict[str, statekeep.Cut] = {}
 
-    def cut_of(phase: OldPhase) -> statekeep.Cut:
-        if phase.id not in cuts:
+
+class _Cuts(dict[str, statekeep.Cut]):
+    """Each old status file's state lines, cut once, on first need."""
+
+    def of(self, phase: OldPhase) -> statekeep.Cut:
+        if phase.id not in self:
             try:
-                cuts[phase.id] = statekeep.cut(phase.source.text, phase.source.marks)
+                self[phase.id] = statekeep.cut(phase.source.text, phase.source.marks)
             except statekeep.Layout as exc:
                 raise MlcycleError.at("MLC054", f"cannot keep the state lines of this file "
                                       f"byte for byte: {exc}; write the items in block style as "
                                       "`mlcycle init` does", phase.display, exc.line + 1,
                                       1) from None
-        return cuts[phase.id]
+        return self[phase.id]
 
+
+def _phase_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: dict[str, str],
+                   match: _Match, kept: dict[str, OldPhase]
+                   ) -> tuple[list[FileChange], dict[str, tuple[str, str]]]:
+    """The new status files (each kept item's state lines merged into init's
+    rendering), and every phase's (display, text) for ``_verify``."""
+    cuts = _Cuts()
     changes: list[FileChange] = []
     new_phase_files: dict[str, tuple[str, str]] = {}  # phase id -> (display, text)
     for number, phase_def in enumerate(playbook.phases, 1):
@@ -266,20 +316,27 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
             new_phase_files[phase_def.id] = (display, kept[phase_def.id].source.text)
             continue
         old_phase = next((p for p in old if p.id == phase_def.id), None)
-        sources = {old_items[origin[i.id]][0].id: old_items[origin[i.id]][0]
-                   for i in phase_def.items if i.id in origin}
-        layout = cut_of(old_phase) if old_phase else None
-        for source_phase in sources.values():
-            cut_of(source_phase)
-        text = _merge(fresh[display], phase_def.items, origin, old_items, cuts,
+        layout = cuts.of(old_phase) if old_phase else None
+        for i in phase_def.items:
+            if i.id in match.origin:
+                cuts.of(match.old_items[match.origin[i.id]][0])
+        text = _merge(fresh[display], phase_def.items, match.origin, match.old_items, cuts,
                       layout.nl if layout else "\n", layout.column if layout else 4)
         new_phase_files[phase_def.id] = (display, text)
         old_at_name = next((p for p in old if p.display == display), None)
         bom = BOM if old_phase is not None and old_phase.raw.startswith(BOM) else b""
-        data = bom + text.encode("utf-8")
         changes.append(FileChange(root / display, display,
-                                  old_at_name.raw if old_at_name else None, data))
-    written = {c.display for c in changes} | {p.display for p in kept.values()}
+                                  old_at_name.raw if old_at_name else None,
+                                  bom + text.encode("utf-8")))
+    return changes, new_phase_files
+
+
+def _other_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: dict[str, str],
+                   phase_changes: list[FileChange], kept: dict[str, OldPhase]
+                   ) -> list[FileChange]:
+    """Old status files no phase writes (removed), missing document stubs, LIFECYCLE.md."""
+    changes: list[FileChange] = []
+    written = {c.display for c in phase_changes} | {p.display for p in kept.values()}
     for phase in old:
         if phase.display not in written:
             changes.append(FileChange(root / phase.display, phase.display, phase.raw, None))
@@ -291,32 +348,26 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     changes.append(FileChange(lifecycle, "LIFECYCLE.md",
                               lifecycle.read_bytes() if lifecycle.is_file() else None,
                               fresh["LIFECYCLE.md"].encode("utf-8")))
-    definitions_change = any(c.after != c.before for c in changes)
-    same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
-    if same_pin and not definitions_change:
-        return Plan(before, after, [], [], nothing_to_do=True)
+    return changes
+
+
+def _refuse_same_label(project: ProjectFile, path: str | None, before: str, after: str,
+                       same_pin: bool, today: date) -> None:
+    """The history records an upgrade as NAME@VERSION -> NAME@VERSION: one that
+    names the same playbook twice says nothing a reviewer can check; and its
+    date never goes before the last entry."""
     if before == after:
-        # The history records an upgrade as NAME@VERSION -> NAME@VERSION: one
-        # that names the same playbook twice says nothing a reviewer can check.
         manifest = f"{path}/playbook.yaml" if path is not None else "its playbook.yaml"
         why = ("the name and version the project is on already" if not same_pin else
                "but its definitions changed without a new version")
         raise MlcycleError.at("MLC053", f"the target playbook is {after}, {why}; an upgrade "
                               f"moves between versions: give it its own version (or name) in "
-                              f"{manifest} (`mlcycle playbooks fork {ref.name} DIR --name NEW` "
-                              "names a fork)", ARGS)
+                              f"{manifest} (`mlcycle playbooks fork {project.playbook.name} DIR "
+                              "--name NEW` names a fork)", ARGS)
     if project.history and today < project.history[-1].date:
         raise MlcycleError.at("MLC031", f"today ({today.isoformat()}) is before the last history "
                               f"entry ({project.history[-1].date.isoformat()}); history dates "
                               "never go back (set --today)", ARGS)
-    changes.append(_project_change(root, project, playbook, path, before, after, by, today))
-    for change in changes:
-        _check_path(root, change.display)
-    _verify(root, changes, new_phase_files, kept, playbook, origin, old_items)
-    summary = summary_lines(old, old_items, playbook, origin, renamed, removed,
-                       [c for c in changes if c.after != c.before], before, after, path)
-    return Plan(before, after, [c for c in changes if c.after != c.before], summary,
-                dropped=[r for r in removed if r in drops])
 
 
 def _merge(rendered: str, items: Any, origin: dict[str, str],
@@ -422,7 +473,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
 def apply(changes: list[FileChange]) -> None:
     """Write the plan all or nothing; directories it had to create (a new
     phase's docs/<phase>/) are removed again when the write fails."""
-    from mlcycle.write.transaction import commit
+    from mlcycle.disk.transaction import commit
 
     created: list[Path] = []
     try:

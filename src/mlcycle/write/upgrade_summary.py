@@ -5,16 +5,28 @@ changed, renamed and removed. ``--dry-run`` prints exactly this."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mlcycle.load.model import Item
+from mlcycle.disk.transaction import FileChange
+from mlcycle.load.model import Item, PhaseFile
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.project import _PHASE_FILE_RE
-from mlcycle.write.transaction import FileChange
+from mlcycle.load.source import Source
 
-if TYPE_CHECKING:
-    from mlcycle.write.upgrade import OldPhase
+
+@dataclass
+class OldPhase:
+    """A status file as the project has it before the upgrade (defined here, the
+    lower of the two upgrade modules, so that neither imports the other)."""
+
+    number: int
+    id: str
+    display: str
+    file: PhaseFile
+    source: Source
+    raw: bytes
 
 
 def has_state(item: Item) -> bool:

@@ -4,8 +4,6 @@ becomes output and an exit code."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,7 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from mlcycle.commands import output
+from mlcycle import dates
+from mlcycle.cli_kit import output
 
 if TYPE_CHECKING:
     from mlcycle.load.project import Project
@@ -25,7 +24,7 @@ def complete(kind: str) -> Callable[[str], list[str]]:
     project is loaded only when the shell asks, never on a normal run."""
 
     def candidates(incomplete: str) -> list[str]:
-        from mlcycle.commands.completion import candidates as found
+        from mlcycle.cli_kit.completion import candidates as found
 
         return found(kind, incomplete)
 
@@ -49,37 +48,24 @@ ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
                                         autocompletion=complete("item"))]
 
 
-def today_of(today: str | None) -> date:
-    from mlcycle.judge.evaluate import parse_today
-
-    return parse_today(today, os.environ.get("MLCYCLE_TODAY"))
-
-
 def run(directory: Path, today: str | None, dry_run: bool,
         make: Callable[[Project, date], Outcome]) -> int:
     """Load, compute the outcome, refuse or write, and say what changed."""
+    from mlcycle.errors import Refused
     from mlcycle.load import project
-    from mlcycle.write.transaction import StaleError
 
-    when = today_of(today)
+    when = dates.today(today)
     loaded = project.load(directory)
-    try:
-        outcome = make(loaded, when)
-        if outcome.refused:
-            for finding in outcome.refused:
-                print(finding.problem, file=sys.stderr)
-            count = len(outcome.refused)
-            print(f"refused: the change would leave {count} error{'s' * (count != 1)} "
-                  "(as `mlcycle check` reports them); nothing written", file=sys.stderr)
-            return 1
-        if dry_run:
-            output.show(outcome.session.diff())
-            output.say(f"{outcome.message} (dry run: nothing written)")
-            return 0
-        outcome.session.write()
-    except StaleError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    outcome = make(loaded, when)
+    if outcome.refused:
+        count = len(outcome.refused)
+        raise Refused([*(finding.problem for finding in outcome.refused),
+                       f"refused: the change would leave {count} error{'s' * (count != 1)} "
+                       "(as `mlcycle check` reports them); nothing written"])
+    if dry_run:
+        output.show(outcome.session.diff())
+        output.say(f"{outcome.message} (dry run: nothing written)")
+        return 0
+    outcome.session.write()  # a file changed meanwhile: refused (StaleError, exit 1)
     output.say(outcome.message)
     return 0

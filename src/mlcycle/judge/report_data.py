@@ -1,11 +1,11 @@
 """What ``mlcycle report`` shows: the dashboard, the RACI matrix, the path
 through the phases, the waivers, and a burn-up of items closed over time from
-the git history. Pure data; ``render.report`` turns it into one HTML page."""
+the git history. Pure data; ``render.report_html`` turns it into one HTML page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from mlcycle.judge import journey
 from mlcycle.judge.dashboard import Dashboard, dashboard
@@ -85,13 +85,8 @@ class Report:
         return sum(1 for s in self.result.items if s.item.status in CLOSED)
 
 
-def _generated(epoch: str | None) -> str | None:
-    if not epoch:
-        return None
-    try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    except (ValueError, OverflowError, OSError):
-        return None
+def _generated(epoch: datetime | None) -> str | None:
+    return None if epoch is None else epoch.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def burn_up(result: Result) -> Chart | None:
@@ -119,7 +114,7 @@ def burn_up(result: Result) -> Chart | None:
     return Chart(points, len(result.items))
 
 
-def report(result: Result, epoch: str | None) -> Report:
+def report(result: Result, epoch: datetime | None) -> Report:
     project = result.project
     assert project is not None and result.options is not None
     today: date = result.options.today

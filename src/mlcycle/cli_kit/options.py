@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -18,4 +18,11 @@ ProjectDir = Annotated[
 Format = Annotated[
     Literal["table", "markdown", "json"],
     typer.Option("--format", "-f", help="Output format."),
+]
+
+Today = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--today", metavar="YYYY-MM-DD",
+                 help="Evaluate due and expiry dates as of this day (default: $MLCYCLE_TODAY, "
+                      "else today's local date)."),
 ]

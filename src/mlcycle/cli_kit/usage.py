@@ -42,7 +42,7 @@ def is_usage_error(exc: BaseException) -> bool:
 def problem(exc: Any, args: list[str]) -> Problem:
     """The one line for a usage error that ``exc`` (see ``is_usage_error``) reports
     about the command line ``args``."""
-    from mlcycle.commands import GROUPS
+    from mlcycle.cli_kit.names import GROUPS
 
     words, rest = command(args)
     if not rest and (not words or words[0] in GROUPS and len(words) == 1):
@@ -65,7 +65,7 @@ def at(words: tuple[str, ...], message: str) -> Problem:
 
 def command(args: list[str]) -> tuple[tuple[str, ...], list[str]]:
     """The command (and subcommand) a command line names, and what follows it."""
-    from mlcycle.commands import _PASSTHROUGH, GROUPS, MODULES
+    from mlcycle.cli_kit.names import _PASSTHROUGH, GROUPS, MODULES
 
     rest = list(args)
     while rest and rest[0] in _PASSTHROUGH:  # root options before the command
@@ -106,7 +106,7 @@ def _bad_format(exc: Any, words: tuple[str, ...], args: list[str]) -> str | None
 def choices_of(words: tuple[str, ...]) -> tuple[str, ...]:
     """The formats a command takes: the ``Literal`` of its function's ``format``
     parameter (the function is named like the command: ``check``, ``show``)."""
-    from mlcycle.commands import MODULES
+    from mlcycle.cli_kit.names import MODULES
 
     module = importlib.import_module(f"mlcycle.commands.{MODULES[words[0]]}")
     function = getattr(module, words[-1], None)

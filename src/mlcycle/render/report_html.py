@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlcycle.judge.report import Report
+from mlcycle.judge.report_data import Report
 from mlcycle.render.html import render_page
 
 

@@ -30,15 +30,24 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
-from mlcycle.errors import MlcycleError
+from mlcycle.disk.atomic import new_file_mode
+from mlcycle.errors import MlcycleError, Problem, Refused, capped
 from mlcycle.load import journal
-from mlcycle.write.atomic import new_file_mode
 
 TEMP_SUFFIX = journal.TEMP_SUFFIX
 
 
-class StaleError(MlcycleError):
+class StaleError(Refused):
     """A file changed on disk between read and write: nothing was written (exit 1)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = capped(problems)  # sorted, as every list of problems is shown
+        super().__init__(list(self.problems))
+
+    @classmethod
+    def at(cls, code: str, message: str, path: str, line: int = 0, column: int = 0
+           ) -> StaleError:
+        return cls(MlcycleError.at(code, message, path, line, column).problems)
 
 
 @dataclass

@@ -1,0 +1,24 @@
+"""The table of commands: which module of ``mlcycle.commands`` defines each
+command, the groups and their subcommands, and the order of ``--help``. Data
+only, so that ``usage`` (which names the failing command) reads it without
+importing the commands."""
+
+from __future__ import annotations
+
+# command name -> the module under mlcycle.commands that registers it
+MODULES = {
+    "init": "init", "status": "status", "check": "check", "diff": "diff",
+    "validate": "validate", "set": "set", "start": "set", "done": "set", "block": "set",
+    "waive": "set", "team": "team", "advance": "move", "reopen": "move", "raci": "raci",
+    "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
+    "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
+    "metrics": "metrics",
+}
+# The commands that group subcommands, and theirs (the command a usage error names).
+GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork"), "metrics": ("pull",)}
+# The order of the full list (the order of `mlcycle --help`).
+ORDER = ("init", "status", "check", "diff", "validate", "set", "team", "move", "raci",
+         "render", "report", "log", "playbooks", "schema", "portfolio", "score", "upgrade",
+         "metrics")
+# Root options that may come before the command and change nothing about it.
+_PASSTHROUGH = ("--debug",)
