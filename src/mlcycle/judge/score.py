@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 from mlcycle.load.project import is_url
 
-if TYPE_CHECKING:  # evaluate imports this module for `check --min-score`
+if TYPE_CHECKING:
     from mlcycle.errors import Problem
-    from mlcycle.judge.evaluate import ItemState, Result
+    from mlcycle.judge.result import ItemState, Result
     from mlcycle.load.project import Project
 
 SECTIONS = ("Data", "Model", "Infrastructure", "Monitoring")
