@@ -18,6 +18,7 @@ import stat
 from datetime import date
 from pathlib import Path
 
+from mlcycle import codes
 from mlcycle.errors import MlcycleError, Problem, capped
 from mlcycle.escape import line, quote
 from mlcycle.judge import metrics
@@ -38,57 +39,13 @@ from mlcycle.load.project import PhaseState, Project, is_url
 from mlcycle.load.source import Loc
 from mlcycle.load.validation import did_you_mean
 
-__all__ = ["CODES", "EXPIRY_WARNING_DAYS", "OPEN_STATUSES", "STUB_MARKER", "Finding",
+__all__ = ["EXPIRY_WARNING_DAYS", "OPEN_STATUSES", "STUB_MARKER", "Finding",
            "ItemState", "MetricResult", "Mode", "Options", "PhaseSummary", "Result",
            "evaluate", "parse_today", "scope"]
 STUB_MARKER = b"<!-- mlcycle:stub -->"
 STUB_SCAN_BYTES = 1024 * 1024  # a stub is a few KiB; evidence may be a 5 GiB model file
-EXPIRY_WARNING_DAYS = 14
+EXPIRY_WARNING_DAYS = codes.EXPIRY_WARNING_DAYS
 OPEN_STATUSES = ("todo", "doing", "blocked")
-
-# Every finding code: (severity, meaning, fix). Stable: never renumber; the
-# README's table is generated from / checked against this.
-CODES: dict[str, tuple[str, str, str]] = {
-    "MLC101": ("error", "a gate that must be closed is open (todo, doing or blocked)",
-               "finish it (`done`, with evidence if required) or waive it with a reason, an "
-               "approver and an expiry date"),
-    "MLC102": ("error", "an item is done but lists no evidence although it requires some",
-               "add a repo-relative path or an http(s) URL to its `evidence`"),
-    "MLC103": ("error", "an evidence path does not exist, is an empty file, or is a directory "
-               "without files",
-               "commit the document (or fix the path); a directory needs at least one "
-               "non-empty file"),
-    "MLC104": ("error", "an evidence document is still a stub (it carries "
-               "`<!-- mlcycle:stub -->`)",
-               "fill the document in and delete the marker line"),
-    "MLC105": ("error", "a waiver has expired (it is valid through its `expires` date)",
-               "renew the waiver with a new date and approver, or close the item"),
-    "MLC106": ("error", "an item is `waived` but has no waiver",
-               "add `waiver: {reason, approved_by, expires}` or change the status"),
-    "MLC107": ("error", "an item is done while an item it depends on is not closed",
-               "close the dependency first, or reopen this item"),
-    "MLC108": ("error", "an item's owner is not on the team in mlcycle.yaml",
-               "fix the name, or add the person to a role under `team`"),
-    "MLC109": ("error", "an evidence path is one of mlcycle's own files (a status file, "
-               "`mlcycle.yaml`, `LIFECYCLE.md`, `.mlcycle/`, the workflow init rendered, the team "
-               "playbook, git's `.git/`; also through a symlink or a hard link) or a directory "
-               "holding nothing else",
-               "cite the team's own work: a document, a report, a notebook, a test"),
-    "MLC110": ("error", "a waiver is approved by someone who does not hold the item's "
-               "accountable role on the team",
-               "have a person listed under the accountable role in `team` approve it (the A in "
-               "RACI answers for the item, so only they may excuse it)"),
-    **metrics.CODES,
-    "MLC128": ("error", "the ML Test Score is below `check --min-score` (the finding names the "
-               "section that holds it down)",
-               "raise the weakest section: finish its tests, with evidence, and automate them"),
-    "MLC150": ("warning", "an open item is past its due date",
-               "finish it, or move `due` to a realistic date"),
-    "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
-               "close the item or get the waiver renewed before it expires"),
-    "MLC152": ("note", "URL evidence is accepted but not verified (check works offline)",
-               "nothing to do; reviewers should open the link"),
-}
 
 # --- options -----------------------------------------------------------------
 
@@ -239,7 +196,7 @@ def evaluate(project: Project, options: Options,
 
     def report(phase: PhaseState, item: Item, sub: Loc, code: str, message: str,
                index: int) -> Finding:
-        severity = CODES[code][0]
+        severity = codes.severity(code)
         problem = phase.source.problem(("items", index, *sub), code, message, severity)
         finding = Finding(problem, phase.id, item.id)
         findings.append(finding)

@@ -28,30 +28,6 @@ from mlcycle.load.model import Between, Item, MetricCheck, MetricRef, ParityChec
 from mlcycle.load.project import evidence_escapes
 from mlcycle.load.yamlio import PlainNumber, parse_document, plain_number, read_text
 
-# (severity, meaning, fix), merged into judge/evaluate.CODES.
-CODES: dict[str, tuple[str, str, str]] = {
-    "MLC120": ("error", "a parity check failed: experiment and production differ by more than "
-               "the tolerance (in either direction)",
-               "find out why production differs from the experiment; change the tolerance in the "
-               "playbook only when the difference is understood"),
-    "MLC121": ("error", "a metric check failed: the value violates its threshold",
-               "improve the model, or change the threshold in the playbook with a reason"),
-    "MLC122": ("error", "a metrics file does not exist, or is outside the project (the evidence "
-               "rules: no `..`, no absolute path, no symlink out)",
-               "run the job that writes it and commit the file, or fix `file` in the playbook"),
-    "MLC123": ("error", "a metrics file cannot be read or parsed (JSON, YAML or TOML, by its "
-               "extension)", "fix the file at the line and column given"),
-    "MLC124": ("error", "a metric key is missing from its file (the message names the deepest "
-               "key that exists)", "fix `key` in the playbook or the job that writes the file"),
-    "MLC125": ("error", "a metric value is not a number (a string, a boolean, null, a list or a "
-               "mapping)", "write the number itself, unquoted"),
-    "MLC126": ("error", "a metric value is NaN or infinite",
-               "fix the evaluation job: NaN or infinity never passes a check"),
-    "MLC127": ("error", "a parity check has only a relative tolerance and the production value "
-               "is 0, so no difference at all would pass",
-               "add an `abs` tolerance to the check in the playbook"),
-}
-
 Verdict = Literal["pass", "fail", "error"]
 Loc = tuple[str | int, ...]
 FAILED_CODES = ("MLC120", "MLC121")  # violated; the others: could not be evaluated

@@ -4,7 +4,7 @@ file that changed on disk since it was read (no lost update).
 Each new file is staged beside its target (``.<name>.<random>.mlcycle.tmp``,
 fsynced, with the target's mode). Then the writer takes the project's lock
 (``journal.project_lock``), reads every target again and compares it with the
-bytes the edit started from; a difference refuses the whole change (MLC033)
+bytes the edit started from; a difference refuses the whole change (MLC201)
 and removes the staged files. The renames then happen one by one; if one
 fails, the files already replaced get their old bytes back. The lock is held
 from that comparison until the last rename (and the journal is gone), so two
@@ -163,7 +163,7 @@ def _compare_and_rename(root: Path, changes: list[FileChange], staged: list[str]
     stale = [c for c in changes if _current(c.path) != c.before]
     if stale:
         raise StaleError([MlcycleError.at(
-            "MLC033", "changed on disk since it was read; nothing written (run the "
+            "MLC201", "changed on disk since it was read; nothing written (run the "
             "command again)", c.display, 1, 1).problems[0] for c in stale])
     interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
     # Several files: a journal first, so that a SIGKILL among the renames is
