@@ -488,13 +488,13 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
 
 def test_unreadable_evidence_is_exit_2_and_findings_still_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlcycle.judge import evaluate
+    from mlcycle.judge import evidence
 
     def denied(path: Path) -> bool:
         raise PermissionError(13, "Permission denied")
 
     # chmod 000 does not stop root (CI containers), so the read itself fails here.
-    monkeypatch.setattr(evaluate._Evidence, "_is_stub", staticmethod(denied))
+    monkeypatch.setattr(evidence.Evidence, "_is_stub", staticmethod(denied))
     root = write_project(tmp_path / "p", {"problem": [
         _gate("g", status="done", evidence=["docs/x.md"]), _gate("h", status="todo")]})
     _materialise(root, {"docs/x.md": DOC})

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mlcycle.load.project import Project
 
 Mode = Literal["default", "through", "phase", "all"]
+OPEN_STATUSES = ("todo", "doing", "blocked")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,89 @@
+"""What every rule is given: the project being judged, the item in hand, and
+where findings go. A rule reads; it records findings through ``Context.report``
+(and input problems, exit 2, through ``Context.input_problem``) and never
+raises for a user's mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from mlcycle import codes
+from mlcycle.errors import Problem
+from mlcycle.escape import line
+from mlcycle.judge import metrics
+from mlcycle.judge.evidence import Evidence, for_project
+from mlcycle.judge.metrics import Outcome
+from mlcycle.judge.result import Finding, ItemState, MetricResult, Options, Result
+from mlcycle.load.model import Item
+from mlcycle.load.project import PhaseState, Project
+from mlcycle.load.source import Loc
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One item being judged, with where it is."""
+
+    phase: PhaseState
+    index: int  # position in its phase file
+    item: Item
+
+    @property
+    def name(self) -> str:
+        return f"item '{self.item.id}'"
+
+
+@dataclass
+class Context:
+    """One evaluation: shared by every rule, in table order."""
+
+    project: Project
+    options: Options
+    result: Result
+    in_scope: frozenset[str]  # ids of the phases whose gates are evaluated
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
+    metric_results: list[MetricResult] = field(default_factory=list)  # in item order
+    # Filled once every item is judged, for the project rules.
+    states: dict[str, ItemState] = field(default_factory=dict)
+    placed: list[tuple[PhaseState, ItemState]] = field(default_factory=list)
+
+    @cached_property
+    def people(self) -> set[str]:
+        return self.project.people()
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        return for_project(self.project)
+
+    @cached_property
+    def metric_files(self) -> metrics.Files:
+        return metrics.Files(self.project.root)
+
+    def report(self, subject: Subject, sub: Loc, code: str, message: str) -> Finding:
+        """A finding of ``code`` (its severity from the registry) at ``sub`` in the item."""
+        problem = subject.phase.source.problem(("items", subject.index, *sub), code, message,
+                                               codes.severity(code))
+        finding = Finding(problem, subject.phase.id, subject.item.id)
+        self.findings.append(finding)
+        return finding
+
+    def input_problem(self, subject: Subject, sub: Loc, code: str, message: str) -> None:
+        """Input that could not be judged (exit 2); the other rules go on."""
+        self.problems.append(subject.phase.source.problem(("items", subject.index, *sub), code,
+                                                          message))
+
+
+def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome]) -> str:
+    """Record an item's metric or parity checks and their findings; why they keep
+    the item open, or "" when every one passes."""
+    failing = False
+    for outcome in outcomes:
+        # Messages quote keys and text from metrics files: made printable.
+        found = tuple(ctx.report(subject, loc, code, line(message))
+                      for loc, code, message in outcome.problems)
+        ctx.metric_results.append(MetricResult(subject.phase.id, subject.item.id,
+                                               subject.phase.source.display, outcome, found))
+        failing = failing or outcome.verdict != "pass"
+    return "its metric checks fail" if failing else ""
