@@ -13,6 +13,7 @@ from mlcycle.judge import journey
 from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
+    ItemState,
     Options,
     Result,
     scope,
@@ -66,11 +67,10 @@ def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
 
 
-def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
-    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
+def _check_filters(result: Result, owner: str | None, phase: str | None) -> None:
+    """An unknown --owner or --phase is a usage error, named with a hint."""
     project, options = result.project, result.options
     assert project is not None and options is not None
-    today = options.today
     if owner is not None:
         owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
         if owner not in owners:
@@ -79,48 +79,69 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
                 f"{did_you_mean(owner, sorted(owners))}; team: "
                 f"{', '.join(sorted(project.people()))}", "<command line>")
     if phase is not None:
-        scope(project, Options(today, "phase", phase))  # unknown phase: MLC027
+        scope(project, Options(options.today, "phase", phase))  # unknown phase: MLC027
+
+
+def _count(row: PhaseRow, state: ItemState) -> None:
+    item = state.item
+    row.total += 1
+    row.done += item.status == "done"
+    row.waived += item.status == "waived"
+    if item.gate:
+        row.gates += 1
+        if not state.closed:
+            row.open_gates.append(item.id)
+
+
+def _open_entries(board: Dashboard, state: ItemState) -> None:
+    """An open item: blocked (with the reason in its notes), overdue, unowned."""
+    item, today = state.item, board.today
+    if item.status == "blocked":
+        # Notes may span lines; a table cell shows them as one.
+        reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
+        board.blocked.append(Entry(state.phase, item, reason))
+    if item.due is not None and item.due < today:
+        board.overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
+                                   f"{_days((today - item.due).days)} late"))
+    if item.owner is None:
+        board.unowned.append(Entry(state.phase, item, item.status))
+
+
+def _waiver_entry(board: Dashboard, state: ItemState) -> None:
+    """A waiver expired or expiring within EXPIRY_WARNING_DAYS."""
+    item = state.item
+    assert item.waiver is not None
+    left = (item.waiver.expires - board.today).days
+    expires = item.waiver.expires.isoformat()
+    if left < 0:
+        board.expiring.append(Entry(state.phase, item, f"expired {expires} ({_days(-left)} ago)"))
+    elif left <= EXPIRY_WARNING_DAYS:
+        board.expiring.append(Entry(state.phase, item, f"expires {expires} "
+                                    f"({'today' if left == 0 else 'in ' + _days(left)})"))
+
+
+def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
+    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
+    project, options = result.project, result.options
+    assert project is not None and options is not None
+    _check_filters(result, owner, phase)
     reopened = journey.reopened(project)
     rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
                            reopened=reopened[p.id])
             for p in project.phases if phase is None or p.id == phase}
-    blocked: list[Entry] = []
-    overdue: list[Entry] = []
-    unowned: list[Entry] = []
-    expiring: list[Entry] = []
+    board = Dashboard(project, options.today, owner, phase, [], [], [], [], [],
+                      journey.path(project))
     for state in result.items:
         item = state.item
         row = rows.get(state.phase)
         if row is None or (owner is not None and item.owner != owner):
             continue
-        row.total += 1
-        row.done += item.status == "done"
-        row.waived += item.status == "waived"
-        if item.gate:
-            row.gates += 1
-            if not state.closed:
-                row.open_gates.append(item.id)
+        _count(row, state)
         if item.status in OPEN_STATUSES:
-            if item.status == "blocked":
-                # Notes may span lines; a table cell shows them as one.
-                reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
-                blocked.append(Entry(state.phase, item, reason))
-            if item.due is not None and item.due < today:
-                overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
-                                     f"{_days((today - item.due).days)} late"))
-            if item.owner is None:
-                unowned.append(Entry(state.phase, item, item.status))
+            _open_entries(board, state)
         elif item.status == "waived" and item.waiver is not None:
-            left = (item.waiver.expires - today).days
-            expires = item.waiver.expires.isoformat()
-            if left < 0:
-                expiring.append(Entry(state.phase, item,
-                                      f"expired {expires} ({_days(-left)} ago)"))
-            elif left <= EXPIRY_WARNING_DAYS:
-                expiring.append(Entry(state.phase, item, f"expires {expires} "
-                                      f"({'today' if left == 0 else 'in ' + _days(left)})"))
+            _waiver_entry(board, state)
     # With --owner, only the phases where the person owns something: an empty
     # current phase would read as "your work is here".
-    shown = [r for r in rows.values() if owner is None or r.total]
-    return Dashboard(project, today, owner, phase, shown, blocked, overdue,
-                     unowned, expiring, journey.path(project))
+    board.rows = [r for r in rows.values() if owner is None or r.total]
+    return board

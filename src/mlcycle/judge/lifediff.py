@@ -13,7 +13,15 @@ from typing import Any
 
 from mlcycle.load.definitions import FIELDS
 from mlcycle.load.gitbase import Snapshot
-from mlcycle.load.model import Between, HistoryEntry, Item, MetricCheck, MetricRef, ParityCheck
+from mlcycle.load.model import (
+    Between,
+    HistoryEntry,
+    Item,
+    MetricCheck,
+    MetricRef,
+    ParityCheck,
+    ProjectFile,
+)
 
 EXPIRY_WARNING_DAYS = 14
 CLOSED = ("done", "waived")
@@ -155,6 +163,16 @@ def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
 
 
 def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
+    _status_changes(d, subject, old, new)
+    if old.owner != new.owner:
+        d.items.append(Change("state", subject, f"owner: {_short(old.owner)} -> "
+                              f"{_short(new.owner)}"))
+    if old.due != new.due:
+        d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+    _waiver_changes(d, subject, old, new)
+
+
+def _status_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.status != new.status:
         if new.status in CLOSED and old.status not in CLOSED:
             evidence = f" (evidence: {_short(new.evidence)})" if new.status == "done" else ""
@@ -169,11 +187,9 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     elif new.status == "done" and old.evidence != new.evidence:
         d.items.append(Change("state", subject, f"evidence: {_short(old.evidence)} -> "
                               f"{_short(new.evidence)}"))
-    if old.owner != new.owner:
-        d.items.append(Change("state", subject, f"owner: {_short(old.owner)} -> "
-                              f"{_short(new.owner)}"))
-    if old.due != new.due:
-        d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+
+
+def _waiver_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     a, b = old.waiver, new.waiver
     if a is None and b is not None:
         d.waivers.append(Change("waiver", subject, f"waiver added: approved by {b.approved_by},"
@@ -255,44 +271,43 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
     return back
 
 
-def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
-    d = Diff(base, today)
-    d.notes = [f"{old.label}: {p}" for p in old.unreadable] + \
-        [f"{new.label}: {p}" for p in new.unreadable]
-    a, b = old.project, new.project
-    if a is not None and b is not None:
-        shared = 0
-        while shared < min(len(a.history), len(b.history)) and \
-                a.history[shared] == b.history[shared]:
-            shared += 1
-        added = b.history[shared:]
-        _playbook_changes(d, a, b, added)
-        if shared < len(a.history):
-            d.moves.append(Change("phase", "history", "history REWRITTEN: entries of the base "
-                                  "were changed or removed", severe=True))
-        order = {phase: index for index, phase in enumerate(new.phases)}
-        back = False
-        where = b.history[shared - 1].to if shared else None
-        for entry in added:
-            back = _move(d, entry, where, order) or back
-            where = entry.to
-        if a.current_phase != b.current_phase and not added:
-            d.moves.append(Change("phase", "current_phase", f"current_phase: {a.current_phase} "
-                                  f"-> {b.current_phase} (no history entry)", severe=True))
-        elif not back and order.get(b.current_phase, -1) < order.get(a.current_phase, -1) \
-                and b.current_phase in order:
-            d.moves.append(Change("phase", "current_phase", f"current_phase moved BACK: "
-                                  f"{a.current_phase} -> {b.current_phase}", severe=True))
-        for role in sorted(set(a.team) | set(b.team)):
-            before, after = a.team.get(role, []), b.team.get(role, [])
-            for person in after:
-                if person not in before:
-                    d.team.append(Change("team", f"team {role}", f"added {person}"))
-            for person in before:
-                if person not in after:
-                    d.team.append(Change("team", f"team {role}", f"removed {person}"))
-    elif b is not None:
-        d.structure.append(Change("phase", "project", f"project added: {b.name}"))
+def _history_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
+    shared = 0
+    while shared < min(len(a.history), len(b.history)) and \
+            a.history[shared] == b.history[shared]:
+        shared += 1
+    added = b.history[shared:]
+    _playbook_changes(d, a, b, added)
+    if shared < len(a.history):
+        d.moves.append(Change("phase", "history", "history REWRITTEN: entries of the base "
+                              "were changed or removed", severe=True))
+    order = {phase: index for index, phase in enumerate(new.phases)}
+    back = False
+    where = b.history[shared - 1].to if shared else None
+    for entry in added:
+        back = _move(d, entry, where, order) or back
+        where = entry.to
+    if a.current_phase != b.current_phase and not added:
+        d.moves.append(Change("phase", "current_phase", f"current_phase: {a.current_phase} "
+                              f"-> {b.current_phase} (no history entry)", severe=True))
+    elif not back and order.get(b.current_phase, -1) < order.get(a.current_phase, -1) \
+            and b.current_phase in order:
+        d.moves.append(Change("phase", "current_phase", f"current_phase moved BACK: "
+                              f"{a.current_phase} -> {b.current_phase}", severe=True))
+
+
+def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
+    for role in sorted(set(a.team) | set(b.team)):
+        before, after = a.team.get(role, []), b.team.get(role, [])
+        for person in after:
+            if person not in before:
+                d.team.append(Change("team", f"team {role}", f"added {person}"))
+        for person in before:
+            if person not in after:
+                d.team.append(Change("team", f"team {role}", f"removed {person}"))
+
+
+def _phase_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
     for phase_id in new.phases:
         if phase_id not in old.phases and old.project is not None:
             d.structure.append(Change("phase", f"phase {phase_id}", "phase added"))
@@ -304,6 +319,9 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
             d.definitions.append(Change("definition", f"phase {phase_id}", f"title reworded: "
                                         f"{_short(old.phases[phase_id].title)!r} -> "
                                         f"{_short(new.phases[phase_id].title)!r}"))
+
+
+def _item_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
     old_items, new_items = _items(old), _items(new)
     for item_id, (phase_id, item) in new_items.items():
         subject = f"{phase_id}/{item_id}"
@@ -324,6 +342,20 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
             d.structure.append(Change("item", f"{phase_id}/{item_id}", "item REMOVED"
                                       + (" (it was a gate)" if item.gate else ""),
                                       severe=item.gate))
+
+
+def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
+    d = Diff(base, today)
+    d.notes = [f"{old.label}: {p}" for p in old.unreadable] + \
+        [f"{new.label}: {p}" for p in new.unreadable]
+    a, b = old.project, new.project
+    if a is not None and b is not None:
+        _history_changes(d, a, b, new)
+        _team_changes(d, a, b)
+    elif b is not None:
+        d.structure.append(Change("phase", "project", f"project added: {b.name}"))
+    _phase_changes(d, old, new)
+    _item_changes(d, old, new)
     # Prominent first: what weakens a gate leads its section.
     # Phase moves stay in the order they happened.
     for _, changes in d.sections():
