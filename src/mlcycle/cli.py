@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from mlcycle import __version__, interrupts, plugins_off
+from mlcycle.codes import MLC001
 from mlcycle.commands import register
 from mlcycle.errors import MlcycleError
 
@@ -124,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
             from mlcycle import escape
 
             where = exc.filename if exc.filename is not None else "mlcycle"
-            print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
+            print(escape.line(f"{where}: error[{MLC001}]: {exc.strerror or exc}"), file=sys.stderr)
             code = 2
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit 3
         # Imported here, not above: `check` must not pay for it on its way to success.

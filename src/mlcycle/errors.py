@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from mlcycle import codes, escape
+from mlcycle.codes import MLC009
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +39,7 @@ class Location:
 # Like a compiler: after this many problems in one file the rest are counted,
 # not listed, so a broken file of any size prints a bounded report.
 MAX_PROBLEMS_PER_FILE = codes.MAX_PROBLEMS_PER_FILE
-MORE = "MLC009"  # the code of the one line that counts the problems not listed
+MORE = MLC009  # the code of the one line that counts the problems not listed
 
 
 @dataclass(frozen=True)

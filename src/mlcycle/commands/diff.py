@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from mlcycle.codes import MLC031
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import ProjectDir
 from mlcycle.commands.output import show
@@ -48,7 +49,7 @@ def diff(
     from mlcycle.render.diff import RENDERERS
 
     if not base:
-        raise MlcycleError.at("MLC031", "--base REF is required (for example --base "
+        raise MlcycleError.at(MLC031, "--base REF is required (for example --base "
                               "origin/main)", "<command line>")
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     changes, _, _ = compute(directory, base, when)

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.codes import MLC030
 from mlcycle.commands import output
 from mlcycle.commands.options import Format
 
@@ -49,7 +50,7 @@ def show(
 
         path = loaded.directory / "CHANGES.md"
         if not path.is_file():
-            raise MlcycleError.at("MLC030", f"playbook '{loaded.name}' has no CHANGES.md",
+            raise MlcycleError.at(MLC030, f"playbook '{loaded.name}' has no CHANGES.md",
                                   playbook)
         output.show(path.read_text(encoding="utf-8"))
         return 0

@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from mlcycle.codes import MLC061
 from mlcycle.commands.check import Today
 from mlcycle.commands.output import say, show
 
@@ -51,7 +52,7 @@ def portfolio(
     for note in view.notes:
         say(f"mlcycle portfolio: note: {note}", err=True)
     if not view.rows:
-        raise MlcycleError.at("MLC061", "no mlcycle project (a directory with mlcycle.yaml) "
+        raise MlcycleError.at(MLC061, "no mlcycle project (a directory with mlcycle.yaml) "
                               "under " + ", ".join(p.as_posix() for p in roots), "<command line>")
     show(RENDERERS[format](view))
     if strict and view.totals.invalid:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
+from mlcycle.codes import MLC027
 from mlcycle.commands import output
 from mlcycle.commands.editing import ProjectOption, complete
 
@@ -35,7 +36,7 @@ def raci(
         from mlcycle.load.validation import did_you_mean
 
         raise usage(f"--phase '{phase}' is not a phase of playbook '{loaded.playbook.name}'"
-                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
+                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", MLC027)
     names = project.project_playbook(loaded).role_names
     output.show(RENDERERS[format](raci_data.matrix(loaded, names, phase)))
     return 0

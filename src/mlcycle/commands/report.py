@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.codes import MLC001, MLC065
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import ProjectDir
 from mlcycle.commands.output import say
@@ -40,7 +41,7 @@ def report(
     from mlcycle.write.atomic import write_atomic
 
     if output is None:
-        raise MlcycleError.at("MLC065", "--output FILE.html is required", "<command line>")
+        raise MlcycleError.at(MLC065, "--output FILE.html is required", "<command line>")
     when = evaluate.parse_today(today, os.environ.get("MLCYCLE_TODAY"))
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when))
@@ -50,7 +51,7 @@ def report(
     try:
         write_atomic(output, page)
     except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
+        raise MlcycleError.at(MLC001, f"cannot write the report: {exc.strerror or exc}",
                               str(output)) from None
     say(f"wrote {output.as_posix()} ({len(page.encode()):,} bytes)")
     return 0

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mlcycle.codes import MLC001
 from mlcycle.commands.output import say
 
 
@@ -36,7 +37,7 @@ def schema(
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot create directory: {exc.strerror}",
+        raise MlcycleError.at(MLC001, f"cannot create directory: {exc.strerror}",
                               str(output)) from None
     # Written into a project (its .mlcycle/, say), a schema must not replace
     # one of that project's inputs (evidence, its playbook).

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from mlcycle.codes import MLC070
 from mlcycle.commands import output
 from mlcycle.commands.check import Today
 from mlcycle.commands.options import Format, ProjectDir
@@ -36,7 +37,7 @@ def score(directory: ProjectDir = Path("."), format: Format = "table",
     found = scoring.score(result)
     if found is None:
         raise MlcycleError([loaded.source.problem(
-            ("playbook",), "MLC070", "no item of this project has a `section`: the ML Test "
+            ("playbook",), MLC070, "no item of this project has a `section`: the ML Test "
             "Score scores the items of the ml-test-score playbook (or any item with section "
             "Data, Model, Infrastructure or Monitoring)")])
     output.show(render.RENDERERS[format](loaded, found))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from mlcycle.codes import MLC001, MLC031
 from mlcycle.errors import MlcycleError, Problem
 from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
@@ -59,8 +60,8 @@ def _check_name(given: str | None, target: Path) -> str:
     name = (_default_name(target) if given is None else given).strip()
     if not name or len(name) > 200 or not name.isprintable():
         if given is not None:
-            raise MlcycleError.at("MLC031", f"--name: {_NAME_RULE}", ARGS)
-        raise MlcycleError.at("MLC031", f"the directory name {_shown(name)} is not a valid "
+            raise MlcycleError.at(MLC031, f"--name: {_NAME_RULE}", ARGS)
+        raise MlcycleError.at(MLC031, f"the directory name {_shown(name)} is not a valid "
                               f"project name ({_NAME_RULE}); give one with --name", ARGS)
     return name
 
@@ -73,9 +74,9 @@ def _check_slug(given: str | None, name: str) -> str:
     slug = given or scaffold.slugify(name) or "project"
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", slug) or len(slug) > 64:
         if given:
-            raise MlcycleError.at("MLC031", f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
+            raise MlcycleError.at(MLC031, f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
                                   ARGS)
-        raise MlcycleError.at("MLC031", f"the slug derived from the project name, {_shown(slug)},"
+        raise MlcycleError.at(MLC031, f"the slug derived from the project name, {_shown(slug)},"
                               f" is not a slug ({_SLUG_RULE}); give one with --slug", ARGS)
     return slug
 
@@ -93,11 +94,11 @@ def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
         role, sep, person = entry.partition("=")
         role, person = role.strip(), person.strip()
         if not sep or not role or not person or not person.isprintable():
-            problems.append(MlcycleError.at("MLC031", f"--team '{entry}': expected role=person",
+            problems.append(MlcycleError.at(MLC031, f"--team '{entry}': expected role=person",
                                             ARGS))
         elif role not in playbook.role_ids:
             problems.append(MlcycleError.at(
-                "MLC031", f"--team '{entry}': unknown role '{role}'"
+                MLC031, f"--team '{entry}': unknown role '{role}'"
                 f"{did_you_mean(role, playbook.role_ids)}; roles of playbook "
                 f"'{playbook.name}': {', '.join(playbook.role_ids)}", ARGS))
         elif person not in team.setdefault(role, []):
@@ -114,7 +115,7 @@ def _init_date(request: Request) -> date:
         try:
             return datetime.fromtimestamp(int(request.source_date_epoch), tz=timezone.utc).date()
         except (ValueError, OverflowError, OSError):
-            raise MlcycleError.at("MLC031", "SOURCE_DATE_EPOCH must be a whole number of seconds "
+            raise MlcycleError.at(MLC031, "SOURCE_DATE_EPOCH must be a whole number of seconds "
                                   f"since 1970, not '{request.source_date_epoch}'",
                                   "<environment>") from None
     existing = request.target / "mlcycle.yaml"
@@ -151,7 +152,7 @@ class Plan:
 def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
-        raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
+        raise MlcycleError.at(MLC001, "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
     repo = git_root(target)
     project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
@@ -192,7 +193,7 @@ def _check_project_dir(project_dir: str) -> None:
         why = "a backslash, which GitHub's path filters read as an escape"
     else:
         return
-    raise MlcycleError.at("MLC031", f"the project directory {_shown(project_dir)} (from the "
+    raise MlcycleError.at(MLC031, f"the project directory {_shown(project_dir)} (from the "
                           f"root of its git repository) contains {why}; rename it (git mv), "
                           "then run `mlcycle init` again", ARGS)
 
@@ -218,5 +219,5 @@ def apply_plan(target: Path, planned: Plan) -> None:
         shown = Path(where).as_posix()
         if Path(where).is_dir():  # a directory has no line to point at (errors.Location)
             shown = shown.rstrip("/") + "/"
-        raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing was "
+        raise MlcycleError.at(MLC001, f"cannot write: {exc.strerror or exc}; nothing was "
                               "changed", shown) from None

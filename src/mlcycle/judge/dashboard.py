@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from mlcycle.codes import MLC031
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
 from mlcycle.judge import journey
@@ -75,7 +76,7 @@ def _check_filters(result: Result, owner: str | None, phase: str | None) -> None
         owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
         if owner not in owners:
             raise MlcycleError.at(
-                "MLC031", f"--owner {quote(owner)} is not on the team and owns no item"
+                MLC031, f"--owner {quote(owner)} is not on the team and owns no item"
                 f"{did_you_mean(owner, sorted(owners))}; team: "
                 f"{', '.join(sorted(project.people()))}", "<command line>")
     if phase is not None:

@@ -16,6 +16,7 @@ import re
 from datetime import date
 
 from mlcycle import codes
+from mlcycle.codes import MLC027, MLC031
 from mlcycle.errors import MlcycleError, capped
 from mlcycle.escape import quote
 from mlcycle.judge.evidence import STUB_MARKER
@@ -55,7 +56,7 @@ def parse_today(option: str | None, env: str | None) -> date:
             return date.fromisoformat(value)
         except ValueError:
             raise MlcycleError.at(
-                "MLC031", f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
+                MLC031, f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
                 "<command line>" if where == "--today" else "<environment>") from None
     return date.today()
 
@@ -75,7 +76,7 @@ def scope(project: Project, options: Options) -> list[str]:
         name = options.phase or ""
         if name not in ids:
             raise MlcycleError.at(
-                "MLC027", f"--{options.mode} {quote(name)} is not a phase of playbook "
+                MLC027, f"--{options.mode} {quote(name)} is not a phase of playbook "
                 f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
                 "<command line>")
         index = ids.index(name)

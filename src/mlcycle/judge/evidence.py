@@ -13,6 +13,7 @@ import os
 import stat
 from pathlib import Path
 
+from mlcycle.codes import MLC103, MLC104, MLC109
 from mlcycle.judge.own_files import OwnFiles
 from mlcycle.load.project import Project
 
@@ -50,25 +51,25 @@ class Evidence:
         try:
             info = path.stat()
         except FileNotFoundError:
-            return "MLC103", "does not exist"
+            return MLC103, "does not exist"
         except NotADirectoryError:
-            return "MLC103", "does not exist"
+            return MLC103, "does not exist"
         whose = self.own.whose(path)
         if whose:
-            return "MLC109", f"is one of {whose} own files; it proves nothing about the item"
+            return MLC109, f"is one of {whose} own files; it proves nothing about the item"
         if self.own.pristine(path):
-            return "MLC109", ("is the file `mlcycle init` rendered, unchanged; it proves "
+            return MLC109, ("is the file `mlcycle init` rendered, unchanged; it proves "
                               "nothing about the item")
         if stat.S_ISREG(info.st_mode):
             if info.st_size == 0:
-                return "MLC103", "is an empty file"
-            return ("MLC104", "is still a stub (it carries <!-- mlcycle:stub -->)") \
+                return MLC103, "is an empty file"
+            return (MLC104, "is still a stub (it carries <!-- mlcycle:stub -->)") \
                 if self._is_stub(path) else None
         if stat.S_ISDIR(info.st_mode):
             if path.resolve() == self.root:
-                return "MLC103", "is the project directory itself, not a piece of evidence"
+                return MLC103, "is the project directory itself, not a piece of evidence"
             return self._check_directory(path)
-        return "MLC103", "is neither a regular file nor a directory"
+        return MLC103, "is neither a regular file nor a directory"
 
     @staticmethod
     def _is_stub(path: Path) -> bool:
@@ -96,11 +97,11 @@ class Evidence:
                         else:
                             stubs = True
         if own:
-            return "MLC109", ("is a directory that holds nothing but stubs and mlcycle's own "
+            return MLC109, ("is a directory that holds nothing but stubs and mlcycle's own "
                               "files; they prove nothing about the item")
         if stubs:
-            return "MLC104", "is a directory that holds only stubs (<!-- mlcycle:stub -->)"
-        return "MLC103", "is a directory without any non-empty file"
+            return MLC104, "is a directory that holds only stubs (<!-- mlcycle:stub -->)"
+        return MLC103, "is a directory without any non-empty file"
 
 
 def for_project(project: Project) -> Evidence:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from mlcycle.codes import MLC122, MLC123, MLC124, MLC125, MLC126
 from mlcycle.errors import MlcycleError
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import MetricRef
@@ -85,9 +86,9 @@ def _file_problem(root: Path, rel: str) -> tuple[str, str] | None:
     """MLC122: the file is missing or not inside the project."""
     why = evidence_escapes(root, rel)
     if why:
-        return "MLC122", f"metrics file {rel!r} {why}; it was not opened"
+        return MLC122, f"metrics file {rel!r} {why}; it was not opened"
     if not (root / rel).exists():
-        return "MLC122", (f"metrics file {rel!r} does not exist (run the job that writes it, and "
+        return MLC122, (f"metrics file {rel!r} does not exist (run the job that writes it, and "
                           "commit the file)")
     return None
 
@@ -97,7 +98,7 @@ def _parse(root: Path, rel: str) -> Any:
     try:
         text = read_text(root / rel, rel)
     except MlcycleError as exc:
-        raise Failure("MLC123", f"metrics file {rel!r} cannot be read: "
+        raise Failure(MLC123, f"metrics file {rel!r} cannot be read: "
                        f"{exc.problems[0].message}") from None
     try:
         return _parse_text(text, rel)
@@ -106,7 +107,7 @@ def _parse(root: Path, rel: str) -> Any:
         # the strict YAML reader reports its own.
         huge = re.search(r"\d{4301,}", text)
         line, col = _line_col(text, huge.start()) if huge else (1, 1)
-        raise Failure("MLC123", f"metrics file {rel}:{line}:{col}: is not valid for mlcycle: "
+        raise Failure(MLC123, f"metrics file {rel}:{line}:{col}: is not valid for mlcycle: "
                        "a number of more than 4300 digits") from None
 
 
@@ -118,17 +119,17 @@ def _parse_text(text: str, rel: str) -> Any:
         try:
             return json.loads(text, parse_constant=_Constant, object_pairs_hook=_unique)
         except json.JSONDecodeError as exc:
-            raise Failure("MLC123", f"metrics file {rel}:{exc.lineno}:{exc.colno}: is not valid "
+            raise Failure(MLC123, f"metrics file {rel}:{exc.lineno}:{exc.colno}: is not valid "
                            f"JSON: {exc.msg}") from None
         except _DuplicateKey as exc:
             line, col = _last_key_at(text, exc.key)
-            raise Failure("MLC123", f"metrics file {rel}:{line}:{col}: is not valid JSON for "
+            raise Failure(MLC123, f"metrics file {rel}:{line}:{col}: is not valid JSON for "
                            f"mlcycle: duplicate key {exc.key!r} (JSON readers differ on which "
                            "value wins)") from None
     if suffix == "toml":
         _tomllib = _toml()
         if _tomllib is None:  # pragma: no cover - the dependency is declared for 3.10
-            raise Failure("MLC123", f"metrics file {rel!r} is TOML, but no TOML reader is "
+            raise Failure(MLC123, f"metrics file {rel!r} is TOML, but no TOML reader is "
                            "installed (pip install tomli)")
         try:
             return _tomllib.loads(text)
@@ -136,12 +137,12 @@ def _parse_text(text: str, rel: str) -> Any:
             match = _TOML_AT.match(str(exc))
             where, why = (f"{rel}:{match['line']}:{match['col']}", match["msg"]) if match \
                 else (rel, str(exc))
-            raise Failure("MLC123", f"metrics file {where}: is not valid TOML: {why}") from None
+            raise Failure(MLC123, f"metrics file {where}: is not valid TOML: {why}") from None
     try:
         return parse_document(text, rel)[0]
     except MlcycleError as exc:
         problem = exc.problems[0]
-        raise Failure("MLC123", f"metrics file {problem.location}: is not valid YAML: "
+        raise Failure(MLC123, f"metrics file {problem.location}: is not valid YAML: "
                        f"{problem.message}") from None
 
 
@@ -256,7 +257,7 @@ def _resolve(data: Any, parts: list[str | int], rel: str) -> Any:
             detail = f"is a list of {len(node)}, without index {part!r}"
         else:
             detail = f"holds {_kind(node)}, not a mapping or a list"
-        raise Failure("MLC124", f"key {pointer(parts)} is missing from {rel}: {head} {detail}")
+        raise Failure(MLC124, f"key {pointer(parts)} is missing from {rel}: {head} {detail}")
     return node
 
 
@@ -266,23 +267,23 @@ def _number(value: Any, where: str) -> int | float:
         value = plain_number(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = f" {value!r}" if isinstance(value, str) else ""
-        raise Failure("MLC125", f"{where} is {_kind(value)}{text}, not a number")
+        raise Failure(MLC125, f"{where} is {_kind(value)}{text}, not a number")
     if isinstance(value, int) and not isinstance(value, bool):
         try:
             float(value)  # differences are computed in floats
         except OverflowError:
-            raise Failure("MLC126", f"{where} is an integer too large for a finite float; a "
+            raise Failure(MLC126, f"{where} is an integer too large for a finite float; a "
                            "check passes only on a finite number") from None
     if isinstance(value, float) and not math.isfinite(value):
         written = value.text if isinstance(value, _Constant) else (
             "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "infinity")
-        raise Failure("MLC126", f"{where} is {written}; a check passes only on a finite number")
+        raise Failure(MLC126, f"{where} is {written}; a check passes only on a finite number")
     return value
 
 
 def failure_loc(code: str) -> Loc:
     """Where in a check a value that could not be read points: its key or its file."""
-    return ("key",) if code == "MLC124" else ("file",) if code in ("MLC122", "MLC123") else ()
+    return ("key",) if code == MLC124 else ("file",) if code in (MLC122, MLC123) else ()
 
 
 def read_value(files: Files, ref: MetricRef) -> tuple[int | float, str, str]:

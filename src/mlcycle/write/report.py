@@ -19,6 +19,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from mlcycle.codes import MLC001, MLC035
 from mlcycle.errors import MlcycleError
 from mlcycle.write.atomic import write_atomic
 
@@ -31,7 +32,7 @@ def refusal(path: Path, protected: Mapping[Path, str], shown: str) -> MlcycleErr
         if candidate in protected:
             via = " (through a symlink)" if real != Path(os.path.abspath(path)) else ""
             return MlcycleError.at(
-                "MLC035", f"--output would replace a file mlcycle reads ({protected[candidate]})"
+                MLC035, f"--output would replace a file mlcycle reads ({protected[candidate]})"
                 f"{via}; nothing was written, write the report elsewhere", shown)
     return None
 
@@ -54,5 +55,5 @@ def write_report(path: Path, text: str, protected: Mapping[Path, str], shown: st
             return
         write_atomic(Path(os.path.realpath(path)), text)
     except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
+        raise MlcycleError.at(MLC001, f"cannot write the report: {exc.strerror or exc}",
                               shown) from None

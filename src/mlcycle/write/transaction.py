@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
+from mlcycle.codes import MLC001, MLC201
 from mlcycle.errors import MlcycleError
 from mlcycle.load import journal
 from mlcycle.write.atomic import new_file_mode
@@ -128,7 +129,7 @@ def commit(changes: list[FileChange]) -> None:
     except OSError as exc:
         if interrupts.pending():
             raise
-        raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing "
+        raise MlcycleError.at(MLC001, f"cannot write: {exc.strerror or exc}; nothing "
                               "written", at[0], 1, 1) from None
 
 
@@ -163,7 +164,7 @@ def _compare_and_rename(root: Path, changes: list[FileChange], staged: list[str]
     stale = [c for c in changes if _current(c.path) != c.before]
     if stale:
         raise StaleError([MlcycleError.at(
-            "MLC201", "changed on disk since it was read; nothing written (run the "
+            MLC201, "changed on disk since it was read; nothing written (run the "
             "command again)", c.display, 1, 1).problems[0] for c in stale])
     interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
     # Several files: a journal first, so that a SIGKILL among the renames is

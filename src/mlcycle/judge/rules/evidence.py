@@ -5,11 +5,12 @@ note: check works offline). A path that cannot be read is an input problem
 
 from __future__ import annotations
 
+from mlcycle.codes import MLC001, MLC103, MLC104, MLC109, MLC152
 from mlcycle.escape import quote
 from mlcycle.judge.rules.common import Context, Subject
 from mlcycle.load.project import is_url
 
-CODES = ("MLC103", "MLC104", "MLC109", "MLC152")
+CODES = (MLC103, MLC104, MLC109, MLC152)
 WHY = "done, but its evidence is not valid"
 
 
@@ -20,7 +21,7 @@ def check(ctx: Context, subject: Subject) -> str:
     broken = False
     for index, cited in enumerate(item.evidence):
         if is_url(cited):
-            ctx.report(subject, ("evidence", index), "MLC152",
+            ctx.report(subject, ("evidence", index), MLC152,
                        f"{subject.name}: URL evidence {quote(cited)} was not verified "
                        "(check works offline)")
             continue
@@ -28,7 +29,7 @@ def check(ctx: Context, subject: Subject) -> str:
         try:
             failed = ctx.evidence.check(cited)
         except OSError as exc:
-            ctx.input_problem(subject, ("evidence", index), "MLC001",
+            ctx.input_problem(subject, ("evidence", index), MLC001,
                               f"{subject.name}: evidence {quote(cited)} cannot be read: "
                               f"{exc.strerror or exc}")
             broken = True

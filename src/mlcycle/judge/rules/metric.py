@@ -10,12 +10,13 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
+from mlcycle.codes import MLC121, MLC122, MLC123, MLC124, MLC125, MLC126
 from mlcycle.judge.metrics import Failure, Files, Loc, Outcome, failure_loc, read_value
 from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck
 
-CODES = ("MLC121", "MLC122", "MLC123", "MLC124", "MLC125", "MLC126")
+CODES = (MLC121, MLC122, MLC123, MLC124, MLC125, MLC126)
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
@@ -63,5 +64,5 @@ def outcome(files: Files, item: Item, index: int, check: MetricCheck) -> Outcome
     if wrong is None:
         return Outcome(**base, verdict="pass", observed=value, difference=difference)
     return Outcome(**base, verdict="fail", observed=value, difference=difference,
-                   problems=((here, "MLC121",
+                   problems=((here, MLC121,
                               f"{name}: {shown(value)} ({check.file} {key}) {wrong}"),))

@@ -4,10 +4,11 @@ finding is located at the first lowest-scoring test of the weakest section."""
 
 from __future__ import annotations
 
+from mlcycle.codes import MLC128
 from mlcycle.judge import score
 from mlcycle.judge.rules.common import Context, Subject
 
-CODES = ("MLC128",)
+CODES = (MLC128,)
 
 
 def check(ctx: Context) -> None:
@@ -20,7 +21,7 @@ def check(ctx: Context) -> None:
     section = found.weakest[0]
     test = min((t for t in found.tests if t.section == section), key=lambda t: t.points)
     phase, state = next((p, s) for p, s in ctx.placed if s.item.id == test.item)
-    ctx.report(Subject(phase, state.index, state.item), ("section",), "MLC128",
+    ctx.report(Subject(phase, state.index, state.item), ("section",), MLC128,
                f"ML Test Score {score.shown(found.final)} is below --min-score "
                f"{score.shown(minimum)}: {score.held_down_by(found)} ({score.summary(found)}); "
                f"its test '{test.item}' scores {score.shown(test.points)}: {test.why}")

@@ -3,10 +3,11 @@ in a phase being evaluated is an error."""
 
 from __future__ import annotations
 
+from mlcycle.codes import MLC101
 from mlcycle.judge.result import OPEN_STATUSES
 from mlcycle.judge.rules.common import Context, Subject
 
-CODES = ("MLC101",)
+CODES = (MLC101,)
 
 
 def check(ctx: Context, subject: Subject) -> str:
@@ -14,6 +15,6 @@ def check(ctx: Context, subject: Subject) -> str:
     if item.status not in OPEN_STATUSES:
         return ""
     if item.gate and subject.phase.id in ctx.in_scope:
-        ctx.report(subject, ("status",), "MLC101",
+        ctx.report(subject, ("status",), MLC101,
                    f"gate '{item.id}' ({item.title}) is open: status is {item.status}")
     return f"status is {item.status}"

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlcycle.codes import MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127
 from mlcycle.judge.metrics import Failure, Files, Loc, Outcome, failure_loc, read_value
 from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Item, MetricRef, ParityCheck
 
-CODES = ("MLC120", "MLC122", "MLC123", "MLC124", "MLC125", "MLC126", "MLC127")
+CODES = (MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127)
 
 
 def check(ctx: Context, subject: Subject) -> str:
@@ -51,14 +52,14 @@ def _parity(check: ParityCheck, experiment: float, production: float, name: str,
             sides: tuple[str, str]) -> tuple[str, str] | None:
     """MLC120 and MLC127: None when |e - p| <= max(abs, rel * |p|)."""
     if production == 0 and check.tolerance.abs is None:
-        return "MLC127", (f"{name}: production value is 0 ({sides[1]}), so a relative tolerance "
+        return MLC127, (f"{name}: production value is 0 ({sides[1]}), so a relative tolerance "
                           f"(rel {(check.tolerance.rel or 0) * 100:.6g}%) allows no difference at "
                           "all; add an abs tolerance to the check")
     difference = abs(experiment - production)
     if difference <= _allowed(check, production):
         return None
     share = "" if production == 0 else f" ({_percent(difference / abs(production) * 100)}%)"
-    return "MLC120", (f"{name}: experiment {shown(experiment)} ({sides[0]}) vs production "
+    return MLC120, (f"{name}: experiment {shown(experiment)} ({sides[0]}) vs production "
                       f"{shown(production)} ({sides[1]}): |diff| {_rounded(difference)}{share} "
                       f"> {_tolerance_text(check, production)}")
 
@@ -96,5 +97,5 @@ def outcome(files: Files, item: Item, index: int, check: ParityCheck) -> Outcome
     if found is None:
         return Outcome(**base, verdict="pass", difference=difference)
     code, message = found
-    return Outcome(**base, verdict="fail" if code == "MLC120" else "error",
+    return Outcome(**base, verdict="fail" if code == MLC120 else "error",
                    difference=difference, problems=((here, code, message),))

@@ -3,11 +3,12 @@ in RACI answers for the item, so only they may excuse it."""
 
 from __future__ import annotations
 
+from mlcycle.codes import MLC110
 from mlcycle.escape import line, quote
 from mlcycle.judge.rules.common import Context, Subject
 from mlcycle.load.project import Project
 
-CODES = ("MLC110",)
+CODES = (MLC110,)
 
 
 def check(ctx: Context, subject: Subject) -> str:
@@ -17,7 +18,7 @@ def check(ctx: Context, subject: Subject) -> str:
     why = _approver_problem(ctx.project, subject)
     if not why:
         return ""
-    ctx.report(subject, ("waiver", "approved_by"), "MLC110", f"{subject.name}: {why}")
+    ctx.report(subject, ("waiver", "approved_by"), MLC110, f"{subject.name}: {why}")
     return "its waiver is not approved by the accountable role"
 
 
