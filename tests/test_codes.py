@@ -3,6 +3,7 @@ range of its class, and named through the registry wherever it is raised."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -54,3 +55,29 @@ def test_the_registry_imports_nothing_heavy() -> None:
          "('mlcycle', 'pydantic', 'yaml', 'typer', 'rich', 'jinja2')))"],
         capture_output=True, text=True, check=True)
     assert done.stdout == "['mlcycle', 'mlcycle.codes']\n"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) \
+                and node.body and isinstance(node.body[0], ast.Expr) \
+                and isinstance(node.body[0].value, ast.Constant):
+            found.add(id(node.body[0].value))
+    return found
+
+
+def test_every_raise_site_names_its_code_through_the_registry() -> None:
+    """No "MLCnnn" string of its own outside mlcycle/codes.py (docstrings aside):
+    a site imports the constant (``from mlcycle.codes import MLC101``), so a
+    mistyped or retired code fails at import, and every use is found from its
+    definition."""
+    for path in SRC.rglob("*.py"):
+        if path.name in ("_compiled.py", "codes.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and id(node) not in docs:
+                assert not re.search(r"MLC\d{3}", node.value), f"{path}:{node.lineno}"
