@@ -5,7 +5,6 @@ finding is located at the first lowest-scoring test of the weakest section."""
 from __future__ import annotations
 
 from mlcycle.codes import MLC128
-from mlcycle.judge import score
 from mlcycle.judge.rules.common import Context, Subject
 
 CODES = (MLC128,)
@@ -15,6 +14,8 @@ def check(ctx: Context) -> None:
     minimum = ctx.options.min_score
     if minimum is None:
         return
+    from mlcycle.judge import score  # only with --min-score: check starts without it
+
     found = score.score(ctx.result)
     if found is None or found.final >= minimum:
         return
