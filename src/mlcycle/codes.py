@@ -24,7 +24,6 @@ no dependency beyond the standard library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["input", "finding", "refusal", "warning"]
@@ -35,15 +34,24 @@ MAX_PROBLEMS_PER_FILE = 100  # errors.capped: listed per file before MLC009 coun
 EXPIRY_WARNING_DAYS = 14  # MLC151: a waiver that expires within this many days
 
 
-@dataclass(frozen=True)
 class Code:
-    id: str  # "MLC101"
-    kind: Kind
-    severity: Severity
-    exit: int  # the exit code this code leads to; 0: it never fails a command
-    meaning: str
-    fix: str
-    formerly: str = ""  # the number it had before it moved to its class's range
+    """One code. A plain class, not a dataclass: this module is imported on every
+    run, and building a dataclass costs more than everything else here."""
+
+    __slots__ = ("exit", "fix", "formerly", "id", "kind", "meaning", "severity")
+
+    def __init__(self, id: str, kind: Kind, severity: Severity, exit: int,  # noqa: A002
+                 meaning: str, fix: str, formerly: str = "") -> None:
+        self.id = id  # "MLC101"
+        self.kind = kind
+        self.severity = severity
+        self.exit = exit  # the exit code this code leads to; 0: it never fails a command
+        self.meaning = meaning
+        self.fix = fix
+        self.formerly = formerly  # the number it had before it moved to its class's range
+
+    def __repr__(self) -> str:
+        return f"Code({self.id!r}, {self.kind!r}, {self.severity!r}, exit={self.exit})"
 
 
 CODES: dict[str, Code] = {}

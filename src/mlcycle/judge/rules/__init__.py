@@ -14,7 +14,7 @@ To add a rule: a module here with ``CODES`` and ``check``, its codes in
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mlcycle.judge.rules import (
     dependencies,
@@ -30,21 +30,21 @@ from mlcycle.judge.rules import (
     waiver_expiry,
     waiver_missing,
 )
-from mlcycle.judge.rules.common import Context, Subject
 
+if TYPE_CHECKING:  # types only: a Protocol class costs start-up time
+    from mlcycle.judge.rules.common import Context, Subject
 
-class ItemRule(Protocol):
-    @property
-    def CODES(self) -> tuple[str, ...]: ...  # noqa: N802 (a module constant)
+    class ItemRule(Protocol):
+        @property
+        def CODES(self) -> tuple[str, ...]: ...  # noqa: N802 (a module constant)
 
-    def check(self, ctx: Context, subject: Subject) -> str: ...
+        def check(self, ctx: Context, subject: Subject) -> str: ...
 
+    class ProjectRule(Protocol):
+        @property
+        def CODES(self) -> tuple[str, ...]: ...  # noqa: N802 (a module constant)
 
-class ProjectRule(Protocol):
-    @property
-    def CODES(self) -> tuple[str, ...]: ...  # noqa: N802 (a module constant)
-
-    def check(self, ctx: Context) -> None: ...
+        def check(self, ctx: Context) -> None: ...
 
 
 ITEM_RULES: tuple[ItemRule, ...] = (

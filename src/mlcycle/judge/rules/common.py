@@ -6,48 +6,53 @@ raises for a user's mistake.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from mlcycle import codes
 from mlcycle.errors import Problem
 from mlcycle.escape import line
-from mlcycle.judge import metrics
 from mlcycle.judge.evidence import Evidence, for_project
-from mlcycle.judge.metrics import Outcome
 from mlcycle.judge.result import Finding, ItemState, MetricResult, Options, Result
 from mlcycle.load.model import Item
 from mlcycle.load.project import PhaseState, Project
 from mlcycle.load.source import Loc
 
+if TYPE_CHECKING:  # read only for an item with metric checks: check starts without it
+    from mlcycle.judge.metrics import Files, Outcome
 
-@dataclass(frozen=True)
+
 class Subject:
-    """One item being judged, with where it is."""
+    """One item being judged, with where it is. (Plain classes here, not
+    dataclasses: check imports this module on every run.)"""
 
-    phase: PhaseState
-    index: int  # position in its phase file
-    item: Item
+    __slots__ = ("index", "item", "phase")
+
+    def __init__(self, phase: PhaseState, index: int, item: Item) -> None:
+        self.phase = phase
+        self.index = index  # position in its phase file
+        self.item = item
 
     @property
     def name(self) -> str:
         return f"item '{self.item.id}'"
 
 
-@dataclass
 class Context:
     """One evaluation: shared by every rule, in table order."""
 
-    project: Project
-    options: Options
-    result: Result
-    in_scope: frozenset[str]  # ids of the phases whose gates are evaluated
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
-    metric_results: list[MetricResult] = field(default_factory=list)  # in item order
-    # Filled once every item is judged, for the project rules.
-    states: dict[str, ItemState] = field(default_factory=dict)
-    placed: list[tuple[PhaseState, ItemState]] = field(default_factory=list)
+    def __init__(self, project: Project, options: Options, result: Result,
+                 in_scope: frozenset[str]) -> None:
+        self.project = project
+        self.options = options
+        self.result = result
+        self.in_scope = in_scope  # ids of the phases whose gates are evaluated
+        self.findings: list[Finding] = []
+        self.problems: list[Problem] = []  # invalid input: exit 2
+        self.metric_results: list[MetricResult] = []  # in item order
+        # Filled once every item is judged, for the project rules.
+        self.states: dict[str, ItemState] = {}
+        self.placed: list[tuple[PhaseState, ItemState]] = []
 
     @cached_property
     def people(self) -> set[str]:
@@ -58,8 +63,10 @@ class Context:
         return for_project(self.project)
 
     @cached_property
-    def metric_files(self) -> metrics.Files:
-        return metrics.Files(self.project.root)
+    def metric_files(self) -> Files:
+        from mlcycle.judge.metrics import Files
+
+        return Files(self.project.root)
 
     def report(self, subject: Subject, sub: Loc, code: str, message: str) -> Finding:
         """A finding of ``code`` (its severity from the registry) at ``sub`` in the item."""

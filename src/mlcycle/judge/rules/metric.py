@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlcycle.codes import MLC121, MLC122, MLC123, MLC124, MLC125, MLC126
-from mlcycle.judge.metrics import Failure, Files, Loc, Outcome, failure_loc, read_value
 from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck
+
+if TYPE_CHECKING:  # metrics is imported only for an item with checks
+    from mlcycle.judge.metrics import Files, Loc, Outcome
 
 CODES = (MLC121, MLC122, MLC123, MLC124, MLC125, MLC126)
 
@@ -47,6 +49,8 @@ def _threshold(check: MetricCheck, value: float) -> str | None:
 
 
 def outcome(files: Files, item: Item, index: int, check: MetricCheck) -> Outcome:
+    from mlcycle.judge.metrics import Failure, Outcome, failure_loc, read_value
+
     name = f"item '{item.id}': metric '{check.id}'"
     key = pointer(segments(check.key))
     expected: Any = check.value.model_dump() if isinstance(check.value, Between) else check.value

@@ -5,13 +5,15 @@ agree within a tolerance, |e - p| <= max(abs, rel * |p|), in either direction
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlcycle.codes import MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127
-from mlcycle.judge.metrics import Failure, Files, Loc, Outcome, failure_loc, read_value
 from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Item, MetricRef, ParityCheck
+
+if TYPE_CHECKING:  # metrics is imported only for an item with checks
+    from mlcycle.judge.metrics import Files, Loc, Outcome
 
 CODES = (MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127)
 
@@ -70,6 +72,8 @@ def _tolerance_data(check: ParityCheck) -> dict[str, float]:
 
 
 def outcome(files: Files, item: Item, index: int, check: ParityCheck) -> Outcome:
+    from mlcycle.judge.metrics import Failure, Outcome, failure_loc, read_value
+
     name = f"item '{item.id}': parity '{check.id}'"
     here: Loc = ("parity", index)
     values: dict[str, float] = {}
