@@ -17,8 +17,6 @@ from radon.complexity import cc_visit
 
 MAX = 25
 KNOWN = {
-    # h-rules (the rule registry) owns judge/evaluate.py.
-    "judge/evaluate.py:evaluate",
     # h-perf (load/ and start-up) owns load/.
     "load/history.py:history_problems",
     "load/yamlio.py:_Builder.document",

@@ -165,36 +165,29 @@ def commands_page() -> str:
 # --- codes ------------------------------------------------------------------
 
 def code_rows() -> list[tuple[str, str, str, str]]:
-    """(code, kind, meaning, fix) of every MLC code, in code order.
+    """(code, kind, meaning, fix) of every MLC code, in code order, from the one
+    registry (``mlcycle.codes``)."""
+    from mlcycle.codes import CODES
 
-    The one function that knows where mlcycle keeps its codes: today two tables,
-    input errors in ``mlcycle.errors.CODES`` (code -> meaning) and findings in
-    ``mlcycle.judge.evaluate.CODES`` (code -> severity, meaning, fix). When one
-    registry holds them all, point this function at it; the page follows."""
-    from mlcycle.errors import CODES as INPUT
-    from mlcycle.judge.evaluate import CODES as FINDINGS
-
+    kinds = {"input": "input error", "finding": "finding", "refusal": "refusal",
+             "warning": "warning"}
     rows = []
-    for code, meaning in INPUT.items():
-        kind = "input error (exit 2)"
-        for severity in ("warning", "note"):
-            if meaning.startswith(severity + ": "):
-                kind, meaning = severity, meaning[len(severity) + 2:]
-        if "(exit 1)" in meaning:
-            kind = "refusal (exit 1)"
-        rows.append((code, kind, meaning, ""))
-    for code, (severity, meaning, fix) in FINDINGS.items():
-        rows.append((code, f"finding: {severity}", meaning, fix))
+    for code in CODES.values():
+        kind = f"{kinds[code.kind]}: {code.severity}, exit {code.exit}"
+        meaning = code.meaning + (f" (formerly {code.formerly})" if code.formerly else "")
+        rows.append((code.id, kind, meaning, code.fix))
     return sorted(rows)
 
 
 def codes_page() -> str:
     out = [HEADER, "# Error and finding codes\n\n",
            "Every line mlcycle prints about a problem carries a code: "
-           "`path:line:col: error[MLC012]: message`. Input errors (MLC001-MLC099) "
-           "stop a command before it judges anything (exit 2). Findings "
-           "(MLC100 and up) are what `check` judges: an error finding fails the "
-           "check (exit 1), warnings and notes never do.\n\n",
+           "`path:line:col: error[MLC012]: message`. The hundreds digit says the "
+           "class: input errors (MLC0nn) stop a command before it judges anything "
+           "(exit 2); findings (MLC1nn) are what `check` judges: an error finding "
+           "(MLC101-149) fails the check (exit 1), warnings and notes (MLC150-199) "
+           "never do; refusals (MLC2nn, exit 1) are a command's no, nothing written; "
+           "warnings of other commands (MLC3nn) never fail them.\n\n",
            "| code | kind | meaning | fix |\n|---|---|---|---|\n"]
     for code, kind, meaning, fix in code_rows():
         out.append(f"| `{code}` | {cell(kind)} | {cell(meaning)} | {cell(fix)} |\n")

@@ -328,16 +328,17 @@ def test_finding(tmp_path: Path, case: str, items: list[dict[str, Any]],
 
 
 def test_every_code_has_a_test_and_a_meaning() -> None:
-    from mlcycle.judge.evaluate import CODES
-    from mlcycle.judge.metrics import CODES as METRIC_CODES
+    from mlcycle import codes
 
-    # The metric codes have their fixture projects in test_metrics.py, MLC128
-    # (check --min-score) in test_score.py.
+    # The metric codes (MLC120-MLC127) have their fixture projects in
+    # test_metrics.py, MLC128 (check --min-score) in test_score.py.
     tested = {case[:6] for case, *_ in FINDINGS}
-    assert tested == set(CODES) - set(METRIC_CODES) - {"MLC128"}
-    for code, (severity, meaning, fix) in CODES.items():
-        assert code.startswith("MLC1") and severity in ("error", "warning", "note")
-        assert meaning and fix
+    findings = {c.id for c in codes.of_kind("finding")}
+    assert tested == {c for c in findings if not 120 <= int(c[3:]) <= 128}
+    for code in findings:
+        assert code.startswith("MLC1") and codes.CODES[code].severity in (
+            "error", "warning", "note")
+        assert codes.CODES[code].meaning and codes.CODES[code].fix
 
 
 @pytest.mark.parametrize(("files", "evidence"), [
@@ -487,13 +488,13 @@ def test_evidence_escaping_the_project_is_never_opened(tmp_path: Path) -> None:
 
 def test_unreadable_evidence_is_exit_2_and_findings_still_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlcycle.judge import evaluate
+    from mlcycle.judge import evidence
 
     def denied(path: Path) -> bool:
         raise PermissionError(13, "Permission denied")
 
     # chmod 000 does not stop root (CI containers), so the read itself fails here.
-    monkeypatch.setattr(evaluate._Evidence, "_is_stub", staticmethod(denied))
+    monkeypatch.setattr(evidence.Evidence, "_is_stub", staticmethod(denied))
     root = write_project(tmp_path / "p", {"problem": [
         _gate("g", status="done", evidence=["docs/x.md"]), _gate("h", status="todo")]})
     _materialise(root, {"docs/x.md": DOC})
@@ -524,14 +525,14 @@ def test_golden_output(copy_fixture: Any, fmt: str) -> None:
 
 
 def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
-    from mlcycle.judge.evaluate import CODES
-    from mlcycle.judge.metrics import CODES as METRIC_CODES
+    from mlcycle import codes
 
     # mixed is on a built-in playbook, which has no metric checks (their output
     # in every format is pinned in test_metrics.py), and is run without
     # --min-score (MLC128: test_score.py).
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
-    assert {f["code"] for f in data["findings"]} == set(CODES) - set(METRIC_CODES) - {"MLC128"}
+    assert {f["code"] for f in data["findings"]} == \
+        {c.id for c in codes.of_kind("finding") if not 120 <= int(c.id[3:]) <= 128}
 
 
 def test_json_shape(copy_fixture: Any) -> None:

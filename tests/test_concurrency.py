@@ -1,5 +1,5 @@
 """Concurrent writers of one project: every change either lands or is refused
-(MLC033, "run the command again"); none is reported done and then lost.
+(MLC201, "run the command again"); none is reported done and then lost.
 
 Each writer is a real process running ``python -m mlcycle``. Starting an
 interpreter costs ~0.3 s of CPU, so the long test keeps a few warm worker
@@ -23,7 +23,7 @@ from editproject import tiny_project
 
 STATUS = "lifecycle/01-frame.yaml"
 ITEMS = ("problem", "framing")
-REFUSED = (f"{STATUS}:1:1: error[MLC033]: changed on disk since it was read; nothing "
+REFUSED = (f"{STATUS}:1:1: error[MLC201]: changed on disk since it was read; nothing "
            "written (run the command again)\n")
 
 WORKER = """\
@@ -49,7 +49,7 @@ def notes(root: Path) -> dict[str, list[str]]:
 
 def judge(root: Path, outcomes: list[tuple[str, str, int, str, str]],
           tally: dict[str, int]) -> None:
-    """Each change that exited 0 is on disk; each other one exited 1 with MLC033
+    """Each change that exited 0 is on disk; each other one exited 1 with MLC201
     alone and is not; nothing else."""
     now = notes(root)
     for item, token, code, out, err in outcomes:

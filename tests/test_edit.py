@@ -227,7 +227,7 @@ def test_a_file_changed_between_read_and_write_is_not_overwritten(
     monkeypatch.setattr(transaction, "before_commit", someone_saves)
     result = run("start", "problem", cwd=root)
     assert (result.code, result.out) == (1, "")
-    assert result.err == ("lifecycle/01-frame.yaml:1:1: error[MLC033]: changed on disk since "
+    assert result.err == ("lifecycle/01-frame.yaml:1:1: error[MLC201]: changed on disk since "
                           "it was read; nothing written (run the command again)\n")
     assert (root / FRAME_FILE).read_text() == theirs
     assert (root / "mlcycle.yaml").read_text() == PROJECT
@@ -275,7 +275,7 @@ def test_a_change_to_several_files_is_all_or_nothing(
     monkeypatch.setattr(transaction, "before_commit", touch_project)
     result = run("reopen", "frame", "--reason", "leak", "--reset", "problem", cwd=root)
     assert (result.code, result.out) == (1, "")
-    assert result.err == ("mlcycle.yaml:1:1: error[MLC033]: changed on disk since it was read; "
+    assert result.err == ("mlcycle.yaml:1:1: error[MLC201]: changed on disk since it was read; "
                           "nothing written (run the command again)\n")
     after = snapshot(root)
     assert after.pop("mlcycle.yaml") != before.pop("mlcycle.yaml")

@@ -273,7 +273,7 @@ def test_a_team_doc_template_without_the_stub_marker_is_warned_about(tmp_path: P
     docs = playbook / "templates" / "docs"
     docs.mkdir(parents=True)
     (docs / "problem-statement.md.j2").write_text("# {{ doc.title }}\n")
-    warning = ("pb/templates/docs/problem-statement.md.j2:1:1: warning[MLC036]: document template "
+    warning = ("pb/templates/docs/problem-statement.md.j2:1:1: warning[MLC301]: document template "
                "has no stub marker <!-- mlcycle:stub -->: the documents it renders count as "
                "evidence as soon as init writes them; add the marker as its first line")
     shown = run("playbooks", "show", "./pb", cwd=tmp_path)

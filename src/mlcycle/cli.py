@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from mlcycle import __version__, interrupts, plugins_off
+from mlcycle.codes import MLC001
 from mlcycle.commands import register
 from mlcycle.errors import MlcycleError, Refused
 
@@ -111,7 +112,7 @@ def _os_error(exc: OSError) -> int:
     from mlcycle import escape
 
     where = exc.filename if exc.filename is not None else "mlcycle"
-    print(escape.line(f"{where}: error[MLC001]: {exc.strerror or exc}"), file=sys.stderr)
+    print(escape.line(f"{where}: error[{MLC001}]: {exc.strerror or exc}"), file=sys.stderr)
     return 2
 
 

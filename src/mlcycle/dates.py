@@ -15,6 +15,7 @@ import os
 import re
 from datetime import date, datetime, timezone
 
+from mlcycle.codes import MLC031
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
 
@@ -39,7 +40,7 @@ def parse_today(option: str | None, env: str | None) -> date:
         found = parse_date(value)
         if found is None:
             raise MlcycleError.at(
-                "MLC031", f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
+                MLC031, f"{where}: {quote(value)} is not a calendar date YYYY-MM-DD",
                 "<command line>" if where == "--today" else "<environment>")
         return found
     return date.today()
@@ -59,5 +60,5 @@ def source_date_epoch() -> datetime | None:
     try:
         return datetime.fromtimestamp(int(value), tz=timezone.utc)
     except (ValueError, OverflowError, OSError):
-        raise MlcycleError.at("MLC031", "SOURCE_DATE_EPOCH must be a whole number of seconds "
+        raise MlcycleError.at(MLC031, "SOURCE_DATE_EPOCH must be a whole number of seconds "
                               f"since 1970, not '{value}'", "<environment>") from None

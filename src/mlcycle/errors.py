@@ -1,7 +1,7 @@
 """One error type that knows where: file, line, column, code and message.
 
 The core collects these instead of printing; only the CLI turns them into
-output and exit codes. Input errors (exit 2) use codes MLC0nn.
+output and exit codes. Every code is defined in ``mlcycle.codes``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from mlcycle import escape
+from mlcycle import codes, escape
+from mlcycle.codes import MLC009
 
 
 @dataclass(frozen=True, order=True)
@@ -37,8 +38,8 @@ class Location:
 
 # Like a compiler: after this many problems in one file the rest are counted,
 # not listed, so a broken file of any size prints a bounded report.
-MAX_PROBLEMS_PER_FILE = 100
-MORE = "MLC009"  # the code of the one line that counts the problems not listed
+MAX_PROBLEMS_PER_FILE = codes.MAX_PROBLEMS_PER_FILE
+MORE = MLC009  # the code of the one line that counts the problems not listed
 
 
 @dataclass(frozen=True)
@@ -135,84 +136,3 @@ class Refused(Exception):
 def relpath(path: object) -> str:
     """A path as shown to users: POSIX separators."""
     return str(PurePosixPath(*PurePosixPath(str(path).replace("\\", "/")).parts))
-
-
-# Every input error code, its meaning. The README's table is checked against this.
-CODES: dict[str, str] = {
-    "MLC001": "a file or directory cannot be read (missing, not a regular file, too large) or "
-              "written (disk full, a file-size limit, no permission)",
-    "MLC002": "a file is not valid UTF-8",
-    "MLC003": "YAML syntax error",
-    "MLC004": "duplicate mapping key",
-    "MLC005": "forbidden YAML feature: an alias, a tag other than a core one on its own kind "
-              "of value, or nesting too deep",
-    "MLC006": "wrong document shape: empty file, several documents, or not a mapping",
-    "MLC009": f"more than {MAX_PROBLEMS_PER_FILE} problems in one file: the rest are "
-              "counted on one line, not listed",
-    "MLC010": "unknown key",
-    "MLC011": "missing required key",
-    "MLC012": "wrong value or type",
-    "MLC013": "invalid date",
-    "MLC020": "duplicate id (an item, role or document declared twice, or a dependency "
-              "listed twice)",
-    "MLC021": "RACI rule broken: no responsible role",
-    "MLC022": "unknown role",
-    "MLC023": "unknown item in depends_on",
-    "MLC024": "dependency cycle (one line per group of items that depend on each other, "
-              "naming a shortest cycle)",
-    "MLC025": "phase files do not match the playbook "
-              "(unknown, missing, misnamed or duplicated phase)",
-    "MLC026": "team entry is not a non-empty person name",
-    "MLC027": "unknown phase or item named on the command line or in mlcycle.yaml",
-    "MLC028": "no mlcycle project here (mlcycle.yaml not found)",
-    "MLC029": "evidence path leaves the project (absolute, '..' or a symlink outside)",
-    "MLC030": "playbook cannot be used (not found, undeclared doc, missing or broken template)",
-    "MLC031": "invalid command line: an unknown, missing or misused command, option or "
-              "argument, or an invalid value",
-    "MLC032": "a rendered path would leave the project or write through a symlink",
-    "MLC033": "a file changed on disk between read and write; nothing written (exit 1)",
-    "MLC034": "a file to edit holds line breaks other than LF or CRLF, or an explicit key "
-              "('? key') where the edit goes",
-    "MLC035": "--output would overwrite a file a project reads (mlcycle.yaml, a status file, "
-              "the journal, .mlcycle/, its playbook, evidence or a metrics file; also through a "
-              "symlink or a hard link)",
-    "MLC036": "warning: a team's document template has no stub marker "
-              "(its documents count as evidence at once)",
-    "MLC037": "init: the directory already holds an mlcycle project (mlcycle.yaml); nothing "
-              "written, whatever --force says",
-    "MLC040": "an item definition in a status file differs from the pinned playbook",
-    "MLC041": "an item of the pinned playbook is missing from its status file",
-    "MLC042": "a status file holds an item that its phase of the pinned playbook does not define",
-    "MLC043": "the pinned playbook version cannot be verified (unknown built-in version, or the "
-              "team's playbook directory is at another version)",
-    "MLC044": "current_phase and history disagree (a skipped phase, a reopen without reason, "
-              "dates going backwards, a phase set by hand)",
-    "MLC050": "a playbook item's `replaces` names an id the playbook still has, or one replaced "
-              "twice",
-    "MLC051": "upgrade refused: it would remove an item or phase that has state (pass --drop)",
-    "MLC052": "upgrade refused: the new playbook has no phase the project is in",
-    "MLC053": "upgrade: invalid --to or --drop (not the shipped version, nothing to drop)",
-    "MLC054": "upgrade: a status file's layout keeps an item's state from being kept byte for "
-              "byte (flow style)",
-    "MLC055": "playbooks fork: the destination exists, or an invalid --name / --version",
-    "MLC060": "portfolio: a path to search is not a directory",
-    "MLC061": "portfolio: no mlcycle project under the paths searched",
-    "MLC062": "--base: not inside a git repository (or git cannot be run)",
-    "MLC063": "--base: the ref is not a known git revision",
-    "MLC064": "--base: no merge base with HEAD (a shallow clone: fetch-depth: 0; or unrelated "
-              "histories)",
-    "MLC070": "the project has no ML Test Score: no item has a `section` (`score`, "
-              "`check --min-score`)",
-    "MLC080": "metrics pull: the tracker's client is not installed (pip install "
-              "\"mlcycle-cli[mlflow]\")",
-    "MLC081": "metrics pull: the tracker cannot be reached or read (down, a wrong URI, no "
-              "credentials, a local store that does not exist)",
-    "MLC082": "metrics pull: no such run, registered model, alias or version (or a model "
-              "version registered without a run)",
-    "MLC083": "metrics pull: the run has no metrics (or logs one named _source)",
-    "MLC084": "metrics pull: --to is not a .json file inside the project, or it holds a file "
-              "that metrics pull did not write",
-    "MLC090": "the journal of a change an interrupted mlcycle left half done cannot be read, "
-              "was not written by mlcycle, is not a small regular file, or is committed to git "
-              "(.mlcycle-journal)",
-}

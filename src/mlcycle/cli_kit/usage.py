@@ -23,9 +23,10 @@ import typing
 from typing import Any
 
 from mlcycle import escape
+from mlcycle.codes import MLC031
 from mlcycle.errors import Location, MlcycleError, Problem
 
-CODE = "MLC031"
+CODE = MLC031
 ROOT = "mlcycle"
 # The one kind of choice option mlcycle has: an output format.
 _FORMAT = ("--format", "-f")

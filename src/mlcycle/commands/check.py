@@ -12,6 +12,7 @@ import typer
 from mlcycle import dates, interrupts
 from mlcycle.cli_kit.options import ProjectDir, Today
 from mlcycle.cli_kit.output import show as show_report
+from mlcycle.codes import MLC031, MLC070
 
 if TYPE_CHECKING:
     from datetime import date
@@ -90,11 +91,11 @@ def check(
                                        ("--phase", phase is not None),
                                        ("--all", all_phases)) if given]
     if min_score is not None and not 0 <= min_score < float("inf"):
-        raise MlcycleError.at("MLC031", f"--min-score {min_score:g}: expected a number from 0 "
+        raise MlcycleError.at(MLC031, f"--min-score {min_score:g}: expected a number from 0 "
                               "up (the ML Test Score is 0 or more)", "<command line>")
     if len(chosen) > 1:
         # Our own one-line error, not click's usage block (its wording moves between releases).
-        raise MlcycleError.at("MLC031", f"{' and '.join(chosen)} cannot be combined; choose one",
+        raise MlcycleError.at(MLC031, f"{' and '.join(chosen)} cannot be combined; choose one",
                               "<command line>")
     loaded: list[Project] = []  # the project, once it loaded: what --output must not replace
     when: date | None = None  # the evaluation date, parsed once (--base judges on it too)
@@ -151,7 +152,7 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     if min_score is not None and not any(i.section is not None for p in loaded.phases
                                          for i in p.file.items):
         problems = [*problems, loaded.source.problem(
-            ("playbook",), "MLC070", "--min-score: no item of this project has a `section`, so "
+            ("playbook",), MLC070, "--min-score: no item of this project has a `section`, so "
             "it has no ML Test Score (the items of the ml-test-score playbook have one)")]
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))

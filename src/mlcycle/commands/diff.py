@@ -10,6 +10,7 @@ import typer
 from mlcycle import dates
 from mlcycle.cli_kit.options import ProjectDir, Today
 from mlcycle.cli_kit.output import show
+from mlcycle.codes import MLC031
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -52,7 +53,7 @@ def diff(
     from mlcycle.render.diff import RENDERERS
 
     if not base:
-        raise MlcycleError.at("MLC031", "--base REF is required (for example --base "
+        raise MlcycleError.at(MLC031, "--base REF is required (for example --base "
                               "origin/main)", "<command line>")
     when = dates.today(today)
     changes, _, _ = compute(directory, base, when)

@@ -12,6 +12,7 @@ import typer
 from mlcycle import dates
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.editing import ProjectOption, TodayOption
+from mlcycle.codes import MLC031
 from mlcycle.errors import MlcycleError
 
 metrics_app = typer.Typer(help="Metrics files: numbers from an experiment tracker into git.\n\n"
@@ -66,17 +67,17 @@ def pull(
         from mlcycle.load.validation import did_you_mean
 
         hint = did_you_mean(tracker, TRACKERS)
-        raise MlcycleError.at("MLC031", f"--from: {escape.quote(tracker)} is not one of "
+        raise MlcycleError.at(MLC031, f"--from: {escape.quote(tracker)} is not one of "
                               f"{', '.join(TRACKERS)}{hint}; from another tracker, have the "
                               "evaluation job write the metrics file itself", WHERE)
     if (run_id is None) == (model is None):
-        raise MlcycleError.at("MLC031", "metrics pull needs exactly one of --run RUN_ID or "
+        raise MlcycleError.at(MLC031, "metrics pull needs exactly one of --run RUN_ID or "
                               "--model NAME@ALIAS|NAME/VERSION", WHERE)
     if model is not None:
         tracker_mlflow.parse_model(model)  # a malformed --model before any network call
     uri = tracking_uri or os.environ.get("MLFLOW_TRACKING_URI", "")
     if not uri:
-        raise MlcycleError.at("MLC031", "metrics pull --from mlflow needs the tracker: pass "
+        raise MlcycleError.at(MLC031, "metrics pull --from mlflow needs the tracker: pass "
                               "--tracking-uri URI or set MLFLOW_TRACKING_URI", WHERE)
     root = find_root(directory)
     found = pulled.target(root, PurePosixPath(to).as_posix() if to else to)

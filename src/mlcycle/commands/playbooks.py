@@ -7,6 +7,7 @@ import typer
 
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.options import Format
+from mlcycle.codes import MLC030
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def show(
 
         path = loaded.directory / "CHANGES.md"
         if not path.is_file():
-            raise MlcycleError.at("MLC030", f"playbook '{loaded.name}' has no CHANGES.md",
+            raise MlcycleError.at(MLC030, f"playbook '{loaded.name}' has no CHANGES.md",
                                   playbook)
         output.show(path.read_text(encoding="utf-8"))
         return 0

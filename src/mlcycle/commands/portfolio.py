@@ -10,6 +10,7 @@ import typer
 from mlcycle import dates
 from mlcycle.cli_kit.options import Today
 from mlcycle.cli_kit.output import say, show
+from mlcycle.codes import MLC061
 
 
 def register(app: typer.Typer) -> None:
@@ -56,7 +57,7 @@ def portfolio(
     for note in view.notes:
         say(f"mlcycle portfolio: note: {note}", err=True)
     if not view.rows:
-        raise MlcycleError.at("MLC061", "no mlcycle project (a directory with mlcycle.yaml) "
+        raise MlcycleError.at(MLC061, "no mlcycle project (a directory with mlcycle.yaml) "
                               "under " + ", ".join(p.as_posix() for p in roots), "<command line>")
     show(RENDERERS[format](view))
     if strict and view.totals.invalid:

@@ -9,6 +9,7 @@ import typer
 
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.editing import ProjectOption, complete
+from mlcycle.codes import MLC027
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,7 @@ def raci(
         from mlcycle.load.validation import did_you_mean
 
         raise usage(f"--phase '{phase}' is not a phase of playbook '{loaded.playbook.name}'"
-                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
+                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", MLC027)
     names = project.project_playbook(loaded).role_names
     output.show(RENDERERS[format](raci_data.matrix(loaded, names, phase)))
     return 0

@@ -9,6 +9,7 @@ import typer
 from mlcycle import dates
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.options import Format, ProjectDir, Today
+from mlcycle.codes import MLC070
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +43,7 @@ def score(directory: ProjectDir = Path("."), format: Format = "table",
     found = scoring.score(result)
     if found is None:
         raise MlcycleError([loaded.source.problem(
-            ("playbook",), "MLC070", "no item of this project has a `section`: the ML Test "
+            ("playbook",), MLC070, "no item of this project has a `section`: the ML Test "
             "Score scores the items of the ml-test-score playbook (or any item with section "
             "Data, Model, Infrastructure or Monitoring)")])
     output.show(render.RENDERERS[format](loaded, found))

@@ -4,7 +4,7 @@ file that changed on disk since it was read (no lost update).
 Each new file is staged beside its target (``.<name>.<random>.mlcycle.tmp``,
 fsynced, with the target's mode). Then the writer takes the project's lock
 (``journal.project_lock``), reads every target again and compares it with the
-bytes the edit started from; a difference refuses the whole change (MLC033)
+bytes the edit started from; a difference refuses the whole change (MLC201)
 and removes the staged files. The renames then happen one by one; if one
 fails, the files already replaced get their old bytes back. The lock is held
 from that comparison until the last rename (and the journal is gone), so two
@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
+from mlcycle.codes import MLC001, MLC201
 from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError, Problem, Refused, capped
 from mlcycle.load import journal
@@ -137,7 +138,7 @@ def commit(changes: list[FileChange]) -> None:
     except OSError as exc:
         if interrupts.pending():
             raise
-        raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing "
+        raise MlcycleError.at(MLC001, f"cannot write: {exc.strerror or exc}; nothing "
                               "written", at[0], 1, 1) from None
 
 
@@ -172,7 +173,7 @@ def _compare_and_rename(root: Path, changes: list[FileChange], staged: list[str]
     stale = [c for c in changes if _current(c.path) != c.before]
     if stale:
         raise StaleError([MlcycleError.at(
-            "MLC033", "changed on disk since it was read; nothing written (run the "
+            MLC201, "changed on disk since it was read; nothing written (run the "
             "command again)", c.display, 1, 1).problems[0] for c in stale])
     interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
     # Several files: a journal first, so that a SIGKILL among the renames is

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from mlcycle import dates
+from mlcycle.codes import MLC001, MLC031, MLC037
 from mlcycle.errors import MlcycleError, Problem
 from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
@@ -58,8 +59,8 @@ def _check_name(given: str | None, target: Path) -> str:
     name = (_default_name(target) if given is None else given).strip()
     if not name or len(name) > 200 or not name.isprintable():
         if given is not None:
-            raise MlcycleError.at("MLC031", f"--name: {_NAME_RULE}", ARGS)
-        raise MlcycleError.at("MLC031", f"the directory name {_shown(name)} is not a valid "
+            raise MlcycleError.at(MLC031, f"--name: {_NAME_RULE}", ARGS)
+        raise MlcycleError.at(MLC031, f"the directory name {_shown(name)} is not a valid "
                               f"project name ({_NAME_RULE}); give one with --name", ARGS)
     return name
 
@@ -72,9 +73,9 @@ def _check_slug(given: str | None, name: str) -> str:
     slug = given or scaffold.slugify(name) or "project"
     if not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", slug) or len(slug) > 64:
         if given:
-            raise MlcycleError.at("MLC031", f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
+            raise MlcycleError.at(MLC031, f"--slug: {_shown(slug)} is not a slug ({_SLUG_RULE})",
                                   ARGS)
-        raise MlcycleError.at("MLC031", f"the slug derived from the project name, {_shown(slug)},"
+        raise MlcycleError.at(MLC031, f"the slug derived from the project name, {_shown(slug)},"
                               f" is not a slug ({_SLUG_RULE}); give one with --slug", ARGS)
     return slug
 
@@ -92,11 +93,11 @@ def _parse_team(entries: list[str], playbook: Playbook) -> dict[str, list[str]]:
         role, sep, person = entry.partition("=")
         role, person = role.strip(), person.strip()
         if not sep or not role or not person or not person.isprintable():
-            problems.append(MlcycleError.at("MLC031", f"--team '{entry}': expected role=person",
+            problems.append(MlcycleError.at(MLC031, f"--team '{entry}': expected role=person",
                                             ARGS))
         elif role not in playbook.role_ids:
             problems.append(MlcycleError.at(
-                "MLC031", f"--team '{entry}': unknown role '{role}'"
+                MLC031, f"--team '{entry}': unknown role '{role}'"
                 f"{did_you_mean(role, playbook.role_ids)}; roles of playbook "
                 f"'{playbook.name}': {', '.join(playbook.role_ids)}", ARGS))
         elif person not in team.setdefault(role, []):
@@ -142,7 +143,7 @@ def refuse_existing(target: Path) -> None:
     here = shown in (".", "")
     arg = "" if here else " " + shlex.quote(shown)
     raise MlcycleError.at(
-        "MLC037", f"{'this directory' if here else shown} is already an mlcycle project; init "
+        MLC037, f"{'this directory' if here else shown} is already an mlcycle project; init "
         "writes nothing here, with or without --force (it would replace the team, the history "
         f"and every status file): to regenerate LIFECYCLE.md run `mlcycle render"
         f"{' -C' + arg if arg else ''}`, for a new playbook version `mlcycle upgrade{arg}`, for "
@@ -152,7 +153,7 @@ def refuse_existing(target: Path) -> None:
 def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
-        raise MlcycleError.at("MLC001", "exists and is not a directory", str(target))
+        raise MlcycleError.at(MLC001, "exists and is not a directory", str(target))
     playbook = playbooks.load(request.playbook)
     repo = git_root(target)
     project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
@@ -193,7 +194,7 @@ def _check_project_dir(project_dir: str) -> None:
         why = "a backslash, which GitHub's path filters read as an escape"
     else:
         return
-    raise MlcycleError.at("MLC031", f"the project directory {_shown(project_dir)} (from the "
+    raise MlcycleError.at(MLC031, f"the project directory {_shown(project_dir)} (from the "
                           f"root of its git repository) contains {why}; rename it (git mv), "
                           "then run `mlcycle init` again", ARGS)
 
@@ -219,5 +220,5 @@ def apply_plan(target: Path, planned: Plan) -> None:
         shown = Path(where).as_posix()
         if Path(where).is_dir():  # a directory has no line to point at (errors.Location)
             shown = shown.rstrip("/") + "/"
-        raise MlcycleError.at("MLC001", f"cannot write: {exc.strerror or exc}; nothing was "
+        raise MlcycleError.at(MLC001, f"cannot write: {exc.strerror or exc}; nothing was "
                               "changed", shown) from None

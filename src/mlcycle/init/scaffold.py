@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlcycle import __version__, install_spec, interrupts
+from mlcycle.codes import MLC002, MLC030, MLC032
 from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
@@ -79,7 +80,7 @@ def check_relative(path: str) -> None:
     parts = PurePosixPath(path).parts
     if (not path or path.startswith("/") or "\\" in path or "\0" in path
             or any(p in ("", ".", "..") or not _SAFE_PART.match(p) for p in parts)):
-        raise MlcycleError.at("MLC032", f"refusing to render '{path}': it would leave the "
+        raise MlcycleError.at(MLC032, f"refusing to render '{path}': it would leave the "
                               "project directory or is not a plain relative path", path)
 
 
@@ -94,16 +95,16 @@ def _render(env: Any, name: str, **context: Any) -> str:
         return templating.render(env, name, context)
     except jinja2.TemplateSyntaxError as exc:
         where = templating.shown_path(Path(exc.filename)) if exc.filename else exc.name or name
-        raise MlcycleError.at("MLC030", f"template error: {exc.message}", where,
+        raise MlcycleError.at(MLC030, f"template error: {exc.message}", where,
                               exc.lineno) from None
     except jinja2.TemplateNotFound as exc:
-        raise MlcycleError.at("MLC030", f"template error: template not found: {exc.name}",
+        raise MlcycleError.at(MLC030, f"template error: template not found: {exc.name}",
                               templating.template_file(env, name)) from None
     except jinja2.TemplateError as exc:
-        raise MlcycleError.at("MLC030", f"template error: {exc.message}",
+        raise MlcycleError.at(MLC030, f"template error: {exc.message}",
                               templating.template_file(env, name)) from None
     except UnicodeDecodeError as exc:
-        raise MlcycleError.at("MLC002", f"template is not valid UTF-8 (byte 0x"
+        raise MlcycleError.at(MLC002, f"template is not valid UTF-8 (byte 0x"
                               f"{exc.object[exc.start]:02x} at offset {exc.start})",
                               _unread_template(env, name)) from None
     except Exception as exc:
@@ -111,7 +112,7 @@ def _render(env: Any, name: str, **context: Any) -> str:
             raise  # one of our own templates failed: a bug, reported as such
         # A team's template may fail any way Python can (a huge range, a bad
         # operation): that is its author's mistake, not ours.
-        raise MlcycleError.at("MLC030", f"template error: {type(exc).__name__}: {exc}",
+        raise MlcycleError.at(MLC030, f"template error: {type(exc).__name__}: {exc}",
                               templating.template_file(env, name)) from None
 
 
@@ -221,7 +222,7 @@ def _self_check(env: Any, files: dict[str, str], opts: InitOptions) -> None:
         own = opts.playbook.directory.resolve()
         if source is None or opts.playbook.builtin or own not in source.resolve().parents:
             raise RuntimeError(f"{path} did not read back as rendered: {why}")
-        raise MlcycleError.at("MLC030", f"renders {path}, which does not read back as the "
+        raise MlcycleError.at(MLC030, f"renders {path}, which does not read back as the "
                               f"playbook defines it: {why}", templating.shown_path(source))
 
 
@@ -279,7 +280,7 @@ def plan(target: Path, files: dict[str, str], force: bool) -> list[Planned]:
         if root is not None:
             _check_inside(root, target, path)
         if where.is_symlink() or (where.exists() and not where.is_file()):
-            raise MlcycleError.at("MLC032", "exists and is not a regular file (a symlink or a "
+            raise MlcycleError.at(MLC032, "exists and is not a regular file (a symlink or a "
                                   "directory); mlcycle will not write through it", path)
         if not where.exists():
             action = "create"
@@ -302,7 +303,7 @@ def _check_inside(root: Path, target: Path, path: str) -> None:
             resolved = current.resolve()
             if current.is_symlink() and (resolved == root or root in resolved.parents):
                 continue
-            raise MlcycleError.at("MLC032", f"'{current.relative_to(target).as_posix()}' is a "
+            raise MlcycleError.at(MLC032, f"'{current.relative_to(target).as_posix()}' is a "
                                   "symlink or a file; mlcycle will not write through it", path)
 
 

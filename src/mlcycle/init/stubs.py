@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mlcycle.codes import MLC301
 from mlcycle.errors import Location, Problem
 from mlcycle.load.playbooks import Playbook
 
@@ -28,7 +29,7 @@ def unmarked_templates(playbook: Playbook) -> list[Problem]:
             continue  # not the team's (the built-in one is used) or unreadable: init says so
         if STUB_MARKER not in text:
             warnings.append(Problem(
-                Location(_shown(path)), "MLC036",
+                Location(_shown(path)), MLC301,
                 f"document template has no stub marker {STUB_MARKER}: the documents it renders "
                 "count as evidence as soon as init writes them; add the marker as its first line",
                 "warning"))

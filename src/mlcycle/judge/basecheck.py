@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from mlcycle.codes import MLC044, MLC107, MLC108
 from mlcycle.errors import Problem
 from mlcycle.judge.evaluate import Finding, Options, Result, evaluate
 from mlcycle.load import gitbase
@@ -30,7 +31,7 @@ AT_BASE = "already at the base: "
 # Error findings on an open gate that are not why it is open: a closed item's
 # dependency (the dependency's own findings carry it) and its owner's name.
 # Every other code, including any added later, keeps a required gate open.
-NOT_CLOSING = frozenset({"MLC107", "MLC108"})
+NOT_CLOSING = frozenset({MLC107, MLC108})
 
 
 @dataclass
@@ -98,13 +99,13 @@ def history_problems(old: ProjectFile | None, project: Project) -> list[Problem]
         name = f"history[{index}]"
         if before == after:
             problems.append(project.source.problem(
-                ("history", index, "event"), "MLC044", f"{name}: an upgrade entry "
+                ("history", index, "event"), MLC044, f"{name}: an upgrade entry "
                 f"({entry.from_playbook} -> {entry.to_playbook}), but this change does not move "
                 f"the pinned playbook ({after} at the base and here); remove the entry, and move "
                 "playbooks with `mlcycle upgrade`"))
         elif first and entry.from_playbook != before:
             problems.append(project.source.problem(
-                ("history", index, "from_playbook"), "MLC044", f"{name}.from_playbook: "
+                ("history", index, "from_playbook"), MLC044, f"{name}.from_playbook: "
                 f"{entry.from_playbook}, but the base pins {before}; an upgrade starts from the "
                 "playbook the project is on (`mlcycle upgrade` records it)"))
         first = False

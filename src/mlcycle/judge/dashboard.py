@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from mlcycle.codes import MLC031
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
 from mlcycle.judge import journey
@@ -67,40 +68,15 @@ def _days(count: int) -> str:
     return f"{count} day{'' if count == 1 else 's'}"
 
 
-def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
-    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
-    project, options = result.project, result.options
-    assert project is not None and options is not None
-    today = options.today
-    _check_filters(result, owner, phase)
-    reopened = journey.reopened(project)
-    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
-                           reopened=reopened[p.id])
-            for p in project.phases if phase is None or p.id == phase}
-    lists: dict[str, list[Entry]] = {"blocked": [], "overdue": [], "unowned": [], "expiring": []}
-    for state in result.items:
-        row = rows.get(state.phase)
-        if row is None or (owner is not None and state.item.owner != owner):
-            continue
-        _count(row, state)
-        for name, entry in _entries(state, today):
-            lists[name].append(entry)
-    # With --owner, only the phases where the person owns something: an empty
-    # current phase would read as "your work is here".
-    shown = [r for r in rows.values() if owner is None or r.total]
-    return Dashboard(project, today, owner, phase, shown, lists["blocked"], lists["overdue"],
-                     lists["unowned"], lists["expiring"], journey.path(project))
-
-
 def _check_filters(result: Result, owner: str | None, phase: str | None) -> None:
-    """``--owner`` must name someone (on the team or owning an item); ``--phase`` a phase."""
+    """An unknown --owner or --phase is a usage error, named with a hint."""
     project, options = result.project, result.options
     assert project is not None and options is not None
     if owner is not None:
         owners = project.people() | {s.item.owner for s in result.items if s.item.owner}
         if owner not in owners:
             raise MlcycleError.at(
-                "MLC031", f"--owner {quote(owner)} is not on the team and owns no item"
+                MLC031, f"--owner {quote(owner)} is not on the team and owns no item"
                 f"{did_you_mean(owner, sorted(owners))}; team: "
                 f"{', '.join(sorted(project.people()))}", "<command line>")
     if phase is not None:
@@ -118,27 +94,55 @@ def _count(row: PhaseRow, state: ItemState) -> None:
             row.open_gates.append(item.id)
 
 
-def _entries(state: ItemState, today: date) -> list[tuple[str, Entry]]:
-    """The lists (blocked, overdue, unowned, expiring) an item belongs on, with why."""
+def _open_entries(board: Dashboard, state: ItemState) -> None:
+    """An open item: blocked (with the reason in its notes), overdue, unowned."""
+    item, today = state.item, board.today
+    if item.status == "blocked":
+        # Notes may span lines; a table cell shows them as one.
+        reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
+        board.blocked.append(Entry(state.phase, item, reason))
+    if item.due is not None and item.due < today:
+        board.overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
+                                   f"{_days((today - item.due).days)} late"))
+    if item.owner is None:
+        board.unowned.append(Entry(state.phase, item, item.status))
+
+
+def _waiver_entry(board: Dashboard, state: ItemState) -> None:
+    """A waiver expired or expiring within EXPIRY_WARNING_DAYS."""
     item = state.item
-    found: list[tuple[str, Entry]] = []
-    if item.status in OPEN_STATUSES:
-        if item.status == "blocked":
-            # Notes may span lines; a table cell shows them as one.
-            reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
-            found.append(("blocked", Entry(state.phase, item, reason)))
-        if item.due is not None and item.due < today:
-            found.append(("overdue", Entry(state.phase, item, f"due {item.due.isoformat()}, "
-                                           f"{_days((today - item.due).days)} late")))
-        if item.owner is None:
-            found.append(("unowned", Entry(state.phase, item, item.status)))
-    elif item.status == "waived" and item.waiver is not None:
-        left = (item.waiver.expires - today).days
-        expires = item.waiver.expires.isoformat()
-        if left < 0:
-            found.append(("expiring", Entry(state.phase, item,
-                                            f"expired {expires} ({_days(-left)} ago)")))
-        elif left <= EXPIRY_WARNING_DAYS:
-            found.append(("expiring", Entry(state.phase, item, f"expires {expires} "
-                          f"({'today' if left == 0 else 'in ' + _days(left)})")))
-    return found
+    assert item.waiver is not None
+    left = (item.waiver.expires - board.today).days
+    expires = item.waiver.expires.isoformat()
+    if left < 0:
+        board.expiring.append(Entry(state.phase, item, f"expired {expires} ({_days(-left)} ago)"))
+    elif left <= EXPIRY_WARNING_DAYS:
+        board.expiring.append(Entry(state.phase, item, f"expires {expires} "
+                                    f"({'today' if left == 0 else 'in ' + _days(left)})"))
+
+
+def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
+    """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
+    project, options = result.project, result.options
+    assert project is not None and options is not None
+    _check_filters(result, owner, phase)
+    reopened = journey.reopened(project)
+    rows = {p.id: PhaseRow(p.id, p.title, p.number, p.id == project.file.current_phase,
+                           reopened=reopened[p.id])
+            for p in project.phases if phase is None or p.id == phase}
+    board = Dashboard(project, options.today, owner, phase, [], [], [], [], [],
+                      journey.path(project))
+    for state in result.items:
+        item = state.item
+        row = rows.get(state.phase)
+        if row is None or (owner is not None and item.owner != owner):
+            continue
+        _count(row, state)
+        if item.status in OPEN_STATUSES:
+            _open_entries(board, state)
+        elif item.status == "waived" and item.waiver is not None:
+            _waiver_entry(board, state)
+    # With --owner, only the phases where the person owns something: an empty
+    # current phase would read as "your work is here".
+    board.rows = [r for r in rows.values() if owner is None or r.total]
+    return board

@@ -1,9 +1,9 @@
 """Evaluate a loaded project: which gates are closed, and what is inconsistent.
 
 Pure in the sense that matters: a Project and options in, a Result out. It never
-prints, never exits and never imports typer or rich. It does look at evidence
-files (stat, and the first MiB of a file for the stub marker), because that is
-what "evidence" means.
+prints, never exits and never imports typer or rich. The rules themselves, one
+module each, are in ``judge/rules`` (its table says their order); this module
+chooses the phases to judge, runs the table over every item once, and sums up.
 
 Linear in the number of items: items are indexed by id once, and a location
 (a text scan from the item's recorded start) is only computed for a finding that
@@ -12,82 +12,34 @@ is reported.
 
 from __future__ import annotations
 
-import os
-import stat
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import Literal
-
+from mlcycle import codes
+from mlcycle.codes import MLC027
 from mlcycle.dates import parse_today as parse_today  # moved to mlcycle.dates; re-exported
-from mlcycle.errors import Location, MlcycleError, Problem, capped
-from mlcycle.escape import line, quote
-from mlcycle.judge import metrics
-from mlcycle.judge.own_files import OwnFiles
-from mlcycle.load.model import Item
-from mlcycle.load.project import PhaseState, Project, is_url
-from mlcycle.load.source import Loc
+from mlcycle.errors import MlcycleError, capped
+from mlcycle.escape import quote
+from mlcycle.judge.evidence import STUB_MARKER
+
+# The result types live in judge/result.py; importers may name them here too.
+from mlcycle.judge.result import (
+    OPEN_STATUSES,
+    Finding,
+    ItemState,
+    MetricResult,
+    Mode,
+    Options,
+    PhaseSummary,
+    Result,
+)
+from mlcycle.load.project import Project
 from mlcycle.load.validation import did_you_mean
 
-Mode = Literal["default", "through", "phase", "all"]
-STUB_MARKER = b"<!-- mlcycle:stub -->"
-STUB_SCAN_BYTES = 1024 * 1024  # a stub is a few KiB; evidence may be a 5 GiB model file
-EXPIRY_WARNING_DAYS = 14
-OPEN_STATUSES = ("todo", "doing", "blocked")
-
-# Every finding code: (severity, meaning, fix). Stable: never renumber; the
-# README's table is generated from / checked against this.
-CODES: dict[str, tuple[str, str, str]] = {
-    "MLC101": ("error", "a gate that must be closed is open (todo, doing or blocked)",
-               "finish it (`done`, with evidence if required) or waive it with a reason, an "
-               "approver and an expiry date"),
-    "MLC102": ("error", "an item is done but lists no evidence although it requires some",
-               "add a repo-relative path or an http(s) URL to its `evidence`"),
-    "MLC103": ("error", "an evidence path does not exist, is an empty file, or is a directory "
-               "without files",
-               "commit the document (or fix the path); a directory needs at least one "
-               "non-empty file"),
-    "MLC104": ("error", "an evidence document is still a stub (it carries "
-               "`<!-- mlcycle:stub -->`)",
-               "fill the document in and delete the marker line"),
-    "MLC105": ("error", "a waiver has expired (it is valid through its `expires` date)",
-               "renew the waiver with a new date and approver, or close the item"),
-    "MLC106": ("error", "an item is `waived` but has no waiver",
-               "add `waiver: {reason, approved_by, expires}` or change the status"),
-    "MLC107": ("error", "an item is done while an item it depends on is not closed",
-               "close the dependency first, or reopen this item"),
-    "MLC108": ("error", "an item's owner is not on the team in mlcycle.yaml",
-               "fix the name, or add the person to a role under `team`"),
-    "MLC109": ("error", "an evidence path is one of mlcycle's own files (a status file, "
-               "`mlcycle.yaml`, `LIFECYCLE.md`, `.mlcycle/`, the workflow init rendered, the team "
-               "playbook, git's `.git/`; also through a symlink or a hard link) or a directory "
-               "holding nothing else",
-               "cite the team's own work: a document, a report, a notebook, a test"),
-    "MLC110": ("error", "a waiver is approved by someone who does not hold the item's "
-               "accountable role on the team",
-               "have a person listed under the accountable role in `team` approve it (the A in "
-               "RACI answers for the item, so only they may excuse it)"),
-    **metrics.CODES,
-    "MLC128": ("error", "the ML Test Score is below `check --min-score` (the finding names the "
-               "section that holds it down)",
-               "raise the weakest section: finish its tests, with evidence, and automate them"),
-    "MLC150": ("warning", "an open item is past its due date",
-               "finish it, or move `due` to a realistic date"),
-    "MLC151": ("warning", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
-               "close the item or get the waiver renewed before it expires"),
-    "MLC152": ("note", "URL evidence is accepted but not verified (check works offline)",
-               "nothing to do; reviewers should open the link"),
-}
+__all__ = ["EXPIRY_WARNING_DAYS", "OPEN_STATUSES", "STUB_MARKER", "Finding",
+           "ItemState", "MetricResult", "Mode", "Options", "PhaseSummary", "Result",
+           "evaluate", "parse_today", "scope"]
+EXPIRY_WARNING_DAYS = codes.EXPIRY_WARNING_DAYS
 
 # --- options -----------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Options:
-    today: date
-    mode: Mode = "default"
-    phase: str | None = None  # for "through" and "phase"
-    min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
 
 
 def scope(project: Project, options: Options) -> list[str]:
@@ -105,7 +57,7 @@ def scope(project: Project, options: Options) -> list[str]:
         name = options.phase or ""
         if name not in ids:
             raise MlcycleError.at(
-                "MLC027", f"--{options.mode} {quote(name)} is not a phase of playbook "
+                MLC027, f"--{options.mode} {quote(name)} is not a phase of playbook "
                 f"'{project.playbook.name}'{did_you_mean(name, ids)}; phases: {', '.join(ids)}",
                 "<command line>")
         index = ids.index(name)
@@ -113,364 +65,44 @@ def scope(project: Project, options: Options) -> list[str]:
     return [p for p in chosen if p in loaded]
 
 
-# --- result ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    problem: Problem  # location, code, message, severity
-    phase: str
-    item: str
-
-    @property
-    def code(self) -> str:
-        return self.problem.code
-
-    @property
-    def severity(self) -> str:
-        return self.problem.severity
-
-    @property
-    def location(self) -> Location:
-        return self.problem.location
-
-    @property
-    def message(self) -> str:
-        return self.problem.message
-
-
-@dataclass
-class ItemState:
-    phase: str
-    index: int  # position in its phase file
-    item: Item
-    closed: bool
-    why_open: str  # "" when closed
-    evaluated: bool  # a gate in a phase being evaluated
-
-
-@dataclass(frozen=True)
-class MetricResult:
-    """One metric or parity check of one item, with where its finding points."""
-
-    phase: str
-    item: str
-    path: str  # the status file
-    outcome: metrics.Outcome
-    findings: tuple[Finding, ...]
-
-
-@dataclass
-class PhaseSummary:
-    id: str
-    title: str
-    number: int
-    path: str
-    current: bool
-    evaluated: bool
-    items: int = 0
-    done: int = 0
-    waived: int = 0
-    closed: int = 0
-    gates: int = 0
-    gates_closed: int = 0
-    errors: int = 0
-    warnings: int = 0
-    notes: int = 0
-
-    @property
-    def gates_open(self) -> int:
-        return self.gates - self.gates_closed
-
-
-@dataclass
-class Result:
-    project: Project | None
-    options: Options | None
-    evaluated: list[str] = field(default_factory=list)  # phase ids whose gates were evaluated
-    phases: list[PhaseSummary] = field(default_factory=list)
-    items: list[ItemState] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # sorted
-    metrics: list[MetricResult] = field(default_factory=list)  # in item order
-    problems: list[Problem] = field(default_factory=list)  # invalid input: exit 2
-
-    @classmethod
-    def invalid(cls, problems: list[Problem], options: Options | None = None) -> Result:
-        return cls(None, options, problems=capped(problems))
-
-    @property
-    def gates(self) -> list[ItemState]:
-        return [s for s in self.items if s.evaluated]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    @property
-    def exit_code(self) -> int:
-        if self.problems:
-            return 2
-        return 1 if self.count("error") else 0
-
-    @property
-    def outcome(self) -> str:
-        return {0: "passed", 1: "failed", 2: "invalid"}[self.exit_code]
-
 
 # --- evaluation --------------------------------------------------------------
 
 
-def _init_rendered(project: Project) -> dict[str, bytes]:
-    from mlcycle.init.pristine import rendered
-
-    return rendered(project)
-
-
-class _Evidence:
-    """Checks one path of evidence; records why it is not evidence."""
-
-    def __init__(self, root: Path, own: OwnFiles) -> None:
-        self.root = root
-        self.own = own
-        # Many items cite the same document: look at each path once.
-        self.known: dict[str, tuple[str, str] | None] = {}
-
-    def is_own(self, path: Path) -> bool:
-        """Is this one of the files mlcycle renders or reads to run the lifecycle?"""
-        return self.own.holds(path)
-
-    def check(self, rel: str) -> tuple[str, str] | None:
-        """None when rel is evidence, else (code, reason). OSError propagates."""
-        if rel not in self.known:
-            self.known[rel] = self._check(rel)
-        return self.known[rel]
-
-    def _check(self, rel: str) -> tuple[str, str] | None:
-        path = self.root / rel
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            return "MLC103", "does not exist"
-        except NotADirectoryError:
-            return "MLC103", "does not exist"
-        whose = self.own.whose(path)
-        if whose:
-            return "MLC109", f"is one of {whose} own files; it proves nothing about the item"
-        if self.own.pristine(path):
-            return "MLC109", ("is the file `mlcycle init` rendered, unchanged; it proves "
-                              "nothing about the item")
-        if stat.S_ISREG(info.st_mode):
-            if info.st_size == 0:
-                return "MLC103", "is an empty file"
-            return ("MLC104", "is still a stub (it carries <!-- mlcycle:stub -->)") \
-                if self._is_stub(path) else None
-        if stat.S_ISDIR(info.st_mode):
-            if path.resolve() == self.root:
-                return "MLC103", "is the project directory itself, not a piece of evidence"
-            return self._check_directory(path)
-        return "MLC103", "is neither a regular file nor a directory"
-
-    @staticmethod
-    def _is_stub(path: Path) -> bool:
-        with open(path, "rb") as handle:
-            return STUB_MARKER in handle.read(STUB_SCAN_BYTES)
-
-    def _check_directory(self, directory: Path) -> tuple[str, str] | None:
-        # Symlinks inside are not followed: they could lead anywhere.
-        stubs = own = False
-        stack = [directory]
-        while stack:
-            with os.scandir(stack.pop()) as entries:
-                for entry in sorted(entries, key=lambda e: e.name):
-                    path = Path(entry.path)
-                    if entry.is_dir(follow_symlinks=False):
-                        if self.is_own(path):
-                            own = True
-                        else:
-                            stack.append(path)
-                    elif entry.is_file(follow_symlinks=False) and entry.stat().st_size > 0:
-                        if self.is_own(path):
-                            own = True
-                        elif not self._is_stub(path):
-                            return None
-                        else:
-                            stubs = True
-        if own:
-            return "MLC109", ("is a directory that holds nothing but stubs and mlcycle's own "
-                              "files; they prove nothing about the item")
-        if stubs:
-            return "MLC104", "is a directory that holds only stubs (<!-- mlcycle:stub -->)"
-        return "MLC103", "is a directory without any non-empty file"
-
-
 def evaluate(project: Project, options: Options,
              skip: frozenset[tuple[str, int]] = frozenset()) -> Result:
-    """Judge every item; ``skip`` holds (phase, index) of items that did not load
-    cleanly (check evaluates the rest and still exits 2)."""
+    """Judge every item by the rules of ``judge/rules`` in table order; ``skip``
+    holds (phase, index) of items that did not load cleanly (check evaluates the
+    rest and still exits 2)."""
+    from mlcycle.judge.rules import ITEM_RULES, PROJECT_RULES
+    from mlcycle.judge.rules.common import Context, Subject
+
     evaluated = scope(project, options)
-    in_scope = set(evaluated)
-    today = options.today
     result = Result(project, options, evaluated)
-    people = project.people()
-    evidence = _Evidence(project.root, OwnFiles(project.root, project.file.playbook.path,
-                                                lambda: _init_rendered(project)))
-    metric_files = metrics.Files(project.root)
-    metric_results: list[MetricResult] = []
-    findings: list[Finding] = []
-    problems: list[Problem] = []
-
-    def report(phase: PhaseState, item: Item, sub: Loc, code: str, message: str,
-               index: int) -> Finding:
-        severity = CODES[code][0]
-        problem = phase.source.problem(("items", index, *sub), code, message, severity)
-        finding = Finding(problem, phase.id, item.id)
-        findings.append(finding)
-        return finding
-
-    # Pass 1: each item's own state (closed or not), evidence, waiver, owner, due.
-    states: dict[str, ItemState] = {}
-    placed: list[tuple[PhaseState, int, ItemState]] = []
+    ctx = Context(project, options, result, frozenset(evaluated))
     for phase in project.phases:
         for index, item in enumerate(phase.file.items):
             if (phase.id, index) in skip:
                 continue
-            why = ""
-            name = f"item '{item.id}'"
-            if item.status == "done":
-                broken = False
-                for e_index, ev in enumerate(item.evidence):
-                    if is_url(ev):
-                        report(phase, item, ("evidence", e_index), "MLC152",
-                               f"{name}: URL evidence {quote(ev)} was not verified "
-                               "(check works offline)", index)
-                        continue
-                    # project.load has refused every path that leaves the project.
-                    try:
-                        failed = evidence.check(ev)
-                    except OSError as exc:
-                        problems.append(phase.source.problem(
-                            ("items", index, "evidence", e_index), "MLC001",
-                            f"{name}: evidence {quote(ev)} cannot be read: "
-                            f"{exc.strerror or exc}"))
-                        broken = True
-                        continue
-                    if failed:
-                        code, reason = failed
-                        report(phase, item, ("evidence", e_index), code,
-                               f"{name}: evidence {quote(ev)} {reason}", index)
-                        broken = True
-                if item.evidence_required and not item.evidence:
-                    report(phase, item, ("status",), "MLC102",
-                           f"{name} is done but has no evidence; it requires a file in the "
-                           "project or an http(s) URL", index)
-                    broken = True
-                if broken:
-                    why = "done, but its evidence is not valid"
-            elif item.status == "waived":
-                if item.waiver is None:
-                    report(phase, item, ("status",), "MLC106",
-                           f"{name} is waived but has no waiver (reason, approved_by, expires)",
-                           index)
-                    why = "waived without a waiver"
-                else:
-                    approver = _approver_problem(project, item)
-                    if approver:
-                        report(phase, item, ("waiver", "approved_by"), "MLC110",
-                               f"{name}: {approver}", index)
-                        why = "its waiver is not approved by the accountable role"
-                    expires = item.waiver.expires
-                    left = (expires - today).days
-                    if left < 0:
-                        report(phase, item, ("waiver", "expires"), "MLC105",
-                               f"{name}: waiver expired on {expires.isoformat()} (approved by "
-                               f"{item.waiver.approved_by})", index)
-                        why = f"waiver expired on {expires.isoformat()}"
-                    elif left <= EXPIRY_WARNING_DAYS:
-                        when = "today" if left == 0 else \
-                            f"in {left} day{'' if left == 1 else 's'}"
-                        report(phase, item, ("waiver", "expires"), "MLC151",
-                               f"{name}: waiver expires on {expires.isoformat()}, {when} "
-                               "(valid through that day)", index)
-            else:
-                why = f"status is {item.status}"
-                if item.due is not None and item.due < today:
-                    late = (today - item.due).days
-                    report(phase, item, ("due",), "MLC150",
-                           f"{name} is {late} day{'' if late == 1 else 's'} past its due date "
-                           f"{item.due.isoformat()} (status: {item.status})", index)
-            # An item's numbers are judged with the item: in a phase being evaluated,
-            # unless a waiver excuses it. A failing check keeps the item open.
-            if (item.metrics or item.parity) and phase.id in in_scope \
-                    and item.status != "waived":
-                failing = False
-                for outcome in metrics.run(metric_files, item):
-                    # Messages quote keys and text from metrics files: made printable.
-                    found = tuple(report(phase, item, loc, code, line(message), index)
-                                  for loc, code, message in outcome.problems)
-                    metric_results.append(MetricResult(phase.id, item.id, phase.source.display,
-                                                       outcome, found))
-                    failing = failing or outcome.verdict != "pass"
-                if failing and not why:
-                    why = "its metric checks fail"
-            if item.owner is not None and item.owner not in people:
-                report(phase, item, ("owner",), "MLC108",
-                       f"{name}: owner {quote(item.owner)} is not on the team in "
-                       f"mlcycle.yaml{did_you_mean(item.owner, sorted(people))}",
-                       index)
+            subject = Subject(phase, index, item)
+            # Every rule runs (each records its findings); the first reason wins.
+            reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
+            why = next((reason for reason in reasons if reason), "")
             state = ItemState(phase.id, index, item, not why, why,
-                              item.gate and phase.id in in_scope)
-            states[item.id] = state
-            placed.append((phase, index, state))
-            if state.evaluated and item.status in OPEN_STATUSES:
-                report(phase, item, ("status",), "MLC101",
-                       f"gate '{item.id}' ({item.title}) is open: "
-                       f"status is {item.status}", index)
-
-    # Pass 2: a done item whose dependencies are not closed.
-    for phase, index, state in placed:
-        if state.item.status != "done":
-            continue
-        for d_index, dep in enumerate(state.item.depends_on):
-            other = states.get(dep)  # project.load checked every id exists
-            if other is not None and not other.closed:
-                report(phase, state.item, ("depends_on", d_index), "MLC107",
-                       f"item '{state.item.id}' is done but depends on '{dep}', which is not "
-                       f"closed ({other.why_open})", index)
-
-    result.items = [state for _, _, state in placed]
-    if options.min_score is not None:
-        from mlcycle.judge import score
-
-        low = score.below_minimum(project, result, options.min_score)
-        if low is not None:
-            findings.append(Finding(*low))
-    findings.sort(key=lambda f: f.problem)
-    result.findings = findings
-    result.metrics = metric_results
-    result.problems = capped(problems)
-    result.items = [state for _, _, state in placed]
-    result.phases = _summaries(project, result, in_scope)
+                              item.gate and phase.id in ctx.in_scope)
+            ctx.states[item.id] = state
+            ctx.placed.append((phase, state))
+    result.items = [state for _, state in ctx.placed]
+    for project_rule in PROJECT_RULES:
+        project_rule.check(ctx)
+    result.findings = sorted(ctx.findings, key=lambda f: f.problem)
+    result.metrics = ctx.metric_results
+    result.problems = capped(ctx.problems)
+    result.phases = _summaries(project, result, ctx.in_scope)
     return result
 
 
-def _approver_problem(project: Project, item: Item) -> str:
-    """Why the waiver's approver may not excuse the item, or "" when they may."""
-    assert item.waiver is not None
-    role = item.raci.accountable
-    holders = project.file.team.get(role, [])
-    approver = item.waiver.approved_by
-    if approver in holders:
-        return ""
-    role_name = project.definitions.roles.get(role, role)
-    if not holders:
-        return (f"waiver approved by {quote(approver)}, but nobody on the team holds the "
-                f"item's accountable role '{role}' ({role_name}); add the person who answers "
-                f"for it under team.{role} in mlcycle.yaml")
-    return (f"waiver approved by {quote(approver)}, who does not hold the item's "
-            f"accountable role '{role}' ({role_name}); it may be approved by "
-            f"{line(', '.join(holders))}")
-
-
-def _summaries(project: Project, result: Result, in_scope: set[str]) -> list[PhaseSummary]:
+def _summaries(project: Project, result: Result, in_scope: frozenset[str]) -> list[PhaseSummary]:
     summaries = {
         p.id: PhaseSummary(p.id, p.title, p.number, p.source.display,
                            p.id == project.file.current_phase, p.id in in_scope)

@@ -163,6 +163,16 @@ def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
 
 
 def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
+    _status_changes(d, subject, old, new)
+    if old.owner != new.owner:
+        d.items.append(Change("state", subject, f"owner: {_short(old.owner)} -> "
+                              f"{_short(new.owner)}"))
+    if old.due != new.due:
+        d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+    _waiver_changes(d, subject, old, new)
+
+
+def _status_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.status != new.status:
         if new.status in CLOSED and old.status not in CLOSED:
             evidence = f" (evidence: {_short(new.evidence)})" if new.status == "done" else ""
@@ -177,11 +187,9 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     elif new.status == "done" and old.evidence != new.evidence:
         d.items.append(Change("state", subject, f"evidence: {_short(old.evidence)} -> "
                               f"{_short(new.evidence)}"))
-    if old.owner != new.owner:
-        d.items.append(Change("state", subject, f"owner: {_short(old.owner)} -> "
-                              f"{_short(new.owner)}"))
-    if old.due != new.due:
-        d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+
+
+def _waiver_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     a, b = old.waiver, new.waiver
     if a is None and b is not None:
         d.waivers.append(Change("waiver", subject, f"waiver added: approved by {b.approved_by},"
@@ -263,30 +271,7 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
     return back
 
 
-def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
-    """What goes from ``old`` to ``new``: the project file's moves and team, the
-    phases, then each item by id; within a section what weakens a gate first."""
-    d = Diff(base, today)
-    d.notes = [f"{old.label}: {p}" for p in old.unreadable] + \
-        [f"{new.label}: {p}" for p in new.unreadable]
-    a, b = old.project, new.project
-    if a is not None and b is not None:
-        _project_changes(d, a, b, new)
-    elif b is not None:
-        d.structure.append(Change("phase", "project", f"project added: {b.name}"))
-    _phase_changes(d, old, new)
-    _item_changes(d, old, new)
-    # Prominent first: what weakens a gate leads its section.
-    # Phase moves stay in the order they happened.
-    for _, changes in d.sections():
-        if changes is not d.moves:
-            changes.sort(key=lambda c: not c.severe)
-    return d
-
-
-def _project_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
-    """The playbook, the history's moves (and a rewritten history), current_phase
-    and the team."""
+def _history_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
     shared = 0
     while shared < min(len(a.history), len(b.history)) and \
             a.history[shared] == b.history[shared]:
@@ -309,6 +294,9 @@ def _project_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
             and b.current_phase in order:
         d.moves.append(Change("phase", "current_phase", f"current_phase moved BACK: "
                               f"{a.current_phase} -> {b.current_phase}", severe=True))
+
+
+def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
     for role in sorted(set(a.team) | set(b.team)):
         before, after = a.team.get(role, []), b.team.get(role, [])
         for person in after:
@@ -354,3 +342,23 @@ def _item_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
             d.structure.append(Change("item", f"{phase_id}/{item_id}", "item REMOVED"
                                       + (" (it was a gate)" if item.gate else ""),
                                       severe=item.gate))
+
+
+def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
+    d = Diff(base, today)
+    d.notes = [f"{old.label}: {p}" for p in old.unreadable] + \
+        [f"{new.label}: {p}" for p in new.unreadable]
+    a, b = old.project, new.project
+    if a is not None and b is not None:
+        _history_changes(d, a, b, new)
+        _team_changes(d, a, b)
+    elif b is not None:
+        d.structure.append(Change("phase", "project", f"project added: {b.name}"))
+    _phase_changes(d, old, new)
+    _item_changes(d, old, new)
+    # Prominent first: what weakens a gate leads its section.
+    # Phase moves stay in the order they happened.
+    for _, changes in d.sections():
+        if changes is not d.moves:
+            changes.sort(key=lambda c: not c.severe)
+    return d

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlcycle.codes import MLC060
 from mlcycle.errors import MlcycleError, Problem
 
 PROJECT_FILE = "mlcycle.yaml"
@@ -104,7 +105,7 @@ def discover(paths: list[Path], notes: list[str] | None = None) -> list[Path]:
     found: dict[str, Path] = {}
     for top in paths:
         if not top.is_dir():
-            raise MlcycleError.at("MLC060", "not a directory; portfolio looks for projects "
+            raise MlcycleError.at(MLC060, "not a directory; portfolio looks for projects "
                                   "under directories", str(top))
         too_deep: list[str] = []
         stack = [(os.fspath(top), 0)]

@@ -21,10 +21,8 @@ from typing import TYPE_CHECKING
 
 from mlcycle.load.project import is_url
 
-if TYPE_CHECKING:  # evaluate imports this module for `check --min-score`
-    from mlcycle.errors import Problem
-    from mlcycle.judge.evaluate import ItemState, Result
-    from mlcycle.load.project import Project
+if TYPE_CHECKING:
+    from mlcycle.judge.result import ItemState, Result
 
 SECTIONS = ("Data", "Model", "Infrastructure", "Monitoring")
 
@@ -137,21 +135,3 @@ def held_down_by(found: Score) -> str:
     weakest = found.weakest
     return (f"section {weakest[0]} holds it down" if len(weakest) == 1
             else f"sections {', '.join(weakest)} hold it down")
-
-
-def below_minimum(project: Project, result: Result, minimum: float
-                  ) -> tuple[Problem, str, str] | None:
-    """MLC128 when the final score is below ``minimum``, located at the first
-    lowest-scoring test of the weakest section; None when it is not."""
-    found = score(result)
-    if found is None or found.final >= minimum:
-        return None
-    section = found.weakest[0]
-    test = min((t for t in found.tests if t.section == section), key=lambda t: t.points)
-    state = next(s for s in result.items if s.item.id == test.item)
-    phase = next(p for p in project.phases if p.id == test.phase)
-    return phase.source.problem(
-        ("items", state.index, "section"), "MLC128",
-        f"ML Test Score {shown(found.final)} is below --min-score {shown(minimum)}: "
-        f"{held_down_by(found)} ({summary(found)}); its test '{test.item}' scores "
-        f"{shown(test.points)}: {test.why}"), test.phase, test.item

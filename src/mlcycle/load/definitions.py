@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlcycle.codes import MLC040, MLC041, MLC042
 from mlcycle.errors import Problem
 from mlcycle.load.model import ItemDefinition
 
@@ -183,7 +184,7 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
 
     wanted_title = defs.phase_titles.get(phase_id)
     if title is not None and wanted_title is not None and title != wanted_title:
-        problem(("title",), "MLC040", f"title: {shown(title)} here, but {shown(wanted_title)} "
+        problem(("title",), MLC040, f"title: {shown(title)} here, but {shown(wanted_title)} "
                 f"in {{label}}; {WHERE_TO_CHANGE}")
     expected = defs.items.get(phase_id, [])
     present: set[str] = set()
@@ -195,12 +196,12 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
         if home is None or home[0] != phase_id:
             where = "" if home is None else (
                 f"; it belongs to phase '{home[0]}'")
-            problem(("items", index, "id"), "MLC042",
+            problem(("items", index, "id"), MLC042,
                     f"items[{index}]: item '{item.id}' is not an item of phase '{phase_id}' in "
                     f"{{label}}{where}; add items in the playbook, not in status files")
             continue
         for sub, message in item_differences(item, expected[home[1]]):
-            problem(("items", index, *sub), "MLC040",
+            problem(("items", index, *sub), MLC040,
                     f"items[{index}].{message}; {WHERE_TO_CHANGE}")
     ids = [i.id for i in items]
     for position, definition in enumerate(expected):
@@ -217,6 +218,6 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
         else:
             where = "in this file"
         at: tuple[str | int, ...] = ("items", ids.index(after)) if after is not None else ("items",)
-        problem(at, "MLC041", f"item '{definition['id']}' of {{label}} is missing here; it belongs "
+        problem(at, MLC041, f"item '{definition['id']}' of {{label}} is missing here; it belongs "
                 f"{where} (restore it with its definition; status files never drop items)")
     return problems

@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlcycle.codes import MLC001, MLC062, MLC063, MLC064
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import gitcmd
 from mlcycle.load.model import PhaseFile, ProjectFile
@@ -57,20 +58,20 @@ def merge_base(root: Path, ref: str) -> Base:
     _git(root, "--version")  # MLC062 when git cannot be run at all
     found = gitcmd.where(root)
     if found is None:
-        raise MlcycleError.at("MLC062", f"--base {ref}: {root.as_posix()} is not inside a git "
+        raise MlcycleError.at(MLC062, f"--base {ref}: {root.as_posix()} is not inside a git "
                               "repository; diff and check --base compare with a git revision",
                               "<command line>")
     top, prefix = found
     if ref.startswith("-") or _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                                    f"{ref}^{{commit}}").returncode != 0:
-        raise MlcycleError.at("MLC063", f"--base {ref!r} {_why_unknown(root, ref)}",
+        raise MlcycleError.at(MLC063, f"--base {ref!r} {_why_unknown(root, ref)}",
                               "<command line>")
     done = _git(root, "merge-base", "--end-of-options", ref, "HEAD")
     if done.returncode != 0:
         if _out(_git(root, "rev-parse", "--is-shallow-repository")) == "true":
-            raise MlcycleError.at("MLC064", f"--base {ref}: no merge base with HEAD in this "
+            raise MlcycleError.at(MLC064, f"--base {ref}: no merge base with HEAD in this "
                                   f"shallow clone; {FIX_SHALLOW}", "<command line>")
-        raise MlcycleError.at("MLC064", f"--base {ref}: it shares no history with HEAD "
+        raise MlcycleError.at(MLC064, f"--base {ref}: it shares no history with HEAD "
                               "(no merge base)", "<command line>")
     return Base(_out(done), ref, prefix, top)
 
@@ -121,7 +122,7 @@ def _show(base: Base, rels: list[str]) -> dict[str, str | Problem]:
     fits: list[bytes] = []
     for rel, name, size in zip(rels, names, gitcmd.blob_sizes(base.top, names), strict=True):
         if size is not None and size > MAX_BYTES:
-            found[rel] = Problem(Location(rel, 1, 1), "MLC001",
+            found[rel] = Problem(Location(rel, 1, 1), MLC001,
                                  f"file is {size} bytes; the limit is {MAX_BYTES}")
         elif size is not None:
             fits.append(name)
@@ -203,7 +204,7 @@ def archive(base: Base, paths: list[str], dest: Path) -> list[str]:
             ["git", "archive", "--format=tar", base.commit, "--", *paths], cwd=base.top,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     except OSError as exc:
-        raise MlcycleError.at("MLC062", f"cannot run git: {exc}", "<command line>") from None
+        raise MlcycleError.at(MLC062, f"cannot run git: {exc}", "<command line>") from None
     assert proc.stdout is not None
     try:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:

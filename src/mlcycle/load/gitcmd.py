@@ -12,6 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from mlcycle.codes import MLC062
 from mlcycle.errors import MlcycleError
 
 TIMEOUT = 120  # seconds; a git that hangs (a lock, a prompt) must not hang CI
@@ -24,7 +25,7 @@ def run(cwd: Path, *args: str, stdin: bytes | None = None
         return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
                               timeout=TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
-        raise MlcycleError.at("MLC062", f"cannot run git: {exc}", "<command line>") from None
+        raise MlcycleError.at(MLC062, f"cannot run git: {exc}", "<command line>") from None
 
 
 def output(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlcycle.codes import MLC044
 from mlcycle.errors import Problem
 from mlcycle.load import releases
 from mlcycle.load.model import ProjectFile
 
-CODE = "MLC044"
+CODE = MLC044
 HOW = "move phases with `mlcycle advance` / `mlcycle reopen` (or an advance / reopen entry)"
 
 

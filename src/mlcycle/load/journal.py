@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from mlcycle import interrupts
+from mlcycle.codes import MLC090
 from mlcycle.errors import MlcycleError
 
 # Every load looks for the journal (one failed lstat); json and fcntl are imported
@@ -205,7 +206,7 @@ def _ours(staged: PurePosixPath, target: PurePosixPath) -> bool:
 
 
 def _broken(why: str) -> MlcycleError:
-    return MlcycleError.at("MLC090", f"an interrupted change's journal {why}", JOURNAL, 1, 1)
+    return MlcycleError.at(MLC090, f"an interrupted change's journal {why}", JOURNAL, 1, 1)
 
 
 def _unlink(path: str) -> None:

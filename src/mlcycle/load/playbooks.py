@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlcycle.codes import MLC020, MLC025, MLC030, MLC050
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load.model import Doc, ItemDefinition, PhaseDefinition, PlaybookFile, Role
 from mlcycle.load.rules import Placed, item_problems
@@ -61,19 +62,19 @@ def looks_like_path(spec: str) -> bool:
 def resolve(spec: str, base: Path, display: str) -> tuple[Path, bool]:
     """A playbook name or directory -> (directory, is built-in)."""
     if "\0" in spec:  # from mlcycle.yaml ("\0" is a YAML escape); the OS would refuse it
-        raise MlcycleError.at("MLC030", f"playbook {spec!r} contains a NUL character, which "
+        raise MlcycleError.at(MLC030, f"playbook {spec!r} contains a NUL character, which "
                               "no file name can hold", display)
     if looks_like_path(spec):
         directory = (base / Path(spec).expanduser()).resolve()
         if not (directory / "playbook.yaml").is_file():
             raise MlcycleError.at(
-                "MLC030", f"playbook directory '{spec}' has no playbook.yaml", display
+                MLC030, f"playbook directory '{spec}' has no playbook.yaml", display
             )
         return directory, False
     names = builtin_names()
     if spec not in names:
         raise MlcycleError.at(
-            "MLC030",
+            MLC030,
             f"unknown playbook '{spec}'{did_you_mean(spec, names)}; built-in: {', '.join(names)}"
             " (or give a directory path)",
             display,
@@ -113,7 +114,7 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
     complete = True  # every phase file read: unknown dependencies are really unknown
     for index, phase_id in enumerate(meta.phases):
         if phase_id in seen_phases:
-            problems.append(meta_source.problem(("phases", index), "MLC025",
+            problems.append(meta_source.problem(("phases", index), MLC025,
                                                 f"phase '{phase_id}' is listed twice"))
             continue
         seen_phases.add(phase_id)
@@ -121,7 +122,7 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
         display = f"{prefix}/{phase_id}.yaml"
         if not path.is_file():
             problems.append(meta_source.problem(
-                ("phases", index), "MLC025", f"phase '{phase_id}' has no file {phase_id}.yaml"))
+                ("phases", index), MLC025, f"phase '{phase_id}' has no file {phase_id}.yaml"))
             complete = False
             continue
         try:
@@ -132,19 +133,19 @@ def load_directory(directory: Path, builtin: bool = False) -> Playbook:
             continue
         if phase.id != phase_id:
             problems.append(source.problem(
-                ("id",), "MLC025", f"phase id '{phase.id}' does not match the file name "
+                ("id",), MLC025, f"phase id '{phase.id}' does not match the file name "
                 f"'{phase_id}.yaml'"))
         phases.append(phase)
         placed.extend(Placed(item, source, ("items", i)) for i, item in enumerate(phase.items))
         problems.extend(_doc_problems(phase, source))
     for extra in sorted(directory.glob("*.yaml")):
         if extra.stem not in seen_phases and extra.name != "playbook.yaml":
-            problems.append(Problem(Location(f"{prefix}/{extra.name}"), "MLC025",
+            problems.append(Problem(Location(f"{prefix}/{extra.name}"), MLC025,
                                     f"'{extra.name}' is not listed in playbook.yaml phases"))
     role_ids = [r.id for r in meta.roles]
     for index, role in enumerate(meta.roles):
         if role_ids.index(role.id) != index:
-            problems.append(meta_source.problem(("roles", index, "id"), "MLC020",
+            problems.append(meta_source.problem(("roles", index, "id"), MLC020,
                                                 f"role id '{role.id}' is used twice"))
     problems.extend(item_problems(placed, role_ids, complete))
     playbook = Playbook(meta.name, meta.version, meta.title, meta.description,
@@ -182,7 +183,7 @@ def _doc_problems(phase: PhaseDefinition, source: Source) -> list[Problem]:
     for index, doc in enumerate(phase.docs):
         if not doc.path.startswith(f"docs/{phase.id}/"):
             problems.append(source.problem(
-                ("docs", index, "path"), "MLC030",
+                ("docs", index, "path"), MLC030,
                 f"document '{doc.path}' of phase '{phase.id}' must be under docs/{phase.id}/"))
     return problems
 
@@ -198,10 +199,10 @@ def _replaces_problems(placed: list[Placed]) -> list[Problem]:
         if old is None:
             continue
         if old in ids:
-            problems.append(entry.problem(("replaces",), "MLC050", f"item '{entry.item.id}' "
+            problems.append(entry.problem(("replaces",), MLC050, f"item '{entry.item.id}' "
                             f"replaces '{old}', which is still an item of this playbook"))
         elif old in claimed:
-            problems.append(entry.problem(("replaces",), "MLC050", f"item '{entry.item.id}' "
+            problems.append(entry.problem(("replaces",), MLC050, f"item '{entry.item.id}' "
                             f"replaces '{old}', which item '{claimed[old]}' replaces already"))
         else:
             claimed[old] = entry.item.id
@@ -215,7 +216,7 @@ def _reference_problems(playbook: Playbook, placed: list[Placed]) -> list[Proble
     for entry in placed:
         if entry.item.doc is not None and entry.item.doc not in declared:
             problems.append(entry.problem(
-                ("doc",), "MLC030",
+                ("doc",), MLC030,
                 f"item '{entry.item.id}' points at '{entry.item.doc}', which no phase declares"
                 f"{did_you_mean(entry.item.doc, declared)}"))
     dirs = playbook.template_dirs()
@@ -224,11 +225,11 @@ def _reference_problems(playbook: Playbook, placed: list[Placed]) -> list[Proble
         for doc in phase.docs:
             where = Location(f"{_prefix(playbook.directory, playbook.builtin)}/{phase.id}.yaml")
             if doc.path in seen:
-                problems.append(Problem(where, "MLC020",
+                problems.append(Problem(where, MLC020,
                                         f"document '{doc.path}' is declared twice"))
             seen.add(doc.path)
             if not any((d / "docs" / doc.template).is_file() for d in dirs):
-                problems.append(Problem(where, "MLC030",
+                problems.append(Problem(where, MLC030,
                                         f"template '{doc.template}' of '{doc.path}' not found in "
                                         + " or ".join(str(d / "docs") for d in dirs)))
     return problems

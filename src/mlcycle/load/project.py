@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mlcycle.codes import MLC022, MLC025, MLC026, MLC027, MLC028, MLC029, MLC030, MLC043
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, journal, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
@@ -102,7 +103,7 @@ def find_root(directory: Path) -> Path:
         if (candidate / ".git").exists():
             break
     raise MlcycleError.at(
-        "MLC028", f"no {PROJECT_FILE} here or in any parent directory; run 'mlcycle init' "
+        MLC028, f"no {PROJECT_FILE} here or in any parent directory; run 'mlcycle init' "
         "first or name the project directory", str(start).rstrip("/") + "/")
 
 
@@ -256,11 +257,11 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
         name, version, rec = _team_record(directory)
         if name != ref.name:
             raise MlcycleError([source.problem(
-                ("playbook", "name"), "MLC030", f"playbook is named '{name}' in its "
+                ("playbook", "name"), MLC030, f"playbook is named '{name}' in its "
                 f"playbook.yaml, not '{ref.name}'")])
         if version != ref.version:
             raise MlcycleError([source.problem(
-                ("playbook", "version"), "MLC043", f"playbook.version: this project pins "
+                ("playbook", "version"), MLC043, f"playbook.version: this project pins "
                 f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
                 f"{version}; move the project to it with `mlcycle upgrade`, or restore "
                 "the playbook")])
@@ -268,7 +269,7 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
     names = playbooks.builtin_names()
     if ref.name not in names:
         raise MlcycleError([source.problem(
-            ("playbook", "name"), "MLC030", f"unknown playbook '{ref.name}'"
+            ("playbook", "name"), MLC030, f"unknown playbook '{ref.name}'"
             f"{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a team's "
             "playbook also needs its directory under playbook.path)")])
     found = _builtin_record(ref.name, ref.version)
@@ -277,7 +278,7 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
 
         known = releases.versions(ref.name)
         raise MlcycleError([source.problem(
-            ("playbook", "version"), "MLC043", f"playbook.version: {ref.name} {ref.version} is "
+            ("playbook", "version"), MLC043, f"playbook.version: {ref.name} {ref.version} is "
             f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
             f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
             f"that mlcycle (pip install -U {DISTRIBUTION})")])
@@ -297,12 +298,12 @@ def project_playbook(project: Project) -> playbooks.Playbook:
 
 def _playbook_directory(root: Path, path: str, source: Source) -> Path:
     def refuse(why: str) -> MlcycleError:
-        return MlcycleError([source.problem(("playbook", "path"), "MLC030",
+        return MlcycleError([source.problem(("playbook", "path"), MLC030,
                                             f"playbook.path '{path}' {why}")])
 
     if "\0" in path:
         raise MlcycleError([source.problem(
-            ("playbook", "path"), "MLC030", f"playbook.path {path!r} contains a NUL character, "
+            ("playbook", "path"), MLC030, f"playbook.path {path!r} contains a NUL character, "
             "which no file name can hold")])
     try:
         directory = (root / Path(path).expanduser()).resolve()
@@ -338,7 +339,7 @@ def _lifecycle_entries(root: Path) -> list[Path]:
 def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
     files = _lifecycle_entries(root)
     if not files:
-        problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), "MLC025",
+        problems.append(Problem(Location(f"{LIFECYCLE_DIR}/"), MLC025,
                                 "no phase status files (lifecycle/NN-<phase>.yaml): nothing to "
                                 "check; run 'mlcycle init'"))
         return []
@@ -351,7 +352,7 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
         match = _PHASE_FILE_RE.match(path.name)
         if not match:
             where = Location(display + "/" if path.is_dir() else display)
-            problems.append(Problem(where, "MLC025",
+            problems.append(Problem(where, MLC025,
                                     "not a phase status file name; expected NN-<phase>.yaml"))
             continue
         named.append((path, display, int(match.group(1)), match.group(2)))
@@ -363,7 +364,7 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
             continue
         phase_file, source = outcome
         if phase_file.phase != name:
-            problems.append(source.problem(("phase",), "MLC025",
+            problems.append(source.problem(("phase",), MLC025,
                                            f"phase '{phase_file.phase}' does not match the file "
                                            f"name '{path.name}'"))
             rejected.add(name)
@@ -372,25 +373,25 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
             continue
         if name not in expected:
             problems.append(source.problem(
-                ("phase",), "MLC025", f"phase '{name}' is not in playbook '{playbook.name}'"
+                ("phase",), MLC025, f"phase '{name}' is not in playbook '{playbook.name}'"
                 f"{did_you_mean(name, expected)}; its phases: {', '.join(expected)}"))
             continue
         position = expected.index(name) + 1
         if number != position:
-            problems.append(Problem(Location(display), "MLC025",
+            problems.append(Problem(Location(display), MLC025,
                                     f"phase '{name}' is phase {position} of the playbook; name "
                                     f"the file {phase_file_name(position, name)}"))
             rejected.add(name)
             continue
         if name in found:
-            problems.append(Problem(Location(display), "MLC025",
+            problems.append(Problem(Location(display), MLC025,
                                     f"a second status file for phase '{name}'"))
             continue
         found[name] = PhaseState(number, name, phase_file.title or "",
                                  phase_file, source)
     for position, phase_id in enumerate(expected, 1):
         if phase_id not in found and phase_id not in rejected:
-            problems.append(Problem(Location(phase_file_name(position, phase_id)), "MLC025",
+            problems.append(Problem(Location(phase_file_name(position, phase_id)), MLC025,
                                     f"missing: phase '{phase_id}' of playbook "
                                     f"'{playbook.name if playbook else ''}' has no status file"))
     return [found[p] for p in expected if p in found]
@@ -405,16 +406,16 @@ def _project_problems(
     phase_ids = playbook.phase_ids
     if project.current_phase not in phase_ids:
         problems.append(source.problem(
-            ("current_phase",), "MLC027", f"current_phase '{project.current_phase}' is not a "
+            ("current_phase",), MLC027, f"current_phase '{project.current_phase}' is not a "
             f"phase of playbook '{playbook.name}'{did_you_mean(project.current_phase, phase_ids)}"))
     for role, people in project.team.items():
         if role not in playbook.role_ids:
             problems.append(source.problem(
-                ("team", role, "<key>"), "MLC022", f"team: unknown role '{role}'"
+                ("team", role, "<key>"), MLC022, f"team: unknown role '{role}'"
                 f"{did_you_mean(role, playbook.role_ids)}; roles: {', '.join(playbook.role_ids)}"))
         for index, person in enumerate(people):
             if not person.strip():
-                problems.append(source.problem(("team", role, index), "MLC026",
+                problems.append(source.problem(("team", role, index), MLC026,
                                                f"team.{role}[{index}]: a person's name is empty"))
     last_upgrade = max((i for i, e in enumerate(project.history) if e.event == "upgrade"),
                        default=-1)
@@ -424,7 +425,7 @@ def _project_problems(
         for key, value in (("from", entry.from_), ("to", entry.to)):
             if value is not None and value not in phase_ids:
                 problems.append(source.problem(
-                    ("history", index, key), "MLC027",
+                    ("history", index, key), MLC027,
                     f"history[{index}].{key}: '{value}' is not a phase of the playbook"))
     for phase in phases:
         for index, item in enumerate(phase.file.items):
@@ -440,7 +441,7 @@ def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> li
         why = evidence_escapes(root, evidence)
         if why:
             problems.append(source.problem(
-                ("items", index, "evidence", e_index), "MLC029",
+                ("items", index, "evidence", e_index), MLC029,
                 f"item '{item.id}': evidence {evidence!r} {why}; it was not opened"))
     # A metrics file is evidence the gate reads: the same rule, the same exit 2.
     refs: list[tuple[tuple[str | int, ...], str]] = [
@@ -452,6 +453,6 @@ def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> li
         why = evidence_escapes(root, file)
         if why:
             problems.append(source.problem(
-                where, "MLC029", f"item '{item.id}': metrics file {file!r} {why}; it was not "
+                where, MLC029, f"item '{item.id}': metrics file {file!r} {why}; it was not "
                 "opened (a metrics file lives in the project, like evidence)"))
     return problems

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mlcycle.codes import MLC020, MLC021, MLC022, MLC023, MLC024
 from mlcycle.errors import Problem
 from mlcycle.load.model import ItemDefinition
 from mlcycle.load.source import Loc, Source
@@ -44,14 +45,14 @@ def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = T
         item = entry.item
         if item.id in first:
             problems.append(entry.problem(
-                ("id",), "MLC020",
+                ("id",), MLC020,
                 f"item id '{item.id}' is used twice; first at {first[item.id].where}",
             ))
         else:
             first[item.id] = entry
         if not item.raci.responsible:
             problems.append(entry.problem(
-                ("raci", "responsible"), "MLC021",
+                ("raci", "responsible"), MLC021,
                 f"item '{item.id}': raci.responsible names no role; at least one is needed",
             ))
         raci = item.raci
@@ -66,7 +67,7 @@ def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = T
                 if role not in known_roles:
                     sub = ("raci", field) if isinstance(value, str) else ("raci", field, index)
                     problems.append(entry.problem(
-                        sub, "MLC022",
+                        sub, MLC022,
                         f"item '{item.id}': unknown role '{role}' in raci.{field}"
                         f"{did_you_mean(role, role_ids)}; roles: {', '.join(role_ids)}",
                     ))
@@ -74,7 +75,7 @@ def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = T
         for index, dep in enumerate(entry.item.depends_on):
             if dep not in first:
                 problems.append(entry.problem(
-                    ("depends_on", index), "MLC023",
+                    ("depends_on", index), MLC023,
                     f"item '{entry.item.id}' depends on unknown item '{dep}'"
                     f"{did_you_mean(dep, first)}",
                 ))
@@ -85,7 +86,7 @@ def item_problems(placed: list[Placed], roles: Iterable[str], complete: bool = T
         for index, dep in enumerate(entry.item.depends_on):
             if dep in listed:
                 problems.append(entry.problem(
-                    ("depends_on", index), "MLC020",
+                    ("depends_on", index), MLC020,
                     f"item '{entry.item.id}' lists dependency '{dep}' twice (depends_on"
                     f"[{listed[dep]}] and [{index}]); list it once"))
             else:
@@ -148,7 +149,7 @@ def _cycles(items: dict[str, Placed]) -> list[Problem]:
         text = f"dependency cycle: {' -> '.join(shown)}"
         if len(component) > len(cycle) - 1:
             text += f" (one of the cycles among {len(component)} items that depend on each other)"
-        problems.append((position[head], items[head].problem(("depends_on",), "MLC024", text)))
+        problems.append((position[head], items[head].problem(("depends_on",), MLC024, text)))
     return [problem for _, problem in sorted(problems, key=lambda p: p[0])]
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from mlcycle.codes import MLC010, MLC011, MLC012, MLC013
 from mlcycle.errors import MAX_PROBLEMS_PER_FILE, Location, MlcycleError, Problem, more_problems
 from mlcycle.escape import quote
 from mlcycle.load import bounded
@@ -119,12 +120,12 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
         allowed = _keys(_model_at(model, loc[:-1]))
         hint = did_you_mean(key, allowed)
         return (
-            "MLC010",
+            MLC010,
             f"{where}: unknown key '{key}'{hint}; allowed: {', '.join(allowed)}",
             (*loc, "<key>"),
         )
     if kind == "missing":
-        return "MLC011", f"{where}: required key '{loc[-1]}' is missing", loc[:-1]
+        return MLC011, f"{where}: required key '{loc[-1]}' is missing", loc[:-1]
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
@@ -133,19 +134,19 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
         if err["input"] in choices:  # '1' for 1: the text of a non-text choice
             hint = " (write it without quotes)"
         return (
-            "MLC012",
+            MLC012,
             f"{where}: {_short(err['input'])} is not one of {', '.join(choices)}{hint}",
             loc,
         )
     if kind == "invalid_date":
-        return "MLC013", f"{where}: {err['msg']}", loc
+        return MLC013, f"{where}: {err['msg']}", loc
     if kind == "string_pattern_mismatch":
         from mlcycle.load.model import PATTERN_MEANINGS
 
         pattern = err.get("ctx", {}).get("pattern", "")
         wanted = PATTERN_MEANINGS.get(pattern, f"text matching {pattern}")
         message = f"{where}: {_short(err['input'])} is not allowed here: expected {wanted}"
-        return "MLC012", message, loc
+        return MLC012, message, loc
     if kind in ("string_type", "bool_type", "int_type", "list_type", "dict_type", "model_type"):
         wanted = {
             "string_type": "a string",
@@ -158,8 +159,8 @@ def _describe(model: type[BaseModel], err: Any) -> tuple[str, str, tuple[str | i
         hint = ""
         if kind == "string_type" and isinstance(err["input"], (bool, int)):
             hint = " (quote it if you mean the text)"
-        return "MLC012", f"{where}: expected {wanted}, got {_short(err['input'])}{hint}", loc
-    return "MLC012", f"{where}: {err['msg']}", loc
+        return MLC012, f"{where}: expected {wanted}, got {_short(err['input'])}{hint}", loc
+    return MLC012, f"{where}: {err['msg']}", loc
 
 
 def validate(model: type[M], data: dict[str, Any], text: str, display: str,
@@ -195,7 +196,7 @@ def _numbers_as_text(model: type[BaseModel], data: dict[str, Any]
                      ) -> list[tuple[str, str, tuple[str | int, ...]]]:
     from mlcycle.load import numbertext
 
-    return [("MLC012", f"{format_loc(loc)}: expected text, got {value}, which YAML 1.2 "
+    return [(MLC012, f"{format_loc(loc)}: expected text, got {value}, which YAML 1.2 "
                        f"readers (check-jsonschema, editors) read as a number; quote it: "
                        f"\"{value}\"", loc)
             for loc, value in numbertext.plain_numbers(data) if numbertext.wants_text(model, loc)]

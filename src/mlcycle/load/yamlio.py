@@ -39,6 +39,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from mlcycle.codes import MLC001, MLC002, MLC003, MLC004, MLC005, MLC006, MLC012
 from mlcycle.errors import MlcycleError
 
 
@@ -188,20 +189,20 @@ def read_text(path: Path, display: str) -> str:
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise _error("MLC001", "not a regular file", display)
+                raise _error(MLC001, "not a regular file", display)
             if info.st_size > MAX_BYTES:
-                raise _error("MLC001", f"file is {info.st_size} bytes; the limit is "
+                raise _error(MLC001, f"file is {info.st_size} bytes; the limit is "
                              f"{MAX_BYTES}", display)
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:  # it grew while being read
-            raise _error("MLC001", f"file is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}",
+            raise _error(MLC001, f"file is over {MAX_BYTES} bytes; the limit is {MAX_BYTES}",
                          display)
     except IsADirectoryError:
-        raise _error("MLC001", "not a regular file", display) from None
+        raise _error(MLC001, "not a regular file", display) from None
     except FileNotFoundError:
-        raise _error("MLC001", "file not found", display) from None
+        raise _error(MLC001, "file not found", display) from None
     except OSError as exc:
-        raise _error("MLC001", f"cannot read file: {exc.strerror or exc}", display) from None
+        raise _error(MLC001, f"cannot read file: {exc.strerror or exc}", display) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -209,7 +210,7 @@ def read_text(path: Path, display: str) -> str:
         before = LINE_BREAK.split(data[: exc.start].decode("utf-8", "replace"))
         line, column = len(before), len(before[-1]) + 1
         raise MlcycleError.at(
-            "MLC002", f"invalid UTF-8 byte 0x{data[exc.start]:02x}", display, line, column
+            MLC002, f"invalid UTF-8 byte 0x{data[exc.start]:02x}", display, line, column
         ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -217,16 +218,16 @@ def read_text(path: Path, display: str) -> str:
 def _syntax_error(exc: yaml.YAMLError, text: str, display: str) -> MlcycleError:
     if isinstance(exc, yaml.MarkedYAMLError):
         message = " ".join(filter(None, [exc.problem, exc.context and f"({exc.context})"]))
-        return _error("MLC003", f"YAML syntax error: {message}", display,
+        return _error(MLC003, f"YAML syntax error: {message}", display,
                       exc.problem_mark or exc.context_mark)
     # A reader error (an unprintable character) knows only its offset.
     position = getattr(exc, "position", None)
     reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
     if position is None:
-        return _error("MLC003", f"YAML syntax error: {reason}", display)
+        return _error(MLC003, f"YAML syntax error: {reason}", display)
     before = LINE_BREAK.split(text[:position])  # count lines as libyaml does
     line, column = len(before), len(before[-1]) + 1
-    return MlcycleError.at("MLC003", f"YAML syntax error: {reason}", display, line, column)
+    return MlcycleError.at(MLC003, f"YAML syntax error: {reason}", display, line, column)
 
 
 _SCALAR = yaml.ScalarEvent
@@ -280,33 +281,33 @@ class _Builder:
         # Python's own limit (which an environment variable can lift: converting
         # millions of digits takes minutes), kept whatever the interpreter says.
         if digits > MAX_INT_DIGITS:
-            raise self.error("MLC012", f"an integer of {digits} digits is too large; no mlcycle "
+            raise self.error(MLC012, f"an integer of {digits} digits is too large; no mlcycle "
                              "value is a number that long (quote it if you mean the text)",
                              event)
         return int(event.value)
 
     def bad_tag(self, event: Any) -> MlcycleError:
-        return self.error("MLC005", f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
+        return self.error(MLC005, f"YAML tag '{event.tag}' is not allowed; mlcycle files hold "
                           "only plain mappings, lists, strings, numbers and booleans", event)
 
     def run(self, get: Any) -> tuple[dict[str, Any], Marks]:
         get()  # StreamStart
         event = get()
         if not isinstance(event, yaml.DocumentStartEvent):
-            raise _error("MLC006", "file is empty: expected a mapping", self.display)
+            raise _error(MLC006, "file is empty: expected a mapping", self.display)
         event = get()
         if event.__class__ is not _MAP_START:
             kind = "a list" if event.__class__ is _SEQ_START else "a single value"
-            raise self.error("MLC006", f"expected a mapping at the top of the file, found {kind}",
+            raise self.error(MLC006, f"expected a mapping at the top of the file, found {kind}",
                              event)
         root = event
         data = self.document(get, event)
         get()  # DocumentEnd
         event = get()
         if isinstance(event, yaml.DocumentStartEvent):
-            raise self.error("MLC006", "several YAML documents in one file; expected one", event)
+            raise self.error(MLC006, "several YAML documents in one file; expected one", event)
         if not data:
-            raise self.error("MLC006", "file holds an empty mapping: nothing to read", root)
+            raise self.error(MLC006, "file holds an empty mapping: nothing to read", root)
         return data, self.marks
 
     def document(self, get: Any, root_event: Any) -> dict[str, Any]:
@@ -351,9 +352,9 @@ class _Builder:
                         continued.append((event.start_mark.line, event.end_mark.line))
             elif kind is _MAP_START or kind is _SEQ_START:
                 if lines is not None and key is _MISSING:
-                    raise self.error("MLC005", "a mapping key must be a plain value", event)
+                    raise self.error(MLC005, "a mapping key must be a plain value", event)
                 if len(stack) + 2 > MAX_DEPTH:  # the top mapping is level 1
-                    raise self.error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", event)
+                    raise self.error(MLC005, f"nesting deeper than {MAX_DEPTH} levels", event)
                 if event.tag not in (None, _UNTAGGED, _MAP if kind is _MAP_START else _SEQ):
                     raise self.bad_tag(event)
                 new: Any = {} if kind is _MAP_START else []
@@ -374,19 +375,19 @@ class _Builder:
                         continued.append((flow_at[1], event.end_mark.line))
                     flow_at = None
             elif kind is yaml.AliasEvent:
-                raise self.error("MLC005", f"alias '*{event.anchor}': anchors and aliases are "
+                raise self.error(MLC005, f"alias '*{event.anchor}': anchors and aliases are "
                                  "not supported in mlcycle files", event)
             else:  # pragma: no cover - libyaml emits nothing else inside a document
-                raise self.error("MLC003", f"unexpected YAML event {kind.__name__}", event)
+                raise self.error(MLC003, f"unexpected YAML event {kind.__name__}", event)
             if lines is None:
                 container.append(value)
             elif key is _MISSING:
                 if not isinstance(value, str):  # every key of every mlcycle file is text
-                    raise self.error("MLC012", f"a mapping key must be text, not "
+                    raise self.error(MLC012, f"a mapping key must be text, not "
                                      f"{event.value!r} (quote it if you mean the text)", event)
                 if value in container:
                     raise self.error(
-                        "MLC004", f"duplicate key '{value}' (first defined on line "
+                        MLC004, f"duplicate key '{value}' (first defined on line "
                         f"{lines[value].start_mark.line + 1}); a YAML reader would silently "
                         "keep only the last one",
                         event)
@@ -441,12 +442,12 @@ def _second_opinion(exc: yaml.YAMLError, text: str, display: str) -> MlcycleErro
         try:
             _Builder(prefix, display).run(_PureLoader(prefix).get_event)
         except MlcycleError as ours:
-            if ours.problems[0].code != "MLC006":  # a cut-off prefix may look empty
+            if ours.problems[0].code != MLC006:  # a cut-off prefix may look empty
                 return ours
         except yaml.YAMLError:
             pass  # the same kind of error: libyaml's own words stand
     elif "nesting depth" in str(getattr(exc, "problem", "")):  # pragma: no cover - > 1 MiB
-        return _error("MLC005", f"nesting deeper than {MAX_DEPTH} levels", display, mark)
+        return _error(MLC005, f"nesting deeper than {MAX_DEPTH} levels", display, mark)
     return _syntax_error(exc, text, display)
 
 

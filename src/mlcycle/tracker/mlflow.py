@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from mlcycle.codes import MLC031, MLC080, MLC081, MLC082, MLC083
 from mlcycle.errors import MlcycleError
 
 WHERE = "<command line>"
@@ -60,7 +61,7 @@ def parse_model(text: str) -> tuple[str, str | None, str | None]:
     """``NAME@ALIAS`` or ``NAME/VERSION`` as (name, alias, version); MLC031 otherwise."""
     match = _MODEL.match(text)
     if not match:
-        raise MlcycleError.at("MLC031", f"--model {text!r}: expected NAME@ALIAS or NAME/VERSION "
+        raise MlcycleError.at(MLC031, f"--model {text!r}: expected NAME@ALIAS or NAME/VERSION "
                               "(a registered model and its alias or version number), e.g. "
                               "--model churn@champion or --model churn/3", WHERE)
     return match["name"], match["alias"], match["version"]
@@ -136,15 +137,15 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
         from mlflow.exceptions import MlflowException
     except ImportError as exc:
         if exc.name is not None and exc.name.split(".")[0] == "mlflow":
-            raise MlcycleError.at("MLC080", "metrics pull --from mlflow needs MLflow, which is "
+            raise MlcycleError.at(MLC080, "metrics pull --from mlflow needs MLflow, which is "
                                   f"not installed here: {INSTALL}", WHERE) from None
-        raise MlcycleError.at("MLC080", f"MLflow is installed but cannot be imported: "
+        raise MlcycleError.at(MLC080, f"MLflow is installed but cannot be imported: "
                               f"{_first_line(exc, uri)}; reinstall it with its dependencies: "
                               f"{INSTALL}", WHERE) from None
     shown = public_uri(uri)
     problem = _store_problem(uri)
     if problem:
-        raise MlcycleError.at("MLC081", problem, WHERE)
+        raise MlcycleError.at(MLC081, problem, WHERE)
     what = f"run {run_id!r}" if run_id else f"model {model!r}"
     source: dict[str, str] = {"tracker": "mlflow", "tracking_uri": shown}
     try:
@@ -155,7 +156,7 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
             found: Any = (client.get_model_version_by_alias(name, alias) if alias else
                           client.get_model_version(name, str(version)))
             if not found.run_id:
-                raise MlcycleError.at("MLC082", f"{what} at {shown} was registered without a "
+                raise MlcycleError.at(MLC082, f"{what} at {shown} was registered without a "
                                       "run, so it has no metrics to pull; pull its evaluation "
                                       "run with --run RUN_ID", WHERE)
             run_id = str(found.run_id)
@@ -168,19 +169,19 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
         experiment = client.get_experiment(run.info.experiment_id)
     except MlflowException as exc:
         if getattr(exc, "error_code", None) in _UNKNOWN:
-            raise MlcycleError.at("MLC082", f"the tracker at {shown} has no {what}: "
+            raise MlcycleError.at(MLC082, f"the tracker at {shown} has no {what}: "
                                   f"{_first_line(exc, uri)}; look it up in the MLflow UI (or "
                                   "check --tracking-uri)", WHERE) from None
         raise _unreachable(uri, exc) from None
     except OSError as exc:  # requests' errors are OSErrors; so are a store's file errors
         raise _unreachable(uri, exc) from None
     except ImportError as exc:  # a store's own modules: MLflow and its dependencies disagree
-        raise MlcycleError.at("MLC080", f"MLflow is installed but cannot load the store for "
+        raise MlcycleError.at(MLC080, f"MLflow is installed but cannot load the store for "
                               f"{shown}: {_first_line(exc, uri)}; reinstall it with its "
                               f"dependencies: {INSTALL}", WHERE) from None
     metrics = {str(k): float(v) for k, v in run.data.metrics.items()}
     if not metrics:
-        raise MlcycleError.at("MLC083", f"{what} at {shown} has no metrics; log them in the "
+        raise MlcycleError.at(MLC083, f"{what} at {shown} has no metrics; log them in the "
                               "evaluation job (mlflow.log_metric) or pull another run", WHERE)
     source.update(run_id=run.info.run_id, experiment_id=str(run.info.experiment_id),
                   experiment_name=str(experiment.name))
@@ -188,7 +189,7 @@ def _read(uri: str, run_id: str | None, model: str | None) -> Pulled:
 
 
 def _unreachable(uri: str, exc: BaseException) -> MlcycleError:
-    return MlcycleError.at("MLC081", f"the tracker at {public_uri(uri)} cannot be read: "
+    return MlcycleError.at(MLC081, f"the tracker at {public_uri(uri)} cannot be read: "
                            f"{_first_line(exc, uri)}; check that it is up and the URI and "
                            "credentials (MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME) are "
                            "right, then pull again", WHERE)

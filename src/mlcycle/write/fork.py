@@ -18,6 +18,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from mlcycle.codes import MLC055
 from mlcycle.errors import MlcycleError
 from mlcycle.load import playbooks
 from mlcycle.load.model import PATTERN_MEANINGS
@@ -34,20 +35,20 @@ _INCLUDE = re.compile(r"""{%-?\s*(?:include|extends|import|from)\s+["']([^"']+)[
 def fork(name: str, dest: Path, new_name: str | None, version: str | None) -> Path:
     """Copy built-in ``name`` to ``dest``; returns ``dest``."""
     if playbooks.looks_like_path(name):
-        raise MlcycleError.at("MLC055", f"'{name}': fork copies a built-in playbook (see "
+        raise MlcycleError.at(MLC055, f"'{name}': fork copies a built-in playbook (see "
                               "`mlcycle playbooks`); copy a directory with cp", ARGS)
     playbook = playbooks.load(name)
     for option, value, pattern in (("--name", new_name, _SLUG), ("--version", version, _SEMVER)):
         if value is not None and (not re.match(pattern, value) or len(value) > 64):
-            raise MlcycleError.at("MLC055", f"{option} '{value}': expected "
+            raise MlcycleError.at(MLC055, f"{option} '{value}': expected "
                                   f"{PATTERN_MEANINGS[pattern]}", ARGS)
     shown = (dest.as_posix().rstrip("/") or ".") + "/"  # a directory: no line to point at
     if os.path.lexists(dest):
-        raise MlcycleError.at("MLC055", "exists; fork never overwrites (choose a new "
+        raise MlcycleError.at(MLC055, "exists; fork never overwrites (choose a new "
                               "directory)", shown)
     parent = dest.absolute().parent
     if not parent.is_dir():
-        raise MlcycleError.at("MLC055", "the parent directory does not exist", shown)
+        raise MlcycleError.at(MLC055, "the parent directory does not exist", shown)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".mlcycle-fork",
                                     dir=parent))
     try:
@@ -81,7 +82,7 @@ def fork(name: str, dest: Path, new_name: str | None, version: str | None) -> Pa
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)
         if os.path.lexists(dest):  # appeared meanwhile: still never overwrite
-            raise MlcycleError.at("MLC055", "exists; fork never overwrites", shown)
+            raise MlcycleError.at(MLC055, "exists; fork never overwrites", shown)
         os.rename(staging, dest)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

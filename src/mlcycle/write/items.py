@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from mlcycle.codes import MLC022, MLC027, MLC029, MLC031
 from mlcycle.dates import parse_date
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import line, quote
@@ -38,7 +39,7 @@ class Outcome:
     result: evaluate.Result | None = None
 
 
-def usage(message: str, code: str = "MLC031") -> MlcycleError:
+def usage(message: str, code: str = MLC031) -> MlcycleError:
     return MlcycleError.at(code, message, ARGS)
 
 
@@ -50,7 +51,7 @@ def find_item(project: Project, item_id: str) -> tuple[PhaseState, int, Item]:
     ids = [i.id for p in project.phases for i in p.file.items]
     raise usage(f"no item '{line(item_id)}' in this project"
                 f"{line(did_you_mean(item_id, ids))}; `mlcycle status` lists them",
-                "MLC027")
+                MLC027)
 
 
 def check_text(value: str, option: str, multiline: bool = False, limit: int = 200) -> str:
@@ -87,7 +88,7 @@ def evidence_path(project: Project, value: str, cwd: Path) -> str:
         return _fits(value, value)
     if "://" in value:  # a URL gone wrong (a blank in it, another scheme), not a path
         raise usage(f"--evidence {quote(value)} is neither an http(s) URL nor a path inside "
-                    "the project", "MLC029")
+                    "the project", MLC029)
     given = Path(value)
     absolute = given if given.is_absolute() else cwd / given
     normal = Path(os.path.normpath(absolute))
@@ -98,11 +99,11 @@ def evidence_path(project: Project, value: str, cwd: Path) -> str:
     if rel is None or str(rel) in ("", "."):
         raise usage(f"--evidence {quote(value)}: the path is outside the project "
                     f"({line(project.root)}); evidence must be a file in the project or "
-                    "an http(s) URL", "MLC029")
+                    "an http(s) URL", MLC029)
     posix = PurePosixPath(*rel.parts).as_posix()
     why = evidence_escapes(project.root, posix)
     if why:
-        raise usage(f"--evidence {quote(value)} {why}", "MLC029")
+        raise usage(f"--evidence {quote(value)} {why}", MLC029)
     return _fits(value, posix)
 
 
@@ -245,7 +246,7 @@ def team_change(project: Project, action: str, role: str, person: str,
     roles = project.playbook.role_ids
     if role not in roles:
         raise usage(f"unknown role '{line(role)}'{did_you_mean(role, roles)}; roles: "
-                    f"{', '.join(roles)}", "MLC022")
+                    f"{', '.join(roles)}", MLC022)
     check_text(person, "PERSON")
     if person != person.strip() or not person.isprintable():
         raise usage("PERSON: a name is printable text without leading or trailing blanks")
@@ -265,7 +266,7 @@ def team_change(project: Project, action: str, role: str, person: str,
         if person not in people:
             raise usage(f"{quote(person)} is not {role}"
                         f"{line(did_you_mean(person, people))}; {role}: "
-                        f"{line(', '.join(people)) or 'nobody'}", "MLC031")
+                        f"{line(', '.join(people)) or 'nobody'}", MLC031)
         approved = [i.id for p in project.phases for i in p.file.items
                     if i.waiver is not None and i.waiver.approved_by == person
                     and i.raci.accountable == role]

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlcycle.codes import MLC001, MLC035
 from mlcycle.disk.atomic import write_atomic
 from mlcycle.errors import MlcycleError
 
@@ -61,7 +62,7 @@ def refusal(path: Path, inputs: Mapping[Path, str], shown: str) -> MlcycleError 
     if what is None:
         return None
     return MlcycleError.at(
-        "MLC035", f"--output would replace a file mlcycle reads ({what}){via}; nothing was "
+        MLC035, f"--output would replace a file mlcycle reads ({what}){via}; nothing was "
         "written, write the report elsewhere", shown)
 
 
@@ -87,7 +88,7 @@ def write_output(path: Path, text: str, inputs: Mapping[Path, str], shown: str) 
         _parents(path, real, shown)
         write_atomic(real, text)
     except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot write the report: {exc.strerror or exc}",
+        raise MlcycleError.at(MLC001, f"cannot write the report: {exc.strerror or exc}",
                               shown) from None
 
 
@@ -101,7 +102,7 @@ def _parents(path: Path, real: Path, shown: str) -> None:
                        None)
         why = (f"'{blocker.as_posix()}' is a file, not a directory" if blocker is not None
                else exc.strerror or str(exc))
-        raise MlcycleError.at("MLC001", f"cannot create the report's directory: {why}",
+        raise MlcycleError.at(MLC001, f"cannot create the report's directory: {why}",
                               shown) from None
 
 

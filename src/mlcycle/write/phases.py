@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from mlcycle.codes import MLC027
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line
 from mlcycle.judge import evaluate
@@ -91,7 +92,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
     current = project.file.current_phase
     if phase not in ids:
         raise usage(f"no phase '{line(phase)}' in playbook '{project.playbook.name}'"
-                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", "MLC027")
+                    f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", MLC027)
     if ids.index(phase) >= ids.index(current):
         where = "the current phase" if phase == current else \
             f"after the current phase '{current}'"

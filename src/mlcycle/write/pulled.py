@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlcycle.codes import MLC001, MLC083, MLC084
 from mlcycle.errors import MlcycleError
 
 SOURCE = "_source"
@@ -39,19 +40,19 @@ def target(root: Path, rel: str) -> Target:
 
     why = evidence_escapes(root, rel) if rel else "is empty"
     if why:
-        raise MlcycleError.at("MLC084", f"--to {rel!r} {why}; name a file inside the project, "
+        raise MlcycleError.at(MLC084, f"--to {rel!r} {why}; name a file inside the project, "
                               "such as reports/eval.json", WHERE)
     if not rel.endswith(".json"):
-        raise MlcycleError.at("MLC084", f"--to {rel!r}: a pulled metrics file is JSON; name it "
+        raise MlcycleError.at(MLC084, f"--to {rel!r}: a pulled metrics file is JSON; name it "
                               "*.json (checks read a file by its extension)", WHERE)
     path = root / rel
     if path.exists() and not path.is_file():
-        raise MlcycleError.at("MLC084", f"--to {rel!r} exists and is not a regular file; name "
+        raise MlcycleError.at(MLC084, f"--to {rel!r} exists and is not a regular file; name "
                               "a file", WHERE)
     try:
         before = path.read_bytes() if path.exists() else None
     except OSError as exc:
-        raise MlcycleError.at("MLC001", f"cannot read: {exc.strerror or exc}", rel) from None
+        raise MlcycleError.at(MLC001, f"cannot read: {exc.strerror or exc}", rel) from None
     return Target(path, rel, before)
 
 
@@ -66,7 +67,7 @@ def previous(found: Target) -> dict[str, Any] | None:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get(SOURCE), dict) \
             or "tracker" not in data[SOURCE]:
-        raise MlcycleError.at("MLC084", f"{found.display} exists and was not written by "
+        raise MlcycleError.at(MLC084, f"{found.display} exists and was not written by "
                               "`mlcycle metrics pull` (no _source block), so pulling would "
                               "overwrite numbers from elsewhere; move it away (git mv) or "
                               "choose another --to", WHERE)
@@ -77,7 +78,7 @@ def document(metrics: dict[str, float], source: dict[str, str], today: date,
              before: dict[str, Any] | None) -> bytes:
     """The file's bytes; the earlier ``pulled`` date is kept when nothing else changed."""
     if SOURCE in metrics:
-        raise MlcycleError.at("MLC083", f"the run logs a metric named {SOURCE!r}, the name of "
+        raise MlcycleError.at(MLC083, f"the run logs a metric named {SOURCE!r}, the name of "
                               "the provenance block; rename that metric in the job", WHERE)
     data: dict[str, Any] = dict(metrics)
     data[SOURCE] = {**source, "pulled": today.isoformat()}

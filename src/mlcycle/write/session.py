@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 
+from mlcycle.codes import MLC201
 from mlcycle.disk.transaction import FileChange, StaleError, commit
 from mlcycle.errors import MlcycleError
 from mlcycle.load import project as project_mod
@@ -36,7 +37,7 @@ class Session:
             raw = (self.project.root / display).read_bytes()
             text = raw[len(BOM):] if raw.startswith(BOM) else raw
             if text.decode("utf-8", "replace") != self._sources[display].text:
-                raise StaleError.at("MLC033", "changed on disk since it was read; nothing "
+                raise StaleError.at(MLC201, "changed on disk since it was read; nothing "
                                     "written (run the command again)", display, 1, 1)
             self.docs[display] = YamlText(raw, display)
         return self.docs[display]

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mlcycle.codes import MLC025, MLC030, MLC031, MLC032, MLC051, MLC052, MLC053, MLC054
 from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
@@ -107,7 +108,7 @@ def read_project(directory: Path) -> tuple[Path, ProjectFile, Source, list[OldPh
         match = _PHASE_FILE_RE.match(path.name)
         display = f"lifecycle/{path.name}"
         if not match:
-            problems.append(Problem(Location(display), "MLC025",
+            problems.append(Problem(Location(display), MLC025,
                                     "not a phase status file name; expected NN-<phase>.yaml"))
             continue
         named.append((path, display, int(match.group(1)), match.group(2)))
@@ -119,12 +120,12 @@ def read_project(directory: Path) -> tuple[Path, ProjectFile, Source, list[OldPh
             continue
         model, phase_source = outcome
         if model.phase != name:
-            problems.append(phase_source.problem(("phase",), "MLC025", f"phase '{model.phase}' "
+            problems.append(phase_source.problem(("phase",), MLC025, f"phase '{model.phase}' "
                                                  f"does not match the file name '{path.name}'"))
             continue
         phases.append(OldPhase(number, name, display, model, phase_source, path.read_bytes()))
     if not phases and not problems:
-        problems.append(Problem(Location("lifecycle/"), "MLC025", "no phase status files "
+        problems.append(Problem(Location("lifecycle/"), MLC025, "no phase status files "
                                 "(lifecycle/NN-<phase>.yaml): nothing to upgrade"))
     if problems:
         raise MlcycleError(problems)
@@ -150,7 +151,7 @@ def target(project: ProjectFile, to: str | None, root: Path, cwd: Path
 def _team_directory(root: Path, path: str) -> Path:
     directory = (root / path).resolve()
     if not (directory / "playbook.yaml").is_file():
-        raise MlcycleError.at("MLC030", f"playbook.path '{path}' is not a playbook directory "
+        raise MlcycleError.at(MLC030, f"playbook.path '{path}' is not a playbook directory "
                               "(it has no playbook.yaml)", PROJECT_FILE)
     return directory
 
@@ -159,7 +160,7 @@ def _builtin(name: str, version: str | None) -> Playbook:
     playbook = playbooks.load(name)
     if version is not None and version != playbook.version:
         known = ", ".join(releases.versions(name)) or "none"
-        raise MlcycleError.at("MLC053", f"--to {name}@{version}: mlcycle can move a project to "
+        raise MlcycleError.at(MLC053, f"--to {name}@{version}: mlcycle can move a project to "
                               f"the version it ships, {name}@{playbook.version}, only (released: "
                               f"{known})", ARGS)
     return playbook
@@ -239,18 +240,18 @@ def _refuse_losses(project: ProjectFile, source: Source, playbook: Playbook, mat
     problems: list[Problem] = []
     current = project.current_phase
     if current not in playbook.phase_ids:
-        problems.append(source.problem(("current_phase",), "MLC052", f"current_phase "
+        problems.append(source.problem(("current_phase",), MLC052, f"current_phase "
                         f"'{current}': {after} has no such phase; the project cannot stand in a "
                         "phase its playbook removes (upgrade to a version that keeps it)"))
     unknown_drops = [d for d in drops if d not in match.removed]
     for drop in dict.fromkeys(unknown_drops):
-        problems.append(Problem(Location(ARGS), "MLC053", f"--drop {drop}: {after} does not "
+        problems.append(Problem(Location(ARGS), MLC053, f"--drop {drop}: {after} does not "
                                 f"remove an item '{drop}' of this project"))
     for item_id in match.removed:
         phase, index, gone = match.old_items[item_id]
         if has_state(gone) and item_id not in drops:
             problems.append(phase.source.problem(
-                ("items", index, "id"), "MLC051", f"item '{item_id}' ({gone.status}"
+                ("items", index, "id"), MLC051, f"item '{item_id}' ({gone.status}"
                 f"{', owner ' + gone.owner if gone.owner else ''}) is not in {after}; its state "
                 f"would be lost: pass --drop {item_id} to accept that"))
     if problems:
@@ -295,7 +296,7 @@ class _Cuts(dict[str, statekeep.Cut]):
             try:
                 self[phase.id] = statekeep.cut(phase.source.text, phase.source.marks)
             except statekeep.Layout as exc:
-                raise MlcycleError.at("MLC054", f"cannot keep the state lines of this file "
+                raise MlcycleError.at(MLC054, f"cannot keep the state lines of this file "
                                       f"byte for byte: {exc}; write the items in block style as "
                                       "`mlcycle init` does", phase.display, exc.line + 1,
                                       1) from None
@@ -360,12 +361,12 @@ def _refuse_same_label(project: ProjectFile, path: str | None, before: str, afte
         manifest = f"{path}/playbook.yaml" if path is not None else "its playbook.yaml"
         why = ("the name and version the project is on already" if not same_pin else
                "but its definitions changed without a new version")
-        raise MlcycleError.at("MLC053", f"the target playbook is {after}, {why}; an upgrade "
+        raise MlcycleError.at(MLC053, f"the target playbook is {after}, {why}; an upgrade "
                               f"moves between versions: give it its own version (or name) in "
                               f"{manifest} (`mlcycle playbooks fork {project.playbook.name} DIR "
                               "--name NEW` names a fork)", ARGS)
     if project.history and today < project.history[-1].date:
-        raise MlcycleError.at("MLC031", f"today ({today.isoformat()}) is before the last history "
+        raise MlcycleError.at(MLC031, f"today ({today.isoformat()}) is before the last history "
                               f"entry ({project.history[-1].date.isoformat()}); history dates "
                               "never go back (set --today)", ARGS)
 
@@ -411,7 +412,7 @@ def _project_change(root: Path, project: ProjectFile, playbook: Playbook, path: 
     if path is not None:
         doc.set(("playbook", "path"), path)
     elif project.playbook.path is not None:
-        raise MlcycleError.at("MLC053", "--to: a project on a team playbook directory moves to "
+        raise MlcycleError.at(MLC053, "--to: a project on a team playbook directory moves to "
                               "a built-in one by removing playbook.path by hand first", ARGS)
     doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "upgrade",
                                "to": project.current_phase, "from_playbook": before,
@@ -427,7 +428,7 @@ def _check_path(root: Path, display: str) -> None:
     _check_inside(root.resolve(), root, display)
     where = root / display
     if where.is_symlink() or (where.exists() and not where.is_file()):
-        raise MlcycleError.at("MLC032", "exists and is not a regular file (a symlink or a "
+        raise MlcycleError.at(MLC032, "exists and is not a regular file (a symlink or a "
                               "directory); mlcycle will not write through it", display)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mlcycle.codes import MLC034
 from mlcycle.errors import MlcycleError
 from mlcycle.load.yamlio import Marks, node_tree, parse_document, parse_mapping, present
 from mlcycle.write.scalars import scalar
@@ -64,7 +65,7 @@ class YamlText:
         odd = _ODD_BREAKS.search(self.text)
         if odd:
             line = self.text.count("\n", 0, odd.start()) + 1
-            raise MlcycleError.at("MLC034", "holds a line break other than LF or CRLF "
+            raise MlcycleError.at(MLC034, "holds a line break other than LF or CRLF "
                                   f"(U+{ord(odd.group()):04X}); mlcycle edits only LF or CRLF "
                                   "files: convert it, then retry", display, line, 1)
         self.nl = "\r\n" if "\r\n" in self.text else "\n"
@@ -171,7 +172,7 @@ class YamlText:
             name = key.value if isinstance(key.value, str) else "..."
             line = self.text.count("\n", 0, mark)
             raise MlcycleError.at(
-                "MLC034", f"'{name}' is written as an explicit key ('? {name}'); mlcycle "
+                MLC034, f"'{name}' is written as an explicit key ('? {name}'); mlcycle "
                 f"does not edit those: write it as '{name}: value' on one line, then retry",
                 self.display, line + 1, mark - self._line_start(mark) + 1)
 

@@ -1,0 +1,98 @@
+"""What every rule is given: the project being judged, the item in hand, and
+where findings go. A rule reads; it records findings through ``Context.report``
+(and input problems, exit 2, through ``Context.input_problem``) and never
+raises for a user's mistake.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from mlcycle import codes
+from mlcycle.errors import Problem
+from mlcycle.escape import line
+from mlcycle.judge.evidence import Evidence, for_project
+from mlcycle.judge.result import Finding, ItemState, MetricResult, Options, Result
+from mlcycle.load.model import Item
+from mlcycle.load.project import PhaseState, Project
+from mlcycle.load.source import Loc
+
+if TYPE_CHECKING:  # read only for an item with metric checks: check starts without it
+    from mlcycle.judge.metrics import Files, Outcome
+
+
+class Subject:
+    """One item being judged, with where it is. (Plain classes here, not
+    dataclasses: check imports this module on every run.)"""
+
+    __slots__ = ("index", "item", "phase")
+
+    def __init__(self, phase: PhaseState, index: int, item: Item) -> None:
+        self.phase = phase
+        self.index = index  # position in its phase file
+        self.item = item
+
+    @property
+    def name(self) -> str:
+        return f"item '{self.item.id}'"
+
+
+class Context:
+    """One evaluation: shared by every rule, in table order."""
+
+    def __init__(self, project: Project, options: Options, result: Result,
+                 in_scope: frozenset[str]) -> None:
+        self.project = project
+        self.options = options
+        self.result = result
+        self.in_scope = in_scope  # ids of the phases whose gates are evaluated
+        self.findings: list[Finding] = []
+        self.problems: list[Problem] = []  # invalid input: exit 2
+        self.metric_results: list[MetricResult] = []  # in item order
+        # Filled once every item is judged, for the project rules.
+        self.states: dict[str, ItemState] = {}
+        self.placed: list[tuple[PhaseState, ItemState]] = []
+
+    @cached_property
+    def people(self) -> set[str]:
+        return self.project.people()
+
+    @cached_property
+    def evidence(self) -> Evidence:
+        return for_project(self.project)
+
+    @cached_property
+    def metric_files(self) -> Files:
+        from mlcycle.judge.metrics import Files
+
+        return Files(self.project.root)
+
+    def report(self, subject: Subject, sub: Loc, code: str, message: str) -> Finding:
+        """A finding of ``code`` (its severity from the registry) at ``sub`` in the item."""
+        problem = subject.phase.source.problem(("items", subject.index, *sub), code, message,
+                                               codes.severity(code))
+        finding = Finding(problem, subject.phase.id, subject.item.id)
+        self.findings.append(finding)
+        return finding
+
+    def input_problem(self, subject: Subject, sub: Loc, code: str, message: str) -> None:
+        """Input that could not be judged (exit 2); the other rules go on."""
+        self.problems.append(subject.phase.source.problem(("items", subject.index, *sub), code,
+                                                          message))
+
+
+def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome]) -> str:
+    """Record an item's metric or parity checks and their findings; why they keep
+    the item open, or "" when every one passes."""
+    from mlcycle.judge.metrics import with_source
+
+    failing = False
+    for outcome in map(lambda o: with_source(ctx.metric_files, o), outcomes):
+        # Messages quote keys and text from metrics files: made printable.
+        found = tuple(ctx.report(subject, loc, code, line(message))
+                      for loc, code, message in outcome.problems)
+        ctx.metric_results.append(MetricResult(subject.phase.id, subject.item.id,
+                                               subject.phase.source.display, outcome, found))
+        failing = failing or outcome.verdict != "pass"
+    return "its metric checks fail" if failing else ""
