@@ -192,6 +192,16 @@ MLC044 = _code(
     "current_phase and history disagree (a skipped phase, a reopen without reason, dates going "
     "backwards, a phase set by hand)",
     "move phases with `mlcycle advance` and `mlcycle reopen`, never by hand")
+MLC045 = _code(
+    "MLC045", "input",
+    "the playbook's checks refer to the project's primary metric, but mlcycle.yaml declares "
+    "none (`metrics: {primary: {name, direction, floor}}`)",
+    "declare it: `mlcycle metric set 'NAME>=FLOOR'` (or 'NAME<=FLOOR' when lower is better)")
+MLC046 = _code(
+    "MLC046", "input",
+    "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
+    "hand)",
+    "change the primary metric with `mlcycle metric set`, which records it in the history")
 MLC050 = _code("MLC050", "input",
                "a playbook item's `replaces` names an id the playbook still has, or one "
                "replaced twice",

@@ -20,6 +20,8 @@ from mlcycle.load.model import (
     MetricCheck,
     MetricRef,
     ParityCheck,
+    PrimaryFloor,
+    PrimaryKey,
     ProjectFile,
 )
 
@@ -78,8 +80,12 @@ def _number(value: float) -> str:
 
 
 def _ref(ref: MetricRef) -> str:
-    key = ref.key if isinstance(ref.key, str) else \
-        "[" + ", ".join(str(k) for k in ref.key) + "]"
+    if isinstance(ref.key, PrimaryKey):
+        key = "{primary: true}" if ref.key.primary is True else \
+            f"{{primary: {ref.key.primary}, interval: {ref.key.interval}}}"
+    else:
+        key = ref.key if isinstance(ref.key, str) else \
+            "[" + ", ".join(str(k) for k in ref.key) + "]"
     return f"{ref.file} {key}"
 
 
@@ -89,6 +95,10 @@ def _metric_words(check: MetricCheck) -> str:
         v = check.value
         low, high = ("(" if v.strict_min else "["), (")" if v.strict_max else "]")
         bound = f"in {low}{_number(v.min)}, {_number(v.max)}{high}"
+    elif isinstance(check.value, PrimaryFloor):
+        bound = f"{check.op} the primary metric's floor"
+    elif isinstance(check.value, MetricRef):
+        bound = f"{check.op} {_ref(check.value)}"
     else:
         bound = f"{check.op} {_number(check.value)}"
     return f"{_ref(check)} {bound}"
@@ -265,6 +275,11 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
         text = f"BACK, recorded as an advance: {came} -> {went}{when}{by}" if back else \
             f"forward: {came} -> {went}{when}{by}"
         d.moves.append(Change("phase", f"phase {went}", text, severe=back))
+    elif entry.event == "metric":
+        d.moves.append(Change("phase", "metrics.primary", f"metric entry{when}: "
+                              f"{entry.from_metric or '(none)'} -> {entry.to_metric}"
+                              + (f": {_short(entry.reason)}" if entry.reason else ""),
+                              severe=back))
     elif back:
         d.moves.append(Change("phase", f"phase {went}", f"BACK, recorded as an "
                               f"{entry.event}: {came} -> {went}{when}", severe=True))
@@ -294,6 +309,23 @@ def _history_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
             and b.current_phase in order:
         d.moves.append(Change("phase", "current_phase", f"current_phase moved BACK: "
                               f"{a.current_phase} -> {b.current_phase}", severe=True))
+
+
+def _primary_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
+    """The project's primary metric: a floor moved the easy way, another metric or
+    direction, or none any more weakens every gate that reads it."""
+    from mlcycle.load.primary import loosens
+
+    before = a.metrics.primary if a.metrics else None
+    after = b.metrics.primary if b.metrics else None
+    if before == after:
+        return
+    weaker = loosens(before, after)
+    text = weaker.replace("loosened", "LOOSENED").replace("removed", "REMOVED").replace(
+        "changed", "CHANGED") if weaker else \
+        f"primary metric {'set to' if before is None else 'tightened:'} " \
+        f"{before.spec() + ' -> ' if before else ''}{after.spec() if after else ''}"
+    d.definitions.append(Change("definition", "metrics.primary", text, severe=bool(weaker)))
 
 
 def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
@@ -351,6 +383,7 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
     a, b = old.project, new.project
     if a is not None and b is not None:
         _history_changes(d, a, b, new)
+        _primary_changes(d, a, b)
         _team_changes(d, a, b)
     elif b is not None:
         d.structure.append(Change("phase", "project", f"project added: {b.name}"))

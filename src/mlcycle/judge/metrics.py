@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from mlcycle.codes import MLC122, MLC123, MLC124, MLC125, MLC126
+from mlcycle.codes import MLC045, MLC122, MLC123, MLC124, MLC125, MLC126
 from mlcycle.errors import MlcycleError
 from mlcycle.judge import provenance
 from mlcycle.load.metrickeys import pointer, segments, shown
-from mlcycle.load.model import MetricRef
+from mlcycle.load.model import MetricRef, PrimaryKey, PrimaryMetric
+from mlcycle.load.primary import HOW_TO_DECLARE, key_parts
 from mlcycle.load.project import evidence_escapes
 from mlcycle.load.yamlio import PlainNumber, parse_document, plain_number, read_text
 
@@ -288,9 +289,29 @@ def failure_loc(code: str) -> Loc:
     return ("key",) if code == MLC124 else ("file",) if code in (MLC122, MLC123) else ()
 
 
-def read_value(files: Files, ref: MetricRef) -> tuple[int | float, str, str]:
+def parts_of(key: Any, primary: PrimaryMetric | None) -> list[str | int]:
+    """A key's segments; ``{primary: ...}`` as this project's primary metric names it
+    (Failure MLC045 when it declares none: the loader reported it already)."""
+    if isinstance(key, PrimaryKey):
+        if primary is None:
+            raise Failure(MLC045, f"refers to the project's primary metric, but mlcycle.yaml "
+                          f"declares none; {HOW_TO_DECLARE}", ("key",))
+        return key_parts(key, primary)
+    return segments(key)
+
+
+def key_text(key: Any, primary: PrimaryMetric | None) -> str:
+    """A key as a JSON Pointer for tables; an undeclared primary one as written."""
+    try:
+        return pointer(parts_of(key, primary))
+    except Failure:
+        return "{primary: " + ("true" if key.primary is True else str(key.primary)) + "}"
+
+
+def read_value(files: Files, ref: MetricRef, primary: PrimaryMetric | None = None
+               ) -> tuple[int | float, str, str]:
     """(value, file, pointer) of one reference; raises Failure."""
-    parts = segments(ref.key)
+    parts = parts_of(ref.key, primary)
     data = files.data(ref.file)
     value = _resolve(data, parts, ref.file)
     return _number(value, f"{pointer(parts)} in {ref.file}"), ref.file, pointer(parts)

@@ -78,6 +78,18 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
+        elif entry.event == "metric":
+            assert previous is not None
+            if entry.from_ is not None:
+                problem(("history", index, "from"), f"{name}.from: a metric entry does not "
+                        "move the project; remove 'from'")
+            if entry.to != previous.to:
+                problem(("history", index, "to"), f"{name}.to: a metric entry leaves the "
+                        f"project at '{previous.to}' (where the previous entry left it), not "
+                        f"'{entry.to}'")
+            if entry.to_metric is None:
+                problem(("history", index, "event"), f"{name}: a metric entry needs "
+                        "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
         elif entry.event == "upgrade":
             assert previous is not None
             problems.extend(_upgrade_problems(source, index, entry, previous.to))
@@ -91,6 +103,12 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             positions = older_orders.get(index, {}) if index < last_upgrade else position
             problems.extend(_move_problems(source, index, entry, previous.to,
                                            list(positions), positions))
+        metric_keys = ("to_metric",) if entry.event == "init" else () \
+            if entry.event == "metric" else ("from_metric", "to_metric")
+        for key in metric_keys:
+            if getattr(entry, key) is not None:
+                problem(("history", index, key), f"{name}.{key}: only a metric entry (or the "
+                        "init entry's to_metric) names the primary metric; remove it")
         if entry.event != "upgrade":
             for key in ("from_playbook", "to_playbook"):
                 if getattr(entry, key) is not None:
@@ -103,11 +121,34 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         problem(("history", last_upgrade, "to_playbook"), f"history[{last_upgrade}].to_playbook: "
                 f"{history[last_upgrade].to_playbook}, but mlcycle.yaml pins {pinned}; the last "
                 "upgrade must land on the pinned playbook")
+    problems.extend(_metric_problems(project, source))
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
                 f"'{previous.to}'; {HOW}")
     return problems
+
+
+def _metric_problems(project: ProjectFile, source: Any) -> list[Problem]:
+    """MLC046: the primary metric is the one the last entry naming one set
+    (``metric set`` or ``init --primary-metric``); a floor edited by hand is not."""
+    from mlcycle.codes import MLC046
+
+    recorded = next((e.to_metric for e in reversed(project.history)
+                     if e.event in ("init", "metric") and e.to_metric is not None), None)
+    primary = project.metrics.primary if project.metrics else None
+    from mlcycle.load.primary import parse_spec
+
+    declared = primary.spec() if primary else None
+    parsed = parse_spec(recorded) if recorded else None
+    if (parsed and primary and parsed == primary) or (recorded is None and primary is None):
+        return []
+    loc: tuple[str | int, ...] = ("metrics", "primary") if primary else ("history",)
+    said = f"declares {declared}" if declared else "declares no primary metric"
+    was = f"the history last set {recorded}" if recorded else "no history entry set one"
+    return [source.problem(loc, MLC046, f"metrics.primary: mlcycle.yaml {said}, but {was}; "
+                           "change it with `mlcycle metric set NAME>=FLOOR` (it records the "
+                           "change in the history)")]
 
 
 def _released_order(pin: str | None) -> dict[str, int]:

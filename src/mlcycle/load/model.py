@@ -149,8 +149,13 @@ def _shape(kind: str) -> Any:
     """Pick the one branch of a union by the input's shape, so an error names what
     that branch wants rather than listing every branch pydantic tried."""
     def pick(value: Any) -> str:
+        if isinstance(value, PrimaryKey | PrimaryFloor) or \
+                (isinstance(value, dict) and "primary" in value):
+            return "primary"
         if kind == "key":
             return "segments" if isinstance(value, list) else "pointer"
+        if isinstance(value, MetricRef) or (isinstance(value, dict) and "file" in value):
+            return "ref"
         return "range" if isinstance(value, dict | BaseModel) else "number"
     return Discriminator(pick)
 
@@ -203,12 +208,45 @@ class Doc(Strict):
 # --- metric checks (see judge/metrics.py) --------------------------------------
 
 
+class PrimaryKey(Strict):
+    """``key: {primary: true}``: the project's primary metric, the top-level key
+    named after it (``/precision_at_50``); ``{primary: ci_bound, interval: /effect}``:
+    the bound of the interval at ``interval`` on the metric's worse side
+    (``/effect/ci_low`` when higher is better, ``/effect/ci_high`` when lower is),
+    so that one check says "the interval lies beyond zero" for either direction."""
+
+    primary: Literal[True, "ci_bound"] = Field(
+        description="true: the key named after the project's primary metric; ci_bound: the "
+                    "worse-side bound (ci_low or ci_high) of the interval at `interval`")
+    interval: PointerText | None = Field(
+        default=None, description="ci_bound: the JSON Pointer of the object holding ci_low "
+                                  "and ci_high")
+
+    @model_validator(mode="after")
+    def _interval(self) -> "PrimaryKey":
+        if (self.primary == "ci_bound") != (self.interval is not None):
+            raise PydanticCustomError(
+                "bad_primary_key", "{why}",
+                {"why": "primary: ci_bound needs interval: /pointer (the object holding "
+                        "ci_low and ci_high)" if self.primary == "ci_bound" else
+                        "interval goes with primary: ci_bound only"})
+        return self
+
+
+class PrimaryFloor(Strict):
+    """``value: {primary: floor}``: the floor the project declares for its primary
+    metric in mlcycle.yaml."""
+
+    primary: Literal["floor"]
+
+
 class MetricRef(Strict):
     file: MetricFile = Field(description="a JSON, YAML or TOML file in the project")
     key: Annotated[Annotated[PointerText, Tag("pointer")]
-                   | Annotated[list[Segment], Tag("segments")], _shape("key")] = Field(
-        description="an RFC 6901 JSON Pointer, or a list of keys and list indices; never "
-                    "split on dots")
+                   | Annotated[list[Segment], Tag("segments")]
+                   | Annotated[PrimaryKey, Tag("primary")], _shape("key")] = Field(
+        description="an RFC 6901 JSON Pointer, or a list of keys and list indices (never "
+                    "split on dots), or {primary: true} for the project's primary metric")
 
 
 class Between(Strict):
@@ -225,11 +263,20 @@ class Between(Strict):
         return self
 
 
+# Ops that read the primary metric's direction: "at-or-beyond" is >= when higher
+# is better and <= when lower is; "beyond" is > or <.
+DIRECTED_OPS = ("at-or-beyond", "beyond")
+
+
 class MetricCheck(MetricRef):
     id: ItemId
-    op: Literal[">", ">=", "<", "<=", "==", "!=", "between"]
-    value: Annotated[Annotated[Number, Tag("number")] | Annotated[Between, Tag("range")],
-                     _shape("value")] = Field(description="a number; for `between`: {min, max}")
+    op: Literal[">", ">=", "<", "<=", "==", "!=", "between", "at-or-beyond", "beyond"]
+    value: Annotated[Annotated[Number, Tag("number")] | Annotated[Between, Tag("range")]
+                     | Annotated[PrimaryFloor, Tag("primary")]
+                     | Annotated[MetricRef, Tag("ref")],
+                     _shape("value")] = Field(
+        description="a number; for `between`: {min, max}; {primary: floor}: the project's "
+                    "floor; {file, key}: another file's number (a baseline)")
 
     @model_validator(mode="after")
     def _fits_op(self) -> "MetricCheck":
@@ -239,6 +286,11 @@ class MetricCheck(MetricRef):
                 {"op": repr(self.op), "wanted": "value: {min: ..., max: ...}"
                  if self.op == "between" else "a number as value"})
         return self
+
+    def refers_to_primary(self) -> bool:
+        return isinstance(self.key, PrimaryKey) or isinstance(self.value, PrimaryFloor) or \
+            self.op in DIRECTED_OPS or (isinstance(self.value, MetricRef)
+                                        and isinstance(self.value.key, PrimaryKey))
 
 
 class Tolerance(Strict):
@@ -258,6 +310,10 @@ class ParityCheck(Strict):
     experiment: MetricRef
     production: MetricRef
     tolerance: Tolerance
+
+    def refers_to_primary(self) -> bool:
+        return isinstance(self.experiment.key, PrimaryKey) or \
+            isinstance(self.production.key, PrimaryKey)
 
 
 class ItemDefinition(Strict):
@@ -338,7 +394,7 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen", "upgrade"]
+    event: Literal["init", "advance", "reopen", "upgrade", "metric"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
     # the previous entry left it (``to`` repeats it) and names the playbooks.
@@ -347,6 +403,35 @@ class HistoryEntry(Strict):
     by: Line | None = None
     from_playbook: Line | None = Field(default=None, description="upgrade: NAME@VERSION before")
     to_playbook: Line | None = Field(default=None, description="upgrade: NAME@VERSION after")
+    from_metric: Line | None = Field(default=None,
+                                     description="metric: the primary metric before (NAME>=FLOOR)")
+    to_metric: Line | None = Field(default=None,
+                                   description="metric: the primary metric after (NAME>=FLOOR)")
+
+
+MetricName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                                              max_length=100)]
+PATTERN_MEANINGS[r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"] = \
+    "letters, digits, '_', '.' and '-', starting with a letter or digit"
+
+
+class PrimaryMetric(Strict):
+    """The one number the team declared success by: its name (the key it has in
+    metrics files), which way is better, and the floor it must reach."""
+
+    name: MetricName
+    direction: Literal["higher", "lower"] = Field(description="higher: higher is better")
+    floor: Number = Field(description="the value the metric must reach (at least, for "
+                                      "higher; at most, for lower)")
+
+    def spec(self) -> str:
+        from mlcycle.load.metrickeys import shown
+
+        return f"{self.name}{'>=' if self.direction == 'higher' else '<='}{shown(self.floor)}"
+
+
+class ProjectMetrics(Strict):
+    primary: PrimaryMetric
 
 
 class ProjectFile(Strict):
@@ -358,6 +443,8 @@ class ProjectFile(Strict):
     playbook: PlaybookRef
     current_phase: PhaseId
     team: dict[RoleId, list[str]] = _EMPTY_DICT
+    metrics: ProjectMetrics | None = Field(
+        default=None, description="the project's primary metric (`mlcycle metric set`)")
     history: list[HistoryEntry] = _EMPTY_LIST
 
 

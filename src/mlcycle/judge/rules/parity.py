@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from mlcycle.codes import MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127
 from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
-from mlcycle.load.metrickeys import pointer, segments, shown
-from mlcycle.load.model import Item, MetricRef, ParityCheck
+from mlcycle.load.metrickeys import shown
+from mlcycle.load.model import Item, MetricRef, ParityCheck, PrimaryMetric
 
 if TYPE_CHECKING:  # metrics is imported only for an item with checks
     from mlcycle.judge.metrics import Files, Loc, Outcome
@@ -23,7 +23,9 @@ def check(ctx: Context, subject: Subject) -> str:
     if not item.parity or subject.phase.id not in ctx.in_scope or item.status == "waived":
         return ""
     files = ctx.metric_files
-    return judge_outcomes(ctx, subject, [outcome(files, item, index, parity)
+    metrics = ctx.project.file.metrics
+    primary = metrics.primary if metrics else None
+    return judge_outcomes(ctx, subject, [outcome(files, item, index, parity, primary)
                                          for index, parity in enumerate(item.parity)])
 
 
@@ -71,8 +73,9 @@ def _tolerance_data(check: ParityCheck) -> dict[str, float]:
             if v is not None}
 
 
-def outcome(files: Files, item: Item, index: int, check: ParityCheck) -> Outcome:
-    from mlcycle.judge.metrics import Failure, Outcome, failure_loc, read_value
+def outcome(files: Files, item: Item, index: int, check: ParityCheck,
+            primary: PrimaryMetric | None = None) -> Outcome:
+    from mlcycle.judge.metrics import Failure, Outcome, failure_loc, key_text, read_value
 
     name = f"item '{item.id}': parity '{check.id}'"
     here: Loc = ("parity", index)
@@ -81,12 +84,13 @@ def outcome(files: Files, item: Item, index: int, check: ParityCheck) -> Outcome
     for side in ("experiment", "production"):
         ref: MetricRef = getattr(check, side)
         try:
-            values[side] = read_value(files, ref)[0]
+            values[side] = read_value(files, ref, primary)[0]
         except Failure as failure:
-            problems.append(((*here, side, *failure_loc(failure.code)), failure.code,
+            problems.append(((*here, side, *(failure_loc(failure.code) or failure.loc)),
+                             failure.code,
                              f"{name}: {side}: {failure.message}"))
     refs = (check.experiment, check.production)
-    keys = [pointer(segments(r.key)) for r in refs]
+    keys = [key_text(r.key, primary) for r in refs]
     base: dict[str, Any] = dict(
         kind="parity", id=check.id, index=index, op="parity", tolerance=_tolerance_data(check),
         file=[r.file for r in refs], key=keys, observed=values.get("experiment"),

@@ -1,0 +1,92 @@
+"""The project's primary metric: the one number the team declared success by
+(``metrics: {primary: {name, direction, floor}}`` in mlcycle.yaml).
+
+A playbook's checks may refer to it (``key: {primary: true}``,
+``value: {primary: floor}``, the ops ``at-or-beyond`` and ``beyond``), so one
+playbook serves every product; this module turns such a check into plain keys
+and numbers for the project at hand, parses the ``NAME>=FLOOR`` spec that
+``init --primary-metric`` and ``metric set`` take, and finds a project whose
+playbook refers to a primary metric it does not declare (MLC045).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mlcycle.codes import MLC045
+from mlcycle.errors import Problem
+from mlcycle.load.model import Item, PrimaryKey, PrimaryMetric
+
+SPEC_HELP = ("NAME>=FLOOR when higher is better (precision_at_50>=0.30), NAME<=FLOOR when "
+             "lower is better (mae<=12.5)")
+_SPEC = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]*)\s*(?P<op>>=|<=)\s*"
+                   r"(?P<floor>[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
+HOW_TO_DECLARE = ("declare it with `mlcycle metric set 'NAME>=FLOOR'` (or 'NAME<=FLOOR' when "
+                  "lower is better)")
+
+
+def parse_spec(text: str) -> PrimaryMetric | None:
+    """``precision_at_50>=0.30`` as a primary metric; None when it is no such spec."""
+    match = _SPEC.match(text)
+    if match is None or len(match["name"]) > 100:
+        return None
+    floor = float(match["floor"])
+    if floor != floor or floor in (float("inf"), float("-inf")):
+        return None
+    return PrimaryMetric(name=match["name"],
+                         direction="higher" if match["op"] == ">=" else "lower", floor=floor)
+
+
+def key_parts(key: Any, primary: PrimaryMetric) -> list[str | int]:
+    """The segments a ``{primary: ...}`` key stands for in this project."""
+    from mlcycle.load.metrickeys import segments
+
+    assert isinstance(key, PrimaryKey)
+    if key.primary is True:
+        return [primary.name]
+    bound = "ci_low" if primary.direction == "higher" else "ci_high"
+    return [*segments(key.interval or ""), bound]
+
+
+def directed_op(op: str, primary: PrimaryMetric) -> str:
+    """``at-or-beyond`` and ``beyond`` as the plain operator for the direction."""
+    higher = primary.direction == "higher"
+    if op == "at-or-beyond":
+        return ">=" if higher else "<="
+    if op == "beyond":
+        return ">" if higher else "<"
+    return op
+
+
+def loosens(before: PrimaryMetric | None, after: PrimaryMetric | None) -> str:
+    """Why ``after`` asks less than ``before`` ("" when it does not): dropped, another
+    metric or direction, or a floor moved the easy way."""
+    if before is None:
+        return ""
+    if after is None:
+        return f"primary metric {before.spec()} removed"
+    if (after.name, after.direction) != (before.name, before.direction):
+        return f"primary metric changed from {before.spec()} to {after.spec()}"
+    easier = after.floor < before.floor if before.direction == "higher" \
+        else after.floor > before.floor
+    return f"primary metric floor loosened: {before.spec()} -> {after.spec()}" if easier else ""
+
+
+def undeclared(primary: PrimaryMetric | None, items: list[tuple[Any, int, Item]]
+               ) -> list[Problem]:
+    """MLC045 at the first check that refers to the primary metric, when the
+    project declares none. ``items``: (phase file Source, index, item)."""
+    if primary is not None:
+        return []
+    for source, index, item in items:
+        found = [("metrics", p, c.id) for p, c in enumerate(item.metrics)
+                 if c.refers_to_primary()] + \
+            [("parity", p, c.id) for p, c in enumerate(item.parity) if c.refers_to_primary()]
+        for kind, position, check_id in found[:1]:
+                    return [source.problem(
+                        ("items", index, kind, position), MLC045,
+                        f"item '{item.id}': {'metric' if kind == 'metrics' else kind} "
+                        f"'{check_id}' refers to the project's primary metric, but mlcycle.yaml "
+                        f"declares none; {HOW_TO_DECLARE}")]
+    return []
