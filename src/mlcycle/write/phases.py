@@ -42,7 +42,7 @@ def who(by: str | None, root: Path) -> str:
         return os.environ.get("USER") or "unknown"
 
 
-def _check_date(project: Project, today: date) -> None:
+def check_date(project: Project, today: date) -> None:
     history = project.file.history
     if history and today < history[-1].date:
         raise usage(f"today ({today.isoformat()}) is before the last history entry "
@@ -75,7 +75,7 @@ def advance(project: Project, by: str | None, today: date,
         raise Refused([f"advance refused: {len(still_open)} gate"
                        f"{'s' * (len(still_open) != 1)} of phase '{current}' open "
                        f"({', '.join(still_open)}); nothing written"], explain(result))
-    _check_date(project, today)
+    check_date(project, today)
     person = who(by, project.root)
     nxt = ids[index + 1]
     session = Session(project)
@@ -100,7 +100,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
                     "phase (use `mlcycle advance` to go forward)")
     check_text(reason, "--reason", multiline=True, limit=2000)
     found = [find_item(project, item_id) for item_id in dict.fromkeys(resets)]
-    _check_date(project, today)
+    check_date(project, today)
     person = who(by, project.root)
     session = Session(project)
     note = f"Reopened {today.isoformat()} (back to {phase}): {reason}"
