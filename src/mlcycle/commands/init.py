@@ -29,6 +29,10 @@ def init(
         help="A built-in playbook name (see `mlcycle playbooks`) or a directory.")] = "product",
     team: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--team", metavar="ROLE=PERSON", help="A person in a role; repeatable.")] = None,
+    primary_metric: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--primary-metric", metavar="NAME>=FLOOR",
+        help="The metric the project declares success by: NAME>=FLOOR when higher is "
+             "better, NAME<=FLOOR when lower is (e.g. 'precision_at_50>=0.30').")] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
@@ -50,7 +54,8 @@ def init(
     initplan.refuse_existing(directory)  # before any prompt: nothing to ask about
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
-        target=directory, name=name, slug=slug, playbook=playbook, team=team or [])
+        target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
+        primary_metric=primary_metric)
     if interactive:
         request = initplan.ask(request, prompt=_prompt)
     plan = initplan.make_plan(request, force=force)

@@ -17,6 +17,7 @@ from mlcycle.codes import MLC001, MLC031, MLC037
 from mlcycle.errors import MlcycleError, Problem
 from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
+from mlcycle.load.model import PrimaryMetric
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.validation import did_you_mean
 
@@ -30,6 +31,7 @@ class Request:
     slug: str | None
     playbook: str
     team: list[str]  # role=person
+    primary_metric: str | None = None  # NAME>=FLOOR or NAME<=FLOOR
 
 
 def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
@@ -42,7 +44,11 @@ def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
         for role in loaded.roles:
             people = prompt(f"People for {role.name} ({role.id}), comma-separated", "")
             team += [f"{role.id}={p.strip()}" for p in people.split(",") if p.strip()]
-    return replace(request, name=name, team=team)
+    primary = request.primary_metric
+    if primary is None:
+        primary = prompt("Primary metric (NAME>=FLOOR, or NAME<=FLOOR when lower is better; "
+                         "empty for none)", "") or None
+    return replace(request, name=name, team=team, primary_metric=primary)
 
 
 def _default_name(target: Path) -> str:
@@ -78,6 +84,18 @@ def _check_slug(given: str | None, name: str) -> str:
         raise MlcycleError.at(MLC031, f"the slug derived from the project name, {_shown(slug)},"
                               f" is not a slug ({_SLUG_RULE}); give one with --slug", ARGS)
     return slug
+
+
+def _check_primary(given: str | None) -> PrimaryMetric | None:
+    from mlcycle.load.primary import SPEC_HELP, parse_spec
+
+    if given is None:
+        return None
+    primary = parse_spec(given)
+    if primary is None:
+        raise MlcycleError.at(MLC031, f"--primary-metric: {_shown(given)} is not a primary "
+                              f"metric; write {SPEC_HELP}", ARGS)
+    return primary
 
 
 def _shown(text: str) -> str:
@@ -171,7 +189,7 @@ def make_plan(request: Request, force: bool) -> Plan:
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
         team=_parse_team(request.team, playbook), init_date=_init_date(),
-        project_dir=project_dir)
+        project_dir=project_dir, primary=_check_primary(request.primary_metric))
     files = scaffold.render_files(options)
     root_workflow = None
     if project_dir is not None:

@@ -23,7 +23,8 @@ from mlcycle import __version__, install_spec, interrupts
 from mlcycle.codes import MLC002, MLC030, MLC032
 from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
-from mlcycle.load.model import PhaseFile, ProjectFile
+from mlcycle.load.metrickeys import shown
+from mlcycle.load.model import PhaseFile, PrimaryMetric, ProjectFile
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.schemas import schema_texts
 from mlcycle.load.validation import validate
@@ -62,6 +63,7 @@ class InitOptions:
     # Relative to the root of the git repository the project is in, when it is
     # not that root (the CI workflow then runs `mlcycle check` on it).
     project_dir: str | None = None
+    primary: PrimaryMetric | None = None  # init --primary-metric
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,9 @@ def render_files(opts: InitOptions, self_check: bool = True,
                      "version": playbook.version},
         "roles": roles,
         "team": team,
+        "primary": None if opts.primary is None else {
+            "name": opts.primary.name, "direction": opts.primary.direction,
+            "floor": shown(opts.primary.floor), "spec": opts.primary.spec()},
     }
     files: dict[str, str] = {}
     files["mlcycle.yaml"] = project("mlcycle.yaml.j2",

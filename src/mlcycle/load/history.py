@@ -103,7 +103,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             positions = older_orders.get(index, {}) if index < last_upgrade else position
             problems.extend(_move_problems(source, index, entry, previous.to,
                                            list(positions), positions))
-        metric_keys = ("to_metric",) if entry.event == "init" else () \
+        metric_keys = ("from_metric",) if entry.event == "init" else () \
             if entry.event == "metric" else ("from_metric", "to_metric")
         for key in metric_keys:
             if getattr(entry, key) is not None:

@@ -6,7 +6,8 @@ A playbook's checks may refer to it (``key: {primary: true}``,
 playbook serves every product; this module turns such a check into plain keys
 and numbers for the project at hand, parses the ``NAME>=FLOOR`` spec that
 ``init --primary-metric`` and ``metric set`` take, and finds a project whose
-playbook refers to a primary metric it does not declare (MLC045).
+playbook refers to a primary metric it does not declare (MLC045, raised where
+such a check is judged: ``judge/metrics.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlcycle.codes import MLC045
-from mlcycle.errors import Problem
-from mlcycle.load.model import Item, PrimaryKey, PrimaryMetric
+from mlcycle.load.model import PrimaryKey, PrimaryMetric
 
 SPEC_HELP = ("NAME>=FLOOR when higher is better (precision_at_50>=0.30), NAME<=FLOOR when "
              "lower is better (mae<=12.5)")
@@ -71,22 +70,3 @@ def loosens(before: PrimaryMetric | None, after: PrimaryMetric | None) -> str:
     easier = after.floor < before.floor if before.direction == "higher" \
         else after.floor > before.floor
     return f"primary metric floor loosened: {before.spec()} -> {after.spec()}" if easier else ""
-
-
-def undeclared(primary: PrimaryMetric | None, items: list[tuple[Any, int, Item]]
-               ) -> list[Problem]:
-    """MLC045 at the first check that refers to the primary metric, when the
-    project declares none. ``items``: (phase file Source, index, item)."""
-    if primary is not None:
-        return []
-    for source, index, item in items:
-        found = [("metrics", p, c.id) for p, c in enumerate(item.metrics)
-                 if c.refers_to_primary()] + \
-            [("parity", p, c.id) for p, c in enumerate(item.parity) if c.refers_to_primary()]
-        for kind, position, check_id in found[:1]:
-                    return [source.problem(
-                        ("items", index, kind, position), MLC045,
-                        f"item '{item.id}': {'metric' if kind == 'metrics' else kind} "
-                        f"'{check_id}' refers to the project's primary metric, but mlcycle.yaml "
-                        f"declares none; {HOW_TO_DECLARE}")]
-    return []

@@ -19,7 +19,6 @@ from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Outline
-from mlcycle.load.primary import undeclared
 from mlcycle.load.rules import Placed, item_problems
 from mlcycle.load.source import Source, load_model, load_models, prefetching
 from mlcycle.load.validation import did_you_mean
@@ -182,9 +181,6 @@ def project_problems(root: Path, project: ProjectFile, source: Source, defs: Def
     problems.extend(_project_problems(root, project, source, outline, phases, complete,
                                       item_rules=differs))
     problems.extend(history_problems(project, source, outline.phase_ids))
-    problems.extend(undeclared(project.metrics.primary if project.metrics else None,
-                               [(p.source, i, item) for p in phases
-                                for i, item in enumerate(p.file.items)]))
     return problems
 
 

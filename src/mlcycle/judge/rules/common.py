@@ -89,9 +89,14 @@ def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome]) -> s
 
     failing = False
     for outcome in map(lambda o: with_source(ctx.metric_files, o), outcomes):
-        # Messages quote keys and text from metrics files: made printable.
+        # Messages quote keys and text from metrics files: made printable. A check
+        # that refers to a primary metric the project does not declare cannot be
+        # judged at all: invalid input (exit 2), not a finding.
+        for loc, code, message in outcome.problems:
+            if code == codes.MLC045:
+                ctx.input_problem(subject, loc, code, line(message))
         found = tuple(ctx.report(subject, loc, code, line(message))
-                      for loc, code, message in outcome.problems)
+                      for loc, code, message in outcome.problems if code != codes.MLC045)
         ctx.metric_results.append(MetricResult(subject.phase.id, subject.item.id,
                                                subject.phase.source.display, outcome, found))
         failing = failing or outcome.verdict != "pass"
