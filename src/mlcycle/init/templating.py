@@ -137,10 +137,15 @@ def yaml_num(value: float) -> str:
     return repr(float(value))
 
 
-def yaml_key(value: str | list[str | int]) -> str:
-    """A metric key: a JSON Pointer string, or a flow list of keys and indices."""
+def yaml_key(value: str | list[str | int] | dict[str, Any]) -> str:
+    """A metric key: a JSON Pointer string, a flow list of keys and indices, or a
+    flow mapping naming the project's primary metric."""
     if isinstance(value, str):
         return yaml_str(value)
+    if isinstance(value, dict):
+        if value["primary"] is True:
+            return "{primary: true}"
+        return f"{{primary: {value['primary']}, interval: {yaml_str(value['interval'])}}}"
     return "[" + ", ".join(str(v) if isinstance(v, int) else yaml_str(v) for v in value) + "]"
 
 
