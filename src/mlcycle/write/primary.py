@@ -9,7 +9,6 @@ from datetime import date
 
 from mlcycle.errors import Refused
 from mlcycle.escape import line
-from mlcycle.load.metrickeys import shown
 from mlcycle.load.primary import SPEC_HELP, loosens, parse_spec
 from mlcycle.load.project import Project
 from mlcycle.write.items import Outcome, check_text, usage
@@ -48,7 +47,8 @@ def set_primary(project: Project, spec: str, reason: str | None, by: str | None,
     entry["by"] = person
     doc.append(("history",), [entry])
     # The entry first: a new `metrics:` key goes at the end of the file, after it.
-    floor = Verbatim(shown(wanted.floor))
+    # A float's own text (10.0, not 10): the editor reads it back as the same number.
+    floor = Verbatim(repr(wanted.floor))
     if before is None:
         doc.set(("metrics",), {"primary": {"name": wanted.name, "direction": wanted.direction,
                                            "floor": floor}})

@@ -1,0 +1,133 @@
+"""The project's primary metric: declared at init or by `metric set`, recorded in
+the history, read by product 3.0.0's gates, flagged by diff when loosened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import run
+
+TODAY = "2030-01-01"
+QUALITY = "lifecycle/05-quality.yaml"
+
+
+def project(tmp_path: Path, *extra: str) -> Path:
+    root = tmp_path / "p"
+    result = run("init", root, "--no-input", *extra)
+    assert result.code == 0, result.err
+    return root
+
+
+def write(root: Path, rel: str, data: object) -> None:
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    (root / rel).write_text(json.dumps(data), encoding="utf-8")
+
+
+def line_of(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+def test_init_primary_metric_is_declared_and_recorded(tmp_path: Path) -> None:
+    root = project(tmp_path, "--primary-metric", "precision_at_50>=0.30")
+    text = (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    assert ("metrics:\n  primary:\n    name: precision_at_50\n    direction: higher\n"
+            "    floor: 0.3\n") in text
+    assert "    to_metric: precision_at_50>=0.3\n" in text
+    assert run("validate", root).code == 0
+
+
+def test_init_bad_primary_metric_is_exit_2(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "p", "--no-input", "--primary-metric", "auc>0.8")
+    assert result.code == 2
+    assert result.err == (
+        "<command line>: error[MLC031]: --primary-metric: 'auc>0.8' is not a primary metric; "
+        "write NAME>=FLOOR when higher is better (precision_at_50>=0.30), NAME<=FLOOR when lower "
+        "is better (mae<=12.5)\n")
+    assert not (tmp_path / "p").exists()
+
+
+def test_metric_set_records_history_and_loosening_needs_reason(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = run("metric", "set", "mae<=12.5", "--today", TODAY, "--by", "Ana", "-C", root)
+    assert (result.code, result.out) == (0, "primary metric: mae<=12.5 (by Ana, 2030-01-01)\n")
+    text = (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    assert text.endswith("  - date: 2030-01-01\n    event: metric\n    to: problem\n"
+                         "    to_metric: \"mae<=12.5\"\n    by: Ana\nmetrics:\n  primary:\n"
+                         "    name: mae\n    direction: lower\n    floor: 12.5\n")
+    before = (root / "mlcycle.yaml").read_bytes()
+    result = run("metric", "set", "mae<=15", "--today", TODAY, "-C", root)
+    assert result.code == 2
+    assert result.err == ("<command line>: error[MLC031]: primary metric floor loosened: "
+                          "mae<=12.5 -> mae<=15: a loosening needs --reason TEXT (it is recorded "
+                          "in the history, and `mlcycle diff` flags it for review)\n")
+    assert (root / "mlcycle.yaml").read_bytes() == before
+    result = run("metric", "set", "mae<=12.5", "--today", TODAY, "-C", root)
+    assert (result.code, result.err) == (1, "mlcycle metric set: the primary metric is already "
+                                            "mae<=12.5; nothing written\n")
+    result = run("metric", "set", "mae<=10", "--today", TODAY, "--by", "Bo", "-C", root)
+    assert result.code == 0, result.err
+    assert run("validate", root).code == 0
+
+
+def test_primary_metric_edited_by_hand_is_located(tmp_path: Path) -> None:
+    root = project(tmp_path, "--primary-metric", "precision_at_50>=0.30")
+    path = root / "mlcycle.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("floor: 0.3", "floor: 0.1"),
+                    encoding="utf-8")
+    result = run("validate", root)
+    assert result.code == 2
+    line = line_of(path, "    name: precision_at_50")
+    assert result.err == (
+        f"mlcycle.yaml:{line}:5: error[MLC046]: metrics.primary: mlcycle.yaml declares "
+        "precision_at_50>=0.1, but the history last set precision_at_50>=0.3; change it with "
+        "`mlcycle metric set NAME>=FLOOR` (it records the change in the history)\n"
+        "1 error in 1 file\n")
+
+
+def test_undeclared_primary_metric_is_a_located_input_error(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = run("check", root, "--phase", "quality")
+    assert result.code == 2
+    status = root / QUALITY
+    line = line_of(status, "        key: {primary: true}")
+    assert (f"{QUALITY}:{line}:14: error[MLC045]: item 'offline-evaluation': metric "
+            "'primary-at-floor': refers to the project's primary metric, but mlcycle.yaml "
+            "declares none; declare it with `mlcycle metric set 'NAME>=FLOOR'` (or "
+            "'NAME<=FLOOR' when lower is better)") in result.err.splitlines()
+
+
+def test_floor_and_baseline_gates_read_the_primary_metric(tmp_path: Path) -> None:
+    root = project(tmp_path, "--primary-metric", "precision_at_50>=0.30")
+    write(root, "reports/eval.json", {"precision_at_50": 0.25})
+    write(root, "reports/baseline-eval.json", {"precision_at_50": 0.28})
+    result = run("check", root, "--phase", "quality")
+    assert result.code == 1
+    status = root / QUALITY
+    floor = line_of(status, "      - id: primary-at-floor")
+    base = line_of(status, "      - id: beats-baseline")
+    lines = result.out.splitlines() + result.err.splitlines()
+    assert (f"{QUALITY}:{floor}:9: error[MLC121]: item 'offline-evaluation': metric "
+            "'primary-at-floor': 0.25 (reports/eval.json /precision_at_50) is not >= 0.3 (the "
+            "floor of primary metric precision_at_50>=0.3)") in lines
+    assert (f"{QUALITY}:{base}:9: error[MLC121]: item 'offline-evaluation': metric "
+            "'beats-baseline': 0.25 (reports/eval.json /precision_at_50) is not > 0.28 "
+            "(reports/baseline-eval.json /precision_at_50)") in lines
+
+
+def test_ab_gate_needs_the_effect_interval_beyond_zero(tmp_path: Path) -> None:
+    root = project(tmp_path, "--primary-metric", "mae<=12.5")
+    write(root, "reports/ab-test.json", {"sample_ratio": 1, "guardrails_breached": 0,
+                                         "effect": {"ci_low": -0.5, "ci_high": 0.2}})
+    result = run("check", root, "--phase", "online")
+    assert result.code == 1
+    status = root / "lifecycle/06-online.yaml"
+    at = line_of(status, "      - id: primary-effect-beyond-zero")
+    lines = result.out.splitlines() + result.err.splitlines()
+    assert (f"lifecycle/06-online.yaml:{at}:9: error[MLC121]: item 'ab-test-significance': "
+            "metric 'primary-effect-beyond-zero': 0.2 (reports/ab-test.json /effect/ci_high) is "
+            "not < 0") in lines
+    write(root, "reports/ab-test.json", {"sample_ratio": 1, "guardrails_breached": 0,
+                                         "effect": {"ci_low": -0.5, "ci_high": -0.1}})
+    lines = run("check", root, "--phase", "online").out
+    assert "primary-effect-beyond-zero" not in lines
