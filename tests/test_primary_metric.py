@@ -131,3 +131,30 @@ def test_ab_gate_needs_the_effect_interval_beyond_zero(tmp_path: Path) -> None:
                                          "effect": {"ci_low": -0.5, "ci_high": -0.1}})
     lines = run("check", root, "--phase", "online").out
     assert "primary-effect-beyond-zero" not in lines
+
+
+def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "old" / "product-2.0.0", root)
+    path = root / QUALITY
+    text = path.read_text(encoding="utf-8")
+    chunk = text.split("  - id: code-review\n", 1)[1].split("  - id: ", 1)[0]
+    stated = chunk.replace("    status: todo\n    owner:\n", "    status: doing\n    owner: Cy\n"
+                           "    notes: first pass\n", 1)
+    path.write_text(text.replace(chunk, stated), encoding="utf-8")
+    assert run("validate", root).code == 0
+    check = run("upgrade", root, "--check")
+    assert (check.code, check.out) == (1, "product@2.0.0 -> product@3.0.0 available (mlcycle "
+                                          "upgrade)\n")
+    result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
+    assert result.code == 0, result.err
+    after = path.read_text(encoding="utf-8")
+    assert stated in after
+    assert "      - id: primary-parity\n" in after
+    assert run("validate", root).code == 0
+    assert run("metric", "set", "precision_at_50>=0.30", "--today", TODAY, "-C", root).code == 0
+    assert run("validate", root).code == 0
