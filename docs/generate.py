@@ -233,6 +233,11 @@ def playbooks_page() -> str:
 
 # --- file formats -----------------------------------------------------------
 
+def _literal(value: object) -> str:
+    """A schema value as a YAML file spells it (`true`, not Python's `True`)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _type(node: dict[str, Any]) -> str:
     """A schema node in a few words (the constraints that matter to a writer)."""
     if "$ref" in node:
@@ -242,9 +247,9 @@ def _type(node: dict[str, Any]) -> str:
         kinds = [_type(n) for n in node["anyOf"]]
         return " or ".join(dict.fromkeys(kinds))
     if "enum" in node:
-        return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
+        return "one of " + ", ".join(f"`{_literal(v)}`" for v in node["enum"])
     if "const" in node:
-        return f"`{node['const']}`"
+        return f"`{_literal(node['const'])}`"
     kind = node.get("type", "any")
     if kind == "array":
         return "list of " + _type(node.get("items", {}))

@@ -38,12 +38,12 @@ def set_(
     """Declare or change the project's primary metric.
 
     Sets `metrics.primary` in mlcycle.yaml and records the change in the
-    history; `mlcycle diff` flags a change that loosens it.
+    history; `mlcycle diff` flags a change that loosens it. Use NAME<=FLOOR
+    when lower is better (e.g. 'mae<=12.5'); a looser floor needs --reason.
 
     \b
     Example:
       mlcycle metric set 'precision_at_50>=0.30'
-      mlcycle metric set 'mae<=12.5' --reason "new unit: minutes"
     """
     from mlcycle.write import primary
 
