@@ -1,7 +1,7 @@
-"""The built-in playbooks' metric and parity checks (issue 12): their document
-stubs explain the files the checks read, the stubs' example scripts write
-exactly those files, and a project on the 1.0.0 release upgrades with its
-state kept. Every project is a real `init` (or the committed 1.0.0 rendering
+"""The built-in playbooks' metric and parity checks (issue 12; the product's on
+its primary metric since 3.0.0, issue 21): their document stubs explain the
+files the checks read, the stubs' example scripts write exactly those files,
+and a project on the 1.0.0 release upgrades with its state kept. Every project is a real `init` (or the committed 1.0.0 rendering
 in tests/fixtures/old/), driven through the CLI."""
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ from conftest import FIXTURES, init_date, run
 TODAY = "2026-12-01"
 
 
+# The product's model gates read the project's primary metric (product 3.0.0).
+PRIMARY = "precision_at_50>=0.30"
+
+
 def init(tmp_path: Path, playbook: str) -> Path:
     root = tmp_path / playbook
+    primary = ["--primary-metric", PRIMARY] if playbook == "product" else []
     with init_date():  # 2026-12-01, the TODAY of these tests
         result = run("init", root, "--no-input", "--playbook", playbook, "--team", "pm=Ana",
-                     "--team", "mlm=Bo", "--team", "ds=Cy")
+                     "--team", "mlm=Bo", "--team", "ds=Cy", *primary)
     assert result.code == 0, result.err
     return root
 
@@ -51,15 +56,23 @@ def metric_verdicts(root: Path, *scope: str) -> dict[str, str]:
 # What each built-in check reads, as the playbook says (the stubs are built from it).
 PRODUCT_STUBS = {
     "docs/quality/offline-evaluation.md": [
-        "| `model-accuracy` | accuracy-parity (parity) | `reports/eval.json` `/accuracy` vs "
-        "`reports/prod-eval.json` `/accuracy` | experiment and production differ by at most "
-        "the larger of 0.005 and 1% of production, either way |",
+        "| `model-accuracy` | primary-parity (parity) | `reports/eval.json` `/precision_at_50` "
+        "vs `reports/prod-eval.json` `/precision_at_50` | experiment and production differ by "
+        "at most the larger of 0.005 and 1% of production, either way |",
+        "| `offline-evaluation` | primary-at-floor (metric) | `reports/eval.json` "
+        "`/precision_at_50` | at least the primary metric's floor (0.3) |",
+        "| `offline-evaluation` | beats-baseline (metric) | `reports/eval.json` "
+        "`/precision_at_50` | above the number at reports/baseline-eval.json "
+        "/precision\\_at\\_50 |",
         "| `offline-evaluation` | positive-lift (metric) | `reports/offline-impact.json` "
         "`/estimated_lift` | above 0 |",
     ],
     "docs/online/ab-test-plan.md": [
         "| `ab-test-significance` | planned-sample-reached (metric) | `reports/ab-test.json` "
         "`/sample_ratio` | at least 1 |",
+        "| `ab-test-significance` | primary-effect-beyond-zero (metric) | "
+        "`reports/ab-test.json` `/effect/ci_low` | above 0: the whole confidence interval of "
+        "the effect lies beyond zero, on the better side |",
         "| `ab-test-significance` | guardrails-held (metric) | `reports/ab-test.json` "
         "`/guardrails_breached` | exactly 0 |",
     ],
@@ -70,18 +83,28 @@ PRODUCT_STUBS = {
     "docs/operations/runbook.md": [
         "| `drift-monitoring` | feature-drift (metric) | `reports/drift.json` `/max_psi` | "
         "below 0.2 |",
-        "| `retraining` | retrained-accuracy-parity (parity) | `reports/eval.json` `/accuracy` "
-        "vs `reports/prod-eval.json` `/accuracy` | experiment and production differ by at most "
-        "the larger of 0.005 and 1% of production, either way |",
+        "| `retraining` | retrained-primary-parity (parity) | `reports/eval.json` "
+        "`/precision_at_50` vs `reports/prod-eval.json` `/precision_at_50` | experiment and "
+        "production differ by at most the larger of 0.005 and 1% of production, either way |",
     ],
 }
 
 # Numbers an evaluation job might compute, put where the stubs' scripts say None.
-GOOD = {"'accuracy': None": "'accuracy': 0.912", "'estimated_lift': None":
+GOOD = {"'accuracy': None": "'accuracy': 0.912",
+        "'precision_at_50': None": "'precision_at_50': 0.412",
+        "'estimated_lift': None":
         "'estimated_lift': 0.021", "'sample_ratio': None": "'sample_ratio': 1.02",
         "'guardrails_breached': None": "'guardrails_breached': 0",
         "'segments_below_target': None": "'segments_below_target': 0",
-        "'max_psi': None": "'max_psi': 0.08"}
+        "'max_psi': None": "'max_psi': 0.08",
+        "'ci_low': None": "'ci_low': 0.004"}
+
+
+def filled_product(script: str) -> str:
+    """A product stub's sketch filled: the baseline's number is written after the
+    model's, so the baseline file gets its own (lower) precision."""
+    baseline = "write('reports/baseline-eval.json', {'precision_at_50': None})"
+    return filled(script.replace(baseline, baseline.replace("None", "0.305")))
 
 
 def filled(script: str, **override: str) -> str:
@@ -97,6 +120,10 @@ def test_product_stubs_list_every_check_of_their_items(tmp_path: Path) -> None:
         lines = (root / stub).read_text(encoding="utf-8").splitlines()
         table = [line for line in lines if line.startswith("| `")]
         assert table == rows, stub
+    # The A/B paragraph (what `effect` holds) only where the A/B check reads it.
+    assert [stub for stub in PRODUCT_STUBS
+            if "For the A/B test, `effect` holds" in (root / stub).read_text()] == [
+        "docs/online/ab-test-plan.md"]
     # A stub whose items have no check says nothing about metrics.
     assert "Metric checks" not in (root / "docs/quality/qa-signoff.md").read_text()
 
@@ -110,16 +137,23 @@ def test_product_checks_fail_until_the_jobs_write_their_files(tmp_path: Path) ->
     def line_of(text: str, after: str) -> int:
         return status.index(text, status.index(after)) + 1
 
-    parity = "      - id: accuracy-parity"
+    parity = "      - id: primary-parity"
+    missing_eval = ("metrics file 'reports/eval.json' does not exist (run the job that writes "
+                    "it, and commit the file)")
     assert [line for line in result.out.splitlines() if "MLC122" in line] == [
         f"lifecycle/05-quality.yaml:{line_of('          file: reports/eval.json', parity)}:17: "
-        "error[MLC122]: item 'model-accuracy': parity 'accuracy-parity': experiment: metrics "
-        "file 'reports/eval.json' does not exist (run the job that writes it, and commit the "
-        "file)",
+        "error[MLC122]: item 'model-accuracy': parity 'primary-parity': experiment: "
+        + missing_eval,
         f"lifecycle/05-quality.yaml:{line_of('          file: reports/prod-eval.json', parity)}"
-        ":17: error[MLC122]: item 'model-accuracy': parity 'accuracy-parity': production: "
+        ":17: error[MLC122]: item 'model-accuracy': parity 'primary-parity': production: "
         "metrics file 'reports/prod-eval.json' does not exist (run the job that writes it, and "
         "commit the file)",
+        f"lifecycle/05-quality.yaml:"
+        f"{line_of('        file: reports/eval.json', '      - id: primary-at-floor')}:15: "
+        "error[MLC122]: item 'offline-evaluation': metric 'primary-at-floor': " + missing_eval,
+        f"lifecycle/05-quality.yaml:"
+        f"{line_of('        file: reports/eval.json', '      - id: beats-baseline')}:15: "
+        "error[MLC122]: item 'offline-evaluation': metric 'beats-baseline': " + missing_eval,
         f"lifecycle/05-quality.yaml:"
         f"{line_of('        file: reports/offline-impact.json', '      - id: positive-lift')}:15: "
         "error[MLC122]: item 'offline-evaluation': metric 'positive-lift': metrics file "
@@ -131,32 +165,36 @@ def test_product_checks_fail_until_the_jobs_write_their_files(tmp_path: Path) ->
 def test_product_stub_scripts_write_what_every_check_reads(tmp_path: Path) -> None:
     root = init(tmp_path, "product")
     for stub in PRODUCT_STUBS:
-        run_script(root, filled(script_of(root / stub)))
+        run_script(root, filled_product(script_of(root / stub)))
     verdicts = metric_verdicts(root, "--all")
     assert verdicts == {
-        "model-accuracy/accuracy-parity": "pass", "offline-evaluation/positive-lift": "pass",
+        "model-accuracy/primary-parity": "pass", "offline-evaluation/primary-at-floor": "pass",
+        "offline-evaluation/beats-baseline": "pass", "offline-evaluation/positive-lift": "pass",
         "ab-test-significance/planned-sample-reached": "pass",
+        "ab-test-significance/primary-effect-beyond-zero": "pass",
         "ab-test-significance/guardrails-held": "pass",
         "staged-rollout/segments-on-target": "pass", "drift-monitoring/feature-drift": "pass",
-        "retraining/retrained-accuracy-parity": "pass"}
-    assert json.loads((root / "reports/eval.json").read_text()) == {"accuracy": 0.912}
+        "retraining/retrained-primary-parity": "pass"}
+    assert json.loads((root / "reports/eval.json").read_text()) == {"precision_at_50": 0.412}
+    assert json.loads((root / "reports/baseline-eval.json").read_text()) == {
+        "precision_at_50": 0.305}
 
 
-@pytest.mark.parametrize(("production", "word"), [("0.871", "drop"), ("0.953", "jump")])
+@pytest.mark.parametrize(("production", "word"), [("0.371", "drop"), ("0.453", "jump")])
 def test_product_parity_fails_in_either_direction(tmp_path: Path, production: str,
                                                   word: str) -> None:
     root = init(tmp_path, "product")
-    run_script(root, filled(script_of(root / "docs/quality/offline-evaluation.md")))
-    (root / "reports/prod-eval.json").write_text(f'{{"accuracy": {production}}}\n')
+    run_script(root, filled_product(script_of(root / "docs/quality/offline-evaluation.md")))
+    (root / "reports/prod-eval.json").write_text(f'{{"precision_at_50": {production}}}\n')
     result = run("check", root, "--phase", "quality", "--today", TODAY)
     assert result.code == 1
     status = (root / "lifecycle/05-quality.yaml").read_text(encoding="utf-8").splitlines()
-    line = status.index("      - id: accuracy-parity") + 1
-    diff, share = {"drop": ("0.041", "4.7%"), "jump": ("0.041", "4.3%")}[word]
+    line = status.index("      - id: primary-parity") + 1
+    diff, share = {"drop": ("0.041", "11%"), "jump": ("0.041", "9.1%")}[word]
     assert (f"lifecycle/05-quality.yaml:{line}:9: error[MLC120]: item 'model-accuracy': parity "
-            f"'accuracy-parity': experiment 0.912 (reports/eval.json /accuracy) vs production "
-            f"{production} (reports/prod-eval.json /accuracy): |diff| {diff} ({share}) > "
-            f"max(abs 0.005, rel 1% of {production})") in result.out.splitlines()
+            f"'primary-parity': experiment 0.412 (reports/eval.json /precision_at_50) vs "
+            f"production {production} (reports/prod-eval.json /precision_at_50): |diff| {diff} "
+            f"({share}) > max(abs 0.005, rel 1% of {production})") in result.out.splitlines()
 
 
 def test_five_phase_model_accuracy_has_its_parity_check(tmp_path: Path) -> None:
@@ -198,10 +236,15 @@ QUALITY_STATE = ("    status: todo\n    owner:\n",
     ("product-1.0.0", "lifecycle/05-quality.yaml"),
     ("five-phase-1.0.0", "lifecycle/05-quality.yaml"),
 ])
-def test_a_1_0_0_project_upgrades_to_2_0_0_with_its_state_kept(
+def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
         tmp_path: Path, name: str, status_file: str) -> None:
+    # 1.0.0 had no metric checks; an upgrade moves to the release mlcycle ships
+    # (product 3.0.0, whose checks read the primary metric; five-phase 2.0.0).
     root = old_project(tmp_path, name)
     playbook = name.removesuffix("-1.0.0")
+    current = {"product": "3.0.0", "five-phase": "2.0.0"}[playbook]
+    parity = "primary-parity" if playbook == "product" else "accuracy-parity"
+    key = "{primary: true}" if playbook == "product" else "/accuracy"
     path = root / status_file
     text = path.read_text(encoding="utf-8")
     chunk = item_chunk(text, "model-accuracy")
@@ -214,38 +257,41 @@ def test_a_1_0_0_project_upgrades_to_2_0_0_with_its_state_kept(
 
     check = run("upgrade", root, "--check")
     assert (check.code, check.out) == (
-        1, f"{playbook}@1.0.0 -> {playbook}@2.0.0 available (mlcycle upgrade)\n")
+        1, f"{playbook}@1.0.0 -> {playbook}@{current} available (mlcycle upgrade)\n")
     result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0].startswith(f"upgrade {playbook}@1.0.0 -> {playbook}@2.0.0")
+    assert result.out.splitlines()[0].startswith(f"upgrade {playbook}@1.0.0 -> {playbook}@{current}")
     # What a reviewer must see: each check that can reopen a closed item.
     changes = result.out.split("definition changes (")[1].split("\n\n")[0].splitlines()[1:]
     assert changes == ([
-        "  model-accuracy: parity check accuracy-parity added",
-        "  offline-evaluation: metric check positive-lift added",
+        "  model-accuracy: parity check primary-parity added",
+        "  offline-evaluation: metric check primary-at-floor added; metric check beats-baseline "
+        "added; metric check positive-lift added",
         "  ab-test-significance: metric check planned-sample-reached added; metric check "
-        "guardrails-held added",
+        "primary-effect-beyond-zero added; metric check guardrails-held added",
         "  staged-rollout: metric check segments-on-target added",
         "  drift-monitoring: metric check feature-drift added",
-        "  retraining: parity check retrained-accuracy-parity added",
+        "  retraining: parity check retrained-primary-parity added",
     ] if playbook == "product" else ["  model-accuracy: parity check accuracy-parity added"])
 
     after = item_chunk(path.read_text(encoding="utf-8"), "model-accuracy")
     state = stated[stated.index("    status:"):]
     assert after.endswith(state), after  # the state, comments and all, byte for byte
-    assert ("    parity:\n      - id: accuracy-parity\n        experiment:\n"
-            "          file: reports/eval.json\n          key: /accuracy\n"
+    assert (f"    parity:\n      - id: {parity}\n        experiment:\n"
+            f"          file: reports/eval.json\n          key: {key}\n"
             "        production:\n          file: reports/prod-eval.json\n"
-            "          key: /accuracy\n        tolerance:\n          abs: 0.005\n"
+            f"          key: {key}\n        tolerance:\n          abs: 0.005\n"
             "          rel: 0.01\n") in after
     pinned = (root / "mlcycle.yaml").read_text(encoding="utf-8")
-    assert f"playbook:\n  name: {playbook}\n  version: 2.0.0\n" in pinned
+    assert f"playbook:\n  name: {playbook}\n  version: {current}\n" in pinned
     assert {p: p.read_bytes() for p in untouched} == untouched  # docs are the team's own
     assert run("validate", root).code == 0
     assert run("upgrade", root, "--check").code == 0
+    if playbook == "product":  # its checks need the primary metric declared (MLC045)
+        assert run("metric", "set", PRIMARY, "--today", TODAY, "-C", root).code == 0
     # The done gate is no longer closed: its parity check has no numbers yet.
     verdicts = metric_verdicts(root, "--phase", "quality")
-    assert verdicts["model-accuracy/accuracy-parity"] == "error"
+    assert verdicts[f"model-accuracy/{parity}"] == "error"
 
 
 # --- a team's own checks: the stub follows the playbook, whatever its keys ------------

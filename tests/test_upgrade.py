@@ -104,7 +104,7 @@ def evolve(playbook: Path) -> None:
                         "[data-verification]\n", "    gate: true\n    doc: docs/data/data-quality"
                         "-report.md\n    depends_on: [data-verification]\n")
     data.write_text(text, encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 2.0.0", "version: 2.1.0")
+    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 3.1.0")
     assert run("playbooks", "show", playbook).code == 0
 
 
@@ -163,9 +163,9 @@ def test_fork_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 def test_untouched_project_is_up_to_date(tmp_path: Path) -> None:
     root = init(tmp_path)
     before = snapshot(root)
-    assert run("upgrade", root, "--check").out == "up to date: product@2.0.0\n"
+    assert run("upgrade", root, "--check").out == "up to date: product@3.0.0\n"
     result = run("upgrade", root)
-    assert (result.code, result.out) == (0, "up to date: product@2.0.0; nothing to do\n")
+    assert (result.code, result.out) == (0, "up to date: product@3.0.0; nothing to do\n")
     assert snapshot(root) == before
 
 
@@ -175,11 +175,11 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
     playbook = fork(root)
     moved = run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY, cwd=root)
     assert moved.code == 0, moved.err
-    assert moved.out.splitlines()[0] == "upgrade product@2.0.0 -> acme@2.0.0 (playbook)"
+    assert moved.out.splitlines()[0] == "upgrade product@3.0.0 -> acme@3.0.0 (playbook)"
     project = (root / "mlcycle.yaml").read_text(encoding="utf-8")
-    assert "playbook:\n  name: acme\n  version: 2.0.0\n  path: playbook\n" in project
+    assert "playbook:\n  name: acme\n  version: 3.0.0\n  path: playbook\n" in project
     assert project.endswith(f"  - date: {TODAY}\n    event: upgrade\n    to: problem\n"
-                            "    from_playbook: product@2.0.0\n    to_playbook: acme@2.0.0\n"
+                            "    from_playbook: product@3.0.0\n    to_playbook: acme@3.0.0\n"
                             "    by: Ana\n")
     assert {i: state_of(root / DATA, i) for i in STATES} == kept
     assert run("validate", root).code == 0
@@ -187,13 +187,13 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
 
     evolve(playbook)
     check = run("upgrade", root, "--check")
-    assert (check.code, check.out) == (1, "acme@2.0.0 -> acme@2.1.0 available (mlcycle "
+    assert (check.code, check.out) == (1, "acme@3.0.0 -> acme@3.1.0 available (mlcycle "
                                           "upgrade)\n")
     before = snapshot(root)
     dry = run("upgrade", root, "--dry-run", "--by", "Ana", "--today", TODAY)
     assert dry.code == 0, dry.err
     assert dry.out == (
-        "upgrade acme@2.0.0 -> acme@2.1.0 (playbook)\n"
+        "upgrade acme@3.0.0 -> acme@3.1.0 (playbook)\n"
         "\n"
         "items added (1):\n"
         "  data/pii-review (gate, evidence required)\n"
@@ -217,7 +217,7 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
     result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
     assert result.code == 0, result.err
     assert result.out == dry.out.replace("dry run: nothing written",
-                                         "upgraded: acme@2.0.0 -> acme@2.1.0")
+                                         "upgraded: acme@3.0.0 -> acme@3.1.0")
     data = root / DATA
     assert state_of(data, "data-sources") == kept["data-sources"]
     assert state_of(data, "eda") == kept["eda"]
@@ -247,20 +247,20 @@ def test_removing_an_item_with_state_is_refused_then_dropped(tmp_path: Path) -> 
     data.write_text(text[:start] + text[end:].replace("depends_on: [eda, manual-verification]",
                                                       "depends_on: [manual-verification]"),
                     encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 2.0.0", "version: 3.0.0")
+    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 4.0.0")
     before = snapshot(root)
     refused = run("upgrade", root, "--today", TODAY)
     assert refused.code == 2
     line = next(i for i, t in enumerate((root / DATA).read_text().splitlines(), 1)
                 if t == "  - id: eda")
     assert refused.err == (f"{DATA}:{line}:9: error[MLC051]: item 'eda' (blocked, owner Cy) is "
-                           "not in acme@3.0.0; its state would be lost: pass --drop eda to "
+                           "not in acme@4.0.0; its state would be lost: pass --drop eda to "
                            "accept that\n1 error in 1 file\n")
     assert snapshot(root) == before
     wrong = run("upgrade", root, "--today", TODAY, "--drop", "eda", "--drop", "nope")
     assert wrong.code == 2
     assert wrong.err.splitlines()[0] == ("<command line>: error[MLC053]: --drop nope: "
-                                         "acme@3.0.0 does not remove an item 'nope' of this "
+                                         "acme@4.0.0 does not remove an item 'nope' of this "
                                          "project")
     dropped = run("upgrade", root, "--today", TODAY, "--drop", "eda", "--by", "Ana")
     assert dropped.code == 0, dropped.err
@@ -287,7 +287,7 @@ def test_removing_the_current_phase_is_refused(tmp_path: Path) -> None:
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 2, result.out
     assert result.err.splitlines()[0].endswith(
-        "error[MLC052]: current_phase 'problem': acme@2.0.0 has no such phase; the project "
+        "error[MLC052]: current_phase 'problem': acme@3.0.0 has no such phase; the project "
         "cannot stand in a phase its playbook removes (upgrade to a version that keeps it)")
     assert result.err.startswith("mlcycle.yaml:")
     assert snapshot(root) == before
@@ -316,7 +316,7 @@ def test_new_phase_gets_its_status_file_and_stubs_filled_docs_kept(tmp_path: Pat
         "  rename lifecycle/05-quality.yaml -> lifecycle/06-quality.yaml\n"
         "  rename lifecycle/06-online.yaml -> lifecycle/07-online.yaml\n"
         "  rename lifecycle/07-operations.yaml -> lifecycle/08-operations.yaml\n"
-        "  change mlcycle.yaml\n\nupgraded: product@2.0.0 -> acme@2.0.0\n")
+        "  change mlcycle.yaml\n\nupgraded: product@3.0.0 -> acme@3.0.0\n")
     assert (root / "lifecycle" / "03-data.yaml").is_file()
     assert not (root / "lifecycle" / "02-data.yaml").exists()
     assert (root / "docs" / "data" / "eda.md").read_text() == "# EDA\n\nFilled.\n"
@@ -423,7 +423,7 @@ def test_upgrade_to_unshipped_builtin_version_is_refused(tmp_path: Path) -> None
     assert result.code == 2
     assert result.err.splitlines()[0] == (
         "<command line>: error[MLC053]: --to product@9.0.0: mlcycle can move a project to the "
-        "version it ships, product@2.0.0, only (released: 1.0.0, 2.0.0)")
+        "version it ships, product@3.0.0, only (released: 1.0.0, 2.0.0, 3.0.0)")
 
 
 def test_flow_style_item_is_refused_located(tmp_path: Path) -> None:
@@ -493,7 +493,7 @@ def test_a_fork_whose_paths_leave_the_project_is_refused(tmp_path: Path) -> None
     playbook = fork(root)
     edit(playbook / "data.yaml", "  - path: docs/data/eda.md\n",
          "  - path: docs/data/../../../escape.md\n")
-    edit(playbook / "playbook.yaml", "version: 2.0.0", "version: 2.0.1")
+    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 3.0.1")
     before = snapshot(tmp_path)
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 2
@@ -528,7 +528,7 @@ def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
     modeling = playbook / "modeling.yaml"
     body = modeling.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + chunk.rstrip("\n")
     modeling.write_text(body.replace("    doc: docs/data/eda.md\n", "") + "\n", encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 2.0.0", "version: 3.0.0")
+    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 4.0.0")
     assert run("playbooks", "show", playbook).code == 0
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 0, result.err
@@ -540,7 +540,7 @@ def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
 
 def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: Path) -> None:
     # Found by following the README without --name: the upgrade entry would read
-    # product@2.0.0 -> product@2.0.0, which the history refuses; say what to do instead.
+    # product@3.0.0 -> product@3.0.0, which the history refuses; say what to do instead.
     root = init(tmp_path)
     forked = run("playbooks", "fork", "product", "playbook", cwd=root)
     assert forked.code == 0, forked.err
@@ -551,20 +551,20 @@ def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: 
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "<command line>: error[MLC053]: the target playbook is product@2.0.0, the name and "
+        "<command line>: error[MLC053]: the target playbook is product@3.0.0, the name and "
         "version the project is on already; an upgrade moves between versions: give it its own "
         "version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product DIR "
         "--name NEW` names a fork)"]
     assert snapshot(root) == before
-    edit(root / "playbook" / "playbook.yaml", "version: 2.0.0", "version: 2.0.1")
+    edit(root / "playbook" / "playbook.yaml", "version: 3.0.0", "version: 3.0.1")
     moved = run("upgrade", "--to", "./playbook", "--today", TODAY, "--by", "Ana", cwd=root)
     assert moved.code == 0, moved.err
-    assert moved.out.splitlines()[0] == "upgrade product@2.0.0 -> product@2.0.1 (playbook)"
+    assert moved.out.splitlines()[0] == "upgrade product@3.0.0 -> product@3.0.1 (playbook)"
     assert run("check", root).code == 0
     edit(root / "playbook" / "data.yaml", "title: Data exploration and quality\n", "title: Data\n")
     again = run("upgrade", "--today", TODAY, cwd=root)
     assert (again.code, again.err.splitlines()) == (2, [
-        "<command line>: error[MLC053]: the target playbook is product@2.0.1, but its "
+        "<command line>: error[MLC053]: the target playbook is product@3.0.1, but its "
         "definitions changed without a new version; an upgrade moves between versions: give it "
         "its own version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product "
         "DIR --name NEW` names a fork)"])
