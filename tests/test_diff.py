@@ -329,3 +329,53 @@ def test_diff_of_a_phase_removed_and_a_project_added(tmp_path: Path) -> None:
     assert added.out.splitlines()[1:] == ["", "Items and phases added or removed:",
                                           "   project: project added: second"]
     assert run("check", "--base", "main", cwd=top / "second").code == 0
+
+
+def primary_repo(tmp_path: Path, spec: str) -> tuple[Path, Path]:
+    """repo/proj on the tiny playbook with the primary metric ``spec`` committed
+    on main, and branch 'feature' checked out."""
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    shutil.copytree(FIXTURES / "playbooks" / "tiny", top / "tiny")
+    ok(top, "init", "proj", "--no-input", "--playbook", "./tiny", "--team", "pm=Ana",
+       "--primary-metric", spec)
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "base")
+    git(top, "checkout", "-q", "-b", "feature")
+    return top, top / "proj"
+
+
+@pytest.mark.parametrize(("spec", "looser", "tighter"), [
+    ("precision_at_50>=0.3", "precision_at_50>=0.25", "precision_at_50>=0.35"),
+    ("mae<=12.5", "mae<=15", "mae<=10"),
+])
+def test_diff_flags_a_loosened_primary_metric_in_its_direction(
+        tmp_path: Path, spec: str, looser: str, tighter: str) -> None:
+    top, proj = primary_repo(tmp_path, spec)
+    ok(proj, "metric", "set", looser, "--reason", "the label got noisier", "--by", "Ana")
+    git(top, "commit", "-q", "-am", "loosen")
+    base = git(top, "rev-parse", "main").strip()[:12]
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert result.out == (
+        f"mlcycle diff against {base} (merge base of main and HEAD): 2 lifecycle changes\n"
+        "\n"
+        "DEFINITION CHANGES:\n"
+        f"!! metrics.primary: primary metric floor LOOSENED: {spec} -> {looser}\n"
+        "\n"
+        "Phase moves:\n"
+        f"   metrics.primary: metric entry on 2026-01-10 by Ana: {spec} -> {looser}: the label "
+        "got noisier\n")
+    data = json.loads(run("diff", "--base", "main", "-f", "json", cwd=proj).out)
+    assert data["definitions"] == [{
+        "change": f"primary metric floor LOOSENED: {spec} -> {looser}", "kind": "definition",
+        "severe": True, "subject": "metrics.primary"}]
+    # A tighter floor is shown, not flagged.
+    git(top, "reset", "-q", "--hard", "main")
+    ok(proj, "metric", "set", tighter, "--by", "Ana")
+    git(top, "commit", "-q", "-am", "tighten")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    assert "!!" not in result.out
+    assert f"   metrics.primary: primary metric tightened: {spec} -> {tighter}\n" in result.out

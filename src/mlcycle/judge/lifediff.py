@@ -276,7 +276,8 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
             f"forward: {came} -> {went}{when}{by}"
         d.moves.append(Change("phase", f"phase {went}", text, severe=back))
     elif entry.event == "metric":
-        d.moves.append(Change("phase", "metrics.primary", f"metric entry{when}: "
+        by = f" by {entry.by}" if entry.by else ""
+        d.moves.append(Change("phase", "metrics.primary", f"metric entry{when}{by}: "
                               f"{entry.from_metric or '(none)'} -> {entry.to_metric}"
                               + (f": {_short(entry.reason)}" if entry.reason else ""),
                               severe=back))
