@@ -97,6 +97,17 @@ def test_undeclared_primary_metric_is_a_located_input_error(tmp_path: Path) -> N
             "'NAME<=FLOOR' when lower is better)") in result.err.splitlines()
 
 
+def test_a_fresh_project_without_a_primary_metric_is_valid_and_viewable(tmp_path: Path) -> None:
+    # MLC045 is raised where a gate reading the metric is judged, not at load:
+    # `init --no-input` declares none, and the views must not refuse the project.
+    root = project(tmp_path)
+    assert "metrics:" not in (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    for command in ("validate", "status", "check"):
+        result = run(command, root)
+        assert (result.code, result.err) == (0, ""), command
+    assert "MLC045" not in run("status", root, "--format", "json").out
+
+
 def test_floor_and_baseline_gates_read_the_primary_metric(tmp_path: Path) -> None:
     root = project(tmp_path, "--primary-metric", "precision_at_50>=0.30")
     write(root, "reports/eval.json", {"precision_at_50": 0.25})

@@ -38,8 +38,8 @@ def score(directory: ProjectDir = Path("."), format: Format = "table",
     loaded = project.load(directory)
     # Every phase: a test is done when check --all would call it closed.
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
-    if result.problems:  # an evidence file that cannot be read
-        raise MlcycleError(result.problems)
+    if result.view_problems:  # an evidence file that cannot be read
+        raise MlcycleError(result.view_problems)
     found = scoring.score(result)
     if found is None:
         raise MlcycleError([loaded.source.problem(

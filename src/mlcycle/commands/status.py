@@ -54,10 +54,10 @@ def status(
     when = dates.today(today)
     loaded = project.load(directory)
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
-    if result.problems:  # an evidence file that cannot be read
+    if result.view_problems:  # an evidence file that cannot be read
         from mlcycle.errors import MlcycleError
 
-        raise MlcycleError(result.problems)
+        raise MlcycleError(result.view_problems)
     view = dashboard.dashboard(result, owner=owner, phase=phase)
     interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
     # On a terminal the table carries rich's colour codes; its cells are escaped.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from mlcycle import codes
 from mlcycle.errors import Location, Problem, capped
 from mlcycle.load.model import Item
 
@@ -110,6 +111,14 @@ class Result:
     @classmethod
     def invalid(cls, problems: list[Problem], options: Options | None = None) -> Result:
         return cls(None, options, problems=capped(problems))
+
+    @property
+    def view_problems(self) -> list[Problem]:
+        """The problems a view (status, score) refuses on. An undeclared primary
+        metric (MLC045) is not one: a fresh project has none until its team picks
+        it, the checks that read it count as not passing, and `check` names it
+        where a gate is judged."""
+        return [p for p in self.problems if p.code != codes.MLC045]
 
     @property
     def gates(self) -> list[ItemState]:
