@@ -120,6 +120,10 @@ def test_product_stubs_list_every_check_of_their_items(tmp_path: Path) -> None:
         lines = (root / stub).read_text(encoding="utf-8").splitlines()
         table = [line for line in lines if line.startswith("| `")]
         assert table == rows, stub
+    # Each stub with such checks names the project's declared primary metric.
+    assert ("Some of these checks read the project's primary metric, declared in\n"
+            "`mlcycle.yaml`: `precision_at_50>=0.3` (higher is\nbetter).") in (
+        root / "docs/quality/offline-evaluation.md").read_text(encoding="utf-8")
     # The A/B paragraph (what `effect` holds) only where the A/B check reads it.
     assert [stub for stub in PRODUCT_STUBS
             if "For the A/B test, `effect` holds" in (root / stub).read_text()] == [

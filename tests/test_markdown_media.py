@@ -150,6 +150,8 @@ def test_every_template_value_passes_the_markdown_filter() -> None:
         "row.reads": "escaped by init/metric_guide.py",
         "row.passes": "escaped by init/metric_guide.py",
         "guide.fence": "backticks",
+        "guide.primary_spec": "escaped by init/metric_guide.py (a code span)",
+        "guide.primary_direction": "schema: higher or lower",
         "file.literal": "Python literal inside a fence longer than any backtick run",
         "file.path_literal": "Python repr inside that fence",
         "person(role)": "macro of values escaped with md",

@@ -134,6 +134,9 @@ def guide(items: list[dict[str, Any]], primary: dict[str, Any] | None = None
     return {"rows": rows, "files": files, "fence": "`" * max(3, longest + 1),
             "parity": any(row["kind"] == "parity" for row in rows),
             "primary": primary,
+            # For the stub's sentence: the spec in a code span, the direction a word.
+            "primary_spec": markdown_code(primary["spec"]) if primary else "",
+            "primary_direction": primary["direction"] if primary else "",
             # The A/B paragraph belongs only to a stub whose checks read an interval.
             "interval": any(isinstance(c.get("key"), dict) and c["key"]["primary"] == "ci_bound"
                             for item in items for c in item.get("metrics", [])),
