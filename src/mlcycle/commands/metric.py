@@ -9,8 +9,8 @@ import typer
 
 from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
-metric_app = typer.Typer(help="The project's primary metric: the number it declared success "
-                         "by.\n\n\b\nExample:\n  mlcycle metric set 'precision_at_50>=0.30'",
+metric_app = typer.Typer(help="Declare the project's primary metric (its success bar)."
+                         "\n\n\b\nExample:\n  mlcycle metric set 'precision_at_50>=0.30'",
                          no_args_is_help=True, rich_markup_mode=None)
 
 
