@@ -1,8 +1,9 @@
 """The built-in playbooks' metric and parity checks (issue 12; the product's on
 its primary metric since 3.0.0, issue 21): their document stubs explain the
 files the checks read, the stubs' example scripts write exactly those files,
-and a project on the 1.0.0 release upgrades with its state kept. Every project is a real `init` (or the committed 1.0.0 rendering
-in tests/fixtures/old/), driven through the CLI."""
+and a project on the 1.0.0 release upgrades with its state kept. Every
+project is a real `init` (or the committed 1.0.0 rendering in
+tests/fixtures/old/), driven through the CLI."""
 
 from __future__ import annotations
 
@@ -264,7 +265,8 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
         1, f"{playbook}@1.0.0 -> {playbook}@{current} available (mlcycle upgrade)\n")
     result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[0].startswith(f"upgrade {playbook}@1.0.0 -> {playbook}@{current}")
+    first = result.out.splitlines()[0]
+    assert first.startswith(f"upgrade {playbook}@1.0.0 -> {playbook}@{current}")
     # What a reviewer must see: each check that can reopen a closed item.
     changes = result.out.split("definition changes (")[1].split("\n\n")[0].splitlines()[1:]
     assert changes == ([
