@@ -270,14 +270,15 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
     # What a reviewer must see: each check that can reopen a closed item.
     changes = result.out.split("definition changes (")[1].split("\n\n")[0].splitlines()[1:]
     assert changes == ([
-        "  model-accuracy: parity check primary-parity added",
-        "  offline-evaluation: metric check primary-at-floor added; metric check beats-baseline "
-        "added; metric check positive-lift added",
-        "  ab-test-significance: metric check planned-sample-reached added; metric check "
-        "primary-effect-beyond-zero added; metric check guardrails-held added",
+        "  model-accuracy: description changed; parity check primary-parity added",
+        "  offline-evaluation: description changed; metric check primary-at-floor added; "
+        "metric check beats-baseline added; metric check positive-lift added",
+        "  ab-test-significance: description changed; metric check planned-sample-reached "
+        "added; metric check primary-effect-beyond-zero added; metric check guardrails-held "
+        "added",
         "  staged-rollout: metric check segments-on-target added",
         "  drift-monitoring: metric check feature-drift added",
-        "  retraining: parity check retrained-primary-parity added",
+        "  retraining: description changed; parity check retrained-primary-parity added",
     ] if playbook == "product" else ["  model-accuracy: parity check accuracy-parity added"])
 
     after = item_chunk(path.read_text(encoding="utf-8"), "model-accuracy")

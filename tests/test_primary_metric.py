@@ -163,6 +163,17 @@ def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -
                                           "upgrade)\n")
     result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
+    # What a reviewer must see: each check added, replaced or removed.
+    assert result.out.split("definition changes (4):\n")[1].split("\n\n")[0].splitlines() == [
+        "  model-accuracy: description changed; parity check primary-parity added; parity "
+        "check accuracy-parity removed",
+        "  offline-evaluation: description changed; metric check primary-at-floor added; "
+        "metric check beats-baseline added",
+        "  ab-test-significance: description changed; metric check primary-effect-beyond-zero "
+        "added",
+        "  retraining: description changed; parity check retrained-primary-parity added; "
+        "parity check retrained-accuracy-parity removed",
+    ]
     after = path.read_text(encoding="utf-8")
     assert stated in after
     assert "      - id: primary-parity\n" in after
