@@ -163,6 +163,11 @@ def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -
                                           "upgrade)\n")
     result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
+    # The upgrade brings the first checks that read the metric: it says so.
+    assert result.out.endswith(
+        "upgraded: product@2.0.0 -> product@3.0.0\nnote: product@3.0.0's checks read the "
+        "project's primary metric, which mlcycle.yaml does not declare; declare it with "
+        "`mlcycle metric set 'NAME>=FLOOR'` (or 'NAME<=FLOOR' when lower is better)\n")
     # What a reviewer must see: each check added, replaced or removed.
     assert result.out.split("definition changes (4):\n")[1].split("\n\n")[0].splitlines() == [
         "  model-accuracy: description changed; parity check primary-parity added; parity "

@@ -67,4 +67,13 @@ def upgrade(
         return 0
     core.apply(plan.changes)
     show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n")
+    from mlcycle.load import primary
+
+    if project.metrics is None and primary.refers(item for _, item in playbook.items()) \
+            and not primary.refers(item for phase in old for item in phase.file.items):
+        # This upgrade brings the first checks that read the metric. Not a
+        # refusal: the project stays valid, but those gates stop `check`
+        # (MLC045) until it is declared.
+        say(f"note: {plan.target_label}'s checks read the project's primary metric, which "
+            f"mlcycle.yaml does not declare; {primary.HOW_TO_DECLARE}")
     return 0

@@ -13,9 +13,10 @@ such a check is judged: ``judge/metrics.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
-from mlcycle.load.model import PrimaryKey, PrimaryMetric
+from mlcycle.load.model import ItemDefinition, MetricRef, PrimaryFloor, PrimaryKey, PrimaryMetric
 
 SPEC_HELP = ("NAME>=FLOOR when higher is better (precision_at_50>=0.30), NAME<=FLOOR when "
              "lower is better (mae<=12.5)")
@@ -35,6 +36,21 @@ def parse_spec(text: str) -> PrimaryMetric | None:
         return None
     return PrimaryMetric(name=match["name"],
                          direction="higher" if match["op"] == ">=" else "lower", floor=floor)
+
+
+def refers(items: Iterable[ItemDefinition]) -> bool:
+    """Whether any check of ``items`` reads the project's primary metric."""
+    for item in items:
+        for check in item.metrics:
+            value = check.value
+            if isinstance(check.key, PrimaryKey) or check.op in ("at-or-beyond", "beyond") \
+                    or isinstance(value, PrimaryFloor) \
+                    or isinstance(value, MetricRef) and isinstance(value.key, PrimaryKey):
+                return True
+        if any(isinstance(side.key, PrimaryKey) for check in item.parity
+               for side in (check.experiment, check.production)):
+            return True
+    return False
 
 
 def key_parts(key: Any, primary: PrimaryMetric) -> list[str | int]:
