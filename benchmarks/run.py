@@ -504,12 +504,16 @@ PARITY_BLOCK = """\
 """
 
 
-# What the built-in product (2.0.0) checks read, all passing (its stubs explain them).
+# What the built-in product (3.0.0) checks read, all passing (its stubs explain them),
+# for a project whose primary metric is precision_at_50>=0.30.
+BUILTIN_PRIMARY = "precision_at_50>=0.30"
 BUILTIN_METRIC_FILES = {
-    "reports/eval.json": '{"accuracy": 0.912}\n',
-    "reports/prod-eval.json": '{"accuracy": 0.909}\n',
+    "reports/eval.json": '{"precision_at_50": 0.412}\n',
+    "reports/prod-eval.json": '{"precision_at_50": 0.409}\n',
+    "reports/baseline-eval.json": '{"precision_at_50": 0.305}\n',
     "reports/offline-impact.json": '{"estimated_lift": 0.021}\n',
-    "reports/ab-test.json": '{"sample_ratio": 1.02, "guardrails_breached": 0}\n',
+    "reports/ab-test.json": '{"sample_ratio": 1.02, "guardrails_breached": 0, '
+                            '"effect": {"ci_low": 0.004, "ci_high": 0.019}}\n',
     "reports/rollout.json": '{"segments_below_target": 0}\n',
     "reports/drift.json": '{"max_psi": 0.08}\n',
 }
@@ -538,34 +542,34 @@ def _write_files(project: Path, files: dict[str, str]) -> None:
 
 
 def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
-    """The issue's case: `check --all` on a fresh built-in `product` project (2.0.0,
-    whose items carry metric and parity checks) with the metric files its checks
-    read, next to the same project on product 1.0.0 (the same items, no checks;
-    tests/fixtures/old/). Then a heavier case: a team fork whose quality, online
-    and operations items carry many more checks over JSON, YAML and TOML files,
-    next to the same fork with every check cut out."""
+    """The issue's case: `check --all` on a fresh built-in `product` project (3.0.0,
+    whose items carry metric and parity checks, on its primary metric) with the
+    metric files its checks read, next to the same project on product 1.0.0 (the
+    same items, no checks; tests/fixtures/old/). Then a heavier case: a team fork
+    whose quality, online and operations items carry many more checks over JSON,
+    YAML and TOML files, next to the same fork with every check cut out."""
     verdicts = []
     builtin = {"with": scratch / "builtin-with-metrics", "without": scratch / "builtin-without"}
-    subprocess.run([mlcycle, "init", str(builtin["with"]), "--no-input"], env=ENV,
-                   capture_output=True, check=True)
+    subprocess.run([mlcycle, "init", str(builtin["with"]), "--no-input", "--primary-metric",
+                    BUILTIN_PRIMARY], env=ENV, capture_output=True, check=True)
     shutil.copytree(OLD_PRODUCT, builtin["without"])
     for project in builtin.values():
         _write_files(project, BUILTIN_METRIC_FILES)
-    cases = [Case(f"`mlcycle check --all`, product {'2.0.0' if label == 'with' else '1.0.0'}"
+    cases = [Case(f"`mlcycle check --all`, product {'3.0.0' if label == 'with' else '1.0.0'}"
                   f" ({label} metric checks)",
                   lambda n: [mlcycle, "check", "--all"], cwd=builtin[label], ok_codes=(1,))
              for label in ("without", "with")]
     measure(cases, repeat, scratch)
     base = cases[0].best
-    print("\n## Metric checks\n\nA fresh built-in `product` 2.0.0 project with the metric "
-          "files its 9 checks read (all passing), next to the same project on product 1.0.0 "
+    print("\n## Metric checks\n\nA fresh built-in `product` 3.0.0 project with the metric "
+          "files its 10 checks read (all passing), next to the same project on product 1.0.0 "
           "(the same items without checks); `check --all` (open gates: exit 1).\n")
     print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
                 [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
                   f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
     ratio = cases[1].best / base
-    verdicts.append((f"`check --all` on product 2.0.0 with its metric files <= "
-                     f"{METRICS_MAX_RATIO:g}x product 1.0.0", f"{ratio:.2f}x (9 checks)",
+    verdicts.append((f"`check --all` on product 3.0.0 with its metric files <= "
+                     f"{METRICS_MAX_RATIO:g}x product 1.0.0", f"{ratio:.2f}x (10 checks)",
                      ratio <= METRICS_MAX_RATIO and all(c.ok for c in cases)))
 
     phases = Path(subprocess.run(
