@@ -118,7 +118,8 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh product project whose status files carry ~3 MB of evidence URLs
     (state only), so that loading takes about a second."""
     root = tmp_path_factory.mktemp("big") / "p"
-    done = subprocess.run([*MLCYCLE, "init", str(root), "--no-input", "--team", "pm=Ana"],
+    done = subprocess.run([*MLCYCLE, "init", str(root), "--no-input", "--team", "pm=Ana",
+                           "--primary-metric", "precision_at_50>=0.30"],
                           env=env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     urls = "".join(f"      - https://example.org/doc/{n}\n" for n in range(1200))
