@@ -337,6 +337,12 @@ MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DA
 MLC152 = _code("MLC152", "finding",
                "URL evidence is accepted but not verified (check works offline)",
                "nothing to do; reviewers should open the link", severity="note")
+MLC153 = _code(
+    "MLC153", "finding",
+    "an open item of the current phase fails one of its metric or parity checks (the numbers "
+    "committed so far would keep its gate open)",
+    "improve the numbers before marking the item done; `mlcycle done` refuses while a check "
+    "fails", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

@@ -1,0 +1,100 @@
+"""Feedback where the numbers change (issue 21): a `done` whose own numbers
+fail is an error in any phase, `done` refuses it, an open item's failing
+numbers are warnings of the current phase, and `status`, annotations and
+`diff --base` say which number and why.
+
+Projects are real `init`s of the metrics fixture playbook, moved to the model
+phase with the CLI (waivers for the earlier gates, `advance`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, run, snapshot
+
+GOOD = {
+    "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
+    "reports/eval.yaml": "eval:\n  val/loss: 0.4\n",
+    "reports/serve.toml": "[latency]\np99_ms = 120\n",
+    "reports/prod-eval.json": '{"accuracy": 0.915}\n',
+}
+LOW = {"reports/prod-eval.json": '{"accuracy": 0.886}\n'}  # 3% below the experiment
+MODEL = "lifecycle/03-model.yaml"
+PARITY_LINE = ("item 'baseline': parity 'accuracy-parity': experiment 0.912 (reports/eval.json "
+               "/accuracy) vs production 0.886 (reports/prod-eval.json /accuracy): |diff| "
+               "0.026 (2.9%) > max(abs 0.005, rel 1% of 0.886)")
+TODAY = ("--today", "2026-12-06")
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, content in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content)
+
+
+def project(tmp_path: Path, phase: str = "model") -> Path:
+    book = tmp_path / "pb"
+    shutil.copytree(FIXTURES / "playbooks" / "metrics", book)
+    root = tmp_path / "p"
+    assert run("init", root, "--no-input", "--playbook", book, "--team", "pm=Ana",
+               "--team", "ds=Bo").code == 0
+    write(root, GOOD)
+    if phase == "model":
+        for item, by in (("problem", "Ana"), ("sources", "Bo")):
+            assert run("waive", item, "--reason", "r", "--by", by, "--until", "2099-01-01",
+                       *TODAY, cwd=root).code == 0
+        for _ in range(2):
+            assert run("advance", *TODAY, cwd=root).code == 0
+    return root
+
+
+def test_done_refuses_while_a_check_fails_and_prints_it(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    write(root, LOW)
+    before = snapshot(root)
+    result = run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=root)
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines() == [
+        f"{MODEL}:40:9: error[MLC120]: {PARITY_LINE}",
+        "refused: the change would leave 1 error (as `mlcycle check` reports them); nothing "
+        "written",
+    ]
+    assert snapshot(root) == before
+    result = run("set", "baseline", "done", "-e", "reports/eval.json", *TODAY, cwd=root)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == f"{MODEL}:40:9: error[MLC120]: {PARITY_LINE}"
+    assert snapshot(root) == before
+
+
+def test_an_open_item_of_the_current_phase_warns_with_its_numbers(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    write(root, LOW)
+    result = run("check", *TODAY, cwd=root)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines() == [
+        f"{MODEL}:40:9: warning[MLC153]: {PARITY_LINE}",
+        "mlcycle check: passed: 2 of 2 gates closed (phases before the current phase 'model': "
+        "frame, data); 0 errors, 1 warning, 0 notes",
+    ]
+
+
+def test_a_done_item_whose_numbers_fail_is_an_error_in_any_phase(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=root).code == 0
+    write(root, LOW)  # the pull request that commits the bad numbers
+    result = run("check", *TODAY, cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert result.out.splitlines() == [
+        f"{MODEL}:40:9: error[MLC120]: {PARITY_LINE}",
+        "mlcycle check: FAILED: 2 of 2 gates closed (phases before the current phase 'model': "
+        "frame, data), but 1 error in 1 item; 1 error, 0 warnings, 0 notes",
+    ]
+    # A phase not judged yet (the project is still framing): the same error.
+    early = project(tmp_path / "early", phase="frame")
+    assert run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=early).code == 0
+    write(early, LOW)
+    result = run("check", *TODAY, cwd=early)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == f"{MODEL}:40:9: error[MLC120]: {PARITY_LINE}"
