@@ -98,3 +98,46 @@ def test_a_done_item_whose_numbers_fail_is_an_error_in_any_phase(tmp_path: Path)
     result = run("check", *TODAY, cwd=early)
     assert result.code == 1
     assert result.out.splitlines()[0] == f"{MODEL}:40:9: error[MLC120]: {PARITY_LINE}"
+
+
+def test_status_says_why_a_gate_is_open(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    write(root, LOW)
+    reason = PARITY_LINE.removeprefix("item 'baseline': ")
+    out = run("status", *TODAY, cwd=root).out.splitlines()
+    start = out.index("Why gates are open (1)")
+    assert out[start:start + 6] == [
+        "Why gates are open (1)",
+        "Phase  Item      Title     Owner  Reason",
+        "─" * 100,
+        "model  baseline  Baseline  -      parity 'accuracy-parity': experiment 0.912 "
+        "(reports/eval.json",
+        "                                  /accuracy) vs production 0.886 "
+        "(reports/prod-eval.json /accuracy):",
+        "                                  |diff| 0.026 (2.9%) > max(abs 0.005, rel 1% of 0.886)",
+    ]
+    data = json.loads(run("status", "--format", "json", *TODAY, cwd=root).out)
+    assert data["why_open"] == [{
+        "phase": "model", "item": "baseline", "title": "Baseline", "status": "todo",
+        "owner": None, "due": None, "code": "MLC120", "detail": reason}]
+    markdown = run("status", "--format", "markdown", *TODAY, cwd=root).out
+    assert ("### Why gates are open (1)\n\n| Phase | Item | Title | Owner | Reason |\n"
+            "|---|---|---|---|---|\n| `model` | `baseline` | Baseline | - | "
+            "parity 'accuracy-parity': experiment 0.912 (reports/eval.json /accuracy) vs "
+            "production 0.886 (reports/prod-eval.json /accuracy): \\|diff\\| 0.026 (2.9%) \\> "
+            "max(abs 0.005, rel 1% of 0.886) |\n") in markdown
+    # A done gate kept open by missing evidence and an open dependency says so too.
+    write(root, GOOD)
+    assert run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=root).code == 0
+    (root / "reports/eval.json").unlink()
+    data = json.loads(run("status", "--format", "json", *TODAY, cwd=root).out)
+    assert [(e["code"], e["detail"]) for e in data["why_open"]] == [
+        ("MLC122", "metric 'auc-floor': metrics file 'reports/eval.json' does not exist (run "
+                   "the job that writes it, and commit the file)"),
+        ("MLC122", "parity 'accuracy-parity': experiment: metrics file 'reports/eval.json' does "
+                   "not exist (run the job that writes it, and commit the file)"),
+        ("MLC103", "evidence 'reports/eval.json' does not exist"),
+    ]
+    # Nothing beyond its status keeps a gate open: no section at all.
+    fresh = project(tmp_path / "fresh", phase="frame")
+    assert "Why gates are open" not in run("status", *TODAY, cwd=fresh).out
