@@ -141,3 +141,30 @@ def test_status_says_why_a_gate_is_open(tmp_path: Path) -> None:
     # Nothing beyond its status keeps a gate open: no section at all.
     fresh = project(tmp_path / "fresh", phase="frame")
     assert "Why gates are open" not in run("status", *TODAY, cwd=fresh).out
+
+
+def test_github_annotations_point_at_the_number_in_each_metrics_file(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=root).code == 0
+    write(root, {"reports/prod-eval.json": '{\n  "model": "m",\n  "accuracy": 0.886\n}\n',
+                 "reports/serve.toml": "[latency]\np50_ms = 40\np99_ms = 320\n",
+                 "reports/eval.yaml": "run: 7\neval:\n  val/loss: 1.5\n"})
+    result = run("check", "--format", "github", *TODAY, cwd=root)
+    assert result.code == 1
+    parity = PARITY_LINE.replace("%", "%25")
+    loss = ("item 'baseline': metric 'loss-band': 1.5 (reports/eval.yaml /eval/val~1loss) is "
+            "not within 0.1 <= value < 1")
+    latency = ("item 'baseline': metric 'latency': 320 (reports/serve.toml /latency/p99_ms) is "
+               "not < 250")
+    assert result.out.splitlines()[:8] == [
+        f"::error file={MODEL},line=26,col=9,title=mlcycle MLC121%3A baseline::{loss}",
+        f"::error file={MODEL},line=34,col=9,title=mlcycle MLC121%3A baseline::{latency}",
+        f"::error file={MODEL},line=40,col=9,title=mlcycle MLC120%3A baseline::{parity}",
+        f"::error file=reports/eval.json,line=1,col=37,title=mlcycle MLC120%3A baseline::{parity}",
+        f"::error file=reports/eval.yaml,line=3,col=3,title=mlcycle MLC121%3A baseline::{loss}",
+        f"::error file=reports/prod-eval.json,line=3,col=3,title=mlcycle MLC120%3A "
+        f"baseline::{parity}",
+        f"::error file=reports/serve.toml,line=3,col=1,title=mlcycle MLC121%3A "
+        f"baseline::{latency}",
+        f"{MODEL}:26:9: error[MLC121]: {loss}",
+    ]

@@ -101,6 +101,19 @@ def checks_mode(ctx: Context, subject: Subject) -> str:
     return ""
 
 
+def _key_lines(ctx: Context, outcome: Outcome) -> tuple[tuple[str, int, int], ...]:
+    from mlcycle.judge.metrics import key_line
+
+    files = [outcome.file] if isinstance(outcome.file, str) else outcome.file
+    keys = [outcome.key] if isinstance(outcome.key, str) else outcome.key
+    lines = []
+    for rel, key in dict.fromkeys(zip(files, keys, strict=True)):
+        at = key_line(ctx.project.root, rel, key)
+        if at is not None:
+            lines.append((rel, *at))
+    return tuple(lines)
+
+
 def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome],
                    mode: str = "gate") -> str:
     """Record an item's metric or parity checks and their findings; why they keep
@@ -118,6 +131,7 @@ def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome],
                                  line(message))
                       for loc, code, message in outcome.problems)
         ctx.metric_results.append(MetricResult(subject.phase.id, subject.item.id,
-                                               subject.phase.source.display, outcome, found))
+                                               subject.phase.source.display, outcome, found,
+                                               _key_lines(ctx, outcome) if found else ()))
         failing = failing or outcome.verdict != "pass"
     return "its metric checks fail" if failing else ""
