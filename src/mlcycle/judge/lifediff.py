@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlcycle.load.definitions import FIELDS
 from mlcycle.load.gitbase import Snapshot
@@ -22,6 +22,9 @@ from mlcycle.load.model import (
     ParityCheck,
     ProjectFile,
 )
+
+if TYPE_CHECKING:
+    from mlcycle.judge.metricdiff import Delta
 
 EXPIRY_WARNING_DAYS = 14
 CLOSED = ("done", "waived")
@@ -47,6 +50,7 @@ class Diff:
     waivers: list[Change] = field(default_factory=list)
     team: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files that could not be read
+    metrics: list[Delta] = field(default_factory=list)  # the numbers the checks read
 
     def sections(self) -> list[tuple[str, list[Change]]]:
         return [("Definition changes", self.definitions), ("Playbook", self.playbook),
