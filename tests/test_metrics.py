@@ -19,6 +19,8 @@ from conftest import FIXTURES, run, snapshot
 from mlcycle.errors import MlcycleError
 from mlcycle.load.validation import validate
 
+UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
+
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
     "reports/eval.yaml": "eval:\n  val/loss: 0.4\n",
@@ -363,7 +365,7 @@ def test_a_status_file_cannot_loosen_a_threshold(tmp_path: Path) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         f"{MODEL}:21:7: error[MLC040]: items[0].metrics: 'auc-floor' differs from playbook "
-        "metrics 1.0.0 (../pb/); change definitions in the playbook, not in status files"]
+        "metrics 1.0.0 (../pb/); change definitions in the playbook, not in status files" + UPGRADE]
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -411,10 +413,10 @@ def test_a_status_file_cannot_drop_the_checks(tmp_path: Path) -> None:
     assert result.err.splitlines()[:2] == [
         f"{MODEL}:10:5: error[MLC040]: items[0].metrics: 'auc-floor', 'loss-band', 'latency' "
         "missing here but in playbook metrics 1.0.0 (../pb/); change definitions in the "
-        "playbook, not in status files",
+        "playbook, not in status files" + UPGRADE,
         f"{MODEL}:10:5: error[MLC040]: items[0].parity: 'accuracy-parity' missing here but in "
         "playbook metrics 1.0.0 (../pb/); change definitions in the playbook, not in status "
-        "files",
+        "files" + UPGRADE,
     ]
 
 

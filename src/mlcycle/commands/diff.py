@@ -97,4 +97,5 @@ def with_base(result: Result, directory: Path, ref: str, when: date
     if result.project is not None and result.options is not None:
         keys = basecheck.base_findings(found, result.project.root, result.options)
         at_base = basecheck.relabel(result, keys).at_base
+    basecheck.weakenings(result, changes)
     return lambda format, report: attach(format, report, changes, at_base)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from mlcycle.codes import MLC031
+from mlcycle.codes import MLC031, MLC101, MLC120, MLC121, MLC150, MLC151, MLC152, MLC153
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
 from mlcycle.judge import journey
@@ -128,8 +128,8 @@ def _waiver_entry(board: Dashboard, state: ItemState) -> None:
 # An open item's own status says why it is open; of its findings only failing
 # numbers add to that (a metrics file not written yet is the normal state of
 # open work). A done item that is not closed shows every finding against it.
-_OPEN_REASONS = ("MLC120", "MLC121", "MLC153")
-_NOT_REASONS = ("MLC101", "MLC150", "MLC151", "MLC152")
+_OPEN_REASONS = (MLC120, MLC121, MLC153)
+_NOT_REASONS = (MLC101, MLC150, MLC151, MLC152)
 
 
 def _reasons(result: Result) -> dict[str, list[tuple[str, str]]]:
