@@ -168,3 +168,118 @@ def test_github_annotations_point_at_the_number_in_each_metrics_file(tmp_path: P
         f"baseline::{latency}",
         f"{MODEL}:26:9: error[MLC121]: {loss}",
     ]
+
+
+# --- the team playbook changes: version policy, weakening, metric deltas ------------
+
+
+def git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "user.name=Ana", "-c",
+                           "user.email=ana@example.com", *args], cwd=root, capture_output=True,
+                          text=True, check=True).stdout
+
+
+def repo(tmp_path: Path) -> Path:
+    """A repository holding the team playbook (pb/) and the project (p/) in
+    the model phase, baseline done with good numbers, committed on main; a
+    branch 'pr' checked out."""
+    root = project(tmp_path)
+    assert run("done", "baseline", "-e", "reports/eval.json", *TODAY, cwd=root).code == 0
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "pr")
+    return root
+
+
+def lower_floor(tmp_path: Path, version: str) -> None:
+    book = tmp_path / "pb"
+    (book / "model.yaml").write_text((book / "model.yaml").read_text().replace(
+        "value: 0.80", "value: 0.70"))
+    (book / "playbook.yaml").write_text((book / "playbook.yaml").read_text().replace(
+        "version: 1.0.0", f"version: {version}"))
+
+
+def test_upgrade_refuses_a_changed_check_without_a_major_version(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    lower_floor(tmp_path, "1.0.1")
+    before = snapshot(root)
+    result = run("upgrade", *TODAY, cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        "../pb/playbook.yaml:2:1: error[MLC056]: version 1.0.1 changes checks of metrics 1.0.0 "
+        "(baseline/metric auc-floor) without a new major version; the version policy of "
+        "built-in playbooks applies to team playbooks: a changed metric or parity check needs "
+        "2.0.0 or later",
+        "1 error in 1 file"]
+    assert snapshot(root) == before
+    # Without a new version at all: MLC040 says both ways out.
+    manifest = tmp_path / "pb" / "playbook.yaml"
+    manifest.write_text(manifest.read_text().replace("version: 1.0.1", "version: 1.0.0"))
+    result = run("check", *TODAY, cwd=root)
+    assert result.code == 2
+    assert result.err.splitlines()[-1].endswith(
+        "differs from playbook metrics 1.0.0 (../pb/); change definitions in the playbook, not "
+        "in status files (if you changed the playbook: give it a new version and run `mlcycle "
+        "upgrade`)")
+
+
+def test_check_base_warns_of_a_weakened_gate_and_diff_marks_it(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    lower_floor(tmp_path, "2.0.0")
+    assert run("upgrade", *TODAY, cwd=root).code == 0
+    write(root, {"reports/eval.json": '{"eval": {"auc": 0.75, "acc": 0.9}, "accuracy": 0.912}\n'})
+    git(tmp_path, "commit", "-q", "-am", "lower the floor")
+    result = run("check", "--base", "main", *TODAY, cwd=root)
+    assert (result.code, result.err) == (0, "")
+    base = git(tmp_path, "merge-base", "main", "HEAD").strip()[:12]
+    floor = ("metric check auc-floor LOOSENED: reports/eval.json /eval/auc >= 0.8 -> "
+             "reports/eval.json /eval/auc >= 0.7")
+    assert result.out.splitlines() == [
+        f"{MODEL}:10:5: warning[MLC154]: item 'baseline': this change weakens it: {floor}; "
+        "accountable: ds (Bo)",
+        "mlcycle check: passed: 2 of 2 gates closed (phases before the current phase 'model': "
+        "frame, data); 0 errors, 1 warning, 0 notes",
+        "",
+        f"mlcycle diff against {base} (merge base of main and HEAD): 2 lifecycle changes, 1 "
+        "metric value changed",
+        "",
+        "DEFINITION CHANGES:",
+        f"!! model/baseline: {floor}",
+        "",
+        "Playbook:",
+        "   playbook: metrics 1.0.0 -> metrics 2.0.0",
+        "",
+        "Metric values:",
+        "   model/baseline: metric 'auc-floor': reports/eval.json /eval/auc: 0.85 -> 0.75 "
+        "(-0.1, -12%); >= 0.7: pass -> pass",
+    ]
+    markdown = run("diff", "--base", "main", "--format", "markdown", *TODAY, cwd=root).out
+    assert markdown.split("#### Metric values\n\n")[1] == (
+        "| Check | Value | Base | Now | Change | Condition | Verdict |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| `baseline` metric 'auc-floor' | `reports/eval.json /eval/auc` | 0.85 | 0.75 | "
+        "-0.1, -12% | \\>= 0.7 | pass → pass |\n")
+    data = json.loads(run("diff", "--base", "main", "--format", "json", *TODAY, cwd=root).out)
+    assert data["metrics"] == [{
+        "phase": "model", "item": "baseline", "check": "metric 'auc-floor'", "side": None,
+        "file": "reports/eval.json", "key": "/eval/auc", "condition": ">= 0.7",
+        "change": 0.75 - 0.85, "old": {"value": 0.85, "verdict": "pass", "source": None},
+        "new": {"value": 0.75, "verdict": "pass", "source": None}}]
+    assert data["definitions"][0] == {"subject": "model/baseline", "change": floor,
+                                      "kind": "definition", "severe": True}
+
+
+def test_a_waiver_added_is_marked_and_warned(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    assert run("waive", "model-card", "--reason", "internal tool", "--by", "Ana", "--until",
+               "2027-01-31", *TODAY, cwd=root).code == 0
+    result = run("check", "--base", "main", *TODAY, cwd=root)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        f"{MODEL}:55:5: warning[MLC154]: item 'model-card': this change weakens it: waiver "
+        "ADDED: approved by Ana, until 2027-01-31 (internal tool); accountable: pm (Ana)")
+    assert "!! model/model-card: waiver ADDED: approved by Ana, until 2027-01-31 (internal " \
+        "tool)" in result.out.splitlines()
