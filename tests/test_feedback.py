@@ -283,3 +283,41 @@ def test_a_waiver_added_is_marked_and_warned(tmp_path: Path) -> None:
         "ADDED: approved by Ana, until 2027-01-31 (internal tool); accountable: pm (Ana)")
     assert "!! model/model-card: waiver ADDED: approved by Ana, until 2027-01-31 (internal " \
         "tool)" in result.out.splitlines()
+
+
+REPRS = ("MetricRef(", "MetricCheck(", "ParityCheck(", "Tolerance(", "Between(", "Outcome(",
+         "Delta(", "Side(", "path None", "=None", "<mlcycle.", "object at 0x")
+
+
+def test_no_output_shows_a_python_repr(tmp_path: Path) -> None:
+    """Every command and format over a project with every kind of check (>=, <,
+    between, parity; passing, failing, unreadable) and a weakened gate."""
+    root = repo(tmp_path)
+    lower_floor(tmp_path, "2.0.0")
+    (tmp_path / "pb" / "model.yaml").write_text((tmp_path / "pb" / "model.yaml").read_text()
+                                                .replace("abs: 0.005", "abs: 0.05"))
+    assert run("upgrade", "--dry-run", *TODAY, cwd=root).code == 0
+    assert run("upgrade", *TODAY, cwd=root).code == 0
+    write(root, {**LOW, "reports/eval.yaml": "eval: {}\n"})
+    (root / "reports" / "serve.toml").unlink()
+    runs = [("check", *fmt) for fmt in (("--format", f) for f in
+                                        ("text", "json", "junit", "github", "markdown"))]
+    runs += [("check", "--base", "main", "--format", f) for f in
+             ("text", "json", "junit", "github", "markdown")]
+    runs += [("check", "--all"), ("check", "--phase", "model")]
+    runs += [("diff", "--base", "main", "--format", f) for f in ("text", "markdown", "json")]
+    runs += [("status", "--format", f) for f in ("table", "json", "markdown")]
+    runs += [("raci",), ("log",), ("validate",), ("playbooks", "show", "../pb"),
+             ("report", "--output", "../report.html"), ("done", "baseline"),
+             ("upgrade", "--check"), ("portfolio", ".")]
+    seen = 0
+    for args in runs:
+        result = run(*args, *TODAY, cwd=root)
+        assert result.code in (0, 1, 2), (args, result)
+        text = result.out + result.err
+        if args[0] == "report":
+            text += (tmp_path / "report.html").read_text()
+        found = [r for r in REPRS if r in text]
+        assert not found, (args, found)
+        seen += bool(text)
+    assert seen == len(runs)
