@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from mlcycle.codes import MLC044, MLC107, MLC108, MLC154
 from mlcycle.errors import Problem

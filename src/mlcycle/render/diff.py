@@ -41,6 +41,10 @@ def _change(delta: Delta) -> str:
     return f"{change:+.3g}{share}"
 
 
+def _new_verdict(side: Side) -> str:
+    return "**fail**" if side.verdict == "fail" else _verdict(side)
+
+
 def _sources(delta: Delta) -> str:
     """Where pulled numbers came from, on the side(s) that have a note."""
     if delta.old.source == delta.new.source:
@@ -106,7 +110,7 @@ def markdown(d: Diff) -> str:
         lines += [f"| {md_code(printable(m.item))} {_md(m.label)} | "
                   f"{md_code(printable(m.file + ' ' + m.key))} | {_value(m.old)} | "
                   f"{_value(m.new)} | {_change(m)} | {_md(m.wants)} | "
-                  f"{_verdict(m.old)} → {'**fail**' if m.new.verdict == 'fail' else _verdict(m.new)}"
+                  f"{_verdict(m.old)} → {_new_verdict(m.new)}"
                   f"{_md(' (' + _sources(m) + ')') if _sources(m) else ''} |" for m in d.metrics]
     for note in d.notes:
         lines.append(f"\n_note: {md_escape(printable(note))}_")
