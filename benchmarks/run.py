@@ -464,6 +464,7 @@ def portfolio_benchmark(mlcycle: str, scratch: Path, repeat: int
 
 
 METRICS_MAX_RATIO = 1.1
+BASE_METRICS_MAX_RATIO = 1.2  # issue 21: check --base with metric deltas vs without checks
 METRIC_PHASES = ("quality", "online", "operations")  # product's phases that read numbers
 METRIC_FILES = {
     "reports/eval.json": '{"eval": {"auc": 0.86, "auc.macro": 0.84}, "accuracy": 0.912}\n',
@@ -563,6 +564,7 @@ def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[st
     print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
                 [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
                   f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    verdicts.append(base_metrics_case(mlcycle, scratch, repeat, builtin))
     ratio = cases[1].best / base
     verdicts.append((f"`check --all` on product 2.0.0 with its metric files <= "
                      f"{METRICS_MAX_RATIO:g}x product 1.0.0", f"{ratio:.2f}x (9 checks)",
@@ -619,6 +621,36 @@ def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[st
                      f"{ratio:.2f}x (in process {with_ms / without_ms:.2f}x)",
                      all(c.ok for c in cases)))
     return verdicts
+
+
+def base_metrics_case(mlcycle: str, scratch: Path, repeat: int, builtin: dict[str, Path]
+                      ) -> tuple[str, str, bool]:
+    """Issue 21: `check --base HEAD` on the fresh product 2.0.0 project whose
+    change moves every metric value (the base's files read from git, each value
+    compared on both sides), next to the same on product 1.0.0 (no checks)."""
+    git_env = {**ENV, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
+               "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    for project in builtin.values():
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+            subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=project,
+                           env=git_env, capture_output=True, check=True)
+        _write_files(project, {rel: text.replace("0.", "0.0")
+                               for rel, text in BUILTIN_METRIC_FILES.items()})
+    cases = [Case(f"`mlcycle check --all --base HEAD`, product "
+                  f"{'2.0.0' if label == 'with' else '1.0.0'} ({label} metric checks)",
+                  lambda n: [mlcycle, "check", "--all", "--base", "HEAD"], cwd=builtin[label],
+                  ok_codes=(1,)) for label in ("without", "with")]
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print("\n`check --all --base HEAD` with every metric value changed since HEAD (product "
+          "2.0.0: the values, deltas and verdicts of both sides), next to product 1.0.0.\n")
+    print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    ratio = cases[1].best / base
+    return (f"`check --base` with metric deltas on product 2.0.0 <= "
+            f"{BASE_METRICS_MAX_RATIO:g}x without checks", f"{ratio:.2f}x",
+            ratio <= BASE_METRICS_MAX_RATIO and all(c.ok for c in cases))
 
 
 _IN_PROCESS = """

@@ -331,10 +331,12 @@ def test_every_code_has_a_test_and_a_meaning() -> None:
     from mlcycle import codes
 
     # The metric codes (MLC120-MLC127) have their fixture projects in
-    # test_metrics.py, MLC128 (check --min-score) in test_score.py.
+    # test_metrics.py, MLC128 (check --min-score) in test_score.py, MLC153 (an open
+    # item's failing numbers) and MLC154 (check --base) in test_feedback.py.
     tested = {case[:6] for case, *_ in FINDINGS}
     findings = {c.id for c in codes.of_kind("finding")}
-    assert tested == {c for c in findings if not 120 <= int(c[3:]) <= 128}
+    assert tested == {c for c in findings
+                      if not 120 <= int(c[3:]) <= 128 and c not in ("MLC153", "MLC154")}
     for code in findings:
         assert code.startswith("MLC1") and codes.CODES[code].severity in (
             "error", "warning", "note")
@@ -532,7 +534,8 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
     # --min-score (MLC128: test_score.py).
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == \
-        {c.id for c in codes.of_kind("finding") if not 120 <= int(c.id[3:]) <= 128}
+        {c.id for c in codes.of_kind("finding")
+         if not 120 <= int(c.id[3:]) <= 128 and c.id not in ("MLC153", "MLC154")}
 
 
 def test_json_shape(copy_fixture: Any) -> None:

@@ -104,7 +104,7 @@ def test_diff_of_state_changes_and_phase_moves(tmp_path: Path) -> None:
         "   model/model-card: reopened: waived -> todo (evidence was: (none))\n"
         "\n"
         "Waivers:\n"
-        "   frame/framing: waiver added: approved by Ana, until 2026-01-20 (rules suffice)\n"
+        "!! frame/framing: waiver ADDED: approved by Ana, until 2026-01-20 (rules suffice)\n"
         "   frame/framing: waiver expires 2026-01-20 (in 10 days)\n"
         "   model/baseline: waiver changed: expires: 2026-06-30 -> 2026-07-31\n"
         "   model/model-card: waiver removed\n"

@@ -92,7 +92,7 @@ def test_phase_filter_and_unknown_phase(project: Path) -> None:
 def test_json_shape(project: Path) -> None:
     data = json.loads(status(project, "--format", "json").out)
     assert set(data) == {"version", "project", "today", "owner", "phase", "path", "phases",
-                         "blocked", "overdue", "unowned", "expiring_waivers"}
+                         "blocked", "overdue", "unowned", "expiring_waivers", "why_open"}
     row = data["phases"][1]
     assert row == {"id": "data", "title": "Data exploration and quality", "number": 2,
                    "current": True, "total": 3, "done": 0, "waived": 0, "progress": 0.0,

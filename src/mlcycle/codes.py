@@ -173,8 +173,9 @@ MLC037 = _code(
     "`mlcycle init` in another directory")
 MLC040 = _code("MLC040", "input",
                "an item definition in a status file differs from the pinned playbook",
-               "undo the edit: definitions change in the playbook and reach the project "
-               "through `mlcycle upgrade`")
+               "if you edited the status file, undo the edit; if you changed the playbook, give "
+               "it a new version and run `mlcycle upgrade` (definitions reach the project "
+               "through it)")
 MLC041 = _code("MLC041", "input",
                "an item of the pinned playbook is missing from its status file",
                "restore the item (`mlcycle upgrade` writes it)")
@@ -212,6 +213,12 @@ MLC054 = _code("MLC054", "input",
 MLC055 = _code("MLC055", "input",
                "playbooks fork: the destination exists, or an invalid --name / --version",
                "choose a new destination, or a valid --name / --version")
+MLC056 = _code(
+    "MLC056", "input",
+    "upgrade refused: the team playbook adds or changes a metric or parity check without a new "
+    "major version (the version policy built-in playbooks follow: a check can fail a project "
+    "that passed)",
+    "give the playbook a new major version in its playbook.yaml, then run `mlcycle upgrade`")
 MLC060 = _code("MLC060", "input", "portfolio: a path to search is not a directory",
                "pass directories")
 MLC061 = _code("MLC061", "input", "portfolio: no mlcycle project under the paths searched",
@@ -337,6 +344,19 @@ MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DA
 MLC152 = _code("MLC152", "finding",
                "URL evidence is accepted but not verified (check works offline)",
                "nothing to do; reviewers should open the link", severity="note")
+MLC153 = _code(
+    "MLC153", "finding",
+    "an open item of the current phase fails one of its metric or parity checks (the numbers "
+    "committed so far would keep its gate open)",
+    "improve the numbers before marking the item done; `mlcycle done` refuses while a check "
+    "fails", severity="warning")
+MLC154 = _code(
+    "MLC154", "finding",
+    "check --base: this change weakens an item (a threshold loosened, a tolerance widened, a "
+    "check removed, a gate turned off, an evidence requirement dropped, a waiver added); the "
+    "message names the people accountable for it",
+    "have a person accountable for the item review and approve the change in the pull "
+    "request", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

@@ -71,6 +71,9 @@ class MetricResult:
     path: str  # the status file
     outcome: Outcome
     findings: tuple[Finding, ...]
+    # (metrics file, line, column of the key) of each number a failing check
+    # read, for annotations next to the number; empty for a passing check.
+    key_lines: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass

@@ -59,6 +59,7 @@ def _heading(d: Dashboard) -> str:
 
 
 _SECTIONS: list[tuple[str, str, str]] = [
+    ("why_open", "Why gates are open", "reason"),  # shown only when it has entries
     ("blocked", "Blocked", "reason"),
     ("overdue", "Overdue", "due"),
     ("unowned", "Unowned open items", "status"),
@@ -71,6 +72,8 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
     for key, title, detail in _SECTIONS:
         if key == "unowned" and d.owner is not None:
             continue  # one person's view has no unowned items by definition
+        if key == "why_open" and not d.why_open:
+            continue  # a gate open by its status alone: the table's Open gates say it
         out.append((title, detail, getattr(d, key)))
     return out
 
@@ -228,7 +231,7 @@ def _entry(e: Entry) -> dict[str, Any]:
     item = e.item
     return {"phase": e.phase, "item": item.id, "title": item.title, "status": item.status,
             "owner": item.owner, "due": item.due.isoformat() if item.due else None,
-            "detail": e.detail}
+            "detail": e.detail, **({"code": e.code} if e.code else {})}
 
 
 def as_json(d: Dashboard, all_items: bool = True) -> str:
@@ -255,6 +258,7 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
         "overdue": [_entry(e) for e in d.overdue],
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
         "expiring_waivers": [_entry(e) for e in d.expiring],
+        "why_open": [_entry(e) for e in d.why_open],
     }
     return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 

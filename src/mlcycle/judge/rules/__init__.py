@@ -55,8 +55,8 @@ ITEM_RULES: tuple[ItemRule, ...] = (
     waiver_approver,    # MLC110
     open_gate,          # MLC101
     due,                # MLC150
-    metric,             # MLC121-MLC126
-    parity,             # MLC120, MLC122-MLC127
+    metric,             # MLC121-MLC126, MLC153
+    parity,             # MLC120, MLC122-MLC127, MLC153
     owner,              # MLC108
 )
 

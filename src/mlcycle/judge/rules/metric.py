@@ -10,15 +10,15 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mlcycle.codes import MLC121, MLC122, MLC123, MLC124, MLC125, MLC126
-from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
+from mlcycle.codes import MLC121, MLC122, MLC123, MLC124, MLC125, MLC126, MLC153
+from mlcycle.judge.rules.common import Context, Subject, checks_mode, judge_outcomes
 from mlcycle.load.metrickeys import pointer, segments, shown
 from mlcycle.load.model import Between, Item, MetricCheck
 
 if TYPE_CHECKING:  # metrics is imported only for an item with checks
     from mlcycle.judge.metrics import Files, Loc, Outcome
 
-CODES = (MLC121, MLC122, MLC123, MLC124, MLC125, MLC126)
+CODES = (MLC121, MLC122, MLC123, MLC124, MLC125, MLC126, MLC153)
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
@@ -28,11 +28,12 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
-    if not item.metrics or subject.phase.id not in ctx.in_scope or item.status == "waived":
+    mode = checks_mode(ctx, subject) if item.metrics else ""
+    if not mode:
         return ""
     files = ctx.metric_files
     return judge_outcomes(ctx, subject, [outcome(files, item, index, metric)
-                                         for index, metric in enumerate(item.metrics)])
+                                         for index, metric in enumerate(item.metrics)], mode)
 
 
 def _threshold(check: MetricCheck, value: float) -> str | None:
