@@ -15,6 +15,8 @@ def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
     if item.status != "waived" or item.waiver is None:
         return ""
+    if item.waiver.approved_by in ctx.former:  # the former rule says so (MLC112)
+        return ""
     why = _approver_problem(ctx.project, subject)
     if not why:
         return ""
