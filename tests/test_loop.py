@@ -161,7 +161,7 @@ def test_a_leaver_becomes_a_former_member_and_open_work_is_reassigned(tmp_path: 
     project = (root / "mlcycle.yaml").read_text()
     result = run("team", "remove", "ds", "Bo Li", cwd=root)
     assert result.code == 0, result
-    assert result.out == ("team: ds -= Bo Li (former member, still the owner of 7 closed "
+    assert result.out == ("team: ds -= Bo Li (former member, still the owner of 8 closed "
                           "items)\n")
     after = (root / "mlcycle.yaml").read_text()
     assert after.endswith("former:\n  - name: Bo Li\n    left: 2027-01-10\n")
