@@ -58,8 +58,9 @@ def printed_config(out: str) -> str:
 
 
 def readme_snippet() -> str:
-    """The pre-commit config README.md tells people to add, as written there."""
-    text = (REPO / "README.md").read_text(encoding="utf-8")
+    """The pre-commit config the docs tell people to add, as written there
+    (docs/reference/ci-and-hooks.md, moved from the README)."""
+    text = (REPO / "docs" / "reference" / "ci-and-hooks.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```yaml\n(.*?)^```$", text, flags=re.S | re.M)
     found = [b for b in blocks if "id: mlcycle-check" in b]
     assert len(found) == 1, found
