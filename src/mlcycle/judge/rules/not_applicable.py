@@ -5,8 +5,8 @@ accountable role may approve it, and unlike a waiver it never expires."""
 from __future__ import annotations
 
 from mlcycle.codes import MLC113, MLC114
-from mlcycle.escape import line, quote
 from mlcycle.judge.rules.common import Context, Subject
+from mlcycle.judge.rules.waiver_approver import approver_problem
 
 CODES = (MLC113, MLC114)
 
@@ -23,12 +23,8 @@ def check(ctx: Context, subject: Subject) -> str:
     approver = item.na.approved_by
     if approver in ctx.former:  # the former rule judges it (before they left: it stands)
         return ""
-    role = item.raci.accountable
-    holders = ctx.project.file.team.get(role, [])
-    if approver in holders:
+    why = approver_problem(ctx.project, subject, "not applicable", approver)
+    if not why:
         return ""
-    may = line(", ".join(holders)) if holders else "nobody yet"
-    ctx.report(subject, ("na", "approved_by"), MLC114,
-               f"{subject.name}: not applicable approved by {quote(approver)}, who does not "
-               f"hold the item's accountable role '{role}' ({may})")
+    ctx.report(subject, ("na", "approved_by"), MLC114, f"{subject.name}: {why}")
     return "its not-applicable is not approved by the accountable role"
