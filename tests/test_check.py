@@ -297,7 +297,7 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
     ("MLC112-na-after-leaving", [_gate("g", status="na", na={
         "reason": "no user interface", "approved_by": "Bo", "date": "2025-04-01"})], {}, [
         "lifecycle/01-problem.yaml:14:18: error[MLC112]: item 'g': not applicable approved by "
-        "'Bo' on 2025-04-01, after they left the team on 2025-03-01"]),
+        "'Bo' on 2025-04-01, when they had left the team (on 2025-03-01)"]),
     # approved while Bo was on the team: it stands (a not-applicable has no expiry to renew)
     ("MLC112-na-before-leaving-stands", [_gate("g", status="na", na={
         "reason": "no user interface", "approved_by": "Bo", "date": "2025-02-01"})], {},

@@ -246,3 +246,44 @@ def test_renewing_a_waiver_keeps_the_earlier_one(tmp_path: Path) -> None:
     assert ("Waivers of why-ml (oldest first):\n"
             "  until 2027-02-01  approved by Ana Ruiz: rules tried\n"
             "  until 2027-08-01  approved by Ana Ruiz: still true  (current)\n") in log.out
+
+
+
+def _replace_status(path: Path, item: str, lines: str) -> None:
+    """Hand-edit: the item's ``status: done`` line becomes ``lines``."""
+    text = path.read_text()
+    start = text.index("    status: done\n", text.index(f"id: {item}\n"))
+    path.write_text(text[:start] + lines + text[start + len("    status: done\n"):])
+
+
+def test_approvals_written_by_hand_for_a_former_member_are_findings(tmp_path: Path) -> None:
+    root = loop_project(tmp_path)
+    assert run("team", "remove", "ds", "Bo Li", cwd=root).code == 0  # left on 2027-01-10
+    before = snapshot(root)
+    result = run("waive", "literature-survey", "--reason", "r", "--by", "Bo Li", "--until",
+                 "2027-03-01", cwd=root)
+    assert (result.code, result.err) == (
+        2, "<command line>: error[MLC031]: --by: 'Bo Li' left the team on 2027-01-10; name "
+        "someone on it (team: Ana Ruiz, Dee Park), or bring them back with `mlcycle team add "
+        "ROLE PERSON`\n")
+    assert snapshot(root) == before
+    path = root / "lifecycle/03-modeling.yaml"
+    _replace_status(path, "literature-survey", "    status: waived\n    waiver:\n"
+                    "      reason: read enough\n      approved_by: Bo Li\n"
+                    "      expires: 2027-03-01\n")
+    _replace_status(path, "baseline-model", "    status: na\n    na:\n"
+                    "      reason: a rule is the baseline\n      approved_by: Bo Li\n"
+                    "      date: 2027-01-10\n")
+    result = run("check", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert result.out.splitlines() == [
+        "lifecycle/03-modeling.yaml:28:20: error[MLC112]: item 'literature-survey': waiver "
+        "approved by 'Bo Li', who left the team on 2027-01-10",
+        "lifecycle/03-modeling.yaml:50:9: error[MLC107]: item 'modeling-approaches' is done but "
+        "depends on 'literature-survey', which is not closed (its waiver is approved by a "
+        "former member)",
+        "lifecycle/03-modeling.yaml:75:20: error[MLC112]: item 'baseline-model': not "
+        "applicable approved by 'Bo Li' on 2027-01-10, when they had left the team (on "
+        "2027-01-10)",
+        "mlcycle check: FAILED: 8 of 8 gates closed (phases before the current phase "
+        "'modeling': problem, data), but 3 errors in 3 items; 3 errors, 0 warnings, 0 notes"]

@@ -36,7 +36,7 @@ def check(ctx: Context, subject: Subject) -> str:
         approver = item.na.approved_by
         ctx.report(subject, ("na", "approved_by"), MLC112,
                    f"{subject.name}: not applicable approved by {quote(approver)} on "
-                   f"{item.na.date.isoformat()}, after they left the team on "
-                   f"{former[approver].isoformat()}")
+                   f"{item.na.date.isoformat()}, when they had left the team (on "
+                   f"{former[approver].isoformat()})")
         return "its not-applicable is approved by a former member"
     return ""
