@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -224,6 +228,10 @@ def test_not_applicable_is_closed_counted_apart_and_approved_by_the_accountable_
     assert (row["done"], row["waived"], row["na"]) == (0, 0, 1)
     check = json.loads(run("check", "--format", "json", "--all", cwd=root).out)
     assert check["phases"][0]["na"] == 1
+    report = run("report", cwd=root).out  # the phase row: done (and waived), then n/a
+    assert '<th class="num">done</th><th class="num">n/a</th>' in report
+    row = report.split('data-phase="problem">', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">0/7</td>\n<td class="num">1</td>\n' in row
 
 
 def test_renewing_a_waiver_keeps_the_earlier_one(tmp_path: Path) -> None:
@@ -287,3 +295,26 @@ def test_approvals_written_by_hand_for_a_former_member_are_findings(tmp_path: Pa
         "2027-01-10)",
         "mlcycle check: FAILED: 8 of 8 gates closed (phases before the current phase "
         "'modeling': problem, data), but 3 errors in 3 items; 3 errors, 0 warnings, 0 notes"]
+
+
+def test_the_concepts_page_reopen_runs_as_written(tmp_path: Path) -> None:
+    """docs/concepts.md's ML-loop block, each line in bash with the installed
+    mlcycle, on a project in modeling whose problem and data are done (git's
+    user.name is not on the team: the page's --by is what makes it go)."""
+    page = (Path(__file__).parents[1] / "docs" / "concepts.md").read_text(encoding="utf-8")
+    section = page.split("## The ML loop", 1)[1]
+    block = re.search(r"^```sh\n(.*?)^```$", section, flags=re.S | re.M)
+    assert block is not None
+    lines = block[1].splitlines()
+    assert "--cascade" in lines[0]
+    root = loop_project(tmp_path)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "NO_COLOR": "1"}
+    for line in lines:
+        done = subprocess.run(["bash", "-c", line], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert (done.returncode, done.stderr) == (0, ""), line
+    reopened = (root / "lifecycle/03-modeling.yaml").read_text()
+    assert reopened.count("status: doing") == 3  # literature-survey .. baseline-model
+    assert run("check", cwd=root).code == 0

@@ -363,7 +363,7 @@ def test_bad_status_with_did_you_mean(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'doign' is not one of "
-        "todo, doing, blocked, done, waived (did you mean 'doing'?)",
+        "todo, doing, blocked, done, waived, na (did you mean 'doing'?)",
         "1 error in 1 file",
     )
 
