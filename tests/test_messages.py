@@ -38,7 +38,9 @@ def test_summary_says_why_check_failed_when_every_gate_is_closed(tmp_path: Path)
     assert snapshot(root) == before
 
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+# The example error of the errors page (moved there from the README).
+README = (Path(__file__).parents[1] / "docs" / "reference" / "errors-and-yaml.md").read_text(
+    encoding="utf-8")
 
 
 def _set_line(path: Path, number: int, old: str, new: str) -> None:
