@@ -423,7 +423,45 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
     return [(f"each editing command <= {EDIT_MAX_RATIO:g}x `check` ({EDIT_ITEMS:,} items)",
              f"{ratio:.2f}x (slowest: {worst.label})",
              ratio <= EDIT_MAX_RATIO
-             and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
+             and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:])),
+            cascade_benchmark(mlcycle, scratch, repeat)]
+
+
+def cascade_benchmark(mlcycle: str, scratch: Path, repeat: int) -> tuple[str, str, bool]:
+    """`reopen --reset ... --cascade` (issue 20) beside `check` on one project of
+    1,000 items in 10 phases, in phase 3 (phases 1 and 2 done): back to phase 1,
+    two items reset and the two done items resting on them reset with them. Every
+    run starts from a fresh copy of the project (copied before the clock starts),
+    so each one computes the dependents in every phase and writes."""
+    pristine = make_synthetic(scratch / "cascade", EDIT_ITEMS, current=3)
+    work = pristine.parent / "run"  # beside it: ../playbook is the same playbook
+
+    def fresh(n: int) -> list[str]:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(pristine, work)
+        # item i depends on item i - 1 when i % 4 == 1: 5 rests on 4, 9 on 8
+        return [mlcycle, "reopen", PHASES[0], "--reason", "benchmark", "--by", "bo",
+                "--reset", f"{PHASES[0]}-000004", "--reset", f"{PHASES[0]}-000008",
+                "--cascade"]
+
+    cases = [Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=pristine,
+                  ok_codes=(0, 1)),
+             Case("`mlcycle reopen PHASE --reset ITEM... --cascade`", fresh, cwd=work)]
+    measure(cases, repeat, scratch)
+    check, cascade = cases
+    best, pair, target, ok = versus(cascade, check, EDIT_MAX_RATIO, strict=False)
+    print(f"\n## `reopen --cascade` next to `check`\n\nOne synthetic project of "
+          f"{EDIT_ITEMS:,} items (10 phases, current phase 3); each run reopens phase 1 "
+          "with two items reset and the two done items resting on them (--cascade), on a "
+          "fresh copy of the project.\n")
+    print(table(["command", "best ms (median)", "x `check`", "x `check`, paired median",
+                 "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / check.best:.2f}x",
+                  f"{paired(c, check):.2f}x", f"{c.peak_mib:.0f}",
+                  str(c.warm.code if c.warm else "?")] for c in cases]))
+    ok = ok and all(r.code == 0 for r in cascade.runs) and "--cascade" in cascade.output
+    return (f"`reopen --cascade` {target} `check` ({EDIT_ITEMS:,} items)",
+            f"{pair} paired median ({best} best)", ok)
 
 
 PORTFOLIO_PROJECTS = 1_000

@@ -329,3 +329,30 @@ def test_diff_of_a_phase_removed_and_a_project_added(tmp_path: Path) -> None:
     assert added.out.splitlines()[1:] == ["", "Items and phases added or removed:",
                                           "   project: project added: second"]
     assert run("check", "--base", "main", cwd=top / "second").code == 0
+
+
+def test_diff_flags_a_not_applicable_like_a_gate_switched_off(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    result = run("na", "framing", "--reason", "rules suffice", "--by", "Ana", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    git(top, "commit", "-q", "-am", "framing does not apply")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    base = git(top, "merge-base", "main", "HEAD").strip()[:12]
+    assert result.out == (
+        f"mlcycle diff against {base} (merge base of main and HEAD): 2 lifecycle changes\n"
+        "\n"
+        "Item changes:\n"
+        "   frame/framing: closed as not applicable: todo -> na\n"
+        "\n"
+        "Waivers:\n"
+        "!! frame/framing: NOT APPLICABLE: approved by Ana on 2026-01-10 (rules suffice)\n")
+    data = json.loads(run("diff", "--base", "main", "--format", "json", cwd=proj).out)
+    assert data["waivers"] == [{
+        "change": "NOT APPLICABLE: approved by Ana on 2026-01-10 (rules suffice)",
+        "kind": "waiver", "severe": True, "subject": "frame/framing"}]
+    # Taken back by hand: said, not flagged (the gate is on again).
+    git(top, "checkout", "-q", "main", "--", "proj/lifecycle")
+    git(top, "commit", "-q", "-am", "it applies after all")
+    result = run("diff", "--base", "HEAD~1", cwd=proj)
+    assert result.out.splitlines()[-1] == "   frame/framing: not applicable removed"

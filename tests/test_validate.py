@@ -53,9 +53,9 @@ EXPECTED = {
         "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key "
         "'colour'; allowed: id, title, description, raci, gate, evidence_required, doc, "
         "depends_on, section, automated, metrics, parity, replaces, status, owner, evidence, "
-        "due, notes, waiver",
+        "due, notes, waiver, waivers_before, na",
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not "
-        "one of todo, doing, blocked, done, waived",
+        "one of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used "
         "twice; first at lifecycle/04-productionization.yaml:11",
         "lifecycle/05-quality.yaml:22:9: error[MLC042]: items[3]: item 'architecture' is "
@@ -396,7 +396,7 @@ def test_several_problems_are_all_printed_sorted(tmp_path: Path) -> None:
         "lifecycle/01-define.yaml:23:10: error[MLC013]: items[0].due: '2025-03-32' is not a "
         "real calendar date",
         "lifecycle/02-data.yaml:39:13: error[MLC012]: items[2].status: 'stuck' is not one "
-        "of todo, doing, blocked, done, waived",
+        "of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:29:63: error[MLC040]: items[4].raci.informed: [ops] "
         "here, but [devops] in playbook duplicate-finder 1.0.0 (playbook/); change "
         "definitions in the playbook, not in status files" + UPGRADE,

@@ -300,6 +300,23 @@ MLC110 = _code(
     "a waiver is approved by someone who does not hold the item's accountable role on the team",
     "have a person listed under the accountable role in `team` approve it (the A in RACI "
     "answers for the item, so only they may excuse it)")
+MLC111 = _code(
+    "MLC111", "finding", "an open item is owned by a former member of the team",
+    "give it to someone on the team (`mlcycle set ITEM --owner PERSON`, or `mlcycle team "
+    "remove ROLE PERSON --reassign-to PERSON` when they leave)")
+MLC112 = _code(
+    "MLC112", "finding",
+    "a waiver or a not-applicable is approved by a former member of the team (after they "
+    "left, for a not-applicable)",
+    "have a person listed under the item's accountable role approve it again (`mlcycle waive` "
+    "or `mlcycle na`)")
+MLC113 = _code("MLC113", "finding",
+               "an item is `na` (not applicable) but has no `na: {reason, approved_by, date}`",
+               "run `mlcycle na ITEM --reason TEXT --by PERSON`, or change the status")
+MLC114 = _code(
+    "MLC114", "finding",
+    "a not-applicable is approved by someone who does not hold the item's accountable role",
+    "have a person listed under the accountable role in `team` approve it (`mlcycle na`)")
 MLC120 = _code(
     "MLC120", "finding",
     "a parity check failed: experiment and production differ by more than the tolerance (in "

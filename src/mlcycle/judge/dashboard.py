@@ -33,14 +33,15 @@ class PhaseRow:
     total: int = 0
     done: int = 0
     waived: int = 0
+    na: int = 0  # not applicable: closed, counted apart
     gates: int = 0
     open_gates: list[str] = field(default_factory=list)
     reopened: int = 0  # times the project was sent back to this phase
 
     @property
     def progress(self) -> float:
-        """(done + waived) / total; an empty row counts as complete."""
-        return (self.done + self.waived) / self.total if self.total else 1.0
+        """(done + waived + na) / total; an empty row counts as complete."""
+        return (self.done + self.waived + self.na) / self.total if self.total else 1.0
 
 
 @dataclass
@@ -92,6 +93,7 @@ def _count(row: PhaseRow, state: ItemState) -> None:
     row.total += 1
     row.done += item.status == "done"
     row.waived += item.status == "waived"
+    row.na += item.status == "na"
     if item.gate:
         row.gates += 1
         if not state.closed:

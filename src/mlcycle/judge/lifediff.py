@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mlcycle.judge.metricdiff import Delta
 
 EXPIRY_WARNING_DAYS = 14
-CLOSED = ("done", "waived")
+CLOSED = ("done", "waived", "na")
 
 
 @dataclass(frozen=True)
@@ -205,13 +205,26 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.due != new.due:
         d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
     _waiver_changes(d, subject, old, new)
+    _na_changes(d, subject, old, new)
+
+
+def _na_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
+    """A not-applicable switches a gate off for this product for good: always flagged."""
+    a, b = old.na, new.na
+    if b is not None and a != b:
+        d.waivers.append(Change("waiver", subject, f"NOT APPLICABLE: approved by "
+                                f"{b.approved_by} on {b.date.isoformat()} ({_short(b.reason)})",
+                                severe=True))
+    elif a is not None and b is None:
+        d.waivers.append(Change("waiver", subject, "not applicable removed"))
 
 
 def _status_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.status != new.status:
         if new.status in CLOSED and old.status not in CLOSED:
             evidence = f" (evidence: {_short(new.evidence)})" if new.status == "done" else ""
-            verb = "closed" if new.status == "done" else "closed by waiver"
+            verb = {"done": "closed", "waived": "closed by waiver",
+                    "na": "closed as not applicable"}[new.status]
             d.items.append(Change("state", subject, f"{verb}: {old.status} -> {new.status}"
                                   f"{evidence}"))
         elif old.status in CLOSED and new.status not in CLOSED:

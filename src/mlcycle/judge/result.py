@@ -87,6 +87,7 @@ class PhaseSummary:
     items: int = 0
     done: int = 0
     waived: int = 0
+    na: int = 0  # not applicable: closed, counted apart
     closed: int = 0
     gates: int = 0
     gates_closed: int = 0

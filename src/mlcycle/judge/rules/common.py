@@ -6,6 +6,7 @@ raises for a user's mistake.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,10 @@ class Context:
     @cached_property
     def people(self) -> set[str]:
         return self.project.people()
+
+    @cached_property
+    def former(self) -> dict[str, date]:
+        return self.project.former()
 
     @cached_property
     def evidence(self) -> Evidence:
