@@ -46,7 +46,7 @@ def project(tmp_path: Path, phase: str = "model") -> Path:
             assert run("waive", item, "--reason", "r", "--by", by, "--until", "2099-01-01",
                        *TODAY, cwd=root).code == 0
         for _ in range(2):
-            assert run("advance", *TODAY, cwd=root).code == 0
+            assert run("advance", "--by", "Ana", *TODAY, cwd=root).code == 0
     return root
 
 
