@@ -423,7 +423,45 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
     return [(f"each editing command <= {EDIT_MAX_RATIO:g}x `check` ({EDIT_ITEMS:,} items)",
              f"{ratio:.2f}x (slowest: {worst.label})",
              ratio <= EDIT_MAX_RATIO
-             and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:]))]
+             and all(c.ok and all(r.code == 0 for r in c.runs) for c in cases[1:])),
+            cascade_benchmark(mlcycle, scratch, repeat)]
+
+
+def cascade_benchmark(mlcycle: str, scratch: Path, repeat: int) -> tuple[str, str, bool]:
+    """`reopen --reset ... --cascade` (issue 20) beside `check` on one project of
+    1,000 items in 10 phases, in phase 3 (phases 1 and 2 done): back to phase 1,
+    two items reset and the two done items resting on them reset with them. Every
+    run starts from a fresh copy of the project (copied before the clock starts),
+    so each one computes the dependents in every phase and writes."""
+    pristine = make_synthetic(scratch / "cascade", EDIT_ITEMS, current=3)
+    work = pristine.parent / "run"  # beside it: ../playbook is the same playbook
+
+    def fresh(n: int) -> list[str]:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(pristine, work)
+        # item i depends on item i - 1 when i % 4 == 1: 5 rests on 4, 9 on 8
+        return [mlcycle, "reopen", PHASES[0], "--reason", "benchmark", "--by", "bo",
+                "--reset", f"{PHASES[0]}-000004", "--reset", f"{PHASES[0]}-000008",
+                "--cascade"]
+
+    cases = [Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=pristine,
+                  ok_codes=(0, 1)),
+             Case("`mlcycle reopen PHASE --reset ITEM... --cascade`", fresh, cwd=work)]
+    measure(cases, repeat, scratch)
+    check, cascade = cases
+    best, pair, target, ok = versus(cascade, check, EDIT_MAX_RATIO, strict=False)
+    print(f"\n## `reopen --cascade` next to `check`\n\nOne synthetic project of "
+          f"{EDIT_ITEMS:,} items (10 phases, current phase 3); each run reopens phase 1 "
+          "with two items reset and the two done items resting on them (--cascade), on a "
+          "fresh copy of the project.\n")
+    print(table(["command", "best ms (median)", "x `check`", "x `check`, paired median",
+                 "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / check.best:.2f}x",
+                  f"{paired(c, check):.2f}x", f"{c.peak_mib:.0f}",
+                  str(c.warm.code if c.warm else "?")] for c in cases]))
+    ok = ok and all(r.code == 0 for r in cascade.runs) and "--cascade" in cascade.output
+    return (f"`reopen --cascade` {target} `check` ({EDIT_ITEMS:,} items)",
+            f"{pair} paired median ({best} best)", ok)
 
 
 PORTFOLIO_PROJECTS = 1_000
@@ -464,6 +502,7 @@ def portfolio_benchmark(mlcycle: str, scratch: Path, repeat: int
 
 
 METRICS_MAX_RATIO = 1.1
+BASE_METRICS_MAX_RATIO = 1.2  # issue 21: check --base with metric deltas vs without checks
 METRIC_PHASES = ("quality", "online", "operations")  # product's phases that read numbers
 METRIC_FILES = {
     "reports/eval.json": '{"eval": {"auc": 0.86, "auc.macro": 0.84}, "accuracy": 0.912}\n',
@@ -567,6 +606,7 @@ def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[st
     print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
                 [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
                   f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    verdicts.append(base_metrics_case(mlcycle, scratch, repeat, builtin))
     ratio = cases[1].best / base
     verdicts.append((f"`check --all` on product 3.0.0 with its metric files <= "
                      f"{METRICS_MAX_RATIO:g}x product 1.0.0", f"{ratio:.2f}x (10 checks)",
@@ -623,6 +663,36 @@ def metrics_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[st
                      f"{ratio:.2f}x (in process {with_ms / without_ms:.2f}x)",
                      all(c.ok for c in cases)))
     return verdicts
+
+
+def base_metrics_case(mlcycle: str, scratch: Path, repeat: int, builtin: dict[str, Path]
+                      ) -> tuple[str, str, bool]:
+    """Issue 21: `check --base HEAD` on the fresh product 2.0.0 project whose
+    change moves every metric value (the base's files read from git, each value
+    compared on both sides), next to the same on product 1.0.0 (no checks)."""
+    git_env = {**ENV, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.com",
+               "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    for project in builtin.values():
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+            subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=project,
+                           env=git_env, capture_output=True, check=True)
+        _write_files(project, {rel: text.replace("0.", "0.0")
+                               for rel, text in BUILTIN_METRIC_FILES.items()})
+    cases = [Case(f"`mlcycle check --all --base HEAD`, product "
+                  f"{'2.0.0' if label == 'with' else '1.0.0'} ({label} metric checks)",
+                  lambda n: [mlcycle, "check", "--all", "--base", "HEAD"], cwd=builtin[label],
+                  ok_codes=(1,)) for label in ("without", "with")]
+    measure(cases, repeat, scratch)
+    base = cases[0].best
+    print("\n`check --all --base HEAD` with every metric value changed since HEAD (product "
+          "2.0.0: the values, deltas and verdicts of both sides), next to product 1.0.0.\n")
+    print(table(["command", "best ms (median)", "x without", "peak MiB", "exit"],
+                [[c.label, f"{ms(c.best)} ({ms(c.median)})", f"{c.best / base:.2f}x",
+                  f"{c.peak_mib:.0f}", str(c.warm.code if c.warm else "?")] for c in cases]))
+    ratio = cases[1].best / base
+    return (f"`check --base` with metric deltas on product 2.0.0 <= "
+            f"{BASE_METRICS_MAX_RATIO:g}x without checks", f"{ratio:.2f}x",
+            ratio <= BASE_METRICS_MAX_RATIO and all(c.ok for c in cases))
 
 
 _IN_PROCESS = """

@@ -75,6 +75,26 @@ def pytest_report_header() -> list[str]:
             f"seed {seed}"]
 
 
+# The test files that take most of the suite's time (real processes, fuzzing,
+# real clients: pre-commit, zizmor, a browser, MLflow). `pytest -m "not slow"`
+# runs the rest in under two minutes on 2 cores; CI and the README's test
+# command run everything.
+SLOW_FILES = frozenset({
+    "test_precommit", "test_faults", "test_kill", "test_interrupts", "test_concurrency",
+    "test_fuzz_projects", "test_fuzz_roundtrip", "test_fuzz_git", "test_fuzz_regressions",
+    "test_mlflow", "test_status_terminal", "test_prompts", "test_schema_differential",
+    "test_workflow", "test_markdown_media", "test_packaging", "test_parallel",
+    "test_docs_site", "test_action", "test_startup", "test_entry", "test_completion",
+    "test_report", "test_readme_tour", "test_git_readers",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_FILES or item.get_closest_marker("process"):
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Result:
     code: int

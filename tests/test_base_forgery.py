@@ -289,11 +289,11 @@ def test_diff_flags_a_hand_made_downgrade_and_words_metric_and_parity_checks(
     assert out.splitlines()[1:] == [
         "",
         "DEFINITION CHANGES:",
-        "!! quality/model-accuracy: parity check primary-parity CHANGED: experiment "
+        "!! quality/model-accuracy: parity check primary-parity WIDENED: experiment "
         "reports/eval.json {primary: true} vs production reports/prod-eval.json {primary: "
         "true}, within abs 0.005 or rel 0.01 -> experiment reports/eval.json {primary: true} "
         "vs production reports/prod-eval.json {primary: true}, within abs 0.5 or rel 0.01",
-        "!! quality/offline-evaluation: metric check positive-lift CHANGED: "
+        "!! quality/offline-evaluation: metric check positive-lift LOOSENED: "
         "reports/offline-impact.json /estimated_lift > 0 -> reports/offline-impact.json "
         "/estimated_lift > -1",
         "",

@@ -37,7 +37,7 @@ PRODUCT_TITLES = {
     "quality": "Quality check and offline evaluation", "online": "Online evaluation and rollout",
     "operations": "Operations",
 }
-STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver")
+STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver", "na")
 ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
 
 
@@ -46,6 +46,7 @@ def write_project(
     items: dict[str, list[dict[str, Any]]] | None = None,
     current: str = "data",
     team: dict[str, list[str]] | None = None,
+    former: list[dict[str, str]] | None = None,
 ) -> Path:
     """A valid project on a team playbook (written beside it, in ``<root>-playbook/``)
     that defines exactly these items. Each phase gets a gate ``<phase>-gate``
@@ -63,6 +64,8 @@ def write_project(
         "playbook": {"name": "product", "version": "1.0.0", "path": f"../{playbook.name}"},
         "current_phase": current, "team": TEAM if team is None else team, "history": history,
     }
+    if former is not None:
+        project["former"] = former
     (root / "mlcycle.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
     (playbook / "playbook.yaml").write_text(yaml.safe_dump({
         "name": "product", "version": "1.0.0", "title": "Test playbook",
@@ -284,6 +287,29 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
         "lifecycle/01-problem.yaml:14:18: error[MLC110]: item 'g': waiver approved by 'Pat', "
         "but nobody on the team holds the item's accountable role 'qa' (Role qa); add the "
         "person who answers for it under team.qa in mlcycle.yaml"]),
+    ("MLC111", [item("t", status="doing", owner="Bo")], {}, [
+        "lifecycle/01-problem.yaml:11:10: error[MLC111]: item 't' is doing but its owner 'Bo' "
+        "left the team on 2025-03-01; give it to someone on the team"]),
+    ("MLC112-waiver", [_gate("g", status="waived", waiver={
+        "reason": "later", "approved_by": "Bo", "expires": "2025-12-31"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC112]: item 'g': waiver approved by 'Bo', who "
+        "left the team on 2025-03-01"]),
+    ("MLC112-na-after-leaving", [_gate("g", status="na", na={
+        "reason": "no user interface", "approved_by": "Bo", "date": "2025-04-01"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC112]: item 'g': not applicable approved by "
+        "'Bo' on 2025-04-01, when they had left the team (on 2025-03-01)"]),
+    # approved while Bo was on the team: it stands (a not-applicable has no expiry to renew)
+    ("MLC112-na-before-leaving-stands", [_gate("g", status="na", na={
+        "reason": "no user interface", "approved_by": "Bo", "date": "2025-02-01"})], {},
+     []),
+    ("MLC113", [_gate("g", status="na")], {}, [
+        "lifecycle/01-problem.yaml:11:11: error[MLC113]: item 'g' is na (not applicable) but has "
+        "no na: {reason, approved_by, date}"]),
+    ("MLC114", [_gate("g", status="na", na={
+        "reason": "no user interface", "approved_by": "Dee", "date": "2025-04-01"})], {}, [
+        "lifecycle/01-problem.yaml:14:18: error[MLC114]: item 'g': not applicable approved by "
+        "'Dee', who does not hold the item's accountable role 'mlm' (Role mlm); it may be "
+        "approved by Mo"]),
     ("MLC150", [item("t", status="doing", due="2025-05-31")], {}, [
         "lifecycle/01-problem.yaml:11:8: warning[MLC150]: item 't' is 1 day past its due date "
         "2025-05-31 (status: doing)"]),
@@ -312,7 +338,10 @@ def _materialise(root: Path, files: dict[str, str]) -> None:
                          ids=[f[0] for f in FINDINGS])
 def test_finding(tmp_path: Path, case: str, items: list[dict[str, Any]],
                  files: dict[str, str], expected: list[str]) -> None:
-    root = write_project(tmp_path / "p", {"problem": items})
+    # Bo left the team on 2025-03-01 (former in mlcycle.yaml).
+    former = [{"name": "Bo", "left": "2025-03-01"}] if case[:6] in ("MLC111", "MLC112") \
+        else None
+    root = write_project(tmp_path / "p", {"problem": items}, former=former)
     _materialise(root, files)
     if case == "MLC109-symlink-to-a-status-file":
         (root / "docs" / "x.md").symlink_to("../lifecycle/02-data.yaml")
@@ -331,10 +360,12 @@ def test_every_code_has_a_test_and_a_meaning() -> None:
     from mlcycle import codes
 
     # The metric codes (MLC120-MLC127) have their fixture projects in
-    # test_metrics.py, MLC128 (check --min-score) in test_score.py.
+    # test_metrics.py, MLC128 (check --min-score) in test_score.py, MLC153 (an open
+    # item's failing numbers) and MLC154 (check --base) in test_feedback.py.
     tested = {case[:6] for case, *_ in FINDINGS}
     findings = {c.id for c in codes.of_kind("finding")}
-    assert tested == {c for c in findings if not 120 <= int(c[3:]) <= 128}
+    assert tested == {c for c in findings
+                      if not 120 <= int(c[3:]) <= 128 and c not in ("MLC153", "MLC154")}
     for code in findings:
         assert code.startswith("MLC1") and codes.CODES[code].severity in (
             "error", "warning", "note")
@@ -532,14 +563,15 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
     # --min-score (MLC128: test_score.py).
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == \
-        {c.id for c in codes.of_kind("finding") if not 120 <= int(c.id[3:]) <= 128}
+        {c.id for c in codes.of_kind("finding")
+         if not 120 <= int(c.id[3:]) <= 128 and c.id not in ("MLC153", "MLC154")}
 
 
 def test_json_shape(copy_fixture: Any) -> None:
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert set(data) == {"version", "result", "exit_code", "today", "project", "scope",
                          "summary", "phases", "gates", "findings", "metrics", "problems"}
-    assert data["summary"] == {"errors": 10, "warnings": 3, "notes": 1, "input_errors": 0,
+    assert data["summary"] == {"errors": 14, "warnings": 3, "notes": 1, "input_errors": 0,
                                "gates_evaluated": 9, "gates_closed": 3, "gates_open": 6}
     assert data["scope"] == {"mode": "default", "phase": None, "phases": ["problem", "data"]}
     assert [p["id"] for p in data["phases"]] == PHASES
@@ -564,7 +596,9 @@ def test_junit_parses(copy_fixture: Any) -> None:
     assert "problem-statement: Title of problem-statement" not in failing
     assert "data-report" in failing  # consistency suite
     assert "model-card" in failing  # consistency suite: MLC109
-    assert xml.failures == 8  # 6 open gates + data-report + model-card
+    assert {"feature-pipeline", "ablation", "fairness-review", "ui-copy-review"} <= failing
+    # 6 open gates + data-report + model-card + the four above (MLC111-MLC114)
+    assert xml.failures == 12
 
 
 HOSTILE = "Evil::title%0A\x1b[31mred\x1b[0m [red]x[/red], a:b"

@@ -104,7 +104,7 @@ def test_diff_of_state_changes_and_phase_moves(tmp_path: Path) -> None:
         "   model/model-card: reopened: waived -> todo (evidence was: (none))\n"
         "\n"
         "Waivers:\n"
-        "   frame/framing: waiver added: approved by Ana, until 2026-01-20 (rules suffice)\n"
+        "!! frame/framing: waiver ADDED: approved by Ana, until 2026-01-20 (rules suffice)\n"
         "   frame/framing: waiver expires 2026-01-20 (in 10 days)\n"
         "   model/baseline: waiver changed: expires: 2026-06-30 -> 2026-07-31\n"
         "   model/model-card: waiver removed\n"
@@ -379,3 +379,30 @@ def test_diff_flags_a_loosened_primary_metric_in_its_direction(
     assert (result.code, result.err) == (0, "")
     assert "!!" not in result.out
     assert f"   metrics.primary: primary metric tightened: {spec} -> {tighter}\n" in result.out
+
+
+def test_diff_flags_a_not_applicable_like_a_gate_switched_off(tmp_path: Path) -> None:
+    top, proj = repo(tmp_path)
+    result = run("na", "framing", "--reason", "rules suffice", "--by", "Ana", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    git(top, "commit", "-q", "-am", "framing does not apply")
+    result = run("diff", "--base", "main", cwd=proj)
+    assert (result.code, result.err) == (0, "")
+    base = git(top, "merge-base", "main", "HEAD").strip()[:12]
+    assert result.out == (
+        f"mlcycle diff against {base} (merge base of main and HEAD): 2 lifecycle changes\n"
+        "\n"
+        "Item changes:\n"
+        "   frame/framing: closed as not applicable: todo -> na\n"
+        "\n"
+        "Waivers:\n"
+        "!! frame/framing: NOT APPLICABLE: approved by Ana on 2026-01-10 (rules suffice)\n")
+    data = json.loads(run("diff", "--base", "main", "--format", "json", cwd=proj).out)
+    assert data["waivers"] == [{
+        "change": "NOT APPLICABLE: approved by Ana on 2026-01-10 (rules suffice)",
+        "kind": "waiver", "severe": True, "subject": "frame/framing"}]
+    # Taken back by hand: said, not flagged (the gate is on again).
+    git(top, "checkout", "-q", "main", "--", "proj/lifecycle")
+    git(top, "commit", "-q", "-am", "it applies after all")
+    result = run("diff", "--base", "HEAD~1", cwd=proj)
+    assert result.out.splitlines()[-1] == "   frame/framing: not applicable removed"

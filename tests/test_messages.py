@@ -38,7 +38,9 @@ def test_summary_says_why_check_failed_when_every_gate_is_closed(tmp_path: Path)
     assert snapshot(root) == before
 
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+# The example error of the errors page (moved there from the README).
+README = (Path(__file__).parents[1] / "docs" / "reference" / "errors-and-yaml.md").read_text(
+    encoding="utf-8")
 
 
 def _set_line(path: Path, number: int, old: str, new: str) -> None:
@@ -73,7 +75,7 @@ def test_status_hints(tmp_path: Path, typed: str, hint: str) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         f"lifecycle/02-data.yaml:89:13: error[MLC012]: items[3].status: '{typed}' is not one of "
-        f"todo, doing, blocked, done, waived{hint}", "1 error in 1 file"]
+        f"todo, doing, blocked, done, waived, na{hint}", "1 error in 1 file"]
 
 
 def test_phase_prefix_on_the_command_line_gets_a_hint(tmp_path: Path) -> None:

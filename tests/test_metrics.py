@@ -19,6 +19,8 @@ from conftest import FIXTURES, run, snapshot
 from mlcycle.errors import MlcycleError
 from mlcycle.load.validation import validate
 
+UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
+
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
     "reports/eval.yaml": "eval:\n  val/loss: 0.4\n",
@@ -37,7 +39,8 @@ EXP_FILE, EXP_KEY = f"{MODEL}:42:17", f"{MODEL}:43:16"
 
 
 def make(tmp_path: Path, files: dict[str, str | bytes] | None = None,
-         playbook: Callable[[str], str] | None = None, done: bool = True) -> Path:
+         playbook: Callable[[str], str] | None = None, done: bool = True,
+         good: dict[str, str | bytes] | None = None) -> Path:
     book = tmp_path / "pb"
     shutil.copytree(FIXTURES / "playbooks" / "metrics", book)
     if playbook is not None:
@@ -47,16 +50,21 @@ def make(tmp_path: Path, files: dict[str, str | bytes] | None = None,
     made = run("init", root, "--no-input", "--playbook", book, "--team", "pm=Ana",
                "--team", "ds=Bo")
     assert made.code == 0, made
-    for rel, content in {**GOOD, **(files or {})}.items():
+    write(root, GOOD if good is None else good)
+    if done:  # done with good numbers (done refuses failing ones), then the files change
+        assert run("done", "baseline", "--evidence", "reports/eval.json", cwd=root).code == 0
+    write(root, files or {})
+    return root
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
             path.write_text(content)
-    if done:
-        assert run("done", "baseline", "--evidence", "reports/eval.json", cwd=root).code == 0
-    return root
 
 
 def check(root: Path, *args: str) -> tuple[int, list[str], str]:
@@ -265,7 +273,7 @@ def test_pointer_escapes_and_list_indices(tmp_path: Path) -> None:
         "reports/eval.json": '{"runs": [{"a/b~c": 0.1}, {"a/b~c": 0.9}], "accuracy": 0.912}',
         "reports/eval.yaml": "folds:\n  - val/loss: 0.4\n",
     }
-    root = make(tmp_path, files, playbook=keys)
+    root = make(tmp_path, files, playbook=keys, good={**GOOD, **files})
     assert check(root) == (0, [SUMMARY_OK], "")
     (root / "reports/eval.yaml").write_text("folds: []\n")
     (root / "reports/eval.json").write_text('{"runs": [{"a/b~c": 0.9}], "accuracy": 0.912}')
@@ -357,7 +365,7 @@ def test_a_status_file_cannot_loosen_a_threshold(tmp_path: Path) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         f"{MODEL}:21:7: error[MLC040]: items[0].metrics: 'auc-floor' differs from playbook "
-        "metrics 1.0.0 (../pb/); change definitions in the playbook, not in status files"]
+        "metrics 1.0.0 (../pb/); change definitions in the playbook, not in status files" + UPGRADE]
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -405,10 +413,10 @@ def test_a_status_file_cannot_drop_the_checks(tmp_path: Path) -> None:
     assert result.err.splitlines()[:2] == [
         f"{MODEL}:10:5: error[MLC040]: items[0].metrics: 'auc-floor', 'loss-band', 'latency' "
         "missing here but in playbook metrics 1.0.0 (../pb/); change definitions in the "
-        "playbook, not in status files",
+        "playbook, not in status files" + UPGRADE,
         f"{MODEL}:10:5: error[MLC040]: items[0].parity: 'accuracy-parity' missing here but in "
         "playbook metrics 1.0.0 (../pb/); change definitions in the playbook, not in status "
-        "files",
+        "files" + UPGRADE,
     ]
 
 

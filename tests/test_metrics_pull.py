@@ -57,7 +57,8 @@ def test_a_passing_check_on_a_pulled_file_says_nothing_more(tmp_path: Path) -> N
 
 def test_the_source_block_is_never_read_as_a_metric(tmp_path: Path) -> None:
     root = make(tmp_path, {"reports/eval.json": _pulled({"accuracy": 0.912})},
-                playbook=lambda text: text.replace("key: /eval/auc", "key: /_source/run_id"))
+                playbook=lambda text: text.replace("key: /eval/auc", "key: /_source/run_id"),
+                done=False)  # done refuses a check that cannot be read
     code, out, _ = check(root)
     assert code == 1
     assert out[0] == (

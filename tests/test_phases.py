@@ -15,7 +15,7 @@ from editproject import PROJECT, encode, tiny_project
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
     config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Git Person\n")
+    config.write_text("[user]\n\tname = Bo Li\n")  # on the team: the default --by
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
@@ -41,10 +41,10 @@ def test_advance_appends_a_history_entry_in_the_files_style(tmp_path: Path) -> N
     assert run("done", "problem", "-e", "docs/problem.md", cwd=root).code == 0
     result = run("advance", cwd=root)  # by: git's user.name
     assert (result.code, result.out, result.err) == (
-        0, "advanced: frame -> data (by Git Person, 2026-01-10)\n", "")
+        0, "advanced: frame -> data (by Bo Li, 2026-01-10)\n", "")
     assert (root / "mlcycle.yaml").read_text() == PROJECT.replace(
         "current_phase: frame", "current_phase: data") + (
-        "- {date: 2026-01-10, event: advance, from: frame, to: data, by: Git Person}\n")
+        "- {date: 2026-01-10, event: advance, from: frame, to: data, by: Bo Li}\n")
     assert run("check", cwd=root).code == 0
 
 

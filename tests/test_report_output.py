@@ -146,7 +146,7 @@ def test_an_invalid_project_is_protected_too_and_every_problem_is_shown(project:
         "docs/problem/problem-statement.md:1:1: " + REFUSED.format(
             what="evidence of item 'problem-statement'", via=""),
         "lifecycle/01-problem.yaml:28:13: error[MLC012]: items[0].status: 'finished' is not "
-        "one of todo, doing, blocked, done, waived",
+        "one of todo, doing, blocked, done, waived, na",
         "2 errors in 2 files",
     ]
     assert snapshot(project) == before

@@ -14,7 +14,8 @@ JUDGE = Path(__file__).parents[1] / "src" / "mlcycle" / "judge"
 
 def test_every_finding_code_belongs_to_a_rule_of_the_table() -> None:
     claimed = {code for rule in (*rules.ITEM_RULES, *rules.PROJECT_RULES) for code in rule.CODES}
-    assert claimed == {c.id for c in codes.of_kind("finding")}
+    # MLC154 is check --base's (judge/basecheck.py): it compares two revisions.
+    assert claimed == {c.id for c in codes.of_kind("finding")} - {"MLC154"}
 
 
 def test_the_table_lists_every_rule_module_once() -> None:

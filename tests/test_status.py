@@ -92,10 +92,10 @@ def test_phase_filter_and_unknown_phase(project: Path) -> None:
 def test_json_shape(project: Path) -> None:
     data = json.loads(status(project, "--format", "json").out)
     assert set(data) == {"version", "project", "today", "owner", "phase", "path", "phases",
-                         "blocked", "overdue", "unowned", "expiring_waivers"}
+                         "blocked", "overdue", "unowned", "expiring_waivers", "why_open"}
     row = data["phases"][1]
     assert row == {"id": "data", "title": "Data exploration and quality", "number": 2,
-                   "current": True, "total": 3, "done": 0, "waived": 0, "progress": 0.0,
+                   "current": True, "total": 3, "done": 0, "waived": 0, "na": 0, "progress": 0.0,
                    "gates": 1, "open_gates": ["access"], "reopened": 0}
     assert data["blocked"][0] == {
         "phase": "data", "item": "access", "title": HOSTILE, "status": "blocked",
@@ -116,7 +116,7 @@ def test_invalid_project_is_exit_2(tmp_path: Path) -> None:
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
         "lifecycle/01-problem.yaml:10:11: error[MLC012]: items[0].status: 'finished' is not "
-        "one of todo, doing, blocked, done, waived",
+        "one of todo, doing, blocked, done, waived, na",
         "1 error in 1 file",
     ]
 

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import run, snapshot
 
+UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
+
 PROBLEM = "lifecycle/01-problem.yaml"
-WHERE = "change definitions in the playbook, not in status files"
+WHERE = "change definitions in the playbook, not in status files" + UPGRADE
 TODAY = "2026-01-15"
 
 

@@ -13,6 +13,8 @@ from edits import VALID, assert_invalid, make, replace
 
 from mlcycle.load import project
 
+UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
+
 INVALID = FIXTURES / "invalid"
 OK = "Duplicate record finder: 5 phase files, 24 items, all valid\n"
 
@@ -51,9 +53,9 @@ EXPECTED = {
         "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key "
         "'colour'; allowed: id, title, description, raci, gate, evidence_required, doc, "
         "depends_on, section, automated, metrics, parity, replaces, status, owner, evidence, "
-        "due, notes, waiver",
+        "due, notes, waiver, waivers_before, na",
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not "
-        "one of todo, doing, blocked, done, waived",
+        "one of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used "
         "twice; first at lifecycle/04-productionization.yaml:11",
         "lifecycle/05-quality.yaml:22:9: error[MLC042]: items[3]: item 'architecture' is "
@@ -73,27 +75,27 @@ EXPECTED = {
         "modeling-approaches",
         "lifecycle/03-modeling.yaml:8:17: error[MLC040]: items[0].depends_on: [eda, "
         "model-result-verification] here, but [eda] in playbook duplicate-finder 1.0.0 "
-        "(playbook/); change definitions in the playbook, not in status files",
+        "(playbook/); change definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/04-productionization.yaml:14:45: error[MLC022]: item 'architecture': "
         "unknown role 'mlmm' in raci.accountable (did you mean 'mlm'?); roles: devops, ds, "
         "mle, mlm, pe, pm, qa",
         "lifecycle/04-productionization.yaml:14:45: error[MLC040]: "
         "items[1].raci.accountable: 'mlmm' here, but 'mlm' in playbook duplicate-finder "
-        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/04-productionization.yaml:25:25: error[MLC021]: item 'devops-tasks': "
         "raci.responsible names no role; at least one is needed",
         "lifecycle/04-productionization.yaml:25:25: error[MLC040]: "
         "items[3].raci.responsible: [] here, but [devops] in playbook duplicate-finder "
-        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/05-quality.yaml:21:17: error[MLC040]: items[2].depends_on: "
         "[feature-verfication] here, but [feature-verification] in playbook "
         "duplicate-finder 1.0.0 (playbook/); change definitions in the playbook, not in "
-        "status files",
+        "status files" + UPGRADE,
         "lifecycle/05-quality.yaml:21:18: error[MLC023]: item 'model-accuracy' depends on "
         "unknown item 'feature-verfication' (did you mean 'feature-verification'?)",
         "lifecycle/05-quality.yaml:29:63: error[MLC040]: items[4].raci.informed: [ops] "
         "here, but [devops] in playbook duplicate-finder 1.0.0 (playbook/); change "
-        "definitions in the playbook, not in status files",
+        "definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role "
         "'ops' in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, "
         "pm, qa",
@@ -172,7 +174,7 @@ def test_no_responsible(tmp_path: Path) -> None:
         "raci.responsible names no role; at least one is needed",
         "lifecycle/02-data.yaml:47:20: error[MLC040]: items[3].raci.responsible: [] here, "
         "but [ds, mle] in playbook duplicate-finder 1.0.0 (playbook/); change definitions "
-        "in the playbook, not in status files",
+        "in the playbook, not in status files" + UPGRADE,
         "2 errors in 1 file",
     )
 
@@ -197,7 +199,7 @@ def test_unknown_role(tmp_path: Path) -> None:
         root,
         "lifecycle/04-productionization.yaml:25:25: error[MLC040]: "
         "items[3].raci.responsible: [sre] here, but [devops] in playbook duplicate-finder "
-        "1.0.0 (playbook/); change definitions in the playbook, not in status files",
+        "1.0.0 (playbook/); change definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/04-productionization.yaml:25:26: error[MLC022]: item 'devops-tasks': "
         "unknown role 'sre' in raci.responsible; roles: devops, ds, mle, mlm, pe, pm, qa",
         "2 errors in 1 file",
@@ -211,7 +213,7 @@ def test_unknown_depends_on(tmp_path: Path) -> None:
         root,
         "lifecycle/05-quality.yaml:9:17: error[MLC040]: items[0].depends_on: "
         "[production-cod] here, but [production-code] in playbook duplicate-finder 1.0.0 "
-        "(playbook/); change definitions in the playbook, not in status files",
+        "(playbook/); change definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/05-quality.yaml:9:18: error[MLC023]: item 'code-review' depends on "
         "unknown item 'production-cod' (did you mean 'production-code'?)",
         "2 errors in 1 file",
@@ -228,7 +230,7 @@ def test_dependency_cycle_across_files_is_printed(tmp_path: Path) -> None:
         "among 5 items that depend on each other)",
         "lifecycle/01-define.yaml:18:17: error[MLC040]: items[0].depends_on: [eda] here, "
         "but [] in playbook duplicate-finder 1.0.0 (playbook/); change definitions in the "
-        "playbook, not in status files",
+        "playbook, not in status files" + UPGRADE,
         "2 errors in 1 file",
     )
 
@@ -242,7 +244,7 @@ def test_self_dependency_is_a_cycle(tmp_path: Path) -> None:
         "code-review",
         "lifecycle/05-quality.yaml:9:17: error[MLC040]: items[0].depends_on: [code-review] "
         "here, but [production-code] in playbook duplicate-finder 1.0.0 (playbook/); change "
-        "definitions in the playbook, not in status files",
+        "definitions in the playbook, not in status files" + UPGRADE,
         "2 errors in 1 file",
     )
 
@@ -394,10 +396,10 @@ def test_several_problems_are_all_printed_sorted(tmp_path: Path) -> None:
         "lifecycle/01-define.yaml:23:10: error[MLC013]: items[0].due: '2025-03-32' is not a "
         "real calendar date",
         "lifecycle/02-data.yaml:39:13: error[MLC012]: items[2].status: 'stuck' is not one "
-        "of todo, doing, blocked, done, waived",
+        "of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:29:63: error[MLC040]: items[4].raci.informed: [ops] "
         "here, but [devops] in playbook duplicate-finder 1.0.0 (playbook/); change "
-        "definitions in the playbook, not in status files",
+        "definitions in the playbook, not in status files" + UPGRADE,
         "lifecycle/05-quality.yaml:29:64: error[MLC022]: item 'feature-qa': unknown role "
         "'ops' in raci.informed (did you mean 'devops'?); roles: devops, ds, mle, mlm, pe, "
         "pm, qa",

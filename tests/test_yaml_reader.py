@@ -353,7 +353,7 @@ def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
         "lifecycle/02-data.yaml:14:5: error[MLC010]: items[0].ownr: unknown key 'ownr' (did you "
         "mean 'owner'?); allowed: id, title, description, raci, gate, evidence_required, doc, "
         "depends_on, section, automated, metrics, parity, replaces, status, owner, evidence, "
-        "due, notes, waiver",
+        "due, notes, waiver, waivers_before, na",
         "1 error in 1 file",
     )
 
@@ -363,7 +363,7 @@ def test_bad_status_with_did_you_mean(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'doign' is not one of "
-        "todo, doing, blocked, done, waived (did you mean 'doing'?)",
+        "todo, doing, blocked, done, waived, na (did you mean 'doing'?)",
         "1 error in 1 file",
     )
 

@@ -173,8 +173,9 @@ MLC037 = _code(
     "`mlcycle init` in another directory")
 MLC040 = _code("MLC040", "input",
                "an item definition in a status file differs from the pinned playbook",
-               "undo the edit: definitions change in the playbook and reach the project "
-               "through `mlcycle upgrade`")
+               "if you edited the status file, undo the edit; if you changed the playbook, give "
+               "it a new version and run `mlcycle upgrade` (definitions reach the project "
+               "through it)")
 MLC041 = _code("MLC041", "input",
                "an item of the pinned playbook is missing from its status file",
                "restore the item (`mlcycle upgrade` writes it)")
@@ -222,6 +223,12 @@ MLC054 = _code("MLC054", "input",
 MLC055 = _code("MLC055", "input",
                "playbooks fork: the destination exists, or an invalid --name / --version",
                "choose a new destination, or a valid --name / --version")
+MLC056 = _code(
+    "MLC056", "input",
+    "upgrade refused: the team playbook adds or changes a metric or parity check without a new "
+    "major version (the version policy built-in playbooks follow: a check can fail a project "
+    "that passed)",
+    "give the playbook a new major version in its playbook.yaml, then run `mlcycle upgrade`")
 MLC060 = _code("MLC060", "input", "portfolio: a path to search is not a directory",
                "pass directories")
 MLC061 = _code("MLC061", "input", "portfolio: no mlcycle project under the paths searched",
@@ -303,6 +310,23 @@ MLC110 = _code(
     "a waiver is approved by someone who does not hold the item's accountable role on the team",
     "have a person listed under the accountable role in `team` approve it (the A in RACI "
     "answers for the item, so only they may excuse it)")
+MLC111 = _code(
+    "MLC111", "finding", "an open item is owned by a former member of the team",
+    "give it to someone on the team (`mlcycle set ITEM --owner PERSON`, or `mlcycle team "
+    "remove ROLE PERSON --reassign-to PERSON` when they leave)")
+MLC112 = _code(
+    "MLC112", "finding",
+    "a waiver or a not-applicable is approved by a former member of the team (after they "
+    "left, for a not-applicable)",
+    "have a person listed under the item's accountable role approve it again (`mlcycle waive` "
+    "or `mlcycle na`)")
+MLC113 = _code("MLC113", "finding",
+               "an item is `na` (not applicable) but has no `na: {reason, approved_by, date}`",
+               "run `mlcycle na ITEM --reason TEXT --by PERSON`, or change the status")
+MLC114 = _code(
+    "MLC114", "finding",
+    "a not-applicable is approved by someone who does not hold the item's accountable role",
+    "have a person listed under the accountable role in `team` approve it (`mlcycle na`)")
 MLC120 = _code(
     "MLC120", "finding",
     "a parity check failed: experiment and production differ by more than the tolerance (in "
@@ -347,6 +371,19 @@ MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DA
 MLC152 = _code("MLC152", "finding",
                "URL evidence is accepted but not verified (check works offline)",
                "nothing to do; reviewers should open the link", severity="note")
+MLC153 = _code(
+    "MLC153", "finding",
+    "an open item of the current phase fails one of its metric or parity checks (the numbers "
+    "committed so far would keep its gate open)",
+    "improve the numbers before marking the item done; `mlcycle done` refuses while a check "
+    "fails", severity="warning")
+MLC154 = _code(
+    "MLC154", "finding",
+    "check --base: this change weakens an item (a threshold loosened, a tolerance widened, a "
+    "check removed, a gate turned off, an evidence requirement dropped, a waiver added); the "
+    "message names the people accountable for it",
+    "have a person accountable for the item review and approve the change in the pull "
+    "request", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

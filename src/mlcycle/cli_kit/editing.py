@@ -57,11 +57,8 @@ def run(directory: Path, today: str | None, dry_run: bool,
     when = dates.today(today)
     loaded = project.load(directory)
     outcome = make(loaded, when)
-    if outcome.refused:
-        count = len(outcome.refused)
-        raise Refused([*(finding.problem for finding in outcome.refused),
-                       f"refused: the change would leave {count} error{'s' * (count != 1)} "
-                       "(as `mlcycle check` reports them); nothing written"])
+    if outcome.refused:  # the findings, then what the action would break and what to run
+        raise Refused([*(finding.problem for finding in outcome.refused), *outcome.advice])
     if dry_run:
         output.show(outcome.session.diff())
         output.say(f"{outcome.message} (dry run: nothing written)")

@@ -9,7 +9,8 @@ from __future__ import annotations
 MODULES = {
     "init": "init", "status": "status", "check": "check", "diff": "diff",
     "validate": "validate", "set": "set", "start": "set", "done": "set", "block": "set",
-    "waive": "set", "team": "team", "advance": "move", "reopen": "move", "raci": "raci",
+    "waive": "set", "na": "set", "team": "team", "advance": "move", "reopen": "move",
+    "raci": "raci",
     "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
     "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
     "metrics": "metrics", "metric": "metric",

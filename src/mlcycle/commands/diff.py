@@ -69,8 +69,13 @@ def compute(directory: Path, ref: str, when: date) -> tuple[Diff, Base, Snapshot
     root = find_root(directory)
     found = gitbase.merge_base(root, ref)
     label = f"{found.commit[:12]} (merge base of {ref} and HEAD)"
+    from mlcycle.judge import metricdiff
+
     old = gitbase.at_base(found)
-    return compare(old, gitbase.working_tree(root), label, when), found, old
+    new = gitbase.working_tree(root)
+    changes = compare(old, new, label, when)
+    changes.metrics = metricdiff.compare(found, old, new, root)
+    return changes, found, old
 
 
 def with_base(result: Result, directory: Path, ref: str, when: date
@@ -92,4 +97,5 @@ def with_base(result: Result, directory: Path, ref: str, when: date
     if result.project is not None and result.options is not None:
         keys = basecheck.base_findings(found, result.project.root, result.options)
         at_base = basecheck.relabel(result, keys).at_base
+    basecheck.weakenings(result, changes)
     return lambda format, report: attach(format, report, changes, at_base)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
 from mlcycle.cli_kit import output
 from mlcycle.cli_kit.editing import ProjectOption, complete
+
+if TYPE_CHECKING:
+    from mlcycle.load.model import Item
 
 
 def register(app: typer.Typer) -> None:
@@ -38,8 +41,7 @@ def log(
     from mlcycle.write.items import find_item
 
     loaded = project.load(directory)
-    if item is not None:
-        find_item(loaded, item)  # unknown: MLC027 with a did-you-mean
+    found = find_item(loaded, item)[2] if item is not None else None  # unknown: MLC027
     moves = journey.moves(loaded)
     history = githistory.status_changes(loaded.root)
     changes = history.changes if history is not None else None
@@ -55,6 +57,7 @@ def log(
                          "reason": m.reason, "by": m.by} for m in moves],
             "git": changes is not None,
             "note": note,
+            "waivers": _waivers(found),
             "changes": [{"commit": c.commit, "author": c.author, "date": c.date,
                          "path": c.path, "item": c.item, "from": c.old, "to": c.new}
                         for c in changes or []],
@@ -73,6 +76,13 @@ def log(
             entry += f"  (by {m.by})"
         lines.append(escape.line(entry))
     lines.append("")
+    if found is not None and (found.waiver is not None or found.waivers_before):
+        lines.append(f"Waivers of {found.id} (oldest first):")
+        for w in _waivers(found):
+            current = "  (current)" if w["current"] else ""
+            lines.append(escape.line(f"  until {w['expires']}  approved by {w['approved_by']}: "
+                                     f"{' '.join(str(w['reason']).split())}{current}"))
+        lines.append("")
     if changes is None:
         lines.append("Item status changes: not a git repository (or git is not installed); "
                      "showing the phase history only")
@@ -86,3 +96,16 @@ def log(
                                    f"{c.old} -> {c.new}"))
     output.show("\n".join(lines) + "\n")
     return 0
+
+
+def _waivers(item: Item | None) -> list[dict[str, object]]:
+    """An item's waivers, the ones a renewal replaced first."""
+    if item is None:
+        return []
+    out: list[dict[str, object]] = [
+        {"reason": w.reason, "approved_by": w.approved_by, "expires": w.expires.isoformat(),
+         "current": False} for w in item.waivers_before]
+    if item.waiver is not None:
+        out.append({"reason": item.waiver.reason, "approved_by": item.waiver.approved_by,
+                     "expires": item.waiver.expires.isoformat(), "current": True})
+    return out

@@ -29,7 +29,8 @@ def set_(
     ] = None,
     by: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--by", metavar="PERSON",
-        help="Who changes it (default: git's user.name, else the login).",
+        help="Who changes it: a person on the team (default: git's user.name, when it "
+             "names one).",
         autocompletion=complete("person"))] = None,
     directory: ProjectOption = Path("."),
     dry_run: DryRun = False,

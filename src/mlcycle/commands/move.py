@@ -12,7 +12,8 @@ from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete
 By = Annotated[
     Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
     typer.Option("--by", metavar="PERSON",
-                 help="Who moves the project (default: git's user.name, else the login).",
+                 help="Who moves the project: a person on the team (default: git's "
+                      "user.name, when it names one).",
                  autocompletion=complete("person")),
 ]
 
@@ -48,6 +49,9 @@ def reopen(
     reset: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--reset", metavar="ITEM", help="Return ITEM to doing (evidence kept, a note "
         "added); repeatable.", autocompletion=complete("item"))] = None,
+    cascade: Annotated[bool, typer.Option(
+        "--cascade", help="Also return to doing the done items that rest on the reset ones, "
+        "in every phase (without it, reopen lists them and refuses).")] = False,
     by: By = None,
     directory: ProjectOption = Path("."),
     dry_run: DryRun = False,
@@ -55,7 +59,9 @@ def reopen(
 ) -> int:
     """Go back to an earlier phase, recording why.
 
-    Optionally reset items to doing (their evidence kept, a note added).
+    Optionally reset items to doing (their evidence kept, a note added). The
+    done items that depend on a reset one, directly or not, in any phase, are
+    reset with it under --cascade; without it reopen lists them and refuses.
 
     \b
     Example:
@@ -64,4 +70,4 @@ def reopen(
     from mlcycle.write import phases
 
     return run(directory, today, dry_run, lambda project, when: phases.reopen(
-        project, phase, reason, list(reset or []), by, when))
+        project, phase, reason, list(reset or []), by, when, cascade))

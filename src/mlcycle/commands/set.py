@@ -23,6 +23,13 @@ Evidence = Annotated[
                       "http(s) URL; repeatable."),
 ]
 Reason = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why.")]
+Approver = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional on Python 3.10
+    typer.Option("--by", metavar="PERSON",
+                 help="The approver: a person holding the item's accountable role (default: "
+                      "git's user.name, when it names one).",
+                 autocompletion=complete("person")),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.command("done")(done)
     app.command("block")(block)
     app.command("waive")(waive)
+    app.command("na")(not_applicable)
 
 
 def _change(directory: Path, today: str | None, dry_run: bool, item: str,
@@ -117,12 +125,9 @@ def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
 def waive(
     item: ItemArg,
     reason: Reason,
-    by: Annotated[str, typer.Option("--by", metavar="PERSON",
-                                    help="The approver: a person holding the item's "
-                                         "accountable role.",
-                                    autocompletion=complete("person"))],
     until: Annotated[str, typer.Option("--until", metavar="YYYY-MM-DD",
                                        help="The last day the waiver holds (in the future).")],
+    by: Approver = None,
     directory: ProjectOption = Path("."),
     dry_run: DryRun = False,
     today: TodayOption = None,
@@ -130,7 +135,7 @@ def waive(
     """Waive an item: a reason, an approver, an expiry.
 
     The approver holds the item's accountable role; the expiry date lies in
-    the future.
+    the future. Renewing keeps the earlier waivers under `waivers_before`.
 
     \b
     Example:
@@ -140,3 +145,26 @@ def waive(
 
     return run(directory, today, dry_run,
                lambda project, when: items.waive(project, item, reason, by, until, when))
+
+
+def not_applicable(
+    item: ItemArg,
+    reason: Reason,
+    by: Approver = None,
+    directory: ProjectOption = Path("."),
+    dry_run: DryRun = False,
+    today: TodayOption = None,
+) -> int:
+    """Mark an item not applicable to this product (status na).
+
+    Closed for good, with a reason and an approver holding the item's
+    accountable role; unlike a waiver it never expires. `diff` flags it.
+
+    \b
+    Example:
+      mlcycle na fairness-review --reason "no personal data" --by "Ana Ruiz"
+    """
+    from mlcycle.write import items
+
+    return run(directory, today, dry_run,
+               lambda project, when: items.not_applicable(project, item, reason, by, when))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -23,11 +23,11 @@ def register(app: typer.Typer) -> None:
 
 
 def _team(action: str, role: str, person: str, directory: Path, today: str | None,
-          dry_run: bool) -> int:
+          dry_run: bool, reassign_to: str | None = None) -> int:
     from mlcycle.write import items
 
-    return run(directory, today, dry_run,
-               lambda project, when: items.team_change(project, action, role, person, when))
+    return run(directory, today, dry_run, lambda project, when: items.team_change(
+        project, action, role, person, when, reassign_to))
 
 
 @team_app.command("add")
@@ -43,14 +43,21 @@ def add(role: Role, person: Person, directory: ProjectOption = Path("."),
 
 
 @team_app.command("remove")
-def remove(role: Role, person: Person, directory: ProjectOption = Path("."),
+def remove(role: Role, person: Person,
+           reassign_to: Annotated[Optional[str], typer.Option(  # noqa: UP045
+               "--reassign-to", metavar="PERSON",
+               help="Give PERSON's open items to this team member in the same change.",
+               autocompletion=complete("person"))] = None,
+           directory: ProjectOption = Path("."),
            dry_run: DryRun = False, today: TodayOption = None) -> int:
     """Remove PERSON from ROLE.
 
-    Refused while they own items or approved waivers.
+    Someone who leaves the team while owning closed items moves to `former`
+    in mlcycle.yaml (with the date), still their owner. Refused while they own
+    open items (give them away with --reassign-to) or approve a waiver.
 
     \b
     Example:
-      mlcycle team remove ds "Bo Li"
+      mlcycle team remove ds "Bo Li" --reassign-to "Cy Diaz"
     """
-    return _team("remove", role, person, directory, today, dry_run)
+    return _team("remove", role, person, directory, today, dry_run, reassign_to)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -44,7 +45,7 @@ def upgrade(
       mlcycle upgrade --to ./playbook --dry-run
     """
     from mlcycle.write import upgrade as core
-    from mlcycle.write.phases import who
+    from mlcycle.write.items import check_text, git_user_name
 
     when = dates.today(today)
     root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
@@ -56,7 +57,10 @@ def upgrade(
             return 1
         say(f"up to date: {ref.name}@{ref.version}")
         return 0
-    person = who(by, root)
+    # Not yet held to the team (issue 20 names advance, reopen, waive, na): --by,
+    # else git's user.name, else the login, as before.
+    person = check_text(by, "--by") if by is not None else (
+        git_user_name(root) or os.environ.get("USER") or "unknown")
     plan = core.plan(root, project, source, old, playbook, path, list(drop or []), person, when)
     if plan.nothing_to_do:
         say(f"up to date: {plan.target_label}; nothing to do")

@@ -18,14 +18,19 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from mlcycle.codes import MLC044, MLC107, MLC108
+from mlcycle.codes import MLC044, MLC107, MLC108, MLC154
 from mlcycle.errors import Problem
+from mlcycle.escape import line
 from mlcycle.judge.evaluate import Finding, Options, Result, evaluate
 from mlcycle.load import gitbase
 from mlcycle.load.gitbase import Base
 from mlcycle.load.model import ProjectFile
 from mlcycle.load.project import Project
+
+if TYPE_CHECKING:
+    from mlcycle.judge.lifediff import Diff
 
 AT_BASE = "already at the base: "
 # Error findings on an open gate that are not why it is open: a closed item's
@@ -149,3 +154,36 @@ def relabel(result: Result, at_base: set[tuple[str, str, str]]) -> Outcome:
         findings.append(f)
     result.findings = findings
     return Outcome(changed)
+
+
+def weakenings(result: Result, changes: Diff) -> int:
+    """Add an MLC154 warning for each change that weakens an item of the working
+    tree (what ``diff`` marks ``!!`` in its definitions, and a waiver added),
+    at the item in its status file, naming the people accountable for it;
+    returns how many."""
+    project = result.project
+    if project is None:
+        return 0
+    where = {item.id: (phase, index, item) for phase in project.phases
+             for index, item in enumerate(phase.file.items)}
+    summaries = {s.id: s for s in result.phases}
+    weaker = [c for c in changes.definitions if c.severe] + \
+        [c for c in changes.waivers if c.severe and c.text.startswith("waiver ADDED")]
+    added = 0
+    for change in weaker:
+        item_id = change.subject.rpartition("/")[2]
+        if item_id not in where:
+            continue
+        phase, index, item = where[item_id]
+        role = item.raci.accountable
+        people = ", ".join(project.file.team.get(role, [])) or "nobody on the team yet"
+        problem = phase.source.problem(
+            ("items", index), MLC154, line(f"item '{item_id}': this change weakens it: "
+                                          f"{change.text}; accountable: {role} ({people})"),
+            "warning")
+        result.findings.append(Finding(problem, phase.id, item_id))
+        if phase.id in summaries:
+            summaries[phase.id].warnings += 1
+        added += 1
+    result.findings.sort(key=lambda f: f.problem)
+    return added

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from mlcycle.codes import MLC031
+from mlcycle.codes import MLC031, MLC101, MLC120, MLC121, MLC150, MLC151, MLC152, MLC153
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
 from mlcycle.judge import journey
@@ -33,14 +33,15 @@ class PhaseRow:
     total: int = 0
     done: int = 0
     waived: int = 0
+    na: int = 0  # not applicable: closed, counted apart
     gates: int = 0
     open_gates: list[str] = field(default_factory=list)
     reopened: int = 0  # times the project was sent back to this phase
 
     @property
     def progress(self) -> float:
-        """(done + waived) / total; an empty row counts as complete."""
-        return (self.done + self.waived) / self.total if self.total else 1.0
+        """(done + waived + na) / total; an empty row counts as complete."""
+        return (self.done + self.waived + self.na) / self.total if self.total else 1.0
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Entry:
     phase: str
     item: Item
     detail: str  # the reason, the lateness, the expiry
+    code: str = ""  # the finding a reason comes from (why_open)
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Dashboard:
     unowned: list[Entry]
     expiring: list[Entry]  # waivers expired or expiring within EXPIRY_WARNING_DAYS
     path: str = ""  # the phases the project went through, reopenings included
+    # Why an open gate is open beyond its status: a failing check with its
+    # numbers, missing evidence, an open dependency; one entry per reason.
+    why_open: list[Entry] = field(default_factory=list)
 
 
 def _days(count: int) -> str:
@@ -88,6 +93,7 @@ def _count(row: PhaseRow, state: ItemState) -> None:
     row.total += 1
     row.done += item.status == "done"
     row.waived += item.status == "waived"
+    row.na += item.status == "na"
     if item.gate:
         row.gates += 1
         if not state.closed:
@@ -121,6 +127,33 @@ def _waiver_entry(board: Dashboard, state: ItemState) -> None:
                                     f"({'today' if left == 0 else 'in ' + _days(left)})"))
 
 
+# An open item's own status says why it is open; of its findings only failing
+# numbers add to that (a metrics file not written yet is the normal state of
+# open work). A done item that is not closed shows every finding against it.
+_OPEN_REASONS = (MLC120, MLC121, MLC153)
+_NOT_REASONS = (MLC101, MLC150, MLC151, MLC152)
+
+
+def _reasons(result: Result) -> dict[str, list[tuple[str, str]]]:
+    """(code, message) of the findings that keep each item open, by item id."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for finding in result.findings:
+        found.setdefault(finding.item, []).append((finding.code, finding.message))
+    return found
+
+
+def _why_entries(board: Dashboard, state: ItemState,
+                 reasons: dict[str, list[tuple[str, str]]]) -> None:
+    item = state.item
+    prefix = f"item '{item.id}': "
+    wanted = [(code, message.removeprefix(prefix)) for code, message in reasons.get(item.id, [])
+              if (code in _OPEN_REASONS if item.status in OPEN_STATUSES
+                  else code not in _NOT_REASONS)]
+    if not wanted and item.status not in OPEN_STATUSES:
+        wanted = [("", state.why_open)]
+    board.why_open += [Entry(state.phase, item, message, code) for code, message in wanted]
+
+
 def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
     """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
     project, options = result.project, result.options
@@ -132,12 +165,15 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
             for p in project.phases if phase is None or p.id == phase}
     board = Dashboard(project, options.today, owner, phase, [], [], [], [], [],
                       journey.path(project))
+    reasons = _reasons(result)
     for state in result.items:
         item = state.item
         row = rows.get(state.phase)
         if row is None or (owner is not None and item.owner != owner):
             continue
         _count(row, state)
+        if item.gate and not state.closed:
+            _why_entries(board, state, reasons)
         if item.status in OPEN_STATUSES:
             _open_entries(board, state)
         elif item.status == "waived" and item.waiver is not None:

@@ -113,6 +113,7 @@ def _summaries(project: Project, result: Result, in_scope: frozenset[str]) -> li
         s.items += 1
         s.done += state.item.status == "done"
         s.waived += state.item.status == "waived"
+        s.na += state.item.status == "na"
         s.closed += state.closed
         if state.item.gate:
             s.gates += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlcycle.load.definitions import FIELDS
 from mlcycle.load.gitbase import Snapshot
@@ -25,8 +25,11 @@ from mlcycle.load.model import (
     ProjectFile,
 )
 
+if TYPE_CHECKING:
+    from mlcycle.judge.metricdiff import Delta
+
 EXPIRY_WARNING_DAYS = 14
-CLOSED = ("done", "waived")
+CLOSED = ("done", "waived", "na")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Diff:
     waivers: list[Change] = field(default_factory=list)
     team: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files that could not be read
+    metrics: list[Delta] = field(default_factory=list)  # the numbers the checks read
 
     def sections(self) -> list[tuple[str, list[Change]]]:
         return [("Definition changes", self.definitions), ("Playbook", self.playbook),
@@ -113,6 +117,34 @@ def _parity_words(check: ParityCheck) -> str:
             f"within {within}")
 
 
+def _lets_more_pass(op: str, old: float, new: float) -> bool:
+    """A threshold moved in the direction that lets more values pass."""
+    if op in (">", ">="):
+        return new < old
+    if op in ("<", "<="):
+        return new > old
+    return new != old  # == and !=: any move is another condition, not a stricter one
+
+
+def _looser(old: Any, new: Any) -> bool:
+    """A changed check that may pass where the old one failed (direction-aware):
+    a floor lowered, a ceiling raised, a band or a tolerance widened, another
+    number read, an operator changed. Only a strict tightening is not."""
+    if isinstance(old, ParityCheck):
+        if (old.experiment, old.production) != (new.experiment, new.production):
+            return True
+        a, b = old.tolerance, new.tolerance
+        return any(after is not None and (before is None or after > before)
+                   for before, after in ((a.abs, b.abs), (a.rel, b.rel)))
+    if (old.file, old.key, old.op) != (new.file, new.key, new.op):
+        return True
+    if isinstance(old.value, Between) and isinstance(new.value, Between):
+        v, w = old.value, new.value
+        return (w.min < v.min or w.max > v.max or (v.strict_min and not w.strict_min)
+                or (v.strict_max and not w.strict_max))
+    return bool(_lets_more_pass(old.op, old.value, new.value))
+
+
 def _check_changes(subject: str, kind: str, old: list[Any], new: list[Any]) -> list[Change]:
     """Metric or parity checks by id: one that goes or changes may weaken a gate."""
     words = _metric_words if kind == "metric" else _parity_words
@@ -123,8 +155,11 @@ def _check_changes(subject: str, kind: str, old: list[Any], new: list[Any]) -> l
             out.append(Change("definition", subject, f"{kind} check {check_id} REMOVED (was: "
                               f"{words(check)})", severe=True))
         elif after[check_id] != check:
-            out.append(Change("definition", subject, f"{kind} check {check_id} CHANGED: "
-                              f"{words(check)} -> {words(after[check_id])}", severe=True))
+            looser = _looser(check, after[check_id])
+            how = ("LOOSENED" if looser else "tightened") if kind == "metric" else \
+                ("WIDENED" if looser else "narrowed")
+            out.append(Change("definition", subject, f"{kind} check {check_id} {how}: "
+                              f"{words(check)} -> {words(after[check_id])}", severe=looser))
     for check_id, check in after.items():
         if check_id not in before:
             out.append(Change("definition", subject, f"{kind} check {check_id} added: "
@@ -180,13 +215,26 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.due != new.due:
         d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
     _waiver_changes(d, subject, old, new)
+    _na_changes(d, subject, old, new)
+
+
+def _na_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
+    """A not-applicable switches a gate off for this product for good: always flagged."""
+    a, b = old.na, new.na
+    if b is not None and a != b:
+        d.waivers.append(Change("waiver", subject, f"NOT APPLICABLE: approved by "
+                                f"{b.approved_by} on {b.date.isoformat()} ({_short(b.reason)})",
+                                severe=True))
+    elif a is not None and b is None:
+        d.waivers.append(Change("waiver", subject, "not applicable removed"))
 
 
 def _status_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     if old.status != new.status:
         if new.status in CLOSED and old.status not in CLOSED:
             evidence = f" (evidence: {_short(new.evidence)})" if new.status == "done" else ""
-            verb = "closed" if new.status == "done" else "closed by waiver"
+            verb = {"done": "closed", "waived": "closed by waiver",
+                    "na": "closed as not applicable"}[new.status]
             d.items.append(Change("state", subject, f"{verb}: {old.status} -> {new.status}"
                                   f"{evidence}"))
         elif old.status in CLOSED and new.status not in CLOSED:
@@ -202,8 +250,10 @@ def _status_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
 def _waiver_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
     a, b = old.waiver, new.waiver
     if a is None and b is not None:
-        d.waivers.append(Change("waiver", subject, f"waiver added: approved by {b.approved_by},"
-                                f" until {b.expires.isoformat()} ({_short(b.reason)})"))
+        # A waiver excuses a gate: as weakening as switching it off, until it expires.
+        d.waivers.append(Change("waiver", subject, f"waiver ADDED: approved by {b.approved_by},"
+                                f" until {b.expires.isoformat()} ({_short(b.reason)})",
+                                severe=True))
     elif a is not None and b is None:
         d.waivers.append(Change("waiver", subject, "waiver removed"))
     elif a is not None and b is not None and a != b:

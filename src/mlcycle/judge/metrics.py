@@ -214,6 +214,31 @@ class Files:
         return known
 
 
+# --- where a key is written -------------------------------------------------------
+
+
+def key_line(root: Path, rel: str, pointer_text: str) -> tuple[int, int] | None:
+    """The line and column of a JSON Pointer's last key in a metrics file (JSON, YAML or
+    TOML), for an annotation next to the number; None when the file cannot be
+    read or a key is not found as written. A text scan, key after key from where
+    the previous one was found (``"auc":``, ``auc:``, ``[latency]``,
+    ``p99_ms =``); a list index keeps the line of the key holding the list."""
+    try:
+        text = (root / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    at, found = 0, None
+    for part in segments(pointer_text):
+        if isinstance(part, int) or re.fullmatch(r"0|[1-9][0-9]*", part):
+            continue
+        match = re.compile(r"(?<![\w-])[\"']?" + re.escape(part)
+                           + r"[\"']?[ \t]*(?::|=|\]|\.)").search(text, at)
+        if match is None:
+            return None
+        found, at = match.start(), match.end()
+    return None if found is None else _line_col(text, found)
+
+
 # --- one value ---------------------------------------------------------------
 
 

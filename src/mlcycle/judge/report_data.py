@@ -12,7 +12,7 @@ from mlcycle.judge.dashboard import Dashboard, dashboard
 from mlcycle.judge.evaluate import EXPIRY_WARNING_DAYS, ItemState, Result
 from mlcycle.judge.raci import Matrix, matrix
 
-CLOSED = ("done", "waived")
+CLOSED = ("done", "waived", "na")
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ class MetricResult:
     path: str  # the status file
     outcome: Outcome
     findings: tuple[Finding, ...]
+    # (metrics file, line, column of the key) of each number a failing check
+    # read, for annotations next to the number; empty for a passing check.
+    key_lines: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass
@@ -85,6 +88,7 @@ class PhaseSummary:
     items: int = 0
     done: int = 0
     waived: int = 0
+    na: int = 0  # not applicable: closed, counted apart
     closed: int = 0
     gates: int = 0
     gates_closed: int = 0

@@ -32,7 +32,10 @@ RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 # at their default, so the records of versions released before them keep their bytes.
 LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": [],
                                 "replaces": None}
-WHERE_TO_CHANGE = "change definitions in the playbook, not in status files"
+# Either side may have moved: a status file edited by hand, or the playbook
+# changed without a version of its own.
+WHERE_TO_CHANGE = ("change definitions in the playbook, not in status files (if you changed "
+                   "the playbook: give it a new version and run `mlcycle upgrade`)")
 
 
 @dataclass

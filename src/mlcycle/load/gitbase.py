@@ -133,6 +133,13 @@ def _show(base: Base, rels: list[str]) -> dict[str, str | Problem]:
     return found
 
 
+def show(base: Base, rels: list[str]) -> dict[str, str | Problem]:
+    """Project-relative files at the base (``diff --base`` reads metrics files
+    with it): text, or a problem for a file over the size cap; absent files are
+    left out."""
+    return _show(base, rels)
+
+
 def _files_at(base: Base) -> list[str]:
     done = _git(base.top, "ls-tree", "--name-only", f"{base.commit}:{base.prefix}{LIFECYCLE_DIR}")
     if done.returncode != 0:

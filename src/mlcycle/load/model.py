@@ -42,7 +42,8 @@ from mlcycle.load.yamlio import PlainNumber, plain_number  # noqa: E402
 _BUILDING = interrupts.shielded()
 _BUILDING.__enter__()
 
-Status = Literal["todo", "doing", "blocked", "done", "waived"]
+# `na` (not applicable): closed for good, approved by the accountable role, no expiry.
+Status = Literal["todo", "doing", "blocked", "done", "waived", "na"]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]
 RoleId = Slug
@@ -363,6 +364,14 @@ class Waiver(Strict):
     expires: CalendarDate
 
 
+class NotApplicable(Strict):
+    """Why an item does not apply to this product, who approved it and when."""
+
+    reason: Text
+    approved_by: Line
+    date: CalendarDate = Field(description="the day it was approved")
+
+
 class Item(ItemDefinition):
     """An item in a phase status file: its definition plus its state."""
 
@@ -372,6 +381,9 @@ class Item(ItemDefinition):
     due: CalendarDate | None = None
     notes: Text | None = None
     waiver: Waiver | None = None
+    # Renewing a waiver keeps the ones before it (oldest first): nothing lost.
+    waivers_before: list[Waiver] = _EMPTY_LIST
+    na: NotApplicable | None = None
 
 
 class PhaseFile(Strict):
@@ -434,6 +446,13 @@ class ProjectMetrics(Strict):
     primary: PrimaryMetric
 
 
+class FormerMember(Strict):
+    """Someone who left the team: still the owner of what they closed."""
+
+    name: Line
+    left: CalendarDate
+
+
 class ProjectFile(Strict):
     """``mlcycle.yaml``."""
 
@@ -446,6 +465,7 @@ class ProjectFile(Strict):
     metrics: ProjectMetrics | None = Field(
         default=None, description="the project's primary metric (`mlcycle metric set`)")
     history: list[HistoryEntry] = _EMPTY_LIST
+    former: list[FormerMember] = _EMPTY_LIST
 
 
 _BUILDING.__exit__(None, None, None)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -62,6 +63,11 @@ class Project:
 
     def people(self) -> set[str]:
         return {person for people in self.file.team.values() for person in people}
+
+    def former(self) -> dict[str, date]:
+        """Who left the team (not back on it since) -> the day they left."""
+        people = self.people()
+        return {f.name: f.left for f in self.file.former if f.name not in people}
 
 
 def is_url(evidence: str) -> bool:

@@ -67,7 +67,7 @@ def data(result: Result) -> dict[str, Any]:
         out["phases"] = [
             {"id": s.id, "title": s.title, "number": s.number, "path": s.path,
              "current": s.current, "evaluated": s.evaluated, "items": s.items, "done": s.done,
-             "waived": s.waived, "closed": s.closed, "gates": s.gates,
+             "waived": s.waived, "na": s.na, "closed": s.closed, "gates": s.gates,
              "gates_closed": s.gates_closed, "gates_open": s.gates_open, "errors": s.errors,
              "warnings": s.warnings, "notes": s.notes}
             for s in result.phases

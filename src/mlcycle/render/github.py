@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from mlcycle.errors import Problem
+from mlcycle.errors import Location, Problem
 from mlcycle.escape import github_data, github_property, github_text
 from mlcycle.judge.evaluate import Result
 from mlcycle.render import check_text
@@ -60,6 +60,11 @@ def workflow_commands(result: Result, prefix: str = "",
                       workspace: str | None = None) -> list[str]:
     entries = [(p, f"mlcycle {p.code}") for p in result.problems]
     entries += [(f.problem, f"mlcycle {f.code}: {f.item}") for f in result.findings]
+    # A metric finding also points at the number in its metrics file, so the
+    # pull request shows it in "Files changed" next to the value that moved.
+    entries += [(Problem(Location(rel, at, col), f.code, f.message, f.severity),
+                 f"mlcycle {f.code}: {f.item}")
+                for m in result.metrics for f in m.findings for rel, at, col in m.key_lines]
     entries.sort(key=lambda e: (_ORDER.get(e[0].severity, 0), e[0]))
     return [annotation(p, title, prefix, workspace) for p, title in entries]
 

@@ -59,6 +59,7 @@ def _heading(d: Dashboard) -> str:
 
 
 _SECTIONS: list[tuple[str, str, str]] = [
+    ("why_open", "Why gates are open", "reason"),  # shown only when it has entries
     ("blocked", "Blocked", "reason"),
     ("overdue", "Overdue", "due"),
     ("unowned", "Unowned open items", "status"),
@@ -71,6 +72,8 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
     for key, title, detail in _SECTIONS:
         if key == "unowned" and d.owner is not None:
             continue  # one person's view has no unowned items by definition
+        if key == "why_open" and not d.why_open:
+            continue  # a gate open by its status alone: the table's Open gates say it
         out.append((title, detail, getattr(d, key)))
     return out
 
@@ -157,7 +160,7 @@ def _phase_table(d: Dashboard, width: int) -> Any:
     if progress_column:
         phases.add_column("Progress", no_wrap=True)
     # Counts never shrink: a clipped "0/" reads as a different number.
-    for name, counts in (("Done", [f"{r.done + r.waived}/{r.total}" for r in d.rows]),
+    for name, counts in (("Done", [f"{r.done + r.waived + r.na}/{r.total}" for r in d.rows]),
                          ("Gates", [f"{r.gates}/{r.gates}" for r in d.rows])):
         phases.add_column(name, justify="right", no_wrap=True,
                           min_width=max(len(c) for c in [name, *counts]))
@@ -171,7 +174,7 @@ def _phase_table(d: Dashboard, width: int) -> Any:
                  _text(f"{row.title}{_reopened(row)}", style)]
         if progress_column:
             cells.append(progress)
-        cells += [_text(f"{row.done + row.waived}/{row.total}"),
+        cells += [_text(f"{row.done + row.waived + row.na}/{row.total}"),
                   _text(f"{row.gates - len(row.open_gates)}/{row.gates}")]
         if wide:
             cells.append(_text(", ".join(row.open_gates) or "-",
@@ -228,7 +231,7 @@ def _entry(e: Entry) -> dict[str, Any]:
     item = e.item
     return {"phase": e.phase, "item": item.id, "title": item.title, "status": item.status,
             "owner": item.owner, "due": item.due.isoformat() if item.due else None,
-            "detail": e.detail}
+            "detail": e.detail, **({"code": e.code} if e.code else {})}
 
 
 def as_json(d: Dashboard, all_items: bool = True) -> str:
@@ -246,7 +249,7 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
         "path": d.path,
         "phases": [
             {"id": r.id, "title": r.title, "number": r.number, "current": r.current,
-             "total": r.total, "done": r.done, "waived": r.waived,
+             "total": r.total, "done": r.done, "waived": r.waived, "na": r.na,
              "progress": round(r.progress, 4), "gates": r.gates, "open_gates": r.open_gates,
              "reopened": r.reopened}
             for r in d.rows
@@ -255,6 +258,7 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
         "overdue": [_entry(e) for e in d.overdue],
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
         "expiring_waivers": [_entry(e) for e in d.expiring],
+        "why_open": [_entry(e) for e in d.why_open],
     }
     return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
@@ -265,7 +269,7 @@ def markdown(d: Dashboard, all_items: bool = False) -> str:
         ["Phase", "Progress", "Done", "Gates closed", "Open gates"],
         [[f"{r.number}. {md_escape(r.title)}{_reopened(r)}"
           + (" **(current)**" if r.current else ""),
-          _percent(r), f"{r.done + r.waived}/{r.total}",
+          _percent(r), f"{r.done + r.waived + r.na}/{r.total}",
           f"{r.gates - len(r.open_gates)}/{r.gates}",
           ", ".join(f"`{g}`" for g in r.open_gates)] for r in d.rows])
                if d.rows else md_escape(_owns_nothing(d)) + "\n")

@@ -11,13 +11,15 @@ MlcycleError (exit 2) before anything is edited.
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 from mlcycle.codes import MLC022, MLC027, MLC029, MLC031
 from mlcycle.dates import parse_date
-from mlcycle.errors import MlcycleError
+from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
 from mlcycle.judge.evaluate import Finding
@@ -28,7 +30,8 @@ from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
 
 ARGS = "<command line>"
-STATUSES = ("todo", "doing", "blocked", "done", "waived")
+STATUSES = ("todo", "doing", "blocked", "done", "waived", "na")
+CLOSED = ("done", "waived", "na")
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Outcome:
     message: str
     refused: list[Finding] = field(default_factory=list)  # new error findings: exit 1
     result: evaluate.Result | None = None
+    action: str = "the change"  # the command, for a refusal: "mlcycle set"
+    advice: list[str] = field(default_factory=list)  # after the findings, when refused
 
 
 def usage(message: str, code: str = MLC031) -> MlcycleError:
@@ -71,11 +76,44 @@ def check_date(value: str, option: str) -> date:
 
 def check_person(project: Project, person: str, option: str) -> str:
     people = sorted(project.people())
+    former = project.former()
+    if person in former:
+        raise usage(f"{option}: {quote(person)} left the team on "
+                    f"{former[person].isoformat()}; name someone on it"
+                    f"{line(did_you_mean(person, people))} (team: {line(', '.join(people))}), "
+                    "or bring them back with `mlcycle team add ROLE PERSON`")
     if person not in people:
         raise usage(f"{option}: {quote(person)} is not on the team in mlcycle.yaml"
                     f"{line(did_you_mean(person, people))}; add them first with "
                     "`mlcycle team add ROLE PERSON`")
     return person
+
+
+def git_user_name(root: Path) -> str | None:
+    try:
+        done = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    name = done.stdout.strip()
+    if done.returncode == 0 and name and name.isprintable() and len(name) <= 200:
+        return name
+    return None
+
+
+def who(project: Project, by: str | None, option: str = "--by") -> str:
+    """The person doing this: ``--by`` (a person on the team), else git's
+    user.name when it names one; else the command asks for ``--by``. History
+    and approvals name people who answer for them, never free text."""
+    if by is not None:
+        return check_person(project, check_text(by, option), option)
+    name = git_user_name(project.root)
+    if name is not None and name in project.people():
+        return name
+    git = (f"git's user.name {quote(name)} is not on the team" if name is not None
+           else "git has no user.name")
+    people = ", ".join(sorted(project.people())) or "nobody yet"
+    raise usage(f"{option}: {git}; say who with {option} PERSON (team: {line(people)})")
 
 
 def evidence_path(project: Project, value: str, cwd: Path) -> str:
@@ -129,12 +167,14 @@ def _key(f: Finding) -> tuple[str, str, str]:
     return (f.code, f.item, f.message)  # not the location: the edit moves lines
 
 
-def judge(outcome: Outcome, today: date, item_id: str | None,
-          can_add_findings: bool = True) -> Outcome:
+def judge(outcome: Outcome, today: date, can_add_findings: bool = True) -> Outcome:
     """Evaluate the edited project as ``check`` does (gates of the phases already
     left, consistency of every item) and keep the error findings it did not have
-    before (those of ``item_id`` only, when given). The project as it was is
-    evaluated only when there is something to compare: most edits leave no error."""
+    before, anywhere in the project: a change to one item can leave another done
+    on open work. The project as it was is evaluated only when there is
+    something to compare: most edits leave no error."""
+    from mlcycle.write import advice
+
     edited = outcome.session.edited()
     if not can_add_findings:  # adding a person to the team cannot make anything wrong
         return outcome
@@ -143,11 +183,13 @@ def judge(outcome: Outcome, today: date, item_id: str | None,
     if after.problems:
         raise MlcycleError(after.problems)
     outcome.result = after
-    errors = [f for f in after.findings if f.severity == "error"
-              and (item_id is None or f.item == item_id)]
+    errors = [f for f in after.findings if f.severity == "error"]
     if errors:
         old = {_key(f) for f in evaluate.evaluate(outcome.session.project, options).findings}
         outcome.refused = [f for f in errors if _key(f) not in old]
+    if outcome.refused:
+        outcome.advice = advice.refusal(outcome.action, outcome.session.project, after,
+                                        outcome.refused)
     return outcome
 
 
@@ -170,6 +212,9 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.status == "waived":
         raise usage("an item is waived with `mlcycle waive ITEM --reason TEXT --by PERSON "
                     "--until YYYY-MM-DD`, which records who approved it and until when")
+    if change.status == "na":
+        raise usage("an item is marked not applicable with `mlcycle na ITEM --reason TEXT "
+                    "--by PERSON`, which records why and who approved it")
     if change.owner is not None:
         check_person(project, check_text(change.owner, "--owner"), "--owner")
     if change.note is not None:
@@ -199,7 +244,7 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
         doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
     message = _message(item.id, head, details)
-    return judge(Outcome(session, message), today, item.id)
+    return judge(Outcome(session, message, action="mlcycle set"), today)
 
 
 def _message(item_id: str, head: str, details: list[str]) -> str:
@@ -211,7 +256,21 @@ def _message(item_id: str, head: str, details: list[str]) -> str:
     return text
 
 
-def waive(project: Project, item_id: str, reason: str, by: str, until: str,
+def _approver(project: Project, item: Item, by: str | None, what: str) -> str:
+    """``--by`` (or git's user.name) as the approver of ``what`` for ``item``: a
+    person holding its accountable role."""
+    person = who(project, by)
+    role = item.raci.accountable
+    holders = project.file.team.get(role, [])
+    if person not in holders:
+        held = ", ".join(holders) if holders else "nobody yet"
+        raise usage(f"--by {quote(person)} cannot approve {what} of '{item.id}': its "
+                    f"accountable role is '{role}' ({line(held)}); name one of them with "
+                    "--by PERSON")
+    return person
+
+
+def waive(project: Project, item_id: str, reason: str, by: str | None, until: str,
           today: date) -> Outcome:
     phase, index, item = find_item(project, item_id)
     check_text(reason, "--reason", multiline=True, limit=2000)
@@ -219,30 +278,57 @@ def waive(project: Project, item_id: str, reason: str, by: str, until: str,
     if expires <= today:
         raise usage(f"--until {until}: a waiver must expire in the future (after "
                     f"{today.isoformat()})")
-    role = item.raci.accountable
-    holders = project.file.team.get(role, [])
-    if by not in holders:
-        who = ", ".join(holders) if holders else "nobody yet"
-        raise usage(f"--by {quote(by)} cannot approve a waiver of '{item.id}': its "
-                    f"accountable role is '{role}' ({line(who)})"
-                    f"{line(did_you_mean(by, holders))}")
+    by = _approver(project, item, by, "a waiver")
     session = Session(project)
     doc = session.phase_doc(phase.id)
     at = ("items", index)
     if item.status != "waived":
         doc.set((*at, "status"), "waived")
     waiver = {"reason": reason, "approved_by": by, "expires": Verbatim(until)}
+    old = item.waiver
+    if old is not None:
+        # A renewal keeps the waiver it replaces (nothing lost): oldest first.
+        kept = {"reason": old.reason, "approved_by": old.approved_by,
+                "expires": Verbatim(old.expires.isoformat())}
+        if doc.has((*at, "waivers_before")):
+            doc.append((*at, "waivers_before"), [kept])
+        else:
+            doc.set((*at, "waivers_before"), [kept])
     if doc.has((*at, "waiver")) and isinstance(doc.expected["items"][index]["waiver"], dict):
         for key, value in waiver.items():
             doc.set((*at, "waiver", key), value)
     else:
         doc.set((*at, "waiver"), waiver)
-    message = f"{item.id}: {item.status} -> waived (approved by {line(by)}, until {until})"
-    return judge(Outcome(session, message), today, item.id)
+    renewed = f", renewing the waiver until {old.expires.isoformat()}" if old else ""
+    message = (f"{item.id}: {item.status} -> waived (approved by {line(by)}, until {until}"
+               f"{renewed})")
+    return judge(Outcome(session, message, action="mlcycle waive"), today)
+
+
+def not_applicable(project: Project, item_id: str, reason: str, by: str | None,
+                   today: date) -> Outcome:
+    """``mlcycle na``: the item does not apply to this product. Closed for good
+    (no expiry), approved by the accountable role, the reason and day recorded."""
+    phase, index, item = find_item(project, item_id)
+    check_text(reason, "--reason", multiline=True, limit=2000)
+    by = _approver(project, item, by, "not applicable")
+    session = Session(project)
+    doc = session.phase_doc(phase.id)
+    at = ("items", index)
+    if item.status != "na":
+        doc.set((*at, "status"), "na")
+    record = {"reason": reason, "approved_by": by, "date": Verbatim(today.isoformat())}
+    if doc.has((*at, "na")) and isinstance(doc.expected["items"][index]["na"], dict):
+        for key, value in record.items():
+            doc.set((*at, "na", key), value)
+    else:
+        doc.set((*at, "na"), record)
+    message = f"{item.id}: {item.status} -> na (not applicable; approved by {line(by)})"
+    return judge(Outcome(session, message, action="mlcycle na"), today)
 
 
 def team_change(project: Project, action: str, role: str, person: str,
-                today: date) -> Outcome:
+                today: date, reassign_to: str | None = None) -> Outcome:
     roles = project.playbook.role_ids
     if role not in roles:
         raise usage(f"unknown role '{line(role)}'{did_you_mean(role, roles)}; roles: "
@@ -254,27 +340,73 @@ def team_change(project: Project, action: str, role: str, person: str,
     doc = session.project_doc()
     people = project.file.team.get(role, [])
     if action == "add":
+        if reassign_to is not None:
+            raise usage("--reassign-to goes with `mlcycle team remove`")
         if person in people:
             return Outcome(session, f"team: {line(person)} is already {role}")
         if "team" not in doc.expected or doc.expected["team"] is None:
             doc.set(("team",), {role: [person]})
         else:
             doc.append(("team", role), [person])
-        message = f"team: {role} += {line(person)}"
-        return judge(Outcome(session, message), today, None, can_add_findings=False)
-    else:
-        if person not in people:
-            raise usage(f"{quote(person)} is not {role}"
-                        f"{line(did_you_mean(person, people))}; {role}: "
-                        f"{line(', '.join(people)) or 'nobody'}", MLC031)
-        approved = [i.id for p in project.phases for i in p.file.items
-                    if i.waiver is not None and i.waiver.approved_by == person
-                    and i.raci.accountable == role]
-        if approved:
-            raise usage(f"{quote(person)} approved the waiver of "
-                        f"{', '.join(approved)} as {role}; a waiver's approver must hold the "
-                        "item's accountable role: renew the waiver with another approver "
-                        "first (`mlcycle waive`)")
-        doc.remove(("team", role), people.index(person))
-        message = f"team: {role} -= {line(person)}"
-    return judge(Outcome(session, message), today, None)
+        back = [i for i, f in enumerate(project.file.former) if f.name == person]
+        for index in reversed(back):  # back on the team: no longer former
+            doc.remove(("former",), index)
+        message = f"team: {role} += {line(person)}" + (" (back on the team)" if back else "")
+        return judge(Outcome(session, message, action="mlcycle team add"), today,
+                     can_add_findings=False)
+    if person not in people:
+        raise usage(f"{quote(person)} is not {role}"
+                    f"{line(did_you_mean(person, people))}; {role}: "
+                    f"{line(', '.join(people)) or 'nobody'}", MLC031)
+    return _team_remove(project, session, role, person, today, reassign_to)
+
+
+def _team_remove(project: Project, session: Session, role: str, person: str, today: date,
+                 reassign_to: str | None) -> Outcome:
+    """Remove ``person`` from ``role``. Someone who leaves the team altogether
+    while owning closed items moves to ``former`` (still their owner); their open
+    items go to ``--reassign-to`` in the same change, or the removal is refused."""
+    doc = session.project_doc()
+    people = project.file.team.get(role, [])
+    approved = [i.id for p in project.phases for i in p.file.items
+                if i.status == "waived" and i.waiver is not None
+                and i.waiver.approved_by == person and i.raci.accountable == role]
+    if approved:
+        raise Refused([f"mlcycle team remove refused: {quote(person)} approved the waiver of "
+                       f"{', '.join(approved)} as {role}, and a waiver needs an approver who "
+                       "holds the item's accountable role; nothing written",
+                       f"renew it first: mlcycle waive {approved[0]} --reason TEXT --by PERSON "
+                       "--until YYYY-MM-DD"])
+    leaves = not any(person in held for r, held in project.file.team.items() if r != role)
+    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
+             if i.owner == person] if leaves else []
+    still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
+    if reassign_to is not None:
+        if reassign_to == person:
+            raise usage("--reassign-to: name someone who stays on the team")
+        check_person(project, check_text(reassign_to, "--reassign-to"), "--reassign-to")
+    elif still_open:
+        raise Refused([f"mlcycle team remove refused: {quote(person)} owns "
+                       f"{len(still_open)} open item{'s' * (len(still_open) != 1)} "
+                       f"({', '.join(i.id for _, _, i in still_open)}), and nobody would work "
+                       "on them; nothing written",
+                       f"give them to someone in the same change: mlcycle team remove {role} "
+                       f"{shlex.quote(line(person))} --reassign-to PERSON"])
+    doc.remove(("team", role), people.index(person))
+    details = []
+    for p, index, _item in still_open:
+        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
+    if still_open:
+        details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
+                       f"{line(reassign_to or '')}")
+    if len(owned) > len(still_open) and person not in project.former():
+        entry = {"name": person, "left": Verbatim(today.isoformat())}
+        if doc.has(("former",)) and doc.expected.get("former"):
+            doc.append(("former",), [entry])
+        else:
+            doc.set(("former",), [entry])
+        closed = len(owned) - len(still_open)
+        details.append(f"former member, still the owner of {closed} closed item"
+                       f"{'s' * (closed != 1)}")
+    message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
+    return judge(Outcome(session, message, action="mlcycle team remove"), today)

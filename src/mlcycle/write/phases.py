@@ -6,40 +6,20 @@ one all-or-nothing change."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import subprocess
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from mlcycle.codes import MLC027
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line
 from mlcycle.judge import evaluate
-from mlcycle.load.project import Project
+from mlcycle.load.model import Item
+from mlcycle.load.project import PhaseState, Project
 from mlcycle.load.validation import did_you_mean
-from mlcycle.write.items import Outcome, added_note, check_text, find_item, usage
+from mlcycle.write import advice, cascade
+from mlcycle.write.items import Outcome, added_note, check_text, find_item, judge, usage, who
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
-
-
-def who(by: str | None, root: Path) -> str:
-    """--by, else git's user.name, else the login name."""
-    if by is not None:
-        return check_text(by, "--by")
-    try:
-        done = subprocess.run(["git", "config", "user.name"], cwd=root, capture_output=True,
-                              text=True, timeout=10, check=False)
-        name = done.stdout.strip()
-        if done.returncode == 0 and name and name.isprintable() and len(name) <= 200:
-            return name
-    except (OSError, subprocess.SubprocessError):
-        pass
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a container without passwd entry)
-        return os.environ.get("USER") or "unknown"
 
 
 def check_date(project: Project, today: date) -> None:
@@ -76,7 +56,7 @@ def advance(project: Project, by: str | None, today: date,
                        f"{'s' * (len(still_open) != 1)} of phase '{current}' open "
                        f"({', '.join(still_open)}); nothing written"], explain(result))
     check_date(project, today)
-    person = who(by, project.root)
+    person = who(project, by)
     nxt = ids[index + 1]
     session = Session(project)
     _move(session, {"date": Verbatim(today.isoformat()), "event": "advance", "from": current,
@@ -87,7 +67,10 @@ def advance(project: Project, by: str | None, today: date,
 
 
 def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str | None,
-           today: date) -> Outcome:
+           today: date, cascading: bool = False) -> Outcome:
+    """Back to ``phase``, recorded with ``reason``; ``resets`` return to doing. The
+    done items resting on them (in every phase) are listed and refused, or with
+    ``cascading`` reset in the same change, each with a note naming the reopen."""
     ids = [p.id for p in project.phases]
     current = project.file.current_phase
     if phase not in ids:
@@ -101,18 +84,40 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
     check_text(reason, "--reason", multiline=True, limit=2000)
     found = [find_item(project, item_id) for item_id in dict.fromkeys(resets)]
     check_date(project, today)
-    person = who(by, project.root)
+    person = who(project, by)
+    resting = cascade.dependents(project, [item.id for _, _, item in found])
+    if resting and not cascading:
+        again = (f"mlcycle reopen {phase} --reason {advice.sh(reason)} "
+                 + " ".join(f"--reset {item.id}" for _, _, item in found)
+                 + (f" --by {advice.sh(by)}" if by is not None else "") + " --cascade")
+        listed = ", ".join(f"{item.id} ({state.id})" for state, _, item in resting)
+        raise Refused([f"mlcycle reopen refused: {len(resting)} done item"
+                       f"{'s' * (len(resting) != 1)} rest{'s' * (len(resting) == 1)} on what "
+                       f"--reset returns to doing, and would be done on open work: {listed}; "
+                       "nothing written",
+                       f"reset them together: {again}"])
     session = Session(project)
     note = f"Reopened {today.isoformat()} (back to {phase}): {reason}"
     for state, index, item in found:
-        doc = session.phase_doc(state.id)
-        if item.status != "doing":
-            doc.set(("items", index, "status"), "doing")
-        doc.set(("items", index, "notes"), added_note(state, item, note, f"--reset {item.id}"))
+        _reset(session, state, index, item, note, f"--reset {item.id}")
+    roots = ", ".join(item.id for _, _, item in found)
+    for state, index, item in resting:
+        _reset(session, state, index, item,
+               f"Reopened {today.isoformat()} (back to {phase}; --cascade: rests on {roots}): "
+               f"{reason}", "--cascade")
     _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
                     "to": phase, "reason": reason, "by": person}, phase)
-    session.edited()
     message = f"reopened: {current} -> {phase} ({line(' '.join(reason.split()))})"
     if found:
         message += f"; back to doing: {', '.join(item.id for _, _, item in found)}"
-    return Outcome(session, message)
+    if resting:
+        message += f"; with them (--cascade): {', '.join(item.id for _, _, item in resting)}"
+    return judge(Outcome(session, message, action="mlcycle reopen"), today)
+
+
+def _reset(session: Session, state: PhaseState, index: int, item: Item, note: str,
+           option: str) -> None:
+    doc = session.phase_doc(state.id)
+    if item.status != "doing":
+        doc.set(("items", index, "status"), "doing")
+    doc.set(("items", index, "notes"), added_note(state, item, note, option))

@@ -11,8 +11,8 @@ from mlcycle.errors import Refused
 from mlcycle.escape import line
 from mlcycle.load.primary import SPEC_HELP, loosens, parse_spec
 from mlcycle.load.project import Project
-from mlcycle.write.items import Outcome, check_text, usage
-from mlcycle.write.phases import check_date, who
+from mlcycle.write.items import Outcome, check_text, usage, who
+from mlcycle.write.phases import check_date
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
 
@@ -34,7 +34,7 @@ def set_primary(project: Project, spec: str, reason: str | None, by: str | None,
     if reason is not None:
         check_text(reason, "--reason", multiline=True, limit=2000)
     check_date(project, today)
-    person = who(by, project.root)
+    person = who(project, by)
     session = Session(project)
     doc = session.project_doc()
     entry: dict[str, object] = {"date": Verbatim(today.isoformat()), "event": "metric",

@@ -19,7 +19,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mlcycle.codes import MLC025, MLC030, MLC031, MLC032, MLC051, MLC052, MLC053, MLC054
+from mlcycle.codes import (
+    MLC025,
+    MLC030,
+    MLC031,
+    MLC032,
+    MLC051,
+    MLC052,
+    MLC053,
+    MLC054,
+    MLC056,
+)
 from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, playbooks, releases
@@ -204,6 +214,7 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     if same_pin and not any(c.after != c.before for c in changes):
         return Plan(before, after, [], [], nothing_to_do=True)
     _refuse_same_label(project, path, before, after, same_pin, today)
+    _refuse_small_bump(root, project, playbook, path, match)
     changes.append(_project_change(root, project, playbook, path, before, after, by, today))
     for change in changes:
         _check_path(root, change.display)
@@ -369,6 +380,55 @@ def _refuse_same_label(project: ProjectFile, path: str | None, before: str, afte
         raise MlcycleError.at(MLC031, f"today ({today.isoformat()}) is before the last history "
                               f"entry ({project.history[-1].date.isoformat()}); history dates "
                               "never go back (set --today)", ARGS)
+
+
+def _changed_checks(playbook: Playbook, match: _Match) -> list[str]:
+    """'item/check' of each metric or parity check the new playbook adds or changes."""
+    out = []
+    for phase in playbook.phases:
+        for d in phase.items:
+            old_id = match.origin.get(d.id)
+            old = match.old_items[old_id][2] if old_id is not None else None
+            for kind, new_checks, old_checks in (
+                    ("metric", d.metrics, old.metrics if old else []),
+                    ("parity", d.parity, old.parity if old else [])):
+                before = {c.id: c for c in old_checks}
+                out += [f"{d.id}/{kind} {c.id}" for c in new_checks if before.get(c.id) != c]
+    return out
+
+
+def _refuse_small_bump(root: Path, project: ProjectFile, playbook: Playbook,
+                       path: str | None, match: _Match) -> None:
+    """MLC056: a team playbook follows the built-ins' version policy for checks:
+    one added or changed can fail a project that passed, so it asks for a new
+    major version (a lowered floor in a patch release passed silently)."""
+    ref = project.playbook
+    if path is None or ref.name != playbook.name:
+        return
+    try:
+        old_major = releases._version_key(ref.version)[0]
+        new_major = releases._version_key(playbook.version)[0]
+    except (ValueError, IndexError):
+        return
+    changed = _changed_checks(playbook, match) if new_major <= old_major else []
+    if not changed:
+        return
+    manifest = playbook.directory / "playbook.yaml"
+    display = Path(os.path.relpath(manifest, root.resolve())).as_posix()
+    line_no = 1
+    try:
+        for number, text in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+            if text.startswith("version:"):
+                line_no = number
+                break
+    except (OSError, UnicodeDecodeError):
+        pass
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    raise MlcycleError([Problem(Location(display, line_no, 1), MLC056, (
+        f"version {playbook.version} changes checks of {ref.name} {ref.version} ({shown}) "
+        f"without a new major version; the version policy of built-in playbooks applies to "
+        f"team playbooks: a changed metric or parity check needs {old_major + 1}.0.0 or later")
+    )])
 
 
 def _merge(rendered: str, items: Any, origin: dict[str, str],

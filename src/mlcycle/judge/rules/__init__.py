@@ -21,8 +21,10 @@ from mlcycle.judge.rules import (
     due,
     evidence,
     evidence_required,
+    former,
     metric,
     min_score,
+    not_applicable,
     open_gate,
     owner,
     parity,
@@ -53,10 +55,12 @@ ITEM_RULES: tuple[ItemRule, ...] = (
     waiver_missing,     # MLC106
     waiver_expiry,      # MLC105, MLC151
     waiver_approver,    # MLC110
+    not_applicable,     # MLC113, MLC114
+    former,             # MLC111, MLC112
     open_gate,          # MLC101
     due,                # MLC150
-    metric,             # MLC121-MLC126
-    parity,             # MLC120, MLC122-MLC127
+    metric,             # MLC121-MLC126, MLC153
+    parity,             # MLC120, MLC122-MLC127, MLC153
     owner,              # MLC108
 )
 

@@ -6,6 +6,7 @@ raises for a user's mistake.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,10 @@ class Context:
         return self.project.people()
 
     @cached_property
+    def former(self) -> dict[str, date]:
+        return self.project.former()
+
+    @cached_property
     def evidence(self) -> Evidence:
         return for_project(self.project)
 
@@ -82,22 +87,61 @@ class Context:
                                                           message))
 
 
-def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome]) -> str:
+def checks_mode(ctx: Context, subject: Subject) -> str:
+    """How an item's metric and parity checks are judged: "gate" (their failures
+    are errors), "warn" (MLC153 warnings) or "" (not at all).
+
+    A gate of a phase being evaluated, and an item that says it is done in any
+    phase: a `done` whose numbers fail is an error in the pull request that
+    committed them, not weeks later at `advance`. An open item of the current
+    phase: a failing number is a warning (its work is not finished). A waiver
+    excuses the checks."""
+    item = subject.item
+    if item.status == "waived":
+        return ""
+    if subject.phase.id in ctx.in_scope or item.status == "done":
+        return "gate"
+    if subject.phase.id == ctx.project.file.current_phase:
+        return "warn"
+    return ""
+
+
+def _key_lines(ctx: Context, outcome: Outcome) -> tuple[tuple[str, int, int], ...]:
+    from mlcycle.judge.metrics import key_line
+
+    files = [outcome.file] if isinstance(outcome.file, str) else outcome.file
+    keys = [outcome.key] if isinstance(outcome.key, str) else outcome.key
+    lines = []
+    for rel, key in dict.fromkeys(zip(files, keys, strict=True)):
+        at = key_line(ctx.project.root, rel, key)
+        if at is not None:
+            lines.append((rel, *at))
+    return tuple(lines)
+
+
+def judge_outcomes(ctx: Context, subject: Subject, outcomes: list[Outcome],
+                   mode: str = "gate") -> str:
     """Record an item's metric or parity checks and their findings; why they keep
-    the item open, or "" when every one passes."""
+    the item open, or "" when every one passes. In "warn" mode only the checks
+    that read their numbers and fail are recorded, as MLC153 warnings: a metrics
+    file not written yet is the normal state of open work."""
     from mlcycle.judge.metrics import with_source
 
     failing = False
     for outcome in map(lambda o: with_source(ctx.metric_files, o), outcomes):
+        if mode == "warn" and outcome.verdict != "fail":
+            continue
         # Messages quote keys and text from metrics files: made printable. A check
         # that refers to a primary metric the project does not declare cannot be
         # judged at all: invalid input (exit 2), not a finding.
         for loc, code, message in outcome.problems:
             if code == codes.MLC045:
                 ctx.input_problem(subject, loc, code, line(message))
-        found = tuple(ctx.report(subject, loc, code, line(message))
+        found = tuple(ctx.report(subject, loc, codes.MLC153 if mode == "warn" else code,
+                                 line(message))
                       for loc, code, message in outcome.problems if code != codes.MLC045)
         ctx.metric_results.append(MetricResult(subject.phase.id, subject.item.id,
-                                               subject.phase.source.display, outcome, found))
+                                               subject.phase.source.display, outcome, found,
+                                               _key_lines(ctx, outcome) if found else ()))
         failing = failing or outcome.verdict != "pass"
     return "its metric checks fail" if failing else ""

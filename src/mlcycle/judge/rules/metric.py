@@ -10,8 +10,8 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from mlcycle.codes import MLC045, MLC121, MLC122, MLC123, MLC124, MLC125, MLC126
-from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
+from mlcycle.codes import MLC045, MLC121, MLC122, MLC123, MLC124, MLC125, MLC126, MLC153
+from mlcycle.judge.rules.common import Context, Subject, checks_mode, judge_outcomes
 from mlcycle.load.metrickeys import shown
 from mlcycle.load.model import (
     DIRECTED_OPS,
@@ -27,7 +27,9 @@ from mlcycle.load.primary import HOW_TO_DECLARE, directed_op
 if TYPE_CHECKING:  # metrics is imported only for an item with checks
     from mlcycle.judge.metrics import Files, Loc, Outcome
 
-CODES = (MLC045, MLC121, MLC122, MLC123, MLC124, MLC125, MLC126)
+# MLC045 (no primary metric declared) is raised here too, as invalid input, not a
+# finding: judge_outcomes reports it apart.
+CODES = (MLC121, MLC122, MLC123, MLC124, MLC125, MLC126, MLC153)
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
@@ -37,13 +39,15 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
-    if not item.metrics or subject.phase.id not in ctx.in_scope or item.status == "waived":
+    mode = checks_mode(ctx, subject) if item.metrics else ""
+    if not mode:
         return ""
     files = ctx.metric_files
     metrics = ctx.project.file.metrics
     primary = metrics.primary if metrics else None
     return judge_outcomes(ctx, subject, [outcome(files, item, index, metric, primary)
-                                         for index, metric in enumerate(item.metrics)])
+                                         for index, metric in enumerate(item.metrics)],
+                          mode)
 
 
 def _threshold(check: MetricCheck, value: float, bound: Any, op: str, against: str

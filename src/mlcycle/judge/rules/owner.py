@@ -12,7 +12,8 @@ CODES = (MLC108,)
 
 def check(ctx: Context, subject: Subject) -> str:
     owner = subject.item.owner
-    if owner is not None and owner not in ctx.people:
+    # A former member may stay the owner of closed items (the former rule judges them).
+    if owner is not None and owner not in ctx.people and owner not in ctx.former:
         ctx.report(subject, ("owner",), MLC108,
                    f"{subject.name}: owner {quote(owner)} is not on the team in "
                    f"mlcycle.yaml{did_you_mean(owner, sorted(ctx.people))}")

@@ -7,26 +7,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mlcycle.codes import MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127
-from mlcycle.judge.rules.common import Context, Subject, judge_outcomes
+from mlcycle.codes import MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127, MLC153
+from mlcycle.judge.rules.common import Context, Subject, checks_mode, judge_outcomes
 from mlcycle.load.metrickeys import shown
 from mlcycle.load.model import Item, MetricRef, ParityCheck, PrimaryMetric
 
 if TYPE_CHECKING:  # metrics is imported only for an item with checks
     from mlcycle.judge.metrics import Files, Loc, Outcome
 
-CODES = (MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127)
+CODES = (MLC120, MLC122, MLC123, MLC124, MLC125, MLC126, MLC127, MLC153)
 
 
 def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
-    if not item.parity or subject.phase.id not in ctx.in_scope or item.status == "waived":
+    mode = checks_mode(ctx, subject) if item.parity else ""
+    if not mode:
         return ""
     files = ctx.metric_files
     metrics = ctx.project.file.metrics
     primary = metrics.primary if metrics else None
     return judge_outcomes(ctx, subject, [outcome(files, item, index, parity, primary)
-                                         for index, parity in enumerate(item.parity)])
+                                         for index, parity in enumerate(item.parity)],
+                          mode)
 
 
 # --- numbers for display -----------------------------------------------------

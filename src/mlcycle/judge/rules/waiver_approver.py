@@ -15,27 +15,27 @@ def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
     if item.status != "waived" or item.waiver is None:
         return ""
-    why = _approver_problem(ctx.project, subject)
+    if item.waiver.approved_by in ctx.former:  # the former rule says so (MLC112)
+        return ""
+    why = approver_problem(ctx.project, subject, "waiver", item.waiver.approved_by)
     if not why:
         return ""
     ctx.report(subject, ("waiver", "approved_by"), MLC110, f"{subject.name}: {why}")
     return "its waiver is not approved by the accountable role"
 
 
-def _approver_problem(project: Project, subject: Subject) -> str:
-    """Why the waiver's approver may not excuse the item, or "" when they may."""
-    item = subject.item
-    assert item.waiver is not None
-    role = item.raci.accountable
+def approver_problem(project: Project, subject: Subject, what: str, approver: str) -> str:
+    """Why ``approver`` may not excuse the item (``what``: a waiver, a not
+    applicable), or "" when they may."""
+    role = subject.item.raci.accountable
     holders = project.file.team.get(role, [])
-    approver = item.waiver.approved_by
     if approver in holders:
         return ""
     role_name = project.definitions.roles.get(role, role)
     if not holders:
-        return (f"waiver approved by {quote(approver)}, but nobody on the team holds the "
+        return (f"{what} approved by {quote(approver)}, but nobody on the team holds the "
                 f"item's accountable role '{role}' ({role_name}); add the person who answers "
                 f"for it under team.{role} in mlcycle.yaml")
-    return (f"waiver approved by {quote(approver)}, who does not hold the item's "
+    return (f"{what} approved by {quote(approver)}, who does not hold the item's "
             f"accountable role '{role}' ({role_name}); it may be approved by "
             f"{line(', '.join(holders))}")
