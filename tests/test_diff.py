@@ -406,3 +406,44 @@ def test_diff_flags_a_not_applicable_like_a_gate_switched_off(tmp_path: Path) ->
     git(top, "commit", "-q", "-am", "it applies after all")
     result = run("diff", "--base", "HEAD~1", cwd=proj)
     assert result.out.splitlines()[-1] == "   frame/framing: not applicable removed"
+
+
+def test_diff_lists_primary_metric_values_by_the_declared_name(tmp_path: Path) -> None:
+    # product's checks read the primary metric: the values diff lists are read
+    # through the name each side declares, and a project that declares none
+    # (init --no-input) diffs without judging them.
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    ok(top, "init", "bare", "--no-input", "--team", "pm=Ana")
+    ok(top, "init", "proj", "--no-input", "--team", "pm=Ana", "--primary-metric",
+       "precision_at_50>=0.30")
+    for name in ("bare", "proj"):
+        (top / name / "reports").mkdir()
+        (top / name / "reports" / "eval.json").write_text('{"precision_at_50": 0.41}\n')
+        (top / name / "reports" / "prod-eval.json").write_text('{"precision_at_50": 0.41}\n')
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "base")
+    git(top, "checkout", "-q", "-b", "feature")
+    for name in ("bare", "proj"):
+        (top / name / "reports" / "prod-eval.json").write_text('{"precision_at_50": 0.38}\n')
+    git(top, "commit", "-q", "-am", "production drifts")
+    base = git(top, "rev-parse", "main").strip()[:12]
+    bare = run("diff", "--base", "main", cwd=top / "bare")
+    assert (bare.code, bare.out, bare.err) == (
+        0, f"mlcycle diff against {base} (merge base of main and HEAD): no lifecycle change\n",
+        "")
+    result = run("diff", "--base", "main", cwd=top / "proj")
+    assert (result.code, result.err) == (0, "")
+    within = "within max(abs 0.005, rel 1%): pass -> fail"
+    assert result.out == (
+        f"mlcycle diff against {base} (merge base of main and HEAD): no lifecycle change, 4 "
+        "metric values changed\n\nMetric values:\n"
+        "   quality/model-accuracy: parity 'primary-parity' experiment: reports/eval.json "
+        f"/precision_at_50: 0.41 -> 0.41 (unchanged); {within}\n"
+        "   quality/model-accuracy: parity 'primary-parity' production: reports/prod-eval.json "
+        f"/precision_at_50: 0.41 -> 0.38 (-0.03, -7.3%); {within}\n"
+        "   operations/retraining: parity 'retrained-primary-parity' experiment: "
+        f"reports/eval.json /precision_at_50: 0.41 -> 0.41 (unchanged); {within}\n"
+        "   operations/retraining: parity 'retrained-primary-parity' production: "
+        f"reports/prod-eval.json /precision_at_50: 0.41 -> 0.38 (-0.03, -7.3%); {within}\n")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mlcycle.judge.metrics import Files, Outcome
     from mlcycle.load.gitbase import Base, Snapshot
-    from mlcycle.load.model import Item
+    from mlcycle.load.model import Item, PrimaryMetric
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,18 @@ def _wants(outcome: Outcome) -> str:
     return expected_text(outcome)
 
 
-def _rows(phases: dict[str, list[Item]], files: Files) -> dict[tuple[str, ...], Row]:
+def _rows(phases: dict[str, list[Item]], files: Files, primary: PrimaryMetric | None
+          ) -> dict[tuple[str, ...], Row]:
     from mlcycle.judge.metrics import with_source
     from mlcycle.judge.rules import metric, parity
 
     out: dict[tuple[str, ...], Row] = {}
     for phase_id, items in phases.items():
         for item in items:
-            outcomes = [metric.outcome(files, item, i, c) for i, c in enumerate(item.metrics)]
-            outcomes += [parity.outcome(files, item, i, c) for i, c in enumerate(item.parity)]
+            outcomes = [metric.outcome(files, item, i, c, primary)
+                        for i, c in enumerate(item.metrics)]
+            outcomes += [parity.outcome(files, item, i, c, primary)
+                         for i, c in enumerate(item.parity)]
             for outcome in map(lambda o: with_source(files, o), outcomes):
                 label = outcome.label
                 if outcome.kind == "metric":
@@ -89,7 +92,11 @@ def _rows(phases: dict[str, list[Item]], files: Files) -> dict[tuple[str, ...], 
 
 
 def _metric_files(phases: dict[str, list[Item]]) -> list[str]:
+    from mlcycle.load.model import MetricRef
+
     rels = {c.file for items in phases.values() for item in items for c in item.metrics}
+    rels |= {c.value.file for items in phases.values() for item in items for c in item.metrics
+             if isinstance(c.value, MetricRef)}  # a baseline's number
     rels |= {ref.file for items in phases.values() for item in items for c in item.parity
              for ref in (c.experiment, c.production)}
     return sorted(rels)
@@ -102,6 +109,12 @@ def _items(snapshot: Snapshot) -> dict[str, list[Item]]:
 _NONE = Side(None, "", "")
 
 
+def _primary(snapshot: Snapshot) -> PrimaryMetric | None:
+    """The primary metric each side's checks read: the one that side declares."""
+    metrics = snapshot.project.metrics if snapshot.project else None
+    return metrics.primary if metrics else None
+
+
 def compare(base: Base, old: Snapshot, new: Snapshot, root: Path) -> list[Delta]:
     """The values that changed between the base and the working tree."""
     from mlcycle.judge.metrics import Files
@@ -112,7 +125,7 @@ def compare(base: Base, old: Snapshot, new: Snapshot, root: Path) -> list[Delta]
     if not any(i.metrics or i.parity for items in (*old_items.values(), *new_items.values())
                for i in items):
         return []
-    after = _rows(new_items, Files(root))
+    after = _rows(new_items, Files(root), _primary(new))
     with tempfile.TemporaryDirectory(prefix="mlcycle-metrics-") as tmp:
         # Only paths inside the project are read, as check reads them (MLC122).
         rels = [r for r in _metric_files(old_items) if not evidence_escapes(root, r)]
@@ -121,7 +134,7 @@ def compare(base: Base, old: Snapshot, new: Snapshot, root: Path) -> list[Delta]
                 path = Path(tmp) / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
-        before = _rows(old_items, Files(Path(tmp)))
+        before = _rows(old_items, Files(Path(tmp)), _primary(old))
     out = []
     for key in [*after, *(k for k in before if k not in after)]:
         row = after.get(key) or before[key]

@@ -350,6 +350,8 @@ def expected_text(outcome: Outcome) -> str:
         bound = outcome.expected
         return (f"{shown(bound['min'])} {'<' if bound['strict_min'] else '<='} value "
                 f"{'<' if bound['strict_max'] else '<='} {shown(bound['max'])}")
+    if outcome.expected is None:  # not judged (e.g. no primary metric declared: MLC045)
+        return "—"
     return f"{outcome.op} {shown(outcome.expected)}"
 
 
