@@ -295,7 +295,8 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
     assert run("validate", root).code == 0
     assert run("upgrade", root, "--check").code == 0
     if playbook == "product":  # its checks need the primary metric declared (MLC045)
-        assert run("metric", "set", PRIMARY, "--today", TODAY, "-C", root).code == 0
+        assert run("metric", "set", PRIMARY, "--today", TODAY, "--by", "Ana", "-C",
+                   root).code == 0
     # The done gate is no longer closed: its parity check has no numbers yet.
     verdicts = metric_verdicts(root, "--phase", "quality")
     assert verdicts[f"model-accuracy/{parity}"] == "error"

@@ -14,7 +14,7 @@ QUALITY = "lifecycle/05-quality.yaml"
 
 def project(tmp_path: Path, *extra: str) -> Path:
     root = tmp_path / "p"
-    result = run("init", root, "--no-input", *extra)
+    result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo", *extra)
     assert result.code == 0, result.err
     return root
 
@@ -65,6 +65,11 @@ def test_metric_set_records_history_and_loosening_needs_reason(tmp_path: Path) -
     result = run("metric", "set", "mae<=12.5", "--today", TODAY, "-C", root)
     assert (result.code, result.err) == (1, "mlcycle metric set: the primary metric is already "
                                             "mae<=12.5; nothing written\n")
+    # Who sets it answers for it: a person on the team, as for every history entry.
+    result = run("metric", "set", "mae<=10", "--today", TODAY, "--by", "Zed", "-C", root)
+    assert (result.code, result.err) == (2, "<command line>: error[MLC031]: --by: 'Zed' is not "
+                                            "on the team in mlcycle.yaml; add them first with "
+                                            "`mlcycle team add ROLE PERSON`\n")
     result = run("metric", "set", "mae<=10", "--today", TODAY, "--by", "Bo", "-C", root)
     assert result.code == 0, result.err
     assert run("validate", root).code == 0
@@ -183,5 +188,6 @@ def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -
     assert stated in after
     assert "      - id: primary-parity\n" in after
     assert run("validate", root).code == 0
-    assert run("metric", "set", "precision_at_50>=0.30", "--today", TODAY, "-C", root).code == 0
+    assert run("metric", "set", "precision_at_50>=0.30", "--today", TODAY, "--by", "Ana",
+               "-C", root).code == 0
     assert run("validate", root).code == 0
