@@ -3,6 +3,7 @@ summary, "did you mean" hints, the README's claims about YAML, usage errors."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -163,5 +164,7 @@ def test_command_line_error_has_no_file_count(tmp_path: Path) -> None:
 def test_team_option_names_its_form_in_help() -> None:
     result = run("init", "--help")
     assert result.code == 0
-    assert "  --team ROLE=PERSON  A person in a role; repeatable.\n" in result.out
+    # Aligned with the longest option (--primary-metric NAME>=FLOOR), on one line.
+    assert re.search(r"^  --team ROLE=PERSON +A person in a role; repeatable\.$", result.out,
+                     re.M), result.out
     assert "list[str]" not in result.out
