@@ -249,7 +249,7 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
     playbook = name.removesuffix("-1.0.0")
     current = {"product": "3.0.0", "five-phase": "2.0.0"}[playbook]
     parity = "primary-parity" if playbook == "product" else "accuracy-parity"
-    key = "{primary: true}" if playbook == "product" else "/accuracy"
+    key = "\n            primary: true" if playbook == "product" else " /accuracy"
     path = root / status_file
     text = path.read_text(encoding="utf-8")
     chunk = item_chunk(text, "model-accuracy")
@@ -285,9 +285,9 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
     state = stated[stated.index("    status:"):]
     assert after.endswith(state), after  # the state, comments and all, byte for byte
     assert (f"    parity:\n      - id: {parity}\n        experiment:\n"
-            f"          file: reports/eval.json\n          key: {key}\n"
+            f"          file: reports/eval.json\n          key:{key}\n"
             "        production:\n          file: reports/prod-eval.json\n"
-            f"          key: {key}\n        tolerance:\n          abs: 0.005\n"
+            f"          key:{key}\n        tolerance:\n          abs: 0.005\n"
             "          rel: 0.01\n") in after
     pinned = (root / "mlcycle.yaml").read_text(encoding="utf-8")
     assert f"playbook:\n  name: {playbook}\n  version: {current}\n" in pinned

@@ -95,8 +95,10 @@ def test_undeclared_primary_metric_is_a_located_input_error(tmp_path: Path) -> N
     result = run("check", root, "--phase", "quality")
     assert result.code == 2
     status = root / QUALITY
-    line = line_of(status, "        key: {primary: true}")
-    assert (f"{QUALITY}:{line}:14: error[MLC045]: item 'offline-evaluation': metric "
+    lines = status.read_text(encoding="utf-8").splitlines()
+    line = lines.index("          primary: true",
+                       lines.index("      - id: primary-at-floor")) + 1  # the key's mapping
+    assert (f"{QUALITY}:{line}:11: error[MLC045]: item 'offline-evaluation': metric "
             "'primary-at-floor': refers to the project's primary metric, but mlcycle.yaml "
             "declares none; declare it with `mlcycle metric set 'NAME>=FLOOR'` (or "
             "'NAME<=FLOOR' when lower is better)") in result.err.splitlines()

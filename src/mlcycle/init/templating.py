@@ -149,6 +149,20 @@ def yaml_key(value: str | list[str | int] | dict[str, Any]) -> str:
     return "[" + ", ".join(str(v) if isinstance(v, int) else yaml_str(v) for v in value) + "]"
 
 
+def yaml_key_at(value: str | list[str | int] | dict[str, Any], indent: int) -> str:
+    """What follows ``key:`` at ``indent``: a pointer or list on the same line, a
+    ``{primary: ...}`` key as a block mapping below it (``indent + 2`` spaces in).
+    Block style keeps every value locatable without the YAML composer (the fast
+    scan of load/source.py)."""
+    if not isinstance(value, dict):
+        return " " + yaml_key(value)
+    pad = "\n" + " " * (indent + 2)
+    text = pad + "primary: " + ("true" if value["primary"] is True else value["primary"])
+    if value.get("interval") is not None:
+        text += pad + "interval: " + yaml_str(value["interval"])
+    return text
+
+
 def mermaid_label(value: object) -> str:
     """Text inside a Mermaid ``id["..."]`` label: one line, Mermaid's own entity
     codes for what would end the label or read as HTML, and for ``#`` (an entity
@@ -314,7 +328,8 @@ def environment(template_dirs: list[Path], sandboxed: bool,
     )
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        yaml_flow_str=yaml_flow_str, mermaid=mermaid_label, yaml_num=yaml_num,
-                       yaml_key=yaml_key, yaml_line=yaml_line, github_glob=github_glob)
+                       yaml_key=yaml_key, yaml_key_at=yaml_key_at, yaml_line=yaml_line,
+                       github_glob=github_glob)
     env.globals["metric_guide"] = metric_guide.guide
     if sandboxed:
         # Jinja calls filters directly, not through the sandbox's `call`.
