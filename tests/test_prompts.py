@@ -58,6 +58,21 @@ def test_init_prompts_on_a_terminal(tmp_path: Path) -> None:
     assert "  mlm: []  # ML manager\n" in text
 
 
+def test_init_asks_for_the_primary_metric_where_the_playbook_reads_it(tmp_path: Path) -> None:
+    # product's gates read the primary metric: init asks for it after the people
+    # (five-phase, above, reads none and is never asked).
+    term = Terminal(["init", "proj", "--team", "pm=Ana"], tmp_path)
+    term.expect("Project name [proj]:")
+    term.type("Fraud scoring")
+    term.expect("Primary metric (NAME>=FLOOR, or NAME<=FLOOR when lower is better; empty for "
+                "none):")
+    term.type("precision_at_50>=0.30")
+    assert term.finish() == 0, term.seen
+    text = (tmp_path / "proj" / "mlcycle.yaml").read_text()
+    assert ("metrics:\n  primary:\n    name: precision_at_50\n    direction: higher\n"
+            "    floor: 0.3\n") in text
+
+
 def test_no_input_on_a_terminal_asks_nothing(tmp_path: Path) -> None:
     term = Terminal(["init", "proj", "--no-input"], tmp_path)
     assert term.finish() == 0, term.seen

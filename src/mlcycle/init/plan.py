@@ -19,6 +19,7 @@ from mlcycle.init import scaffold, stubs
 from mlcycle.load import playbooks
 from mlcycle.load.model import PrimaryMetric
 from mlcycle.load.playbooks import Playbook
+from mlcycle.load.primary import refers
 from mlcycle.load.validation import did_you_mean
 
 ARGS = "<command line>"
@@ -39,13 +40,14 @@ def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
     name = prompt("Project name", _default_name(request.target)) if request.name is None \
         else request.name
     team = list(request.team)
+    loaded = playbooks.load(request.playbook)
     if not team:
-        loaded = playbooks.load(request.playbook)
         for role in loaded.roles:
             people = prompt(f"People for {role.name} ({role.id}), comma-separated", "")
             team += [f"{role.id}={p.strip()}" for p in people.split(",") if p.strip()]
     primary = request.primary_metric
-    if primary is None:
+    # Asked only where the playbook's checks read it (product), never for the others.
+    if primary is None and refers(item for _, item in loaded.items()):
         primary = prompt("Primary metric (NAME>=FLOOR, or NAME<=FLOOR when lower is better; "
                          "empty for none)", "") or None
     return replace(request, name=name, team=team, primary_metric=primary)
