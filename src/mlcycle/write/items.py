@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from mlcycle.codes import MLC022, MLC027, MLC029, MLC031
+from mlcycle.codes import MLC022, MLC027, MLC029, MLC031, MLC310
 from mlcycle.dates import parse_date
-from mlcycle.errors import MlcycleError
+from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
 from mlcycle.judge.evaluate import Finding
@@ -37,6 +37,9 @@ class Outcome:
     message: str
     refused: list[Finding] = field(default_factory=list)  # new error findings: exit 1
     result: evaluate.Result | None = None
+    warnings: list[Problem] = field(default_factory=list)  # printed; the edit goes ahead
+    # Lines printed after the message (assign --from-raci: the items left to a person).
+    notes: list[str] = field(default_factory=list)
 
 
 def usage(message: str, code: str = MLC031) -> MlcycleError:
@@ -129,11 +132,11 @@ def _key(f: Finding) -> tuple[str, str, str]:
     return (f.code, f.item, f.message)  # not the location: the edit moves lines
 
 
-def judge(outcome: Outcome, today: date, item_id: str | None,
+def judge(outcome: Outcome, today: date, item_id: str | None | frozenset[str],
           can_add_findings: bool = True) -> Outcome:
     """Evaluate the edited project as ``check`` does (gates of the phases already
     left, consistency of every item) and keep the error findings it did not have
-    before (those of ``item_id`` only, when given). The project as it was is
+    before (those of ``item_id`` only, or of the ids in it, when given). The project as it was is
     evaluated only when there is something to compare: most edits leave no error."""
     edited = outcome.session.edited()
     if not can_add_findings:  # adding a person to the team cannot make anything wrong
@@ -143,8 +146,9 @@ def judge(outcome: Outcome, today: date, item_id: str | None,
     if after.problems:
         raise MlcycleError(after.problems)
     outcome.result = after
+    ids = frozenset([item_id]) if isinstance(item_id, str) else item_id
     errors = [f for f in after.findings if f.severity == "error"
-              and (item_id is None or f.item == item_id)]
+              and (ids is None or f.item in ids)]
     if errors:
         old = {_key(f) for f in evaluate.evaluate(outcome.session.project, options).findings}
         outcome.refused = [f for f in errors if _key(f) not in old]
@@ -162,7 +166,57 @@ class ItemChange:
     note_option: str = "--note"  # block's note is its --reason
 
 
+def split_status(project: Project, words: list[str]) -> tuple[list[str], str | None]:
+    """``set ITEM... [STATUS]``: the last of several words is the status when it
+    names no item of the project (a mistyped status is then reported as one)."""
+    if len(words) < 2:
+        return words, None
+    ids = {i.id for p in project.phases for i in p.file.items}
+    if words[-1] in ids:
+        return words, None
+    return words[:-1], words[-1]
+
+
 def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Outcome:
+    return set_items(project, [change], today, cwd)
+
+
+def set_items(project: Project, changes: list[ItemChange], today: date, cwd: Path) -> Outcome:
+    """Several items changed in one session: every id and value is checked
+    before any edit, and the files are written together or not at all."""
+    session = Session(project)
+    messages: list[str] = []
+    warnings: list[Problem] = []
+    seen: set[str] = set()
+    for change in changes:
+        if change.item in seen:
+            continue  # `start a a` names one item
+        seen.add(change.item)
+        message, warning = _apply(project, session, change, cwd)
+        messages.append(message)
+        if warning is not None:
+            warnings.append(warning)
+    outcome = Outcome(session, "\n".join(messages), warnings=warnings)
+    return judge(outcome, today, frozenset(seen))
+
+
+def owner_warning(project: Project, item: Item, owner: str) -> Problem | None:
+    """A warning when ``owner`` holds none of the item's responsible or accountable
+    roles, naming the roles (and their people) that would fit."""
+    roles = list(dict.fromkeys([*item.raci.responsible, item.raci.accountable]))
+    team = project.file.team
+    if any(owner in team.get(role, []) for role in roles):
+        return None
+    fits = "; ".join(f"{role}: {', '.join(team.get(role, [])) or 'nobody yet'}"
+                     for role in roles)
+    return Problem(Location(ARGS), MLC310,
+                   f"--owner {quote(owner)} holds none of the roles responsible or accountable "
+                   f"for '{item.id}' ({fits}); set another owner, or give them the role "
+                   "with `mlcycle team add ROLE PERSON`", "warning")
+
+
+def _apply(project: Project, session: Session, change: ItemChange,
+           cwd: Path) -> tuple[str, Problem | None]:
     phase, index, item = find_item(project, change.item)
     if change.status is not None and change.status not in STATUSES:
         raise usage(f"status {quote(change.status)} is not one of {', '.join(STATUSES)}"
@@ -170,14 +224,15 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.status == "waived":
         raise usage("an item is waived with `mlcycle waive ITEM --reason TEXT --by PERSON "
                     "--until YYYY-MM-DD`, which records who approved it and until when")
+    warning = None
     if change.owner is not None:
         check_person(project, check_text(change.owner, "--owner"), "--owner")
+        warning = owner_warning(project, item, change.owner)
     if change.note is not None:
         check_text(change.note, change.note_option, multiline=True, limit=2000)
     if change.due is not None:
         check_date(change.due, "--due")
     evidence = [evidence_path(project, e, cwd) for e in change.evidence]
-    session = Session(project)
     doc = session.phase_doc(phase.id)
     at = ("items", index)
     details: list[str] = []
@@ -198,8 +253,7 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.note is not None:
         doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
-    message = _message(item.id, head, details)
-    return judge(Outcome(session, message), today, item.id)
+    return _message(item.id, head, details), warning
 
 
 def _message(item_id: str, head: str, details: list[str]) -> str:
