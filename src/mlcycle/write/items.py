@@ -296,7 +296,7 @@ def waive(project: Project, item_id: str, reason: str, by: str, until: str,
 
 
 def team_change(project: Project, action: str, role: str, person: str,
-                today: date) -> Outcome:
+                today: date, github: str | None = None) -> Outcome:
     roles = project.playbook.role_ids
     if role not in roles:
         raise usage(f"unknown role '{line(role)}'{did_you_mean(role, roles)}; roles: "
@@ -304,18 +304,28 @@ def team_change(project: Project, action: str, role: str, person: str,
     check_text(person, "PERSON")
     if person != person.strip() or not person.isprintable():
         raise usage("PERSON: a name is printable text without leading or trailing blanks")
+    handle = _handle(github) if github is not None else None
     session = Session(project)
     doc = session.project_doc()
     people = project.file.team.get(role, [])
     if action == "add":
-        if person in people:
+        said: list[str] = []
+        if person not in people:
+            if "team" not in doc.expected or doc.expected["team"] is None:
+                doc.set(("team",), {role: [person]})
+            else:
+                doc.append(("team", role), [person], block=True)
+            said.append(f"team: {role} += {line(person)}")
+        if handle is not None and project.file.github.get(person) != handle:
+            if isinstance(doc.expected.get("github"), dict):
+                doc.set(("github", person), handle)
+            else:
+                doc.set(("github",), {person: handle})
+            said.append(f"github: {line(person)} = @{handle}")
+        if not said:
             return Outcome(session, f"team: {line(person)} is already {role}")
-        if "team" not in doc.expected or doc.expected["team"] is None:
-            doc.set(("team",), {role: [person]})
-        else:
-            doc.append(("team", role), [person])
-        message = f"team: {role} += {line(person)}"
-        return judge(Outcome(session, message), today, None, can_add_findings=False)
+        return _with_lifecycle(judge(Outcome(session, "\n".join(said)), today, None,
+                                     can_add_findings=False))
     else:
         if person not in people:
             raise usage(f"{quote(person)} is not {role}"
@@ -331,4 +341,30 @@ def team_change(project: Project, action: str, role: str, person: str,
                         "first (`mlcycle waive`)")
         doc.remove(("team", role), people.index(person))
         message = f"team: {role} -= {line(person)}"
-    return judge(Outcome(session, message), today, None)
+    return _with_lifecycle(judge(Outcome(session, message), today, None))
+
+
+def _with_lifecycle(outcome: Outcome) -> Outcome:
+    """LIFECYCLE.md names the people of each role: a team change re-renders it
+    in the same write (when the project has one)."""
+    from mlcycle.write import lifecycle
+
+    session = outcome.session
+    if not session.changes() or not (session.project.root / lifecycle.LIFECYCLE).exists():
+        return outcome
+    change = lifecycle.change(session.edited())
+    if change.before != change.after:
+        session.extra.append(change)
+        outcome.message += f"\n{lifecycle.LIFECYCLE}: updated"
+    return outcome
+
+
+def _handle(value: str) -> str:
+    """A GitHub user name as stored: without its "@"."""
+    import re
+
+    handle = value.removeprefix("@")
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", handle) or len(handle) > 39:
+        raise usage(f"--github {quote(value)} is not a GitHub user name (letters, digits and "
+                    "single hyphens inside, at most 39 characters)")
+    return handle
