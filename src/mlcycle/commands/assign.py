@@ -44,12 +44,13 @@ def assign(
 
     \b
     Example:
-      mlcycle assign eda data-report --to "Bo Li"
       mlcycle assign --phase data --from-raci
     """
+    from mlcycle import dates
     from mlcycle.cli_kit import usage
     from mlcycle.write import assign as core
 
+    dates.today(today)  # a bad --today is named first, as by every editing command
     if from_raci:
         if item_ids or to is not None:
             raise usage.error(("assign",), "--from-raci takes no ITEM and no --to: it picks "

@@ -57,7 +57,7 @@ def set_(
         metavar="ITEM... [STATUS]",
         help="The items' ids (all are changed, or none), then optionally todo, doing, "
              "blocked or done.",
-        autocompletion=complete("item"))],
+        autocompletion=complete("item-or-status"))],
     owner: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--owner", metavar="PERSON", help="A person on the team.",
         autocompletion=complete("person"))] = None,
@@ -77,8 +77,7 @@ def set_(
 
     \b
     Example:
-      mlcycle set problem-statement --owner "Ana Ruiz" --due 2026-03-31
-      mlcycle set eda data-report doing
+      mlcycle set eda data-sources doing --owner "Bo Li" --due 2026-03-31
     """
     from mlcycle.write import items
 
