@@ -126,7 +126,7 @@ def _open_entries(board: Dashboard, state: ItemState, waits: list[str]) -> None:
     if item.status == "doing":
         due = f"due {item.due.isoformat()}" if item.due is not None else ""
         board.in_progress.append(Entry(state.phase, item, due, waits))
-    if state.phase == board.project.file.current_phase:
+    if state.phase == board.project.file.current_phase or board.owner is not None:
         detail = item.status + (", gate" if item.gate else "")
         board.current.append(Entry(state.phase, item, detail, waits))
 
@@ -167,7 +167,8 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
             for p in project.phases if phase is None or p.id == phase}
     board = Dashboard(project, options.today, owner, phase, [], [], [], [], [],
                       journey.path(project), everything=everything,
-                      listed=_listed(project, phase, everything))
+                      # one person's view lists their items of every phase
+                      listed=_listed(project, phase, everything or owner is not None))
     listed = set(board.listed)
     waiting = workable.unmet(result)
     for state in result.items:

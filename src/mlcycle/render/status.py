@@ -75,14 +75,16 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
         if key == "unowned" and d.owner is not None:
             continue  # one person's view has no unowned items by definition
         if key == "current":
-            title = f"Open in {d.project.file.current_phase}, the current phase"
+            title = (f"Open items of {d.owner}" if d.owner is not None else
+                     f"Open in {d.project.file.current_phase}, the current phase")
         out.append((title, detail, getattr(d, key)))
     return out
 
 
 def _scope(d: Dashboard) -> str:
     """Which phases the lists cover, when not all of them."""
-    if d.everything or d.phase is not None or len(d.listed) == len(d.rows):
+    if d.everything or d.phase is not None or d.owner is not None \
+            or len(d.listed) == len(d.project.phases):
         return ""
     return (f"Lists cover {', '.join(d.listed)}; later phases are one line each above "
             "(`mlcycle status --all` lists them too)")
