@@ -97,7 +97,8 @@ def test_lines_break_between_words(tmp_path: Path, width: int) -> None:
     between words at any width from 60, never cut inside one."""
     root = init_project(tmp_path / "p", "--team", "pm=Ana Ruiz")
     long_id = "data-understanding-from-engineering"
-    assert run("set", "problem-statement", "blocked", "--owner", "Ana Ruiz", "--note", "waiting for the data contract from billing and legal",
+    assert run("set", "problem-statement", "blocked", "--owner", "Ana Ruiz", "--note",
+               "waiting for the data contract from billing and legal",
                "--due", "2025-05-27", "--today", TODAY, cwd=root).code == 0
     text = screen(root, str(width), width, "--all")
     lines = text.splitlines()
