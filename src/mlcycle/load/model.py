@@ -68,6 +68,8 @@ TemplateName = Annotated[
 
 # What each pattern above means, for error messages (the regex itself helps nobody).
 PATTERN_MEANINGS = {
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$":
+        "a GitHub user name: letters and digits, single hyphens between them, without '@'",
     r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
         "lowercase letters and digits in dash-separated words, starting with a letter",
     r"^[a-z0-9][a-z0-9._-]*$": "lowercase letters, digits, '.', '_' and '-'",
