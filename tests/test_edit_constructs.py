@@ -55,13 +55,15 @@ EDITED = {
         '    notes: "Kept notes\\n\\n\\nmore"\n\n'),
     "tagged-flow-list-emptied": (
         "mlcycle.yaml", (DS, "  ds: !!seq [Bo Li]\n"),
-        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\n", "  ds: !!seq []\n"),
+        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\nLIFECYCLE.md: updated\n",
+        "  ds: !!seq []\n"),
     "anchored-flow-list-first-removed": (
         "mlcycle.yaml", (DS, "  ds: &d [Bo Li, Cy Ma]\n"),
-        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\n", "  ds: &d [Cy Ma]\n"),
+        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\nLIFECYCLE.md: updated\n",
+        "  ds: &d [Cy Ma]\n"),
     "tagged-block-list-appended": (
         "mlcycle.yaml", (DS, "  ds: !!seq\n    - Bo Li\n"),
-        ["team", "add", "ds", "Cy Ma"], "team: ds += Cy Ma\n",
+        ["team", "add", "ds", "Cy Ma"], "team: ds += Cy Ma\nLIFECYCLE.md: updated\n",
         "  ds: !!seq\n    - Bo Li\n    - Cy Ma\n"),
 }
 
