@@ -27,8 +27,9 @@ EDITED = {
         "    owner: Ana Lima  # nobody yet\n"),
     "null-tag-becoming-a-waiver": (
         FRAME_FILE, (OWNER, OWNER + "    waiver: !!null   # none\n"),
+        # --today: a waiver must expire in the future, whatever day the suite runs.
         ["waive", "problem", "--reason", "framed", "--by", "Ana Lima", "--until",
-         "2027-01-01"],
+         "2027-01-01", "--today", "2026-12-01"],
         "problem: todo -> waived (approved by Ana Lima, until 2027-01-01)\n",
         OWNER + "    waiver:   # none\n        reason: framed\n        approved_by: Ana Lima\n"
                 "        expires: 2027-01-01\n",

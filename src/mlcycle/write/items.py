@@ -16,6 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mlcycle.codes import MLC022, MLC027, MLC029, MLC031, MLC310
 from mlcycle.dates import parse_date
@@ -433,6 +434,30 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
     items go to ``--reassign-to`` in the same change, or the removal is refused."""
     doc = session.project_doc()
     people = project.file.team.get(role, [])
+    _refuse_removing_an_approver(project, role, person)
+    leaves = not any(person in held for r, held in project.file.team.items() if r != role)
+    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
+             if i.owner == person] if leaves else []
+    still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
+    _check_reassign(project, role, person, reassign_to, [i.id for _, _, i in still_open])
+    doc.remove(("team", role), people.index(person))
+    details = []
+    for p, index, _item in still_open:
+        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
+    if still_open:
+        details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
+                       f"{line(reassign_to or '')}")
+    if len(owned) > len(still_open) and person not in project.former():
+        _add_former(doc, person, today)
+        closed = len(owned) - len(still_open)
+        details.append(f"former member, still the owner of {closed} closed item"
+                       f"{'s' * (closed != 1)}")
+    message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
+    return _with_lifecycle(judge(Outcome(session, message, action="mlcycle team remove"), today))
+
+
+def _refuse_removing_an_approver(project: Project, role: str, person: str) -> None:
+    """A current waiver's approver must keep the item's accountable role."""
     approved = [i.id for p in project.phases for i in p.file.items
                 if i.status == "waived" and i.waiver is not None
                 and i.waiver.approved_by == person and i.raci.accountable == role]
@@ -442,10 +467,11 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
                        "holds the item's accountable role; nothing written",
                        f"renew it first: mlcycle waive {approved[0]} --reason TEXT --by PERSON "
                        "--until YYYY-MM-DD"])
-    leaves = not any(person in held for r, held in project.file.team.items() if r != role)
-    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
-             if i.owner == person] if leaves else []
-    still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
+
+
+def _check_reassign(project: Project, role: str, person: str, reassign_to: str | None,
+                    still_open: list[str]) -> None:
+    """``--reassign-to`` names someone who stays; without it, a leaver's open work refuses."""
     if reassign_to is not None:
         if reassign_to == person:
             raise usage("--reassign-to: name someone who stays on the team")
@@ -453,28 +479,18 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
     elif still_open:
         raise Refused([f"mlcycle team remove refused: {quote(person)} owns "
                        f"{len(still_open)} open item{'s' * (len(still_open) != 1)} "
-                       f"({', '.join(i.id for _, _, i in still_open)}), and nobody would work "
-                       "on them; nothing written",
+                       f"({', '.join(still_open)}), and nobody would work on them; nothing "
+                       "written",
                        f"give them to someone in the same change: mlcycle team remove {role} "
                        f"{shlex.quote(line(person))} --reassign-to PERSON"])
-    doc.remove(("team", role), people.index(person))
-    details = []
-    for p, index, _item in still_open:
-        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
-    if still_open:
-        details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
-                       f"{line(reassign_to or '')}")
-    if len(owned) > len(still_open) and person not in project.former():
-        entry = {"name": person, "left": Verbatim(today.isoformat())}
-        if doc.has(("former",)) and doc.expected.get("former"):
-            doc.append(("former",), [entry])
-        else:
-            doc.set(("former",), [entry])
-        closed = len(owned) - len(still_open)
-        details.append(f"former member, still the owner of {closed} closed item"
-                       f"{'s' * (closed != 1)}")
-    message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
-    return _with_lifecycle(judge(Outcome(session, message, action="mlcycle team remove"), today))
+
+
+def _add_former(doc: Any, person: str, today: date) -> None:
+    entry = {"name": person, "left": Verbatim(today.isoformat())}
+    if doc.has(("former",)) and doc.expected.get("former"):
+        doc.append(("former",), [entry])
+    else:
+        doc.set(("former",), [entry])
 
 
 def _with_lifecycle(outcome: Outcome) -> Outcome:
