@@ -392,6 +392,12 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
     # when i % 4 == 1), one per command so that every run changes something.
     last, gate, todo, waived = (f"{PHASES[-1]}-{i:06d}" for i in (1000, 999, 998, 995))
     evidence = ["-e", EVIDENCE_FILE]
+    # The same project with one data scientist: `assign --from-raci` has an owner for
+    # every unowned open item of phase 2 (with two, it would only list them).
+    single = make_synthetic(scratch / "assign", EDIT_ITEMS, current=2)
+    yaml = single / "mlcycle.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("    - dana\n", ""),
+                    encoding="utf-8")
     cases = [
         Case("`mlcycle check`", lambda n: [mlcycle, "check"], cwd=project, ok_codes=(0, 1)),
         Case("`mlcycle set ITEM doing` / `set ITEM done`",
@@ -409,6 +415,11 @@ def edit_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, 
         Case("`mlcycle reopen PHASE --reason` / `advance`",
              lambda n: [mlcycle, "reopen", PHASES[0], "--reason", "benchmark", "--by", "bo"]
              if n % 2 == 0 else [mlcycle, "advance", "--by", "bo"], cwd=project),
+        Case("`mlcycle next`", lambda n: [mlcycle, "next"], cwd=project),
+        # --dry-run: every run does the same work (pick, edit, judge, diff) but the write
+        Case("`mlcycle assign --phase data --from-raci --dry-run`",
+             lambda n: [mlcycle, "assign", "--phase", PHASES[1], "--from-raci", "--dry-run"],
+             cwd=single),
     ]
     measure(cases, repeat, scratch)
     base = cases[0].best

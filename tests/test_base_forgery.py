@@ -230,7 +230,7 @@ def test_a_made_up_upgrade_entry_is_refused_at_the_entry_and_flagged_by_diff(
     result = run("check", "--base", "main", cwd=root)
     assert result.code == 2
     assert result.err == (
-        "mlcycle.yaml:48:12: error[MLC044]: history[3]: an upgrade entry (product@1.7.0 -> "
+        "mlcycle.yaml:58:12: error[MLC044]: history[3]: an upgrade entry (product@1.7.0 -> "
         "product@3.0.0), but this change does not move the pinned playbook (product@3.0.0 at "
         "the base and here); remove the entry, and move playbooks with `mlcycle upgrade`\n")
     changes = run("diff", "--base", "main", cwd=root)
@@ -250,7 +250,7 @@ def test_a_move_back_before_an_upgrade_from_a_released_playbook_is_refused_witho
     result = run("check", cwd=root)
     assert result.code == 2
     assert result.err == (
-        "mlcycle.yaml:46:9: error[MLC044]: history[2].to: an advance moves exactly one phase "
+        "mlcycle.yaml:56:9: error[MLC044]: history[2].to: an advance moves exactly one phase "
         "forward from 'data'; the next phase is 'modeling', not 'problem'\n")
 
 
@@ -263,7 +263,7 @@ def test_upgrades_chain_from_the_playbook_the_previous_one_landed_on(tmp_path: P
     result = run("check", cwd=root)
     assert result.code == 2
     assert result.err == (
-        "mlcycle.yaml:51:20: error[MLC044]: history[3].from_playbook: product@1.4.0, but the "
+        "mlcycle.yaml:61:20: error[MLC044]: history[3].from_playbook: product@1.4.0, but the "
         "previous upgrade landed on product@1.1.0; an upgrade starts from the playbook the "
         "project was on\n")
 

@@ -85,9 +85,12 @@ def test_edits_change_only_the_values_they_must(tmp_path: Path, crlf: bool, bom:
         # from a subdirectory: found by walking up; the path is relative to the cwd
         (["set", "framing", "--evidence", "problem.md", "--note", "second line"], root / "docs",
          "framing: evidence: docs/problem.md; note added\n"),
-        (["team", "add", "ds", "Chen Wu"], root, "team: ds += Chen Wu\n"),
-        (["team", "add", "pm", "Dee"], root, "team: pm += Dee\n"),
-        (["team", "remove", "ds", "Bo Li"], root, "team: ds -= Bo Li\n"),
+        # LIFECYCLE.md names each role's people: re-rendered in the same write
+        (["team", "add", "ds", "Chen Wu"], root,
+         "team: ds += Chen Wu\nLIFECYCLE.md: updated\n"),
+        (["team", "add", "pm", "Dee"], root, "team: pm += Dee\nLIFECYCLE.md: updated\n"),
+        (["team", "remove", "ds", "Bo Li"], root,
+         "team: ds -= Bo Li\nLIFECYCLE.md: updated\n"),
     ]
     for args, cwd, out in steps:
         result = run(*args, cwd=cwd)
@@ -194,7 +197,7 @@ def test_done_without_valid_evidence_is_refused_with_checks_findings(tmp_path: P
     assert result.err == (
         "lifecycle/01-frame.yaml:12:13: error[MLC102]: item 'problem' is done but has no "
         "evidence; it requires a file in the project or an http(s) URL\n"
-        "mlcycle set refused: it would leave 1 error (listed above); nothing written\n"
+        "mlcycle done refused: it would leave 1 error (listed above); nothing written\n"
         "to fix MLC102: add a repo-relative path or an http(s) URL to its `evidence`\n")
     result = run("done", "problem", "-e", "docs/stub.md", cwd=root)
     assert result.code == 1

@@ -27,8 +27,9 @@ EDITED = {
         "    owner: Ana Lima  # nobody yet\n"),
     "null-tag-becoming-a-waiver": (
         FRAME_FILE, (OWNER, OWNER + "    waiver: !!null   # none\n"),
+        # --today: a waiver must expire in the future, whatever day the suite runs.
         ["waive", "problem", "--reason", "framed", "--by", "Ana Lima", "--until",
-         "2027-01-01"],
+         "2027-01-01", "--today", "2026-12-01"],
         "problem: todo -> waived (approved by Ana Lima, until 2027-01-01)\n",
         OWNER + "    waiver:   # none\n        reason: framed\n        approved_by: Ana Lima\n"
                 "        expires: 2027-01-01\n",
@@ -55,13 +56,15 @@ EDITED = {
         '    notes: "Kept notes\\n\\n\\nmore"\n\n'),
     "tagged-flow-list-emptied": (
         "mlcycle.yaml", (DS, "  ds: !!seq [Bo Li]\n"),
-        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\n", "  ds: !!seq []\n"),
+        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\nLIFECYCLE.md: updated\n",
+        "  ds: !!seq []\n"),
     "anchored-flow-list-first-removed": (
         "mlcycle.yaml", (DS, "  ds: &d [Bo Li, Cy Ma]\n"),
-        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\n", "  ds: &d [Cy Ma]\n"),
+        ["team", "remove", "ds", "Bo Li"], "team: ds -= Bo Li\nLIFECYCLE.md: updated\n",
+        "  ds: &d [Cy Ma]\n"),
     "tagged-block-list-appended": (
         "mlcycle.yaml", (DS, "  ds: !!seq\n    - Bo Li\n"),
-        ["team", "add", "ds", "Cy Ma"], "team: ds += Cy Ma\n",
+        ["team", "add", "ds", "Cy Ma"], "team: ds += Cy Ma\nLIFECYCLE.md: updated\n",
         "  ds: !!seq\n    - Bo Li\n    - Cy Ma\n"),
 }
 

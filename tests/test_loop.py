@@ -134,7 +134,7 @@ def test_starting_a_gate_of_a_phase_already_left_says_to_reopen(tmp_path: Path) 
     result = run("start", "data-sufficiency", cwd=root)
     assert (result.code, result.out) == (1, "")
     assert result.err.splitlines()[-2:] == [
-        "mlcycle set refused: it would leave gate data-sufficiency of a phase already left "
+        "mlcycle start refused: it would leave gate data-sufficiency of a phase already left "
         "open; nothing written",
         "to work on it again, go back: mlcycle reopen data --reason TEXT --reset "
         "data-sufficiency"]
@@ -166,7 +166,7 @@ def test_a_leaver_becomes_a_former_member_and_open_work_is_reassigned(tmp_path: 
     result = run("team", "remove", "ds", "Bo Li", cwd=root)
     assert result.code == 0, result
     assert result.out == ("team: ds -= Bo Li (former member, still the owner of 8 closed "
-                          "items)\n")
+                          "items)\nLIFECYCLE.md: updated\n")
     after = (root / "mlcycle.yaml").read_text()
     assert after.endswith("former:\n  - name: Bo Li\n    left: 2027-01-10\n")
     assert after != project
@@ -193,7 +193,7 @@ def test_open_work_of_a_leaver_goes_to_reassign_to(tmp_path: Path) -> None:
     result = run("team", "remove", "ds", "Bo Li", "--reassign-to", "Dee Park", cwd=root)
     assert (result.code, result.err) == (0, "")
     assert result.out == ("team: ds -= Bo Li (1 open item to Dee Park; former member, still "
-                          "the owner of 6 closed items)\n")
+                          "the owner of 6 closed items)\nLIFECYCLE.md: updated\n")
     data = (root / "lifecycle/02-data.yaml").read_text()
     assert data.count("owner: Bo Li") == 6 and data.count("owner: Dee Park") == 1
     assert "former:\n  - name: Bo Li\n    left: 2027-01-10\n" in (root / "mlcycle.yaml").read_text()

@@ -231,7 +231,7 @@ def test_markdown_outputs_show_hostile_text_as_written(hostile: Path) -> None:
     status = out["status"].splitlines()
     assert status[0] == (f"## {NAME_MD} · playbook five-phase 2.0.0 · current phase: define "
                          f"· as of {TODAY}")
-    assert (f"| `define` | `problem-statement` | Problem statement | A\\|B | {NOTE_MD} |"
+    assert (f"| `define` | `problem-statement` | Problem statement | A\\|B | {NOTE_MD} |  |"
             in status)
     assert f"| 1. {PHASE_MD} **(current)** | 50% | 1/2 | 1/2 | `problem-statement` |" in status
     check = out["check"].splitlines()
@@ -274,7 +274,8 @@ def test_gfm_renders_hostile_names_as_text_and_tables_as_tables(hostile: Path) -
     assert "<h1>Problem `statement` | *now* ~~gone~~</h1>" in stub
     assert "<p>Project: Tom &amp; Jerry | &lt;img src=x onerror=alert(1)&gt; ##[error]x" in stub
     assert _tables(stub) == [[2, 2, 2], [3] * 6, [4, 4]]
-    assert _tables(html["status"]) == [[5] * 6, [5, 5], [5] * 11, [5, 5]]
+    # the phase table, then the lists of the current phase (6 columns: "Waits on")
+    assert _tables(html["status"]) == [[5] * 6, [6, 6], [6, 6], [6, 6]]
     assert ("<td>Tom &amp; Jerry &lt;img src=x onerror=alert(1)&gt; ##[error]x ##[add-mask]y "
             "`tick` *star* _u_</td>") in html["status"]
     assert _tables(html["check"])[:2] == [[6] * 6, [5] * 12]

@@ -19,7 +19,7 @@ SHOWN = "x\\x0a::error file=README.md,line=1::forged\\x0amlcycle check: passed"
 # In a plain line of a GitHub Actions log (stderr too) no "::" of a user's is
 # left for the runner to read; in the annotation's message it is text already.
 SHOWN_IN_LOG = SHOWN.replace("::", ":\\x3a")
-ALLOWED = "format, name, slug, playbook, current_phase, team, metrics, history"
+ALLOWED = "format, name, slug, playbook, current_phase, team, metrics, github, history, former"
 
 
 def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
@@ -28,7 +28,7 @@ def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
     with open(root / "mlcycle.yaml", "a", encoding="utf-8") as handle:
         handle.write(f"{yaml_text(FORGED)}: 1\n")
     before = snapshot(root)
-    line = (f"mlcycle.yaml:29:1: error[MLC010]: {SHOWN}: unknown key '{SHOWN}'; "
+    line = (f"mlcycle.yaml:39:1: error[MLC010]: {SHOWN}: unknown key '{SHOWN}'; "
             f"allowed: {ALLOWED}")
     result = run("validate", cwd=root)
     assert (result.code, result.out) == (2, "")
@@ -40,7 +40,7 @@ def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
     assert result.code == 2
     assert result.err.splitlines() == [line.replace(SHOWN, SHOWN_IN_LOG)]
     assert result.out.splitlines() == [
-        f"::error file=mlcycle.yaml,line=29,col=1,title=mlcycle MLC010::{SHOWN}: unknown key "
+        f"::error file=mlcycle.yaml,line=39,col=1,title=mlcycle MLC010::{SHOWN}: unknown key "
         f"'{SHOWN}'; allowed: {ALLOWED}",
         "mlcycle check: could not evaluate: 1 input error",
     ]

@@ -32,7 +32,9 @@ def test_advance_is_refused_while_a_gate_is_open(tmp_path: Path) -> None:
         "0 notes\n")
     assert result.out == run("check", "--phase", "frame", cwd=root).out  # exactly as check
     assert result.err == ("advance refused: 1 gate of phase 'frame' open (problem); nothing "
-                          "written\n")
+                          "written\nclose each (mlcycle done problem --evidence FILE) or waive "
+                          "it (mlcycle waive problem --reason TEXT --by PERSON --until "
+                          "YYYY-MM-DD); `mlcycle next` lists what can be worked on now\n")
     assert snapshot(root) == before
 
 

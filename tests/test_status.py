@@ -46,7 +46,9 @@ def test_dashboard_piped_is_plain_and_stable(project: Path) -> None:
                         "as of 2025-06-01")
     current = next(line for line in lines if line.startswith("▶"))
     assert "2.  Data exploration and" in current  # the number has its own column
-    assert "0/3" in current and "access" in current
+    assert "0/3" in current
+    # Open gates are a list of their own (a table column folded ids mid-word).
+    assert "- access (data)" in lines
     problem = next(line for line in lines if "1.  Problem definition" in line)
     assert "████████████████████ 100%" in problem and "2/2" in problem
     assert "Blocked (1)" in out and "Overdue (1)" in out
@@ -92,6 +94,7 @@ def test_phase_filter_and_unknown_phase(project: Path) -> None:
 def test_json_shape(project: Path) -> None:
     data = json.loads(status(project, "--format", "json").out)
     assert set(data) == {"version", "project", "today", "owner", "phase", "path", "phases",
+                         "listed_phases", "current_items", "in_progress", "due_this_week",
                          "blocked", "overdue", "unowned", "expiring_waivers", "why_open"}
     row = data["phases"][1]
     assert row == {"id": "data", "title": "Data exploration and quality", "number": 2,
@@ -99,8 +102,13 @@ def test_json_shape(project: Path) -> None:
                    "gates": 1, "open_gates": ["access"], "reopened": 0}
     assert data["blocked"][0] == {
         "phase": "data", "item": "access", "title": HOSTILE, "status": "blocked",
-        "owner": "Sam", "due": None, "detail": "Waiting for the warehouse [link=x]team[/link]"}
-    assert [e["item"] for e in data["unowned"]][:2] == ["report", "modeling-gate"]
+        "owner": "Sam", "due": None, "detail": "Waiting for the warehouse [link=x]team[/link]",
+        "waits_on": []}
+    # The lists cover the phases up to the current one; --all adds the later ones.
+    assert data["listed_phases"] == ["problem", "data"]
+    assert [e["item"] for e in data["unowned"]] == ["report"]
+    everything = json.loads(status(project, "--format", "json", "--all").out)
+    assert [e["item"] for e in everything["unowned"]][:2] == ["report", "modeling-gate"]
 
 
 def test_markdown_escapes(project: Path) -> None:
@@ -108,6 +116,7 @@ def test_markdown_escapes(project: Path) -> None:
     assert "\x1b" not in out
     assert "\\[red\\]x\\[/red\\]" in out
     assert "| 2. Data exploration and quality **(current)** | 0% | 0/3 | 0/1 | `access` |" in out
+    assert ("| `data` | `eda` | Title of eda | Dee | due 2025-05-01, 31 days late |  |") in out
 
 
 def test_invalid_project_is_exit_2(tmp_path: Path) -> None:

@@ -63,6 +63,7 @@ PHASES = ["Problem definition", "Data exploration and quality", "Modeling",
 @pytest.mark.parametrize(("columns", "size", "width"), [
     ("0", 100, 100),  # COLUMNS=0 means "unknown": the terminal's own width
     ("40", 40, 40),
+    ("60", 60, 60),
     ("80", 80, 80),
     ("120", 120, 120),
 ])
@@ -77,15 +78,43 @@ def test_status_fits_the_terminal(project: Path, columns: str, size: int, width:
         row = next(line for line in lines if re.match(rf"^[▶ ]\s+{number}\.\s", line))
         assert title.split()[0] in row, (number, row)
         assert re.search(r"\s\d+/\d+\s+\d+/\d+(\s|$)", row), row  # counts whole
-        if width >= 60:  # the bar and its percentage stay whole
+        if width >= 72:  # the bar and its percentage stay whole
             assert re.search(r"[░█]+\s+0%", row), row
-    assert "Unowned open items (53)" in text
-    assert "... and 43 more; `mlcycle status --all-items` lists every one" in " ".join(lines)
+        elif width >= 60:  # narrower, the percentage alone
+            assert re.search(r"\s0%\s", row), row
+    # At the first phase the lists cover it alone (not 50 unowned items of later phases).
+    assert "Unowned open items (7)" in text and "Open gates (4)" in text
+    assert "more; `mlcycle status" not in text
+    wide = screen(project, columns, size, "--all")
+    assert "Unowned open items (53)" in wide
+    assert "... and 43 more; `mlcycle status --all-items` lists every one" in " ".join(
+        wide.splitlines())
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_lines_break_between_words(tmp_path: Path, width: int) -> None:
+    """A blocked reason, an overdue cell, an id and a person's name are wrapped
+    between words at any width from 60, never cut inside one."""
+    root = init_project(tmp_path / "p", "--team", "pm=Ana Ruiz")
+    long_id = "data-understanding-from-engineering"
+    assert run("set", "problem-statement", "blocked", "--owner", "Ana Ruiz", "--note",
+               "waiting for the data contract from billing and legal",
+               "--due", "2025-05-27", "--today", TODAY, cwd=root).code == 0
+    text = screen(root, str(width), width, "--all")
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    flat = " ".join(line.strip() for line in lines)
+    for words in ("waiting for the data contract from billing and legal", "5 days late",
+                  long_id, "Ana Ruiz"):
+        assert words in flat, words
+    for word in ("billing", "late", long_id, "Ruiz"):  # each whole on one line
+        assert any(word in line for line in lines), word
+    assert "billin\n" not in text and "la\n" not in text
 
 
 @pytest.mark.parametrize("width", [40, 80, 120])
 def test_every_open_gate_id_is_shown_whole(project: Path, width: int) -> None:
-    text = screen(project, str(width), width, "--all-items")
+    text = screen(project, str(width), width, "--all", "--all-items")
     words = set(re.findall(r"[a-z0-9][a-z0-9.-]*[a-z0-9]", text))
     gates = re.findall(r"  - id: (\S+)\n(?:    .*\n)*?    gate: true",
                        "".join(p.read_text(encoding="utf-8")
@@ -105,15 +134,19 @@ def test_colour_on_a_terminal_changes_no_word(project: Path) -> None:
 
 def test_long_lists_are_summarised_in_every_format_but_json(project: Path) -> None:
     more = "... and 43 more; `mlcycle status --all-items` lists every one"
-    table = run("status", "--today", TODAY, cwd=project)
+    table = run("status", "--today", TODAY, "--all", cwd=project)
     assert (table.code, table.err) == (0, "")
     assert more in table.out.splitlines()
-    markdown = run("status", "--today", TODAY, "--format", "markdown", cwd=project).out
+    markdown = run("status", "--today", TODAY, "--all", "--format", "markdown",
+                   cwd=project).out
     assert "... and 43 more; \\`mlcycle status --all-items\\` lists every one" in markdown
     unowned = markdown.split("### Unowned open items (53)\n", 1)[1].split("\n\n**", 1)[0]
     assert sum(line.startswith("| `") for line in unowned.splitlines()) == 10
-    full = run("status", "--today", TODAY, "--all-items", cwd=project).out
+    full = run("status", "--today", TODAY, "--all", "--all-items", cwd=project).out
     assert "more; `mlcycle status" not in full
     assert "improvement-backlog" in full and "improvement-backlog" not in table.out
-    data = json.loads(run("status", "--today", TODAY, "--format", "json", cwd=project).out)
+    data = json.loads(run("status", "--today", TODAY, "--all", "--format", "json",
+                          cwd=project).out)
     assert len(data["unowned"]) == 53
+    first = json.loads(run("status", "--today", TODAY, "--format", "json", cwd=project).out)
+    assert (len(first["unowned"]), first["listed_phases"]) == (7, ["problem"])

@@ -400,6 +400,15 @@ MLC301 = _code(
     "a team's document template has no stub marker (its documents count as evidence at once)",
     "put `<!-- mlcycle:stub -->` on the template's first line", severity="warning",
     formerly="MLC036")
+MLC310 = _code(
+    "MLC310", "warning",
+    "an item's owner holds none of its responsible or accountable roles",
+    "set an owner who holds one of the roles the warning names, or give the person the role "
+    "(`mlcycle team add ROLE PERSON`)", severity="warning")
+MLC311 = _code(
+    "MLC311", "warning",
+    "codeowners: a person who owns a path in CODEOWNERS has no GitHub handle in mlcycle.yaml",
+    "add it with `mlcycle team add ROLE PERSON --github HANDLE`", severity="warning")
 
 
 # --- views ---------------------------------------------------------------------

@@ -18,6 +18,11 @@ _SHELL_SPECIAL = re.compile(r"""[\s!"#$&'()*;<>?\[\\\]^`{|}~]""")
 def candidates(kind: str, incomplete: str) -> list[str]:
     if kind == "status":
         words = STATUSES
+    elif kind == "item-or-status":  # `set ITEM... [STATUS]`: any word may be either
+        try:
+            words = [*_from_project("item"), *STATUSES]
+        except Exception:  # noqa: BLE001 - a broken project completes nothing, never crashes
+            words = list(STATUSES)
     else:
         try:
             words = _from_project(kind)

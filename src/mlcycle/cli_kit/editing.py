@@ -46,6 +46,9 @@ TodayOption = Annotated[
 ]
 ItemArg = Annotated[str, typer.Argument(metavar="ITEM", help="The item's id.",
                                         autocompletion=complete("item"))]
+ItemsArg = Annotated[list[str], typer.Argument(
+    metavar="ITEM...", help="The items' ids: all are changed, or none.",
+    autocompletion=complete("item"))]
 
 
 def run(directory: Path, today: str | None, dry_run: bool,
@@ -57,12 +60,22 @@ def run(directory: Path, today: str | None, dry_run: bool,
     when = dates.today(today)
     loaded = project.load(directory)
     outcome = make(loaded, when)
+    for warning in outcome.warnings:
+        output.say(str(warning), err=True)
     if outcome.refused:  # the findings, then what the action would break and what to run
         raise Refused([*(finding.problem for finding in outcome.refused), *outcome.advice])
     if dry_run:
         output.show(outcome.session.diff())
-        output.say(f"{outcome.message} (dry run: nothing written)")
+        _say(outcome.message.split("\n"), outcome.notes, " (dry run: nothing written)")
         return 0
     outcome.session.write()  # a file changed meanwhile: refused (StaleError, exit 1)
-    output.say(outcome.message)
+    _say(outcome.message.split("\n"), outcome.notes, "")
     return 0
+
+
+def _say(messages: list[str], notes: list[str], tail: str) -> None:
+    """One line per changed item (the last carries ``tail``), then the notes."""
+    for index, message in enumerate(messages):
+        output.say(message + (tail if index == len(messages) - 1 else ""))
+    for note in notes:
+        output.say(note)

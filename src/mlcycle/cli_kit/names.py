@@ -13,14 +13,15 @@ MODULES = {
     "raci": "raci",
     "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
     "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
-    "metrics": "metrics", "metric": "metric",
+    "metrics": "metrics", "assign": "assign", "next": "next", "codeowners": "codeowners",
+    "metric": "metric",
 }
 # The commands that group subcommands, and theirs (the command a usage error names).
 GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork"), "metrics": ("pull",),
           "metric": ("set",)}
 # The order of the full list (the order of `mlcycle --help`).
-ORDER = ("init", "status", "check", "diff", "validate", "set", "team", "move", "raci",
-         "render", "report", "log", "playbooks", "schema", "portfolio", "score", "upgrade",
-         "metrics", "metric")
+ORDER = ("init", "status", "next", "check", "diff", "validate", "set", "assign", "team",
+         "move", "raci", "codeowners", "render", "report", "log", "playbooks", "schema",
+         "portfolio", "score", "upgrade", "metrics", "metric")
 # Root options that may come before the command and change nothing about it.
 _PASSTHROUGH = ("--debug",)

@@ -110,7 +110,8 @@ def choices_of(words: tuple[str, ...]) -> tuple[str, ...]:
     from mlcycle.cli_kit.names import MODULES
 
     module = importlib.import_module(f"mlcycle.commands.{MODULES[words[0]]}")
-    function = getattr(module, words[-1], None)
+    # `set_`, `next_`: a command named like a Python keyword or builtin
+    function = getattr(module, words[-1], None) or getattr(module, words[-1] + "_", None)
     if not inspect.isfunction(function) or "format" not in inspect.signature(function).parameters:
         return ()
     hint = typing.get_type_hints(function)["format"]  # Annotated stripped

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
 
@@ -35,7 +35,6 @@ def log(
     Example:
       mlcycle log --item problem-statement
     """
-    from mlcycle import escape
     from mlcycle.judge import journey
     from mlcycle.load import githistory, project
     from mlcycle.write.items import find_item
@@ -49,21 +48,35 @@ def log(
     if changes is not None and item is not None:
         changes = [c for c in changes if c.item == item]
     if format == "json":
-        import json
-
-        data = {
-            "version": 1,
-            "history": [{"date": m.date, "event": m.event, "from": m.from_, "to": m.to,
-                         "reason": m.reason, "by": m.by} for m in moves],
-            "git": changes is not None,
-            "note": note,
-            "waivers": _waivers(found),
-            "changes": [{"commit": c.commit, "author": c.author, "date": c.date,
-                         "path": c.path, "item": c.item, "from": c.old, "to": c.new}
-                        for c in changes or []],
-        }
-        output.show(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n")
+        output.show(_as_json(moves, changes, note, found))
         return 0
+    lines = [*_move_lines(moves), "", *_waiver_lines(found),
+             *_change_lines(changes, note, item)]
+    output.show("\n".join(lines) + "\n")
+    return 0
+
+
+def _as_json(moves: list[Any], changes: list[Any] | None, note: str | None,
+             found: Item | None) -> str:
+    import json
+
+    data = {
+        "version": 1,
+        "history": [{"date": m.date, "event": m.event, "from": m.from_, "to": m.to,
+                     "reason": m.reason, "by": m.by} for m in moves],
+        "git": changes is not None,
+        "note": note,
+        "waivers": _waivers(found),
+        "changes": [{"commit": c.commit, "author": c.author, "date": c.date,
+                     "path": c.path, "item": c.item, "from": c.old, "to": c.new}
+                    for c in changes or []],
+    }
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def _move_lines(moves: list[Any]) -> list[str]:
+    from mlcycle import escape
+
     lines = ["Phase history (mlcycle.yaml):"]
     for m in moves:
         where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
@@ -75,27 +88,36 @@ def log(
         if m.by:
             entry += f"  (by {m.by})"
         lines.append(escape.line(entry))
-    lines.append("")
-    if found is not None and (found.waiver is not None or found.waivers_before):
-        lines.append(f"Waivers of {found.id} (oldest first):")
-        for w in _waivers(found):
-            current = "  (current)" if w["current"] else ""
-            lines.append(escape.line(f"  until {w['expires']}  approved by {w['approved_by']}: "
-                                     f"{' '.join(str(w['reason']).split())}{current}"))
-        lines.append("")
+    return lines
+
+
+def _waiver_lines(found: Item | None) -> list[str]:
+    from mlcycle import escape
+
+    if found is None or (found.waiver is None and not found.waivers_before):
+        return []
+    lines = [f"Waivers of {found.id} (oldest first):"]
+    for w in _waivers(found):
+        current = "  (current)" if w["current"] else ""
+        lines.append(escape.line(f"  until {w['expires']}  approved by {w['approved_by']}: "
+                                 f"{' '.join(str(w['reason']).split())}{current}"))
+    return [*lines, ""]
+
+
+def _change_lines(changes: list[Any] | None, note: str | None, item: str | None) -> list[str]:
+    from mlcycle import escape
+
     if changes is None:
-        lines.append("Item status changes: not a git repository (or git is not installed); "
-                     "showing the phase history only")
-    else:
-        lines.append(f"Item status changes (git log of lifecycle/){f' for {item}' if item else ''}"
-                     f": {len(changes)}")
-        if note:
-            lines.append(f"  note: {note}")
-        for c in changes:
-            lines.append(escape.line(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
-                                   f"{c.old} -> {c.new}"))
-    output.show("\n".join(lines) + "\n")
-    return 0
+        return ["Item status changes: not a git repository (or git is not installed); "
+                "showing the phase history only"]
+    lines = [f"Item status changes (git log of lifecycle/){f' for {item}' if item else ''}"
+             f": {len(changes)}"]
+    if note:
+        lines.append(f"  note: {note}")
+    for c in changes:
+        lines.append(escape.line(f"  {c.date[:10]}  {c.commit[:7]}  {c.author}  {c.item}: "
+                                 f"{c.old} -> {c.new}"))
+    return lines
 
 
 def _waivers(item: Item | None) -> list[dict[str, object]]:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from mlcycle.cli_kit.editing import (
     DryRun,
     ItemArg,
+    ItemsArg,
     ProjectOption,
     TodayOption,
     complete,
     run,
 )
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from mlcycle.load.project import Project
 
 Evidence = Annotated[
     Optional[list[str]],  # noqa: UP045 - typer needs Optional on Python 3.10
@@ -41,23 +47,26 @@ def register(app: typer.Typer) -> None:
     app.command("na")(not_applicable)
 
 
-def _change(directory: Path, today: str | None, dry_run: bool, item: str,
+def _change(directory: Path, today: str | None, dry_run: bool, item_ids: list[str],
             status: str | None = None, owner: str | None = None,
             evidence: list[str] | None = None, note: str | None = None,
-            due: str | None = None, note_option: str = "--note") -> int:
+            due: str | None = None, note_option: str = "--note", command: str = "set") -> int:
+    """The same change to every item named, in one all-or-nothing write."""
     from mlcycle.write import items
 
-    change = items.ItemChange(item, status, owner, list(evidence or []), note, due,
-                              note_option)
+    changes = [items.ItemChange(item, status, owner, list(evidence or []), note, due,
+                                note_option) for item in item_ids]
     return run(directory, today, dry_run,
-               lambda project, when: items.set_item(project, change, when, Path.cwd()))
+               lambda project, when: items.set_items(project, changes, when, Path.cwd(),
+                                                     action=f"mlcycle {command}"))
 
 
 def set_(
-    item: ItemArg,
-    status: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        metavar="[STATUS]", help="todo, doing, blocked or done.",
-        autocompletion=complete("status"))] = None,
+    words: Annotated[list[str], typer.Argument(
+        metavar="ITEM... [STATUS]",
+        help="The items' ids (all are changed, or none), then optionally todo, doing, "
+             "blocked or done.",
+        autocompletion=complete("item-or-status"))],
     owner: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--owner", metavar="PERSON", help="A person on the team.",
         autocompletion=complete("person"))] = None,
@@ -70,23 +79,32 @@ def set_(
     dry_run: DryRun = False,
     today: TodayOption = None,
 ) -> int:
-    """Change an item's state.
+    """Change items' state.
 
-    Its status, owner, evidence, notes or due date; at least one change.
+    Their status, owner, evidence, notes or due date; at least one change. The
+    last word is the STATUS when it is not an item of the project.
 
     \b
     Example:
-      mlcycle set problem-statement --owner "Ana Ruiz" --due 2026-03-31
+      mlcycle set eda data-sources doing --owner "Bo Li" --due 2026-03-31
     """
-    if status is None and owner is None and not evidence and note is None and due is None:
-        from mlcycle.cli_kit import usage
+    from mlcycle.write import items
 
-        raise usage.error(("set",), "nothing to change: give a STATUS or at least one of "
-                          "--owner, --evidence, --note, --due")
-    return _change(directory, today, dry_run, item, status, owner, evidence, note, due)
+    def make(project: Project, when: date) -> items.Outcome:
+        ids, status = items.split_status(project, words)
+        if status is None and owner is None and not evidence and note is None and due is None:
+            from mlcycle.cli_kit import usage
+
+            raise usage.error(("set",), "nothing to change: give a STATUS or at least one of "
+                              "--owner, --evidence, --note, --due")
+        changes = [items.ItemChange(item, status, owner, list(evidence or []), note, due)
+                   for item in ids]
+        return items.set_items(project, changes, when, Path.cwd())
+
+    return run(directory, today, dry_run, make)
 
 
-def start(item: ItemArg, directory: ProjectOption = Path("."), dry_run: DryRun = False,
+def start(item: ItemsArg, directory: ProjectOption = Path("."), dry_run: DryRun = False,
           today: TodayOption = None) -> int:
     """Mark an item as being worked on (doing).
 
@@ -94,10 +112,10 @@ def start(item: ItemArg, directory: ProjectOption = Path("."), dry_run: DryRun =
     Example:
       mlcycle start problem-statement
     """
-    return _change(directory, today, dry_run, item, "doing")
+    return _change(directory, today, dry_run, item, "doing", command="start")
 
 
-def done(item: ItemArg, evidence: Evidence = None, directory: ProjectOption = Path("."),
+def done(item: ItemsArg, evidence: Evidence = None, directory: ProjectOption = Path("."),
          dry_run: DryRun = False, today: TodayOption = None) -> int:
     """Mark an item done, with its evidence.
 
@@ -107,10 +125,10 @@ def done(item: ItemArg, evidence: Evidence = None, directory: ProjectOption = Pa
     Example:
       mlcycle done problem-statement --evidence docs/problem/problem-statement.md
     """
-    return _change(directory, today, dry_run, item, "done", evidence=evidence)
+    return _change(directory, today, dry_run, item, "done", evidence=evidence, command="done")
 
 
-def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
+def block(item: ItemsArg, reason: Reason, directory: ProjectOption = Path("."),
           dry_run: DryRun = False, today: TodayOption = None) -> int:
     """Mark an item blocked; the reason goes to its notes.
 
@@ -119,7 +137,7 @@ def block(item: ItemArg, reason: Reason, directory: ProjectOption = Path("."),
       mlcycle block feasibility-and-cost --reason "waiting for the data contract"
     """
     return _change(directory, today, dry_run, item, "blocked", note=reason,
-                   note_option="--reason")
+                   note_option="--reason", command="block")
 
 
 def waive(

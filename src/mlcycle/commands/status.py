@@ -33,6 +33,10 @@ def status(
     ] = None,
     format: Format = "table",
     today: Today = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="List the items of every phase; by default the "
+                                         "lists cover the phases up to the current one.")
+    ] = False,
     all_items: Annotated[
         bool, typer.Option("--all-items",
                            help=f"List every item; by default a list of more than "
@@ -41,7 +45,9 @@ def status(
 ) -> int:
     """Show where the project stands.
 
-    Progress per phase, open gates, and blocked, overdue and unowned items.
+    Progress per phase; the current phase's open items (with what each waits
+    on), what is in progress and due this week, open gates, and blocked,
+    overdue and unowned items.
 
     \b
     Example:
@@ -58,7 +64,7 @@ def status(
         from mlcycle.errors import MlcycleError
 
         raise MlcycleError(result.view_problems)
-    view = dashboard.dashboard(result, owner=owner, phase=phase)
+    view = dashboard.dashboard(result, owner=owner, phase=phase, everything=everything)
     interrupts.checkpoint()  # a Ctrl-C caught while loading is not a result to show
     # On a terminal the table carries rich's colour codes; its cells are escaped.
     output.show(RENDERERS[format](view, all_items),

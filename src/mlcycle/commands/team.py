@@ -23,23 +23,27 @@ def register(app: typer.Typer) -> None:
 
 
 def _team(action: str, role: str, person: str, directory: Path, today: str | None,
-          dry_run: bool, reassign_to: str | None = None) -> int:
+          dry_run: bool, reassign_to: str | None = None, github: str | None = None) -> int:
     from mlcycle.write import items
 
     return run(directory, today, dry_run, lambda project, when: items.team_change(
-        project, action, role, person, when, reassign_to))
+        project, action, role, person, when, reassign_to, github))
 
 
 @team_app.command("add")
-def add(role: Role, person: Person, directory: ProjectOption = Path("."),
+def add(role: Role, person: Person,
+        github: Annotated[Optional[str], typer.Option(  # noqa: UP045
+            "--github", metavar="HANDLE",
+            help="The person's GitHub user name, for `mlcycle codeowners`.")] = None,
+        directory: ProjectOption = Path("."),
         dry_run: DryRun = False, today: TodayOption = None) -> int:
-    """Add PERSON to ROLE.
+    """Add PERSON to ROLE (and record their GitHub user name).
 
     \b
     Example:
-      mlcycle team add mlm "Dee Park"
+      mlcycle team add mlm "Dee Park" --github dee-park
     """
-    return _team("add", role, person, directory, today, dry_run)
+    return _team("add", role, person, directory, today, dry_run, github=github)
 
 
 @team_app.command("remove")

@@ -10,7 +10,7 @@ from datetime import date
 from mlcycle.codes import MLC031, MLC101, MLC120, MLC121, MLC150, MLC151, MLC152, MLC153
 from mlcycle.errors import MlcycleError
 from mlcycle.escape import quote
-from mlcycle.judge import journey
+from mlcycle.judge import journey, workable
 from mlcycle.judge.evaluate import (
     EXPIRY_WARNING_DAYS,
     OPEN_STATUSES,
@@ -50,6 +50,10 @@ class Entry:
     item: Item
     detail: str  # the reason, the lateness, the expiry
     code: str = ""  # the finding a reason comes from (why_open)
+    waits_on: list[str] = field(default_factory=list)  # its dependencies not closed yet
+
+
+DUE_SOON_DAYS = 7  # "Due this week": open items due today or within this many days
 
 
 @dataclass
@@ -67,6 +71,13 @@ class Dashboard:
     # Why an open gate is open beyond its status: a failing check with its
     # numbers, missing evidence, an open dependency; one entry per reason.
     why_open: list[Entry] = field(default_factory=list)
+    # The open items of the current phase, those being worked on, those due soon.
+    current: list[Entry] = field(default_factory=list)
+    in_progress: list[Entry] = field(default_factory=list)
+    due_soon: list[Entry] = field(default_factory=list)
+    # Lists cover the phases up to the current one, unless --all (or --phase).
+    everything: bool = False
+    listed: list[str] = field(default_factory=list)  # the phases the lists cover
 
 
 def _days(count: int) -> str:
@@ -100,18 +111,30 @@ def _count(row: PhaseRow, state: ItemState) -> None:
             row.open_gates.append(item.id)
 
 
-def _open_entries(board: Dashboard, state: ItemState) -> None:
-    """An open item: blocked (with the reason in its notes), overdue, unowned."""
+def _open_entries(board: Dashboard, state: ItemState, waits: list[str]) -> None:
+    """An open item: blocked (with the reason in its notes), overdue, unowned,
+    in progress, due this week, and of the current phase."""
     item, today = state.item, board.today
     if item.status == "blocked":
         # Notes may span lines; a table cell shows them as one.
         reason = " ".join((item.notes or "").split()) or "(no reason given in notes)"
-        board.blocked.append(Entry(state.phase, item, reason))
+        board.blocked.append(Entry(state.phase, item, reason, waits_on=waits))
     if item.due is not None and item.due < today:
         board.overdue.append(Entry(state.phase, item, f"due {item.due.isoformat()}, "
-                                   f"{_days((today - item.due).days)} late"))
+                                   f"{_days((today - item.due).days)} late", waits_on=waits))
+    elif item.due is not None and (item.due - today).days <= DUE_SOON_DAYS:
+        left = (item.due - today).days
+        board.due_soon.append(Entry(state.phase, item, f"due {item.due.isoformat()} "
+                                    f"({'today' if left == 0 else 'in ' + _days(left)})",
+                                    waits_on=waits))
     if item.owner is None:
-        board.unowned.append(Entry(state.phase, item, item.status))
+        board.unowned.append(Entry(state.phase, item, item.status, waits_on=waits))
+    if item.status == "doing":
+        due = f"due {item.due.isoformat()}" if item.due is not None else ""
+        board.in_progress.append(Entry(state.phase, item, due, waits_on=waits))
+    if state.phase == board.project.file.current_phase or board.owner is not None:
+        detail = item.status + (", gate" if item.gate else "")
+        board.current.append(Entry(state.phase, item, detail, waits_on=waits))
 
 
 def _waiver_entry(board: Dashboard, state: ItemState) -> None:
@@ -154,7 +177,19 @@ def _why_entries(board: Dashboard, state: ItemState,
     board.why_open += [Entry(state.phase, item, message, code) for code, message in wanted]
 
 
-def dashboard(result: Result, owner: str | None = None, phase: str | None = None) -> Dashboard:
+def _listed(project: Project, phase: str | None, everything: bool) -> list[str]:
+    """The phases whose items the lists show: one with --phase, all with --all,
+    else those up to the current one (later phases are one line each)."""
+    ids = [p.id for p in project.phases]
+    if phase is not None:
+        return [phase]
+    if everything or project.file.current_phase not in ids:
+        return ids
+    return ids[:ids.index(project.file.current_phase) + 1]
+
+
+def dashboard(result: Result, owner: str | None = None, phase: str | None = None,
+              everything: bool = False) -> Dashboard:
     """What ``mlcycle status`` shows, optionally for one person and/or one phase."""
     project, options = result.project, result.options
     assert project is not None and options is not None
@@ -164,8 +199,12 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
                            reopened=reopened[p.id])
             for p in project.phases if phase is None or p.id == phase}
     board = Dashboard(project, options.today, owner, phase, [], [], [], [], [],
-                      journey.path(project))
+                      journey.path(project), everything=everything,
+                      # one person's view lists their items of every phase
+                      listed=_listed(project, phase, everything or owner is not None))
     reasons = _reasons(result)
+    listed = set(board.listed)
+    waiting = workable.unmet(result)
     for state in result.items:
         item = state.item
         row = rows.get(state.phase)
@@ -174,8 +213,10 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
         _count(row, state)
         if item.gate and not state.closed:
             _why_entries(board, state, reasons)
+        if state.phase not in listed:
+            continue
         if item.status in OPEN_STATUSES:
-            _open_entries(board, state)
+            _open_entries(board, state, waiting.get(item.id, []))
         elif item.status == "waived" and item.waiver is not None:
             _waiver_entry(board, state)
     # With --owner, only the phases where the person owns something: an empty

@@ -118,7 +118,7 @@ def report(result: Result, epoch: datetime | None) -> Report:
     project = result.project
     assert project is not None and result.options is not None
     today: date = result.options.today
-    view = dashboard(result)
+    view = dashboard(result, everything=True)  # the report lists every phase
     ids = project.playbook.phase_ids
     current = project.file.current_phase
     upto = set(ids[: ids.index(current) + 1]) if current in ids else set(ids)

@@ -53,6 +53,9 @@ TEXT_MAX = 10_000  # notes, reasons: the editing commands keep appended notes wi
 Text = Annotated[str, StringConstraints(min_length=1, max_length=TEXT_MAX)]
 LINE_MAX = 200  # owners, evidence entries, titles: what a command may write there
 Line = Annotated[str, StringConstraints(min_length=1, max_length=LINE_MAX, pattern=r"^[^\r\n]*$")]
+# A GitHub user name (no "@"): letters, digits and single inner hyphens, 1-39 characters.
+GithubHandle = Annotated[str, StringConstraints(
+    pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=39)]
 SemVer = Annotated[
     str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 ]
@@ -66,6 +69,8 @@ TemplateName = Annotated[
 
 # What each pattern above means, for error messages (the regex itself helps nobody).
 PATTERN_MEANINGS = {
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$":
+        "a GitHub user name: letters and digits, single hyphens between them, without '@'",
     r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$":
         "lowercase letters and digits in dash-separated words, starting with a letter",
     r"^[a-z0-9][a-z0-9._-]*$": "lowercase letters, digits, '.', '_' and '-'",
@@ -464,6 +469,12 @@ class ProjectFile(Strict):
     team: dict[RoleId, list[str]] = _EMPTY_DICT
     metrics: ProjectMetrics | None = Field(
         default=None, description="the project's primary metric (`mlcycle metric set`)")
+    # Person -> GitHub user name, for `mlcycle codeowners`. A map of its own, so
+    # the team's lists stay plain names (one per line) and a handle is set once
+    # for a person holding several roles.
+    github: dict[Line, GithubHandle] = Field(
+        default_factory=_new_dict, json_schema_extra={"default": {}},
+        description="person -> GitHub user name (without @), for `mlcycle codeowners`")
     history: list[HistoryEntry] = _EMPTY_LIST
     former: list[FormerMember] = _EMPTY_LIST
 

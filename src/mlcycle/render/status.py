@@ -59,7 +59,10 @@ def _heading(d: Dashboard) -> str:
 
 
 _SECTIONS: list[tuple[str, str, str]] = [
+    ("current", "Open in the current phase", "status"),
     ("why_open", "Why gates are open", "reason"),  # shown only when it has entries
+    ("in_progress", "In progress", "owner"),
+    ("due_soon", "Due this week", "due"),
     ("blocked", "Blocked", "reason"),
     ("overdue", "Overdue", "due"),
     ("unowned", "Unowned open items", "status"),
@@ -74,8 +77,24 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
             continue  # one person's view has no unowned items by definition
         if key == "why_open" and not d.why_open:
             continue  # a gate open by its status alone: the table's Open gates say it
+        if key == "current":
+            title = (f"Open items of {d.owner}" if d.owner is not None else
+                     f"Open in {d.project.file.current_phase}, the current phase")
         out.append((title, detail, getattr(d, key)))
     return out
+
+
+def _scope(d: Dashboard) -> str:
+    """Which phases the lists cover, when not all of them."""
+    if d.everything or d.phase is not None or d.owner is not None \
+            or len(d.listed) == len(d.project.phases):
+        return ""
+    return (f"Lists cover {', '.join(d.listed)}; later phases are one line each above "
+            "(`mlcycle status --all` lists them too)")
+
+
+def _waits(e: Entry) -> str:
+    return f"waits on {', '.join(e.waits_on)}" if e.waits_on else ""
 
 
 def terminal_width(environ: Mapping[str, str], stream: TextIO) -> int:
@@ -131,9 +150,11 @@ def table(d: Dashboard, all_items: bool = False) -> str:
         console.print(_text(_heading(d), "bold"))
         console.print(_text(f"Path: {d.path}"))
         console.print(_phase_table(d, width) if d.rows else _text(_owns_nothing(d)))
-        for title, headers, rows in _listings(d, width):
+        if _scope(d):
+            console.print(_text(_scope(d)))
+        for title, rows in _listings(d):
             console.print()
-            _print_listing(console, title, headers, rows, width, all_items)
+            _print_listing(console, title, rows, all_items)
     out = capture.get()
     if not color:  # pasted into an issue: no trailing blanks from cell padding
         out = "".join(line.rstrip() + "\n" for line in out.splitlines())
@@ -164,8 +185,6 @@ def _phase_table(d: Dashboard, width: int) -> Any:
                          ("Gates", [f"{r.gates}/{r.gates}" for r in d.rows])):
         phases.add_column(name, justify="right", no_wrap=True,
                           min_width=max(len(c) for c in [name, *counts]))
-    if wide:
-        phases.add_column("Open gates", overflow="fold")
     for row in d.rows:
         style = "bold" if row.current else ""
         progress = (Text.assemble((bar(row, bar_width), "green"), f" {_percent(row):>4}")
@@ -176,53 +195,45 @@ def _phase_table(d: Dashboard, width: int) -> Any:
             cells.append(progress)
         cells += [_text(f"{row.done + row.waived + row.na}/{row.total}"),
                   _text(f"{row.gates - len(row.open_gates)}/{row.gates}")]
-        if wide:
-            cells.append(_text(", ".join(row.open_gates) or "-",
-                               "red" if row.open_gates else ""))
         phases.add_row(*cells)
     return phases
 
 
-def _listings(d: Dashboard, width: int) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The lists under the table: open gates (when the table has no room for
-    them), then blocked, overdue, unowned and expiring."""
-    sections: list[tuple[str, list[str], list[list[str]]]] = []
-    if width < PIPED_WIDTH:
-        gates = [[row.id, gate] for row in d.rows for gate in row.open_gates]
-        sections.append(("Open gates", ["Phase", "Item"], gates))
-    for title, detail, entries in _sections(d):
-        sections.append((title, ["Phase", "Item", "Title", "Owner", detail.capitalize()],
-                         [[e.phase, e.item.id, e.item.title, e.item.owner or "-", e.detail]
-                          for e in entries]))
+def _listings(d: Dashboard) -> list[tuple[str, list[str]]]:
+    """The lists under the table, one line per entry: the open gates of the
+    phases listed, then the sections. Each entry is one run of words that the
+    terminal's width wraps between words: an id, a name or a reason is never cut
+    (a table column would fold it mid-word)."""
+    listed = set(d.listed)
+    gates = [f"{gate} ({row.id})" for row in d.rows if row.id in listed
+             for gate in row.open_gates]
+    sections = [("Open gates", gates)]
+    for title, _, entries in _sections(d):
+        sections.append((title, [_line(e) for e in entries]))
     return sections
 
 
-def _print_listing(console: Any, title: str, headers: list[str], rows: list[list[str]],
-                   width: int, all_items: bool) -> None:
-    from rich import box  # noqa: TID251
-    from rich.table import Table  # noqa: TID251
+def _line(e: Entry) -> str:
+    parts = [f"{e.item.id} ({e.phase})", e.item.title, e.item.owner or "unowned", e.detail,
+             _waits(e)]
+    return " · ".join(p for p in parts if p)
 
+
+def _print_listing(console: Any, title: str, rows: list[str], all_items: bool) -> None:
     if not rows:
         console.print(_text(f"{title}: none"))
         return
+    from rich.table import Table  # noqa: TID251
+
     console.print(_text(f"{title} ({len(rows)})", "bold"))
     limit = len(rows) if all_items or len(rows) <= LIST_LIMIT else LIST_FIRST
-    if width < 80:
-        # Too narrow for five columns: one entry per line, wrapped, never cut.
-        for entry in rows[:limit]:
-            console.print(_text(" · ".join(entry)))
-    else:
-        listing = Table(box=box.SIMPLE, show_edge=False, pad_edge=False,
-                        collapse_padding=True)
-        for index, name in enumerate(headers):
-            # Ids, names and dates keep their width where they can (folded,
-            # an id misreads); the title takes what is left and wraps.
-            longest = max(len(line(c[index])) for c in [headers, *rows[:limit]])
-            listing.add_column(name, overflow="fold",
-                               min_width=min(longest, width // 3) if index != 2 else None)
-        for entry in rows[:limit]:
-            listing.add_row(*(_text(cell) for cell in entry))
-        console.print(listing)
+    # A dash, then the entry wrapped between words under itself (a hanging indent).
+    listing = Table.grid(padding=(0, 1))
+    listing.add_column(no_wrap=True)
+    listing.add_column(overflow="fold")
+    for entry in rows[:limit]:
+        listing.add_row(_text("-"), _text(entry))
+    console.print(listing)
     if limit < len(rows):
         console.print(_text(_more(len(rows) - limit)))
 
@@ -231,7 +242,7 @@ def _entry(e: Entry) -> dict[str, Any]:
     item = e.item
     return {"phase": e.phase, "item": item.id, "title": item.title, "status": item.status,
             "owner": item.owner, "due": item.due.isoformat() if item.due else None,
-            "detail": e.detail, **({"code": e.code} if e.code else {})}
+            "detail": e.detail, "waits_on": e.waits_on, **({"code": e.code} if e.code else {})}
 
 
 def as_json(d: Dashboard, all_items: bool = True) -> str:
@@ -254,6 +265,10 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
              "reopened": r.reopened}
             for r in d.rows
         ],
+        "listed_phases": d.listed,
+        "current_items": [_entry(e) for e in d.current],
+        "in_progress": [_entry(e) for e in d.in_progress],
+        "due_this_week": [_entry(e) for e in d.due_soon],
         "blocked": [_entry(e) for e in d.blocked],
         "overdue": [_entry(e) for e in d.overdue],
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
@@ -273,6 +288,8 @@ def markdown(d: Dashboard, all_items: bool = False) -> str:
           f"{r.gates - len(r.open_gates)}/{r.gates}",
           ", ".join(f"`{g}`" for g in r.open_gates)] for r in d.rows])
                if d.rows else md_escape(_owns_nothing(d)) + "\n")
+    if _scope(d):
+        out.append(md_escape(_scope(d)) + "\n")
     for title, detail, entries in _sections(d):
         if not entries:
             out.append(f"**{title}:** none\n")
@@ -280,9 +297,10 @@ def markdown(d: Dashboard, all_items: bool = False) -> str:
         out.append(f"### {title} ({len(entries)})\n")
         shown, hidden = _shown(entries, all_items)
         out.append(md_table(
-            ["Phase", "Item", "Title", "Owner", detail.capitalize()],
+            ["Phase", "Item", "Title", "Owner", detail.capitalize(), "Waits on"],
             [[f"`{e.phase}`", f"`{e.item.id}`", md_escape(e.item.title),
-              md_escape(e.item.owner) if e.item.owner else "-", md_escape(e.detail)]
+              md_escape(e.item.owner) if e.item.owner else "-", md_escape(e.detail),
+              ", ".join(f"`{w}`" for w in e.waits_on)]
              for e in shown]))
         if hidden:
             out.append(md_escape(_more(hidden)) + "\n")

@@ -37,40 +37,59 @@ def reopen_command(project: Project, item_ids: list[str]) -> str | None:
 
 def refusal(action: str, before: Project, after: Result, refused: list[Finding]) -> list[str]:
     """The lines after the findings: what ``action`` would leave, then what to run."""
+    parts: list[str] = []
+    commands: list[str] = []
+    for advise in (_resting, _gates, _others):
+        part, more = advise(before, after, refused, bool(parts))
+        if part:
+            parts.append(part)
+        commands += more
+    return [f"{action} refused: it would leave {'; '.join(parts)}; nothing written", *commands]
+
+
+def _resting(before: Project, after: Result, refused: list[Finding],
+             _said: bool) -> tuple[str, list[str]]:
+    """Done items that would rest on open work (MLC107): reset them together, or first."""
+    resting = list(dict.fromkeys(f.item for f in refused if f.code == MLC107))
+    if not resting:
+        return "", []
     states = {s.item.id: s for s in after.items}
     was_closed = {i.id for p in before.phases for i in p.file.items
                   if i.status in ("done", "waived", "na")}
-    parts: list[str] = []
+    opened = sorted({dep for item in resting for dep in states[item].item.depends_on
+                     if not states[dep].closed and dep in was_closed})
+    part = (f"{', '.join(resting)} done on work that would be open again "
+            f"({', '.join(opened) or 'its dependencies'})")
     commands: list[str] = []
-    resting = [f.item for f in refused if f.code == MLC107]
-    if resting:
-        opened = sorted({dep for item in dict.fromkeys(resting)
-                         for dep in states[item].item.depends_on
-                         if not states[dep].closed and dep in was_closed})
-        parts.append(f"{', '.join(dict.fromkeys(resting))} done on work that would be open "
-                     f"again ({', '.join(opened) or 'its dependencies'})")
-        if opened:
-            reopen = reopen_command(before, opened)
-            if reopen:
-                commands.append(f"reset them together: {reopen}")
-        first = [i.id for _, _, i in reversed(cascade.dependents(before, opened))] \
-            if opened else list(dict.fromkeys(resting))
-        commands.append("or first: " + " && ".join(f"mlcycle set {i} doing" for i in first)
-                        if commands else
-                        "first: " + " && ".join(f"mlcycle set {i} doing" for i in first))
-    gates = [f.item for f in refused if f.code == MLC101]
-    if gates:
-        parts.append(f"gate{'s' * (len(gates) > 1)} {', '.join(gates)} of a phase already "
-                     "left open")
-        reopen = reopen_command(before, list(dict.fromkeys(gates)))
-        if reopen:
-            commands.append(f"to work on it again, go back: {reopen}")
+    reopen = reopen_command(before, opened) if opened else None
+    if reopen:
+        commands.append(f"reset them together: {reopen}")
+    first = [i.id for _, _, i in reversed(cascade.dependents(before, opened))] \
+        if opened else resting
+    steps = " && ".join(f"mlcycle set {i} doing" for i in first)
+    commands.append(f"or first: {steps}" if commands else f"first: {steps}")
+    return part, commands
+
+
+def _gates(before: Project, _after: Result, refused: list[Finding],
+           _said: bool) -> tuple[str, list[str]]:
+    """Gates of a phase already left that would be open (MLC101): go back."""
+    gates = list(dict.fromkeys(f.item for f in refused if f.code == MLC101))
+    if not gates:
+        return "", []
+    part = (f"gate{'s' * (len(gates) > 1)} {', '.join(gates)} of a phase already "
+            "left open")
+    reopen = reopen_command(before, gates)
+    return part, [f"to work on it again, go back: {reopen}"] if reopen else []
+
+
+def _others(_before: Project, _after: Result, refused: list[Finding],
+            said: bool) -> tuple[str, list[str]]:
+    """Any other error: its count, and each code's fix from the registry."""
     others = [f for f in refused if f.code not in (MLC101, MLC107)]
-    if others:
-        count = len(others)
-        other = " other" if parts else ""
-        parts.append(f"{count}{other} error{'s' * (count != 1)} (listed above)")
-        for code in dict.fromkeys(f.code for f in others):
-            commands.append(f"to fix {code}: {codes.CODES[code].fix}")
-    return [f"{action} refused: it would leave {'; '.join(parts)}; nothing written",
-            *commands]
+    if not others:
+        return "", []
+    count = len(others)
+    part = f"{count}{' other' if said else ''} error{'s' * (count != 1)} (listed above)"
+    return part, [f"to fix {code}: {codes.CODES[code].fix}"
+                  for code in dict.fromkeys(f.code for f in others)]

@@ -16,10 +16,11 @@ import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from mlcycle.codes import MLC022, MLC027, MLC029, MLC031
+from mlcycle.codes import MLC022, MLC027, MLC029, MLC031, MLC310
 from mlcycle.dates import parse_date
-from mlcycle.errors import MlcycleError, Refused
+from mlcycle.errors import Location, MlcycleError, Problem, Refused
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
 from mlcycle.judge.evaluate import Finding
@@ -42,6 +43,9 @@ class Outcome:
     result: evaluate.Result | None = None
     action: str = "the change"  # the command, for a refusal: "mlcycle set"
     advice: list[str] = field(default_factory=list)  # after the findings, when refused
+    warnings: list[Problem] = field(default_factory=list)  # printed; the edit goes ahead
+    # Lines printed after the message (assign --from-raci: the items left to a person).
+    notes: list[str] = field(default_factory=list)
 
 
 def usage(message: str, code: str = MLC031) -> MlcycleError:
@@ -204,7 +208,58 @@ class ItemChange:
     note_option: str = "--note"  # block's note is its --reason
 
 
+def split_status(project: Project, words: list[str]) -> tuple[list[str], str | None]:
+    """``set ITEM... [STATUS]``: the last of several words is the status when it
+    names no item of the project (a mistyped status is then reported as one)."""
+    if len(words) < 2:
+        return words, None
+    ids = {i.id for p in project.phases for i in p.file.items}
+    if words[-1] in ids:
+        return words, None
+    return words[:-1], words[-1]
+
+
 def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Outcome:
+    return set_items(project, [change], today, cwd)
+
+
+def set_items(project: Project, changes: list[ItemChange], today: date, cwd: Path,
+              action: str = "mlcycle set") -> Outcome:
+    """Several items changed in one session: every id and value is checked
+    before any edit, and the files are written together or not at all."""
+    session = Session(project)
+    messages: list[str] = []
+    warnings: list[Problem] = []
+    seen: set[str] = set()
+    for change in changes:
+        if change.item in seen:
+            continue  # `start a a` names one item
+        seen.add(change.item)
+        message, warning = _apply(project, session, change, cwd)
+        messages.append(message)
+        if warning is not None:
+            warnings.append(warning)
+    outcome = Outcome(session, "\n".join(messages), action=action, warnings=warnings)
+    return judge(outcome, today)
+
+
+def owner_warning(project: Project, item: Item, owner: str) -> Problem | None:
+    """A warning when ``owner`` holds none of the item's responsible or accountable
+    roles, naming the roles (and their people) that would fit."""
+    roles = list(dict.fromkeys([*item.raci.responsible, item.raci.accountable]))
+    team = project.file.team
+    if any(owner in team.get(role, []) for role in roles):
+        return None
+    fits = "; ".join(f"{role}: {', '.join(team.get(role, [])) or 'nobody yet'}"
+                     for role in roles)
+    return Problem(Location(ARGS), MLC310,
+                   f"--owner {quote(owner)} holds none of the roles responsible or accountable "
+                   f"for '{item.id}' ({fits}); set another owner, or give them the role "
+                   "with `mlcycle team add ROLE PERSON`", "warning")
+
+
+def _apply(project: Project, session: Session, change: ItemChange,
+           cwd: Path) -> tuple[str, Problem | None]:
     phase, index, item = find_item(project, change.item)
     if change.status is not None and change.status not in STATUSES:
         raise usage(f"status {quote(change.status)} is not one of {', '.join(STATUSES)}"
@@ -215,14 +270,15 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.status == "na":
         raise usage("an item is marked not applicable with `mlcycle na ITEM --reason TEXT "
                     "--by PERSON`, which records why and who approved it")
+    warning = None
     if change.owner is not None:
         check_person(project, check_text(change.owner, "--owner"), "--owner")
+        warning = owner_warning(project, item, change.owner)
     if change.note is not None:
         check_text(change.note, change.note_option, multiline=True, limit=2000)
     if change.due is not None:
         check_date(change.due, "--due")
     evidence = [evidence_path(project, e, cwd) for e in change.evidence]
-    session = Session(project)
     doc = session.phase_doc(phase.id)
     at = ("items", index)
     details: list[str] = []
@@ -243,8 +299,7 @@ def set_item(project: Project, change: ItemChange, today: date, cwd: Path) -> Ou
     if change.note is not None:
         doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
-    message = _message(item.id, head, details)
-    return judge(Outcome(session, message, action="mlcycle set"), today)
+    return _message(item.id, head, details), warning
 
 
 def _message(item_id: str, head: str, details: list[str]) -> str:
@@ -328,7 +383,8 @@ def not_applicable(project: Project, item_id: str, reason: str, by: str | None,
 
 
 def team_change(project: Project, action: str, role: str, person: str,
-                today: date, reassign_to: str | None = None) -> Outcome:
+                today: date, reassign_to: str | None = None,
+                github: str | None = None) -> Outcome:
     roles = project.playbook.role_ids
     if role not in roles:
         raise usage(f"unknown role '{line(role)}'{did_you_mean(role, roles)}; roles: "
@@ -342,18 +398,28 @@ def team_change(project: Project, action: str, role: str, person: str,
     if action == "add":
         if reassign_to is not None:
             raise usage("--reassign-to goes with `mlcycle team remove`")
-        if person in people:
+        handle = _handle(github) if github is not None else None
+        said: list[str] = []
+        if person not in people:
+            if "team" not in doc.expected or doc.expected["team"] is None:
+                doc.set(("team",), {role: [person]})
+            else:
+                doc.append(("team", role), [person], block=True)
+            back = [i for i, f in enumerate(project.file.former) if f.name == person]
+            for index in reversed(back):  # back on the team: no longer former
+                doc.remove(("former",), index)
+            said.append(f"team: {role} += {line(person)}" + (" (back on the team)" if back
+                                                              else ""))
+        if handle is not None and project.file.github.get(person) != handle:
+            if isinstance(doc.expected.get("github"), dict):
+                doc.set(("github", person), handle)
+            else:
+                doc.set(("github",), {person: handle})
+            said.append(f"github: {line(person)} = @{handle}")
+        if not said:
             return Outcome(session, f"team: {line(person)} is already {role}")
-        if "team" not in doc.expected or doc.expected["team"] is None:
-            doc.set(("team",), {role: [person]})
-        else:
-            doc.append(("team", role), [person])
-        back = [i for i, f in enumerate(project.file.former) if f.name == person]
-        for index in reversed(back):  # back on the team: no longer former
-            doc.remove(("former",), index)
-        message = f"team: {role} += {line(person)}" + (" (back on the team)" if back else "")
-        return judge(Outcome(session, message, action="mlcycle team add"), today,
-                     can_add_findings=False)
+        return _with_lifecycle(judge(Outcome(session, "\n".join(said), action="mlcycle team add"),
+                                     today, can_add_findings=False))
     if person not in people:
         raise usage(f"{quote(person)} is not {role}"
                     f"{line(did_you_mean(person, people))}; {role}: "
@@ -368,6 +434,30 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
     items go to ``--reassign-to`` in the same change, or the removal is refused."""
     doc = session.project_doc()
     people = project.file.team.get(role, [])
+    _refuse_removing_an_approver(project, role, person)
+    leaves = not any(person in held for r, held in project.file.team.items() if r != role)
+    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
+             if i.owner == person] if leaves else []
+    still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
+    _check_reassign(project, role, person, reassign_to, [i.id for _, _, i in still_open])
+    doc.remove(("team", role), people.index(person))
+    details = []
+    for p, index, _item in still_open:
+        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
+    if still_open:
+        details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
+                       f"{line(reassign_to or '')}")
+    if len(owned) > len(still_open) and person not in project.former():
+        _add_former(doc, person, today)
+        closed = len(owned) - len(still_open)
+        details.append(f"former member, still the owner of {closed} closed item"
+                       f"{'s' * (closed != 1)}")
+    message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
+    return _with_lifecycle(judge(Outcome(session, message, action="mlcycle team remove"), today))
+
+
+def _refuse_removing_an_approver(project: Project, role: str, person: str) -> None:
+    """A current waiver's approver must keep the item's accountable role."""
     approved = [i.id for p in project.phases for i in p.file.items
                 if i.status == "waived" and i.waiver is not None
                 and i.waiver.approved_by == person and i.raci.accountable == role]
@@ -377,10 +467,11 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
                        "holds the item's accountable role; nothing written",
                        f"renew it first: mlcycle waive {approved[0]} --reason TEXT --by PERSON "
                        "--until YYYY-MM-DD"])
-    leaves = not any(person in held for r, held in project.file.team.items() if r != role)
-    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
-             if i.owner == person] if leaves else []
-    still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
+
+
+def _check_reassign(project: Project, role: str, person: str, reassign_to: str | None,
+                    still_open: list[str]) -> None:
+    """``--reassign-to`` names someone who stays; without it, a leaver's open work refuses."""
     if reassign_to is not None:
         if reassign_to == person:
             raise usage("--reassign-to: name someone who stays on the team")
@@ -388,25 +479,41 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
     elif still_open:
         raise Refused([f"mlcycle team remove refused: {quote(person)} owns "
                        f"{len(still_open)} open item{'s' * (len(still_open) != 1)} "
-                       f"({', '.join(i.id for _, _, i in still_open)}), and nobody would work "
-                       "on them; nothing written",
+                       f"({', '.join(still_open)}), and nobody would work on them; nothing "
+                       "written",
                        f"give them to someone in the same change: mlcycle team remove {role} "
                        f"{shlex.quote(line(person))} --reassign-to PERSON"])
-    doc.remove(("team", role), people.index(person))
-    details = []
-    for p, index, _item in still_open:
-        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
-    if still_open:
-        details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
-                       f"{line(reassign_to or '')}")
-    if len(owned) > len(still_open) and person not in project.former():
-        entry = {"name": person, "left": Verbatim(today.isoformat())}
-        if doc.has(("former",)) and doc.expected.get("former"):
-            doc.append(("former",), [entry])
-        else:
-            doc.set(("former",), [entry])
-        closed = len(owned) - len(still_open)
-        details.append(f"former member, still the owner of {closed} closed item"
-                       f"{'s' * (closed != 1)}")
-    message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
-    return judge(Outcome(session, message, action="mlcycle team remove"), today)
+
+
+def _add_former(doc: Any, person: str, today: date) -> None:
+    entry = {"name": person, "left": Verbatim(today.isoformat())}
+    if doc.has(("former",)) and doc.expected.get("former"):
+        doc.append(("former",), [entry])
+    else:
+        doc.set(("former",), [entry])
+
+
+def _with_lifecycle(outcome: Outcome) -> Outcome:
+    """LIFECYCLE.md names the people of each role: a team change re-renders it
+    in the same write (when the project has one)."""
+    from mlcycle.write import lifecycle
+
+    session = outcome.session
+    if not session.changes() or not (session.project.root / lifecycle.LIFECYCLE).exists():
+        return outcome
+    change = lifecycle.change(session.edited())
+    if change.before != change.after:
+        session.extra.append(change)
+        outcome.message += f"\n{lifecycle.LIFECYCLE}: updated"
+    return outcome
+
+
+def _handle(value: str) -> str:
+    """A GitHub user name as stored: without its "@"."""
+    import re
+
+    handle = value.removeprefix("@")
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", handle) or len(handle) > 39:
+        raise usage(f"--github {quote(value)} is not a GitHub user name (letters, digits and "
+                    "single hyphens inside, at most 39 characters)")
+    return handle

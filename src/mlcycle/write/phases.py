@@ -54,7 +54,11 @@ def advance(project: Project, by: str | None, today: date,
     if still_open:
         raise Refused([f"advance refused: {len(still_open)} gate"
                        f"{'s' * (len(still_open) != 1)} of phase '{current}' open "
-                       f"({', '.join(still_open)}); nothing written"], explain(result))
+                       f"({', '.join(still_open)}); nothing written",
+                       f"close each (mlcycle done {still_open[0]} --evidence FILE) or waive it "
+                       f"(mlcycle waive {still_open[0]} --reason TEXT --by PERSON --until "
+                       "YYYY-MM-DD); `mlcycle next` lists what can be worked on now"],
+                      explain(result))
     check_date(project, today)
     person = who(project, by)
     nxt = ids[index + 1]

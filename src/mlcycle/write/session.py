@@ -28,6 +28,9 @@ class Session:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.docs: dict[str, YamlText] = {}
+        # Whole files rendered from the edited project (LIFECYCLE.md after a team
+        # change), written in the same all-or-nothing commit.
+        self.extra: list[FileChange] = []
         self._sources = {PROJECT_FILE: project.source,
                          **{p.source.display: p.source for p in project.phases}}
 
@@ -55,7 +58,7 @@ class Session:
             path = self.project.root / display
             before = (BOM if doc.bom else b"") + doc.text.encode("utf-8")
             out.append(FileChange(path, display, before, doc.render()))
-        return [c for c in out if c.after != c.before]
+        return [c for c in [*out, *self.extra] if c.after != c.before]
 
     def edited(self) -> Project:
         """The project as it will be once written, read back through the loader's
@@ -65,6 +68,8 @@ class Session:
         new_file, new_source = project.file, project.source
         phases = list(project.phases)
         for change in self.changes():
+            if change.display not in self.docs:
+                continue  # a rendered file: the project does not read it
             raw = change.after
             assert raw is not None  # a session edits files, it never removes one
             text = raw[len(BOM):].decode("utf-8") if raw.startswith(BOM) else raw.decode()

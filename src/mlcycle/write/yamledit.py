@@ -298,8 +298,10 @@ class YamlText:
         lead = self.nl if at == len(self.text) and not self.text.endswith("\n") else ""
         self._splice(at, at, lead + self._entry(key, value, column))
 
-    def append(self, path: Path_, values: list[Any]) -> None:
-        """Append ``values`` to the list at ``path`` (created when the key is absent)."""
+    def append(self, path: Path_, values: list[Any], block: bool = False) -> None:
+        """Append ``values`` to the list at ``path`` (created when the key is absent).
+        ``block``: an empty ``key: []`` of a block mapping becomes a block list, one
+        entry per line (the exact inverse of ``remove`` emptying one)."""
         if not values:
             return
         if not self.has(path):
@@ -311,6 +313,15 @@ class YamlText:
             return
         if not isinstance(node, SequenceNode):
             raise EditError(f"{self.display}: {path} is not a list")
+        if block and node.flow_style and not node.value and key is not None \
+                and self._eol(self._colon_end(key)) >= self._off(node.end_mark):
+            self._mirror(path).extend(_plain_data(v) for v in values)
+            colon = self._colon_end(key)
+            self._splice(colon, self._off(node.end_mark), "")  # " []" goes, a comment stays
+            eol = self._eol(colon)
+            lines = self._block_value(values, key.start_mark.column)
+            self._splice(eol, eol, self.nl + lines.removesuffix(self.nl))
+            return
         self._mirror(path).extend(_plain_data(v) for v in values)
         if node.flow_style:
             self._flow_insert(node, [_flow(value) for value in values])
