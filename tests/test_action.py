@@ -130,9 +130,9 @@ def test_step_invalid_input_is_exit_2(project: Path, tmp_path: Path) -> None:
     done, summary, output = _run_step(root, tmp_path)
     assert done.returncode == 2
     assert done.stdout.startswith("::error file=mlcycle.yaml,line=")
-    assert done.stderr == ("mlcycle.yaml:43:1: error[MLC010]: owner: unknown key 'owner'; "
+    assert done.stderr == ("mlcycle.yaml:53:1: error[MLC010]: owner: unknown key 'owner'; "
                            "allowed: format, name, slug, playbook, current_phase, team, metrics, "
-                           "history\n")
+                           "github, history, former\n")
     assert summary.read_text(encoding="utf-8").startswith(
         "# earlier step\n## mlcycle check: invalid input\n")
     assert output.read_text(encoding="utf-8") == "exit-code=2\n"

@@ -109,7 +109,7 @@ def test_a_fresh_project_without_a_primary_metric_is_valid_and_viewable(tmp_path
     # `init --no-input` declares none, and the views must not refuse the project.
     root = project(tmp_path)
     assert "metrics:" not in (root / "mlcycle.yaml").read_text(encoding="utf-8")
-    for command in ("validate", "status", "check"):
+    for command in ("validate", "status", "next", "check"):
         result = run(command, root)
         assert (result.code, result.err) == (0, ""), command
     assert "MLC045" not in run("status", root, "--format", "json").out

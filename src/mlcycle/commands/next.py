@@ -63,10 +63,10 @@ def next_(
         raise usage.error(("next",), f"--role {role!r} is not a role of the playbook; roles: "
                           f"{', '.join(loaded.playbook.role_ids)}")
     result = evaluate.evaluate(loaded, evaluate.Options(when, "all"))
-    if result.problems:
+    if result.view_problems:
         from mlcycle.errors import MlcycleError
 
-        raise MlcycleError(result.problems)
+        raise MlcycleError(result.view_problems)
     found = workable.ready(result, person, role)
     render = next_view.as_json if format == "json" else next_view.text
     output.show(render(loaded, found, person, role))
