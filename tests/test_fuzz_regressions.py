@@ -58,8 +58,9 @@ def test_a_reset_note_that_would_outgrow_the_notes_is_refused(tmp_path: Path) ->
     root = make(tmp_path, replace("lifecycle/01-define.yaml",
                                   "notes: Reviewed with two pilot customers.",
                                   f"notes: {LONG_NOTES}"))
+    # --cascade: the items resting on it are reset too (else that refusal comes first).
     refused(root, ("reopen", "define", "--reason", "why", "--reset", "problem-statement",
-                   "--by", "Priya Nair", *TODAY),
+                   "--cascade", "--by", "Priya Nair", *TODAY),
             "<command line>: error[MLC031]: --reset problem-statement: the notes of "
             "'problem-statement' would grow to 10032 characters, more than 10000; shorten "
             "them in lifecycle/01-define.yaml first")
