@@ -32,11 +32,14 @@ def mlcycle(*args: str, cwd: Path) -> str:
     return done.stdout
 
 
+PRIMARY = "precision_at_50"  # the project's primary metric (product 3.0.0 gates read it)
+
+
 def init(root: Path) -> str:
     """The rendered project, every role held by Ana; what init printed."""
     root.parent.mkdir(parents=True, exist_ok=True)
     return mlcycle("init", str(root), "--no-input", *(f"--team={r}=Ana" for r in ROLES),
-                   cwd=root.parent)
+                   f"--primary-metric={PRIMARY}>=0.30", cwd=root.parent)
 
 
 def leave_first_phase(root: Path) -> None:
@@ -56,10 +59,10 @@ def waive(root: Path, item: str) -> None:
 
 
 # The quality phase of `product` left with model-accuracy done: its parity check
-# (reports/eval.json vs reports/prod-eval.json, /accuracy) passes; every other
-# gate on the way is waived.
+# (reports/eval.json vs reports/prod-eval.json, the primary metric) passes;
+# every other gate on the way is waived.
 QUALITY_FILE = "lifecycle/05-quality.yaml"
-PARITY_LINE = 78  # `- id: accuracy-parity` in QUALITY_FILE
+PARITY_LINE = 78  # `- id: primary-parity` in QUALITY_FILE (after done wrote its evidence)
 WAIVED_TO_QUALITY = [
     "data-verification", "manual-verification", "eda", "data-sufficiency", "baseline-model",
     "interpretability", "model-result-verification", "ux-and-frontend", "architecture",
@@ -69,8 +72,8 @@ WAIVED_TO_QUALITY = [
 
 def parity_finding(production: str, diff: str, share: str) -> str:
     return (f"{QUALITY_FILE}:{PARITY_LINE}:9: error[MLC120]: item 'model-accuracy': parity "
-            f"'accuracy-parity': experiment 0.912 (reports/eval.json /accuracy) vs production "
-            f"{production} (reports/prod-eval.json /accuracy): |diff| {diff} ({share}) > "
+            f"'primary-parity': experiment 0.912 (reports/eval.json /{PRIMARY}) vs production "
+            f"{production} (reports/prod-eval.json /{PRIMARY}): |diff| {diff} ({share}) > "
             f"max(abs 0.005, rel 1% of {production})")
 
 
@@ -81,7 +84,7 @@ def build_quality_left(root: Path) -> Path:
         waive(root, item)
     (root / "reports").mkdir()
     for name in ("eval.json", "prod-eval.json"):
-        (root / "reports" / name).write_text('{"accuracy": 0.912}\n', encoding="utf-8")
+        (root / "reports" / name).write_text(f'{{"{PRIMARY}": 0.912}}\n', encoding="utf-8")
     (root / "docs/quality/offline-evaluation.md").write_text(
         "# Offline evaluation\n\nProduction scores the evaluation set as the experiment "
         "did: 0.912 on both.\n", encoding="utf-8")
@@ -90,7 +93,7 @@ def build_quality_left(root: Path) -> Path:
     for _ in range(4):  # data, modeling, productionization, quality
         mlcycle("advance", "--by", "Ana", cwd=root)
     lines = (root / QUALITY_FILE).read_text(encoding="utf-8").split("\n")
-    assert lines[PARITY_LINE - 1] == "      - id: accuracy-parity"
+    assert lines[PARITY_LINE - 1] == "      - id: primary-parity"
     assert "current_phase: online" in (root / "mlcycle.yaml").read_text(encoding="utf-8")
     return root
 

@@ -127,10 +127,11 @@ def test_step_invalid_input_is_exit_2(project: Path, tmp_path: Path) -> None:
     shutil.copytree(project, root)
     with (root / "mlcycle.yaml").open("a", encoding="utf-8") as handle:
         handle.write("owner: 1.10\n")
+    last = len((root / "mlcycle.yaml").read_text(encoding="utf-8").splitlines())
     done, summary, output = _run_step(root, tmp_path)
     assert done.returncode == 2
-    assert done.stdout.startswith("::error file=mlcycle.yaml,line=")
-    assert done.stderr == ("mlcycle.yaml:53:1: error[MLC010]: owner: unknown key 'owner'; "
+    assert done.stdout.startswith(f"::error file=mlcycle.yaml,line={last}")
+    assert done.stderr == (f"mlcycle.yaml:{last}:1: error[MLC010]: owner: unknown key 'owner'; "
                            "allowed: format, name, slug, playbook, current_phase, team, metrics, "
                            "github, history, former\n")
     assert summary.read_text(encoding="utf-8").startswith(

@@ -139,13 +139,13 @@ def test_a_metrics_only_commit_that_breaks_parity_is_blocked(
     _hooked(session, root, env)  # with the config init rendered, as it is
     prod_eval = root / "reports/prod-eval.json"
 
-    # Production's accuracy drifts within the tolerance: the commit goes through.
-    prod_eval.write_text('{"accuracy": 0.910}\n', encoding="utf-8")
+    # Production's number drifts within the tolerance: the commit goes through.
+    prod_eval.write_text(f'{{"{leftphase.PRIMARY}": 0.910}}\n', encoding="utf-8")
     code, lines = _commit(root, env, "re-score production")
     assert code == 0, lines
     assert _hook_line(lines, "mlcycle check") == "Passed", lines
 
-    prod_eval.write_text('{"accuracy": 0.871}\n', encoding="utf-8")
+    prod_eval.write_text(f'{{"{leftphase.PRIMARY}": 0.871}}\n', encoding="utf-8")
     assert _git("add", "-A", cwd=root, env=env).returncode == 0
     staged = _git("diff", "--cached", "--name-only", cwd=root, env=env).stdout
     assert staged == "reports/prod-eval.json\n"  # no lifecycle/, docs/ or mlcycle.yaml
