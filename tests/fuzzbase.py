@@ -55,8 +55,9 @@ def _reads(phase: str) -> tuple[tuple[str, ...], ...]:
 
 def _product(root: Path) -> Base:
     with init_date(INIT_EPOCH):
+        # product 3.0.0's model and A/B gates read the project's primary metric.
         made = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Mia",
-                   "--team", "ds=Bo")
+                   "--team", "ds=Bo", "--primary-metric", "precision_at_50>=0.30")
     assert made.code == 0, made
     today = ("--today", TODAY)
     return Base("product", root, _reads("problem"), (

@@ -206,7 +206,7 @@ def edit(draw: st.DrawFn, state: State) -> Edit:
     return Edit(("team", "remove", role, person), None, (role,), apply, usage_ok=True)
 
 
-def allowed_lines(text: str, edit: Edit, phase_file: bool) -> tuple[set[int], range]:
+def allowed_lines(text: str, edit: Edit, phase_file: bool) -> tuple[set[int], set[int]]:
     """The old lines the edit may replace (the edited keys' own lines) and the
     range where it may insert lines (the item's, or the team's, block)."""
     def line(index: int) -> int:
@@ -231,14 +231,27 @@ def allowed_lines(text: str, edit: Edit, phase_file: bool) -> tuple[set[int], ra
     end = max(line(e.entry_end - 1) for e in (team or mine)) + 2
     if not phase_file and not team:
         start, end = 0, text.count("\n") + 1
-    return lines, range(start, end)
+    if not phase_file:
+        # A team change may also move someone to, or back from, `former`
+        # (issue 20): that block's lines, or a new block at the end of the file.
+        former = [e for e in found if e.path[:1] == ("former",)]
+        for e in former:
+            lines.update(range(line(e.line_start), line(e.entry_end - 1) + 1))
+        at_end = text.count("\n")  # a new `former:` block goes after the last line
+        inserts = {*range(start, end), at_end, at_end + 1}
+        for e in former:
+            inserts.update(range(line(e.line_start), line(e.entry_end - 1) + 2))
+        return lines, inserts
+    return lines, set(range(start, end))
 
 
 def assert_local(before: dict[str, bytes], after: dict[str, bytes], edit: Edit,
                  project: Project) -> None:
     changed = [rel for rel in after if before.get(rel) != after[rel]]
     if edit.item is None:
-        assert set(changed) <= {"mlcycle.yaml"}, (edit.args, changed)
+        # A team change re-renders LIFECYCLE.md (its RACI tables name people).
+        assert set(changed) <= {"mlcycle.yaml", "LIFECYCLE.md"}, (edit.args, changed)
+        changed = [rel for rel in changed if rel != "LIFECYCLE.md"]
     else:
         phase = next(p for p in project.phases if edit.item in {i.id for i in p.file.items})
         want = f"lifecycle/{phase.number:02d}-{phase.id}.yaml"
