@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, run, snapshot
+from conftest import FIXTURES, init_date, run, snapshot
 
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
@@ -38,8 +38,9 @@ def project(tmp_path: Path, phase: str = "model") -> Path:
     book = tmp_path / "pb"
     shutil.copytree(FIXTURES / "playbooks" / "metrics", book)
     root = tmp_path / "p"
-    assert run("init", root, "--no-input", "--playbook", book, "--team", "pm=Ana",
-               "--team", "ds=Bo").code == 0
+    with init_date():  # 2026-12-01, before TODAY whatever day the suite runs
+        assert run("init", root, "--no-input", "--playbook", book, "--team", "pm=Ana",
+                   "--team", "ds=Bo").code == 0
     write(root, GOOD)
     if phase == "model":
         for item, by in (("problem", "Ana"), ("sources", "Bo")):
