@@ -83,7 +83,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "p"
-    assert run("init", root, "--no-input").code == 0
+    # product 3.0.0's model gates read the project's primary metric.
+    assert run("init", root, "--no-input", "--primary-metric", "accuracy>=0.8").code == 0
     return root
 
 
@@ -243,10 +244,10 @@ def test_check_says_where_pulled_numbers_came_from(store: Store, project: Path) 
     assert pull(project, store.uri, "--run", store.shadow, "--to", "reports/prod-eval.json")[0] == 0
     result = run("check", "--phase", "quality", cwd=project)
     assert result.code == 1
-    parity = [line for line in result.out.splitlines() if "parity 'accuracy-parity'" in line]
+    parity = [line for line in result.out.splitlines() if "parity 'primary-parity'" in line]
     assert parity == [
         "lifecycle/05-quality.yaml:70:9: error[MLC120]: item 'model-accuracy': parity "
-        "'accuracy-parity': experiment 0.912 (reports/eval.json /accuracy) vs production 0.871 "
+        "'primary-parity': experiment 0.912 (reports/eval.json /accuracy) vs production 0.871 "
         "(reports/prod-eval.json /accuracy): |diff| 0.041 (4.7%) > max(abs 0.005, rel 1% of "
         f"0.871) (reports/eval.json from mlflow run {store.evaluated[:7]} of model churn-clf v1, "
         f"pulled {TODAY}; reports/prod-eval.json from mlflow run {store.shadow[:7]}, pulled "
