@@ -15,7 +15,7 @@ from mlcycle.errors import Problem
 from mlcycle.escape import line
 from mlcycle.judge.evidence import Evidence, for_project
 from mlcycle.judge.result import Finding, ItemState, MetricResult, Options, Result
-from mlcycle.load.model import Item
+from mlcycle.load.model import Item, PrimaryMetric
 from mlcycle.load.project import PhaseState, Project
 from mlcycle.load.source import Loc
 
@@ -72,6 +72,12 @@ class Context:
         from mlcycle.judge.metrics import Files
 
         return Files(self.project.root)
+
+    @property
+    def primary(self) -> PrimaryMetric | None:
+        """The project's declared primary metric, which checks may read."""
+        metrics = self.project.file.metrics
+        return metrics.primary if metrics else None
 
     def report(self, subject: Subject, sub: Loc, code: str, message: str) -> Finding:
         """A finding of ``code`` (its severity from the registry) at ``sub`` in the item."""

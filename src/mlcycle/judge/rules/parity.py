@@ -23,9 +23,7 @@ def check(ctx: Context, subject: Subject) -> str:
     mode = checks_mode(ctx, subject) if item.parity else ""
     if not mode:
         return ""
-    files = ctx.metric_files
-    metrics = ctx.project.file.metrics
-    primary = metrics.primary if metrics else None
+    files, primary = ctx.metric_files, ctx.primary
     return judge_outcomes(ctx, subject, [outcome(files, item, index, parity, primary)
                                          for index, parity in enumerate(item.parity)],
                           mode)
