@@ -193,3 +193,30 @@ def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -
     assert run("metric", "set", "precision_at_50>=0.30", "--today", TODAY, "--by", "Ana",
                "-C", root).code == 0
     assert run("validate", root).code == 0
+
+
+def test_a_hand_written_loosening_without_a_reason_is_refused(tmp_path: Path) -> None:
+    """`metric set` demands --reason to loosen; an entry written by hand may not
+    skip it (found by trying to make check pass when it should not)."""
+    from conftest import init_date
+
+    root = tmp_path / "p"
+    with init_date():
+        assert run("init", root, "--no-input", "--team", "pm=Ana",
+                   "--primary-metric", "precision_at_50>=0.30").code == 0
+    path = root / "mlcycle.yaml"
+    text = path.read_text(encoding="utf-8").replace("    floor: 0.3\n", "    floor: 0.1\n")
+    text += ("  - date: 2026-12-01\n    event: metric\n    to: problem\n"
+             "    from_metric: precision_at_50>=0.3\n    to_metric: precision_at_50>=0.1\n"
+             "    by: Ana\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    to_metric: precision_at_50>=0.1") + 1
+    result = run("check", root, "--today", "2026-12-06")
+    assert result.code == 2
+    assert result.err.splitlines()[0] == (
+        f"mlcycle.yaml:{line}:16: error[MLC044]: history[1].to_metric: primary metric floor "
+        "loosened: precision_at_50>=0.3 -> precision_at_50>=0.1 with no reason; a loosening "
+        "is recorded with one (`mlcycle metric set NAME>=FLOOR --reason TEXT`)")
+    path.write_text(text.replace("    by: Ana\n", "    reason: the base rate halved\n"
+                                 "    by: Ana\n"), encoding="utf-8")
+    assert run("check", root, "--today", "2026-12-06").code == 0

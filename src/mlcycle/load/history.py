@@ -122,6 +122,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
                 f"{history[last_upgrade].to_playbook}, but mlcycle.yaml pins {pinned}; the last "
                 "upgrade must land on the pinned playbook")
     problems.extend(_metric_problems(project, source))
+    problems.extend(_unexplained_loosenings(project, source))
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
@@ -149,6 +150,27 @@ def _metric_problems(project: ProjectFile, source: Any) -> list[Problem]:
     return [source.problem(loc, MLC046, f"metrics.primary: mlcycle.yaml {said}, but {was}; "
                            "change it with `mlcycle metric set NAME>=FLOOR` (it records the "
                            "change in the history)")]
+
+
+def _unexplained_loosenings(project: ProjectFile, source: Any) -> list[Problem]:
+    """MLC044: a metric entry that loosens the primary metric carries its reason,
+    as `mlcycle metric set` demands (a hand-written entry may not skip it)."""
+    from mlcycle.load.primary import loosens, parse_spec
+
+    found: list[Problem] = []
+    recorded: str | None = None
+    for index, entry in enumerate(project.history):
+        if entry.event == "metric" and entry.to_metric is not None and not entry.reason:
+            why = loosens(parse_spec(recorded) if recorded else None,
+                          parse_spec(entry.to_metric))
+            if why:
+                found.append(source.problem(
+                    ("history", index, "to_metric"), CODE,
+                    f"history[{index}].to_metric: {why} with no reason; a loosening is "
+                    "recorded with one (`mlcycle metric set NAME>=FLOOR --reason TEXT`)"))
+        if entry.event in ("init", "metric") and entry.to_metric is not None:
+            recorded = entry.to_metric
+    return found
 
 
 def _released_order(pin: str | None) -> dict[str, int]:
