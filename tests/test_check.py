@@ -521,11 +521,11 @@ def test_unreadable_evidence_is_exit_2_and_findings_still_printed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mlcycle.judge import evidence
 
-    def denied(path: Path) -> bool:
+    def denied(path: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
     # chmod 000 does not stop root (CI containers), so the read itself fails here.
-    monkeypatch.setattr(evidence.Evidence, "_is_stub", staticmethod(denied))
+    monkeypatch.setattr(evidence.Evidence, "_head", staticmethod(denied))
     root = write_project(tmp_path / "p", {"problem": [
         _gate("g", status="done", evidence=["docs/x.md"]), _gate("h", status="todo")]})
     _materialise(root, {"docs/x.md": DOC})

@@ -203,6 +203,13 @@ MLC046 = _code(
     "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
     "hand)",
     "change the primary metric with `mlcycle metric set`, which records it in the history")
+MLC049 = _code(
+    "MLC049", "input",
+    "`evidence: {urls: [...]}` in mlcycle.yaml lists something that is not a host name "
+    "(a scheme, a path, a port, a user, a wildcard, upper case, or a host listed twice), or "
+    "`mlcycle evidence hosts` was given one",
+    "write bare lower-case host names (github.com, mlflow.example.com); change them with "
+    "`mlcycle evidence hosts add|remove HOST`")
 MLC050 = _code("MLC050", "input",
                "a playbook item's `replaces` names an id the playbook still has, or one "
                "replaced twice",
@@ -282,10 +289,12 @@ MLC102 = _code("MLC102", "finding",
                "an item is done but lists no evidence although it requires some",
                "add a repo-relative path or an http(s) URL to its `evidence`")
 MLC103 = _code("MLC103", "finding",
-               "an evidence path does not exist, is an empty file, or is a directory without "
-               "files",
-               "commit the document (or fix the path); a directory needs at least one "
-               "non-empty file")
+               "an evidence path does not exist, holds nothing (an empty or whitespace-only "
+               "file, a Jupyter notebook without cells or with only empty cells, a Markdown "
+               "file with nothing but headings, blank lines and HTML comments), or is a "
+               "directory without such a file",
+               "commit the document with its content (or fix the path); a directory needs at "
+               "least one file that holds something")
 MLC104 = _code("MLC104", "finding",
                "an evidence document is still a stub (it carries `<!-- mlcycle:stub -->`)",
                "fill the document in and delete the marker line")
@@ -363,14 +372,29 @@ MLC128 = _code(
     "the ML Test Score is below `check --min-score` (the finding names the section that holds "
     "it down)",
     "raise the weakest section: finish its tests, with evidence, and automate them")
+MLC135 = _code(
+    "MLC135", "finding",
+    "a gate's evidence document still holds prompt lines of its stub, unanswered (lines "
+    "byte-identical to the stub's lines that carry TODO, `| TODO |` table rows included); "
+    "located at the first one, with their count",
+    "answer each prompt in your own words (or delete the ones that do not apply to the "
+    "project), then run `mlcycle check` again")
+MLC136 = _code(
+    "MLC136", "finding",
+    "a gate's URL evidence is on a host that `evidence: {urls: [...]}` in mlcycle.yaml does "
+    "not list (a listed host or a subdomain of one)",
+    "cite the work where the team keeps it (a listed host), or add the host with "
+    "`mlcycle evidence hosts add HOST`")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
                "close the item or get the waiver renewed before it expires",
                severity="warning")
 MLC152 = _code("MLC152", "finding",
-               "URL evidence is accepted but not verified (check works offline)",
-               "nothing to do; reviewers should open the link", severity="note")
+               "URL evidence is accepted but not verified (check works offline); one note per "
+               "item, in the text summary",
+               "nothing to do; reviewers should open the link (or list the hosts the team "
+               "trusts: `mlcycle evidence hosts add HOST`)", severity="note")
 MLC153 = _code(
     "MLC153", "finding",
     "an open item of the current phase fails one of its metric or parity checks (the numbers "
@@ -384,6 +408,19 @@ MLC154 = _code(
     "message names the people accountable for it",
     "have a person accountable for the item review and approve the change in the pull "
     "request", severity="warning")
+
+MLC165 = _code(
+    "MLC165", "finding",
+    "the evidence document of an item that is not a gate still holds prompt lines of its "
+    "stub, unanswered (as MLC135, which it is for a gate)",
+    "answer each prompt in your own words, or delete the ones that do not apply",
+    severity="warning")
+MLC166 = _code(
+    "MLC166", "finding",
+    "the URL evidence of an item that is not a gate is on a host `evidence: {urls: [...]}` "
+    "does not list (as MLC136, which it is for a gate)",
+    "cite the work where the team keeps it, or add the host with "
+    "`mlcycle evidence hosts add HOST`", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

@@ -1,6 +1,7 @@
 """What ``init`` would render today for the files it writes only where none
 exists (README.md, .pre-commit-config.yaml), so that such a file left exactly as
-rendered is not mistaken for the team's work (MLC109). Rendered only when a
+rendered is not mistaken for the team's work (MLC109), and the stub of each
+document, whose prompt lines ``check`` looks for (MLC135). Rendered only when a
 piece of evidence names one of them."""
 
 from __future__ import annotations
@@ -12,17 +13,32 @@ from mlcycle.errors import MlcycleError
 from mlcycle.init.scaffold import ONLY_IF_ABSENT, InitOptions, render_files
 
 
+def _options(project: Any) -> InitOptions:
+    from mlcycle.load.project import project_playbook
+
+    playbook = project_playbook(project)
+    return InitOptions(name=project.file.name, slug=project.file.slug, playbook=playbook,
+                       playbook_path=project.file.playbook.path,
+                       team=dict(project.file.team), init_date=date.today())
+
+
+def stub(project: Any, path: str) -> str | None:
+    """The stub ``init`` renders at ``path`` for ``project`` (a loaded
+    ``Project``) as things stand, or None: no document of the playbook lives
+    there, or the playbook's templates cannot render."""
+    from mlcycle.init.scaffold import render_doc
+
+    try:
+        return render_doc(_options(project), path)
+    except MlcycleError:
+        return None
+
+
 def rendered(project: Any) -> dict[str, bytes]:
     """Relative path -> bytes of each such file for ``project`` (a loaded
     ``Project``); empty when the playbook's templates cannot render."""
-    from mlcycle.load.project import project_playbook
-
     try:
-        playbook = project_playbook(project)
-        opts = InitOptions(name=project.file.name, slug=project.file.slug, playbook=playbook,
-                           playbook_path=project.file.playbook.path,
-                           team=dict(project.file.team), init_date=date.today())
-        files = render_files(opts, self_check=False)
+        files = render_files(_options(project), self_check=False)
     except MlcycleError:
         return {}
     return {path: files[path].encode("utf-8") for path in sorted(ONLY_IF_ABSENT)

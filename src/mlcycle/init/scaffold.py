@@ -149,19 +149,8 @@ def render_files(opts: InitOptions, self_check: bool = True,
         return _render(env if (own_project / name).exists() else ours, f"project/{name}",
                        **context)
 
-    team = {role.id: list(opts.team.get(role.id, [])) for role in playbook.roles}
-    roles = [{"id": r.id, "name": r.name} for r in playbook.roles]
+    base = _base(opts)
     phases = [p.model_dump() for p in playbook.phases]
-    base = {
-        "project": {"name": opts.name, "slug": opts.slug},
-        "playbook": {"name": playbook.name, "title": playbook.title,
-                     "version": playbook.version},
-        "roles": roles,
-        "team": team,
-        "primary": None if opts.primary is None else {
-            "name": opts.primary.name, "direction": opts.primary.direction,
-            "floor": shown(opts.primary.floor), "spec": opts.primary.spec()},
-    }
     files: dict[str, str] = {}
     files["mlcycle.yaml"] = project("mlcycle.yaml.j2",
         **base, phases=phases, playbook_path=opts.playbook_path,
@@ -171,12 +160,9 @@ def render_files(opts: InitOptions, self_check: bool = True,
             continue
         files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = project(
             "phase.yaml.j2", **base, phases=phases, phase=phase, number=number)
-    role_names = {r["id"]: r["name"] for r in roles}
     for phase in phases:
         for doc in phase["docs"]:
-            items = [i for p in phases for i in p["items"] if i["doc"] == doc["path"]]
-            files[doc["path"]] = _render(env, f"docs/{doc['template']}",
-                **{**base, "roles": role_names}, phase=phase, doc=doc, items=items)
+            files[doc["path"]] = _render_doc(env, base, phases, phase, doc)
     phase_ids = [p["id"] for p in phases]
     files["LIFECYCLE.md"] = project("LIFECYCLE.md.j2",
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
@@ -199,6 +185,45 @@ def render_files(opts: InitOptions, self_check: bool = True,
     if self_check:
         _self_check(env, files, opts)
     return dict(sorted(files.items()))
+
+
+def _base(opts: InitOptions) -> dict[str, Any]:
+    """What every template is given: the project, its playbook, roles and team."""
+    playbook = opts.playbook
+    return {
+        "project": {"name": opts.name, "slug": opts.slug},
+        "playbook": {"name": playbook.name, "title": playbook.title,
+                     "version": playbook.version},
+        "roles": [{"id": r.id, "name": r.name} for r in playbook.roles],
+        "team": {role.id: list(opts.team.get(role.id, [])) for role in playbook.roles},
+        "primary": None if opts.primary is None else {
+            "name": opts.primary.name, "direction": opts.primary.direction,
+            "floor": shown(opts.primary.floor), "spec": opts.primary.spec()},
+    }
+
+
+def _render_doc(env: Any, base: dict[str, Any], phases: list[dict[str, Any]],
+                phase: dict[str, Any], doc: dict[str, Any]) -> str:
+    items = [i for p in phases for i in p["items"] if i["doc"] == doc["path"]]
+    role_names = {r["id"]: r["name"] for r in base["roles"]}
+    return _render(env, f"docs/{doc['template']}", **{**base, "roles": role_names},
+                   phase=phase, doc=doc, items=items)
+
+
+def render_doc(opts: InitOptions, path: str) -> str | None:
+    """The stub ``init`` renders at ``path`` (normalised as written), or None when
+    no document of the playbook lives there. ``check`` reads its prompt lines
+    (``judge/evidence.py``): one rendering, so one source of what a stub asks."""
+    from mlcycle.init import templating
+
+    playbook = opts.playbook
+    phases = [p.model_dump() for p in playbook.phases]
+    for phase in phases:
+        for doc in phase["docs"]:
+            if doc["path"] == path:
+                env = templating.environment(playbook.template_dirs(), not playbook.builtin)
+                return _normalise(_render_doc(env, _base(opts), phases, phase, doc))
+    return None
 
 
 def _raci_letters(item: dict[str, Any], role: str) -> str:

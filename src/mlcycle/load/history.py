@@ -78,16 +78,21 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
-        elif entry.event == "metric":
+        elif entry.event in ("metric", "evidence"):
             assert previous is not None
+            kind = "an evidence" if entry.event == "evidence" else "a metric"
             if entry.from_ is not None:
-                problem(("history", index, "from"), f"{name}.from: a metric entry does not "
+                problem(("history", index, "from"), f"{name}.from: {kind} entry does not "
                         "move the project; remove 'from'")
             if entry.to != previous.to:
-                problem(("history", index, "to"), f"{name}.to: a metric entry leaves the "
+                problem(("history", index, "to"), f"{name}.to: {kind} entry leaves the "
                         f"project at '{previous.to}' (where the previous entry left it), not "
                         f"'{entry.to}'")
-            if entry.to_metric is None:
+            if entry.event == "evidence" and \
+                    (entry.added_host is None) == (entry.removed_host is None):
+                problem(("history", index, "event"), f"{name}: an evidence entry names one "
+                        "host: 'added_host: HOST' or 'removed_host: HOST'")
+            if entry.event == "metric" and entry.to_metric is None:
                 problem(("history", index, "event"), f"{name}: a metric entry needs "
                         "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
         elif entry.event == "upgrade":
@@ -103,6 +108,11 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             positions = older_orders.get(index, {}) if index < last_upgrade else position
             problems.extend(_move_problems(source, index, entry, previous.to,
                                            list(positions), positions))
+        if entry.event != "evidence":
+            for key in ("added_host", "removed_host"):
+                if getattr(entry, key) is not None:
+                    problem(("history", index, key), f"{name}.{key}: only an evidence entry "
+                            "names a host; remove it")
         metric_keys = ("from_metric",) if entry.event == "init" else () \
             if entry.event == "metric" else ("from_metric", "to_metric")
         for key in metric_keys:

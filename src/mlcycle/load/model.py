@@ -411,7 +411,7 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen", "upgrade", "metric"]
+    event: Literal["init", "advance", "reopen", "upgrade", "metric", "evidence"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
     # the previous entry left it (``to`` repeats it) and names the playbooks.
@@ -424,6 +424,10 @@ class HistoryEntry(Strict):
                                      description="metric: the primary metric before (NAME>=FLOOR)")
     to_metric: Line | None = Field(default=None,
                                    description="metric: the primary metric after (NAME>=FLOOR)")
+    added_host: Line | None = Field(default=None,
+                                    description="evidence: the host added to evidence.urls")
+    removed_host: Line | None = Field(default=None,
+                                      description="evidence: the host removed from evidence.urls")
 
 
 MetricName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -451,6 +455,17 @@ class ProjectMetrics(Strict):
     primary: PrimaryMetric
 
 
+class EvidenceSettings(Strict):
+    """``evidence:`` in mlcycle.yaml: what counts as evidence in this project."""
+
+    urls: list[Line] = Field(
+        default_factory=_new_list, json_schema_extra={"default": []},
+        description="the hosts URL evidence may be on (bare lower-case host names: github.com); "
+                    "a URL on a listed host or a subdomain of one counts, any other is an "
+                    "error for a gate. Without the key every URL is accepted with a note. "
+                    "Changed with `mlcycle evidence hosts add|remove HOST`")
+
+
 class FormerMember(Strict):
     """Someone who left the team: still the owner of what they closed."""
 
@@ -475,6 +490,9 @@ class ProjectFile(Strict):
     github: dict[Line, GithubHandle] = Field(
         default_factory=_new_dict, json_schema_extra={"default": {}},
         description="person -> GitHub user name (without @), for `mlcycle codeowners`")
+    evidence: EvidenceSettings | None = Field(
+        default=None, description="what counts as evidence: `urls`, the hosts URL evidence "
+                                  "may be on (`mlcycle evidence hosts`)")
     history: list[HistoryEntry] = _EMPTY_LIST
     former: list[FormerMember] = _EMPTY_LIST
 

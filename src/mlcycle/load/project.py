@@ -18,6 +18,7 @@ from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, journal, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
+from mlcycle.load.hosts import host_problems
 from mlcycle.load.model import Item, PhaseFile, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
@@ -187,6 +188,7 @@ def project_problems(root: Path, project: ProjectFile, source: Source, defs: Def
     problems.extend(_project_problems(root, project, source, outline, phases, complete,
                                       item_rules=differs))
     problems.extend(history_problems(project, source, outline.phase_ids))
+    problems.extend(host_problems(project, source))
     return problems
 
 

@@ -5,6 +5,7 @@ No rich here: check runs in every CI job and must start fast.
 
 from __future__ import annotations
 
+from mlcycle.codes import MLC152
 from mlcycle.errors import error_count
 from mlcycle.escape import line
 from mlcycle.judge.evaluate import Result
@@ -64,9 +65,21 @@ def summary(result: Result) -> str:
 
 
 def lines(result: Result) -> list[str]:
-    return [str(f.problem) for f in result.findings]
+    # Unverified URLs are no news on every run: said once, in unverified().
+    return [str(f.problem) for f in result.findings if f.code != MLC152]
+
+
+def unverified(result: Result) -> list[str]:
+    """One line naming, once each, the items whose URL evidence was not verified."""
+    items = list(dict.fromkeys(f.item for f in result.findings if f.code == MLC152))
+    if not items:
+        return []
+    return [f"note[{MLC152}]: URL evidence not verified (check works offline; list the hosts "
+            f"the team trusts with `mlcycle evidence hosts add HOST`): "
+            f"{', '.join(repr(item) for item in items)}"]
 
 
 def render(result: Result) -> str:
     # Each finding line is escaped by Problem.__str__; the summary names phases.
-    return "".join(f"{text}\n" for text in [*lines(result), line(summary(result))])
+    return "".join(f"{text}\n" for text in [*lines(result), *map(line, unverified(result)),
+                                             line(summary(result))])

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mlcycle import codes
-from mlcycle.errors import Problem
+from mlcycle.errors import Location, Problem
 from mlcycle.escape import line
 from mlcycle.judge.evidence import Evidence, for_project
 from mlcycle.judge.result import Finding, ItemState, MetricResult, Options, Result
@@ -86,6 +86,12 @@ class Context:
         finding = Finding(problem, subject.phase.id, subject.item.id)
         self.findings.append(finding)
         return finding
+
+    def report_at(self, subject: Subject, where: Location, code: str, message: str) -> None:
+        """A finding of ``code`` about the item, located in another file (the
+        line of a document that shows what is wrong)."""
+        problem = Problem(where, code, message, codes.severity(code))
+        self.findings.append(Finding(problem, subject.phase.id, subject.item.id))
 
     def input_problem(self, subject: Subject, sub: Loc, code: str, message: str) -> None:
         """Input that could not be judged (exit 2); the other rules go on."""

@@ -1,16 +1,36 @@
-"""A done item's evidence paths must be evidence: exist, hold something, not be
-a stub, not be one of mlcycle's own files. URLs are accepted unverified (a
-note: check works offline). A path that cannot be read is an input problem
-(exit 2), not a finding."""
+"""A done item's evidence must be evidence: a path must exist, hold something,
+not be a stub and not be one of mlcycle's own files (``judge/evidence.py``
+says what each means), and a document rendered from a stub must have its
+prompts answered; a URL must be on a host the project lists (``evidence:
+{urls: [...]}``), or, without that list, is accepted unverified (one note per
+item: check works offline). A path that cannot be read is an input problem
+(exit 2), not a finding.
+
+For an item that is not a gate, unanswered prompts and a URL on an unlisted
+host are warnings (MLC165, MLC166): the item is closed, but what it cites
+says little. For a gate they are errors (MLC135, MLC136)."""
 
 from __future__ import annotations
 
-from mlcycle.codes import MLC001, MLC103, MLC104, MLC109, MLC152
+import posixpath
+
+from mlcycle.codes import (
+    MLC001,
+    MLC103,
+    MLC104,
+    MLC109,
+    MLC135,
+    MLC136,
+    MLC152,
+    MLC165,
+    MLC166,
+)
+from mlcycle.errors import Location
 from mlcycle.escape import quote
 from mlcycle.judge.rules.common import Context, Subject
 from mlcycle.load.project import is_url
 
-CODES = (MLC103, MLC104, MLC109, MLC152)
+CODES = (MLC103, MLC104, MLC109, MLC135, MLC136, MLC152, MLC165, MLC166)
 WHY = "done, but its evidence is not valid"
 
 
@@ -18,16 +38,20 @@ def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
     if item.status != "done":
         return ""
+    settings = ctx.project.file.evidence
     broken = False
+    unverified: list[tuple[int, str]] = []
     for index, cited in enumerate(item.evidence):
         if is_url(cited):
-            ctx.report(subject, ("evidence", index), MLC152,
-                       f"{subject.name}: URL evidence {quote(cited)} was not verified "
-                       "(check works offline)")
+            if settings is None:
+                unverified.append((index, cited))
+            else:
+                broken = _url(ctx, subject, index, cited, settings.urls) or broken
             continue
         # project.load has refused every path that leaves the project.
         try:
             failed = ctx.evidence.check(cited)
+            count, first = (0, 0) if failed else ctx.evidence.unanswered(cited)
         except OSError as exc:
             ctx.input_problem(subject, ("evidence", index), MLC001,
                               f"{subject.name}: evidence {quote(cited)} cannot be read: "
@@ -39,4 +63,34 @@ def check(ctx: Context, subject: Subject) -> str:
             ctx.report(subject, ("evidence", index), code,
                        f"{subject.name}: evidence {quote(cited)} {reason}")
             broken = True
+        elif count:
+            lines = f"{count} unanswered prompt line{'' if count == 1 else 's'}"
+            ctx.report_at(subject, Location(posixpath.normpath(cited), first, 1),
+                          MLC135 if item.gate else MLC165,
+                          f"{subject.name}: evidence {quote(cited)} is not answered yet: "
+                          f"{lines} of the stub remain (the first here); answer them in the "
+                          "team's words, or delete those that do not apply")
+            broken = broken or item.gate
+    if unverified:
+        index, first = unverified[0]
+        more = f" and {len(unverified) - 1} more" if len(unverified) > 1 else ""
+        ctx.report(subject, ("evidence", index), MLC152,
+                   f"{subject.name}: URL evidence {quote(first)}{more} was not verified "
+                   "(check works offline)")
     return WHY if broken else ""
+
+
+def _url(ctx: Context, subject: Subject, index: int, cited: str, hosts: list[str]) -> bool:
+    """Report a URL on an unlisted host; True when that keeps the item open."""
+    from mlcycle.load.hosts import host_of, on_listed_host
+
+    if on_listed_host(cited, hosts):
+        return False
+    host = host_of(cited)
+    shown = f"is on host {quote(host)}" if host else "has no host that can be told safely"
+    listed = ", ".join(hosts) if hosts else "none"
+    ctx.report(subject, ("evidence", index), MLC136 if subject.item.gate else MLC166,
+               f"{subject.name}: URL evidence {quote(cited)} {shown}, which evidence.urls in "
+               f"mlcycle.yaml does not list (listed: {listed}); cite the work where the team "
+               "keeps it, or run `mlcycle evidence hosts add HOST`")
+    return subject.item.gate
