@@ -207,9 +207,9 @@ MLC049 = _code(
     "MLC049", "input",
     "`evidence: {urls: [...]}` in mlcycle.yaml lists something that is not a host name "
     "(a scheme, a path, a port, a user, a wildcard, upper case, or a host listed twice), or "
-    "`mlcycle evidence hosts` was given one",
+    "`mlcycle hosts` was given one",
     "write bare lower-case host names (github.com, mlflow.example.com); change them with "
-    "`mlcycle evidence hosts add|remove HOST`")
+    "`mlcycle hosts add|remove HOST`")
 MLC050 = _code("MLC050", "input",
                "a playbook item's `replaces` names an id the playbook still has, or one "
                "replaced twice",
@@ -384,7 +384,7 @@ MLC136 = _code(
     "a gate's URL evidence is on a host that `evidence: {urls: [...]}` in mlcycle.yaml does "
     "not list (a listed host or a subdomain of one)",
     "cite the work where the team keeps it (a listed host), or add the host with "
-    "`mlcycle evidence hosts add HOST`")
+    "`mlcycle hosts add HOST`")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -394,7 +394,7 @@ MLC152 = _code("MLC152", "finding",
                "URL evidence is accepted but not verified (check works offline); one note per "
                "item, in the text summary",
                "nothing to do; reviewers should open the link (or list the hosts the team "
-               "trusts: `mlcycle evidence hosts add HOST`)", severity="note")
+               "trusts: `mlcycle hosts add HOST`)", severity="note")
 MLC153 = _code(
     "MLC153", "finding",
     "an open item of the current phase fails one of its metric or parity checks (the numbers "
@@ -420,7 +420,7 @@ MLC166 = _code(
     "the URL evidence of an item that is not a gate is on a host `evidence: {urls: [...]}` "
     "does not list (as MLC136, which it is for a gate)",
     "cite the work where the team keeps it, or add the host with "
-    "`mlcycle evidence hosts add HOST`", severity="warning")
+    "`mlcycle hosts add HOST`", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

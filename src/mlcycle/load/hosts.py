@@ -1,5 +1,5 @@
 """The hosts URL evidence may be on: ``evidence: {urls: [HOST, ...]}`` in
-mlcycle.yaml, changed with ``mlcycle evidence hosts add|remove`` (recorded in the
+mlcycle.yaml, changed with ``mlcycle hosts add|remove`` (recorded in the
 history, like a team change).
 
 A URL is on a listed host when the host ``urllib.parse`` reads from it (after any
@@ -21,7 +21,7 @@ from mlcycle.errors import Problem
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _UNSAFE = re.compile(r"[\\\s\x00-\x1f\x7f]")
 HOST_MAX = 253
-HOW = "change the list with `mlcycle evidence hosts add|remove HOST`"
+HOW = "change the list with `mlcycle hosts add|remove HOST`"
 
 
 def why_not_host(text: str) -> str:

@@ -463,7 +463,7 @@ class EvidenceSettings(Strict):
         description="the hosts URL evidence may be on (bare lower-case host names: github.com); "
                     "a URL on a listed host or a subdomain of one counts, any other is an "
                     "error for a gate. Without the key every URL is accepted with a note. "
-                    "Changed with `mlcycle evidence hosts add|remove HOST`")
+                    "Changed with `mlcycle hosts add|remove HOST`")
 
 
 class FormerMember(Strict):
@@ -492,7 +492,7 @@ class ProjectFile(Strict):
         description="person -> GitHub user name (without @), for `mlcycle codeowners`")
     evidence: EvidenceSettings | None = Field(
         default=None, description="what counts as evidence: `urls`, the hosts URL evidence "
-                                  "may be on (`mlcycle evidence hosts`)")
+                                  "may be on (`mlcycle hosts`)")
     history: list[HistoryEntry] = _EMPTY_LIST
     former: list[FormerMember] = _EMPTY_LIST
 

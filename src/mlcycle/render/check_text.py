@@ -75,7 +75,7 @@ def unverified(result: Result) -> list[str]:
     if not items:
         return []
     return [f"note[{MLC152}]: URL evidence not verified (check works offline; list the hosts "
-            f"the team trusts with `mlcycle evidence hosts add HOST`): "
+            f"the team trusts with `mlcycle hosts add HOST`): "
             f"{', '.join(repr(item) for item in items)}"]
 
 

@@ -87,10 +87,11 @@ def _url(ctx: Context, subject: Subject, index: int, cited: str, hosts: list[str
     if on_listed_host(cited, hosts):
         return False
     host = host_of(cited)
-    shown = f"is on host {quote(host)}" if host else "has no host that can be told safely"
     listed = ", ".join(hosts) if hosts else "none"
+    shown = (f"is on host {quote(host)}, which evidence.urls in mlcycle.yaml does not list"
+             if host else "has no host that can be told safely (a backslash, a blank or a "
+             "control character before its path), so it is on no listed host")
     ctx.report(subject, ("evidence", index), MLC136 if subject.item.gate else MLC166,
-               f"{subject.name}: URL evidence {quote(cited)} {shown}, which evidence.urls in "
-               f"mlcycle.yaml does not list (listed: {listed}); cite the work where the team "
-               "keeps it, or run `mlcycle evidence hosts add HOST`")
+               f"{subject.name}: URL evidence {quote(cited)} {shown} (listed: {listed}); "
+               "cite the work where the team keeps it, or run `mlcycle hosts add HOST`")
     return subject.item.gate
