@@ -184,6 +184,11 @@ DOC = "# Report\n\nFilled in.\n"
 STUB = "<!-- mlcycle:stub -->\n# Report\n\nTODO\n"
 
 
+# Tested in test_evidence_content.py, on projects init renders (prompt lines) or
+# that list hosts (URL evidence); a project cannot be both with and without a list.
+EVIDENCE_CONTENT = ("MLC135", "MLC136", "MLC165", "MLC166")
+
+
 def _gate(item_id: str, **state: Any) -> dict[str, Any]:
     return item(item_id, gate=True, **state)
 
@@ -205,11 +210,12 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
     ("MLC103-empty-file", [_gate("g", status="done", evidence=["docs/x.md"])],
      {"docs/x.md": ""}, [
         "lifecycle/01-problem.yaml:13:5: error[MLC103]: item 'g': evidence 'docs/x.md' is an "
-        "empty file"]),
+        "empty file; write the work into it"]),
     ("MLC103-empty-dir", [_gate("g", status="done", evidence=["results"])],
      {"results/.gitkeep": "", "results/sub/": ""}, [
         "lifecycle/01-problem.yaml:13:5: error[MLC103]: item 'g': evidence 'results' is a "
-        "directory without any non-empty file"]),
+        "directory without any file that holds something (empty, whitespace, headings only, a "
+        "notebook without cells)"]),
     ("MLC103-project-root", [_gate("g", status="done", evidence=["."])], {}, [
         "lifecycle/01-problem.yaml:13:5: error[MLC103]: item 'g': evidence '.' is the project "
         "directory itself, not a piece of evidence"]),
@@ -319,8 +325,8 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
         "2025-06-15, in 14 days (valid through that day)"]),
     ("MLC152", [_gate("g", status="done", evidence_required=True,
                       evidence=["https://example.com/report"])], {}, [
-        "lifecycle/01-problem.yaml:14:5: note[MLC152]: item 'g': URL evidence "
-        "'https://example.com/report' was not verified (check works offline)"]),
+        "note[MLC152]: URL evidence not verified (check works offline; list the hosts the team "
+        "trusts with `mlcycle hosts add HOST`): 'g'"]),
 ]
 
 
@@ -361,11 +367,14 @@ def test_every_code_has_a_test_and_a_meaning() -> None:
 
     # The metric codes (MLC120-MLC127) have their fixture projects in
     # test_metrics.py, MLC128 (check --min-score) in test_score.py, MLC153 (an open
-    # item's failing numbers) and MLC154 (check --base) in test_feedback.py.
+    # item's failing numbers) and MLC154 (check --base) in test_feedback.py; the
+    # evidence content codes, which need a project init rendered or a host list, in
+    # test_evidence_content.py.
     tested = {case[:6] for case, *_ in FINDINGS}
     findings = {c.id for c in codes.of_kind("finding")}
     assert tested == {c for c in findings
-                      if not 120 <= int(c[3:]) <= 128 and c not in ("MLC153", "MLC154")}
+                      if not 120 <= int(c[3:]) <= 128 and c not in ("MLC153", "MLC154")
+                      and c not in EVIDENCE_CONTENT}
     for code in findings:
         assert code.startswith("MLC1") and codes.CODES[code].severity in (
             "error", "warning", "note")
@@ -564,7 +573,8 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == \
         {c.id for c in codes.of_kind("finding")
-         if not 120 <= int(c.id[3:]) <= 128 and c.id not in ("MLC153", "MLC154")}
+         if not 120 <= int(c.id[3:]) <= 128 and c.id not in ("MLC153", "MLC154")
+         and c.id not in EVIDENCE_CONTENT}
 
 
 def test_json_shape(copy_fixture: Any) -> None:

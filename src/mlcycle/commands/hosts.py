@@ -9,8 +9,9 @@ import typer
 
 from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
-hosts_app = typer.Typer(help="Change the hosts URL evidence may be on (mlcycle.yaml "
-                        "`evidence.urls`).\n\n\b\nExample:\n  mlcycle hosts add github.com",
+hosts_app = typer.Typer(help="List the hosts URL evidence may be on.\n\n"
+                        "Sets `evidence.urls` in mlcycle.yaml.\n\n\b\nExample:\n"
+                        "  mlcycle hosts add github.com",
                         no_args_is_help=True, rich_markup_mode=None)
 Host = Annotated[str, typer.Argument(
     metavar="HOST", help="A bare lower-case host name (github.com); its subdomains count too.")]
