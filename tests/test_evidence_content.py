@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import fill_doc, init_date, run, snapshot
 
 TODAY = ("--today", "2026-12-06")
@@ -90,7 +89,7 @@ def test_one_unfilled_table_row_is_located_at_its_line(tmp_path: Path) -> None:
     assert code == 1
     assert err[0] == (
         f"{STATEMENT}:{row}:1: error[MLC135]: item 'problem-statement': evidence '{STATEMENT}' "
-        "is not answered yet: 1 unanswered prompt line of the stub remain (the first here); "
+        "is not answered yet: 1 unanswered prompt line of the stub remains (the first here); "
         "answer them in the team's words, or delete those that do not apply")
     assert snapshot(root) == before
 
@@ -126,7 +125,7 @@ def test_check_locates_unanswered_prompts_of_a_done_gate(tmp_path: Path) -> None
     row = len((root / STATEMENT).read_text().splitlines())
     assert result.out.splitlines()[0] == (
         f"{STATEMENT}:{row}:1: error[MLC135]: item 'problem-statement': evidence '{STATEMENT}' "
-        "is not answered yet: 1 unanswered prompt line of the stub remain (the first here); "
+        "is not answered yet: 1 unanswered prompt line of the stub remains (the first here); "
         "answer them in the team's words, or delete those that do not apply")
     data = json.loads(run("check", "--phase", "problem", "--format", "json", *TODAY,
                           cwd=root).out)

@@ -8,5 +8,6 @@
 - ``stubs``: a team's document templates must render stub markers;
 - ``metric_guide``: what a document stub says about its items' metric checks;
 - ``pristine``: what init would render today for the files it writes only where
-  none exists (so that ``check`` can tell an untouched one).
+  none exists (so that ``check`` can tell an untouched one), and the stub of
+  each document (whose prompt lines ``check`` looks for).
 """

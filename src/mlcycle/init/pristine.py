@@ -1,11 +1,12 @@
 """What ``init`` would render today for the files it writes only where none
 exists (README.md, .pre-commit-config.yaml), so that such a file left exactly as
 rendered is not mistaken for the team's work (MLC109), and the stub of each
-document, whose prompt lines ``check`` looks for (MLC135). Rendered only when a
+document, whose prompt lines ``check`` looks for (MLC135, ``stubs``). Rendered only when a
 piece of evidence names one of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,16 +23,25 @@ def _options(project: Any) -> InitOptions:
                        team=dict(project.file.team), init_date=date.today())
 
 
-def stub(project: Any, path: str) -> str | None:
-    """The stub ``init`` renders at ``path`` for ``project`` (a loaded
-    ``Project``) as things stand, or None: no document of the playbook lives
-    there, or the playbook's templates cannot render."""
-    from mlcycle.init.scaffold import render_doc
+def stubs(project: Any) -> Callable[[str], str | None]:
+    """A function: path -> the stub ``init`` renders there for ``project`` (a
+    loaded ``Project``) as things stand, or None: no document of the playbook
+    lives there, or the playbook's templates cannot render. The playbook is
+    read once, when the first path is asked about."""
+    from mlcycle.init.scaffold import doc_renderer
 
-    try:
-        return render_doc(_options(project), path)
-    except MlcycleError:
-        return None
+    made: list[Callable[[str], str | None] | None] = []
+
+    def stub(path: str) -> str | None:
+        try:
+            if not made:
+                made.append(None)  # a playbook that cannot load is tried once
+                made[0] = doc_renderer(_options(project))
+            return made[0](path) if made[0] is not None else None
+        except MlcycleError:
+            return None
+
+    return stub
 
 
 def rendered(project: Any) -> dict[str, bytes]:

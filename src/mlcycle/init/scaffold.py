@@ -13,7 +13,7 @@ import re
 import shlex
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -210,20 +210,27 @@ def _render_doc(env: Any, base: dict[str, Any], phases: list[dict[str, Any]],
                    phase=phase, doc=doc, items=items)
 
 
-def render_doc(opts: InitOptions, path: str) -> str | None:
-    """The stub ``init`` renders at ``path`` (normalised as written), or None when
-    no document of the playbook lives there. ``check`` reads its prompt lines
-    (``judge/evidence.py``): one rendering, so one source of what a stub asks."""
+def doc_renderer(opts: InitOptions) -> Callable[[str], str | None]:
+    """A function: path -> the stub ``init`` renders there (normalised as written),
+    or None when no document of the playbook lives there. ``check`` reads its
+    prompt lines (``judge/evidence.py``): one rendering, so one source of what a
+    stub asks. The environment is built once, and only when a stub is asked for."""
     from mlcycle.init import templating
 
     playbook = opts.playbook
     phases = [p.model_dump() for p in playbook.phases]
-    for phase in phases:
-        for doc in phase["docs"]:
-            if doc["path"] == path:
-                env = templating.environment(playbook.template_dirs(), not playbook.builtin)
-                return _normalise(_render_doc(env, _base(opts), phases, phase, doc))
-    return None
+    where = {doc["path"]: (phase, doc) for phase in phases for doc in phase["docs"]}
+    env: list[Any] = []
+
+    def render(path: str) -> str | None:
+        if path not in where:
+            return None
+        if not env:
+            env.append(templating.environment(playbook.template_dirs(), not playbook.builtin))
+        phase, doc = where[path]
+        return _normalise(_render_doc(env[0], _base(opts), phases, phase, doc))
+
+    return render
 
 
 def _raci_letters(item: dict[str, Any], role: str) -> str:

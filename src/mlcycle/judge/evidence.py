@@ -10,7 +10,7 @@ holds something.
 
 A document ``init`` rendered from a stub also has its prompts answered: the
 prompt lines of a stub are the lines of the stub, as ``init`` renders it for
-this project (``init/pristine.stub``), that carry ``TODO`` (the note under the
+this project (``init/pristine.stubs``), that carry ``TODO`` (the note under the
 marker, each question, each ``| TODO | TODO |`` table row). A line of the
 document byte-identical to one of them (line ending aside) is unanswered;
 anything the team wrote, ``TODO`` in it or not, is not. Only the document at
@@ -203,10 +203,14 @@ class Evidence:
 
 def for_project(project: Project) -> Evidence:
     """The checker of one project's evidence (mlcycle's own files known lazily)."""
-    def stub_of(rel: str) -> str | None:
-        from mlcycle.init.pristine import stub
+    stub_of: list[Callable[[str], str | None]] = []
 
-        return stub(project, rel)
+    def stub(rel: str) -> str | None:
+        if not stub_of:  # init is imported only when a cited path is judged
+            from mlcycle.init.pristine import stubs
+
+            stub_of.append(stubs(project))
+        return stub_of[0](rel)
 
     return Evidence(project.root, OwnFiles(project.root, project.file.playbook.path,
-                                           lambda: _init_rendered(project)), stub_of)
+                                           lambda: _init_rendered(project)), stub)

@@ -1,6 +1,6 @@
 """Read and verify: the strict YAML reader (``yamlio``, ``bounded``), the models
 (``model``, ``numbertext``, ``metrickeys``), located validation (``validation``,
-``source``), the cross-file rules (``rules``, ``history``), playbooks
+``source``), the cross-file rules (``rules``, ``history``, ``hosts``), playbooks
 (``playbooks``, ``definitions``, ``releases``) and projects (``project``,
 ``inputs``, ``schemas``), git (``gitcmd``, ``gitbase``, ``githistory``) and the
 commit journal a killed write leaves (``journal``). Nothing here writes a

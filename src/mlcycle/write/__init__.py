@@ -8,5 +8,6 @@
 - ``lifecycle``: ``render`` (LIFECYCLE.md from the current state);
 - ``upgrade`` / ``upgrade_summary``: ``upgrade`` to another playbook version;
 - ``fork``: ``playbooks fork``;
+- ``hosts``: ``hosts add|remove`` (the hosts URL evidence may be on);
 - ``output``: every ``--output`` file, one policy.
 """

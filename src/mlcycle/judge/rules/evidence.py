@@ -64,18 +64,19 @@ def check(ctx: Context, subject: Subject) -> str:
                        f"{subject.name}: evidence {quote(cited)} {reason}")
             broken = True
         elif count:
-            lines = f"{count} unanswered prompt line{'' if count == 1 else 's'}"
+            lines = (f"{count} unanswered prompt line{'' if count == 1 else 's'} of the stub "
+                     f"remain{'s' if count == 1 else ''}")
             ctx.report_at(subject, Location(posixpath.normpath(cited), first, 1),
                           MLC135 if item.gate else MLC165,
                           f"{subject.name}: evidence {quote(cited)} is not answered yet: "
-                          f"{lines} of the stub remain (the first here); answer them in the "
+                          f"{lines} (the first here); answer them in the "
                           "team's words, or delete those that do not apply")
             broken = broken or item.gate
     if unverified:
-        index, first = unverified[0]
+        index, url = unverified[0]
         more = f" and {len(unverified) - 1} more" if len(unverified) > 1 else ""
         ctx.report(subject, ("evidence", index), MLC152,
-                   f"{subject.name}: URL evidence {quote(first)}{more} was not verified "
+                   f"{subject.name}: URL evidence {quote(url)}{more} was not verified "
                    "(check works offline)")
     return WHY if broken else ""
 
