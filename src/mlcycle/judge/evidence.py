@@ -153,9 +153,12 @@ class Evidence:
         only of a path ``check`` accepted. OSError propagates."""
         if rel not in self.prompts:
             self.prompts[rel] = (0, 0)
-            stub = self.stub_of(posixpath.normpath(rel))
+            data = self._head(self.root / rel)
+            # Every prompt line holds TODO: a document without one is answered, and
+            # its stub is not rendered (a filled project's check stays fast).
+            stub = self.stub_of(posixpath.normpath(rel)) if PROMPT.encode() in data else None
             if stub is not None:
-                self.prompts[rel] = unanswered(self._head(self.root / rel), prompt_lines(stub))
+                self.prompts[rel] = unanswered(data, prompt_lines(stub))
         return self.prompts[rel]
 
     @staticmethod
