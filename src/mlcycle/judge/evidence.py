@@ -153,6 +153,8 @@ class Evidence:
         only of a path ``check`` accepted. OSError propagates."""
         if rel not in self.prompts:
             self.prompts[rel] = (0, 0)
+            if not stat.S_ISREG((self.root / rel).stat().st_mode):
+                return self.prompts[rel]  # a directory: no stub was rendered as one
             data = self._head(self.root / rel)
             # Every prompt line holds TODO: a document without one is answered, and
             # its stub is not rendered (a filled project's check stays fast).
