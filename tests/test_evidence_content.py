@@ -277,6 +277,29 @@ def test_hosts_add_records_the_change_in_the_history(tmp_path: Path) -> None:
                                    "to": "problem", "removed_host": "mlflow.example.com",
                                    "by": "Cy"}
     assert run("validate", cwd=root).code == 0
+    assert run("log", cwd=root).out.splitlines()[2:5] == [
+        "  2026-12-06  evidence  at problem: hosts += github.com  (by Cy)",
+        "  2026-12-06  evidence  at problem: hosts += mlflow.example.com: our tracker  (by Cy)",
+        "  2026-12-06  evidence  at problem: hosts -= mlflow.example.com  (by Cy)"]
+
+
+def test_a_team_adopting_the_list_adds_every_cited_host_at_once(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    assert done(root, "problem-statement", "https://github.com/acme/churn/pull/7",
+                "https://wiki.example.com/churn")[0] == 0
+    before = snapshot(root)
+    code, out, err = hosts(root, "add", "github.com")
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == ("or list every host the done gates cite in one change: "
+                                    "mlcycle hosts add github.com wiki.example.com")
+    assert snapshot(root) == before
+    assert hosts(root, "add", "github.com", "wiki.example.com") == (
+        0, "hosts: += github.com, wiki.example.com (by Cy, 2026-12-06); listed: github.com, "
+           "wiki.example.com\n", "")
+    data = yaml.safe_load((root / "mlcycle.yaml").read_text())
+    assert [h.get("added_host") for h in data["history"][1:]] == ["github.com",
+                                                                  "wiki.example.com"]
+    assert run("check", *TODAY, cwd=root).code == 0
 
 
 @pytest.mark.parametrize(("host", "why"), [
@@ -304,9 +327,9 @@ def test_hosts_add_twice_and_remove_unlisted_write_nothing(tmp_path: Path) -> No
     before = snapshot(root)
     assert hosts(root, "add", "github.com") == (
         1, "", "mlcycle hosts add: github.com is listed already; nothing written\n")
-    assert hosts(root, "remove", "gitlab.com") == (
-        1, "", "mlcycle hosts remove: gitlab.com is not listed (listed: github.com); nothing "
-               "written\nsee the list: mlcycle.yaml `evidence.urls`\n")
+    assert hosts(root, "remove", "gitlab.com", "github.com", "gitea.com") == (
+        1, "", "mlcycle hosts remove: gitlab.com, gitea.com are not listed (listed: github.com); "
+               "nothing written\nsee the list: mlcycle.yaml `evidence.urls`\n")
     assert snapshot(root) == before
 
 

@@ -15,7 +15,8 @@ GATES = ("problem-statement", "problem-to-model", "success-metrics", "feasibilit
 
 def test_summary_says_why_check_failed_when_every_gate_is_closed(tmp_path: Path) -> None:
     root = init_project(tmp_path / "p")
-    (root / "docs/problem/evidence.md").write_text("# Signed off\n\nAna signed the statement off on 2026-12-01.\n", encoding="utf-8")
+    (root / "docs/problem/evidence.md").write_text(
+        "# Signed off\n\nAna signed the statement off on 2026-12-01.\n", encoding="utf-8")
     for gate in GATES:
         set_state(root, gate, ["status: done", "owner: Ana", "evidence:",
                                "  - docs/problem/evidence.md"])
