@@ -19,7 +19,8 @@ SHOWN = "x\\x0a::error file=README.md,line=1::forged\\x0amlcycle check: passed"
 # In a plain line of a GitHub Actions log (stderr too) no "::" of a user's is
 # left for the runner to read; in the annotation's message it is text already.
 SHOWN_IN_LOG = SHOWN.replace("::", ":\\x3a")
-ALLOWED = "format, name, slug, playbook, current_phase, team, metrics, github, history, former"
+ALLOWED = ("format, name, slug, playbook, current_phase, team, metrics, github, evidence, "
+           "history, former")
 
 
 def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
@@ -122,10 +123,17 @@ def test_url_note_and_bidi_owner_are_escaped_once(tmp_path: Path) -> None:
     assert result.out.splitlines() == [
         "lifecycle/01-problem.yaml:29:12: error[MLC108]: item 'problem-statement': owner "
         "'Eve\\u202egnp.exe' is not on the team in mlcycle.yaml",
-        "lifecycle/01-problem.yaml:31:9: note[MLC152]: item 'problem-statement': URL evidence "
-        "'https://x.example/\\x1b[31m' was not verified (check works offline)",
+        "note[MLC152]: URL evidence not verified (check works offline; list the hosts the team "
+        "trusts with `mlcycle hosts add HOST`): 'problem-statement'",
         "mlcycle check: FAILED: no gates evaluated (no phase before the current phase "
         "'problem'), but 1 error in 1 item; 1 error, 0 warnings, 1 note"]
+    # The URL itself is in the located note of the other formats, escaped once.
+    notices = [text for text in run("check", "--format", "github", cwd=root).out.splitlines()
+               if text.startswith("::notice")]
+    assert notices == [
+        "::notice file=lifecycle/01-problem.yaml,line=31,col=9,title=mlcycle MLC152%3A "
+        "problem-statement::item 'problem-statement': URL evidence "
+        "'https://x.example/\\x1b[31m' was not verified (check works offline)"]
     # JSON carries the text as written, escaped by JSON itself.
     data = json.loads(run("check", "--format", "json", cwd=root).out)
     assert data["findings"][0]["message"].startswith(
