@@ -19,28 +19,13 @@ from mlcycle.write.items import Outcome, check_text, judge, usage, who
 from mlcycle.write.phases import check_date
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
+from mlcycle.write.yamledit import YamlText
 
 
 def change(project: Project, action: str, hosts: list[str], reason: str | None,
            by: str | None, today: date) -> Outcome:
-    for host in hosts:
-        why = why_not_host(host)
-        if why:
-            raise usage(f"HOST: {quote(host)} {why}", MLC049)
     hosts = list(dict.fromkeys(hosts))
-    settings = project.file.evidence
-    listed = list(settings.urls) if settings is not None else []
-    command = f"mlcycle hosts {action}"
-    if action == "add" and any(host in listed for host in hosts):
-        already = [host for host in hosts if host in listed]
-        raise Refused([f"{command}: {', '.join(already)} {_is(already)} listed already; "
-                       "nothing written"])
-    if action == "remove" and any(host not in listed for host in hosts):
-        missing = [host for host in hosts if host not in listed]
-        shown = ", ".join(listed) if listed else "none"
-        raise Refused([f"{command}: {', '.join(missing)} {_is(missing)} not listed (listed: "
-                       f"{shown}); nothing written",
-                       "see the list: mlcycle.yaml `evidence.urls`"])
+    listed = _listed(project, action, hosts)
     if reason is not None:
         check_text(reason, "--reason", multiline=True, limit=2000)
     check_date(project, today)
@@ -58,17 +43,9 @@ def change(project: Project, action: str, hosts: list[str], reason: str | None,
         entries.append(entry)
     doc.append(("history",), entries)
     # The entries first: a new `evidence:` key goes at the end of the file, after them.
-    now = [h for h in listed if h not in hosts] if action == "remove" else [*listed, *hosts]
-    if action == "remove":
-        for host in sorted(hosts, key=listed.index, reverse=True):
-            doc.remove(("evidence", "urls"), listed.index(host))
-    elif settings is None:
-        doc.set(("evidence",), {"urls": hosts})
-    elif not doc.has(("evidence", "urls")):
-        doc.set(("evidence", "urls"), hosts)
-    else:
-        doc.append(("evidence", "urls"), hosts, block=True)
+    now = _edit_list(doc, action, hosts, listed, project.file.evidence is not None)
     sign = "+=" if action == "add" else "-="
+    command = f"mlcycle hosts {action}"
     message = (f"hosts: {sign} {', '.join(hosts)} (by {line(person)}, {today.isoformat()}); "
                f"listed: {', '.join(now) if now else 'none (no URL is evidence)'}")
     outcome = judge(Outcome(session, message, action=command), today)
@@ -78,6 +55,45 @@ def change(project: Project, action: str, hosts: list[str], reason: str | None,
         outcome.advice.append("or list every host the done gates cite in one change: "
                               f"mlcycle hosts add {' '.join(adding)}")
     return outcome
+
+
+def _listed(project: Project, action: str, hosts: list[str]) -> list[str]:
+    """The hosts listed now; refuses hosts that are not host names, adding one
+    listed already and removing one not listed."""
+    for host in hosts:
+        why = why_not_host(host)
+        if why:
+            raise usage(f"HOST: {quote(host)} {why}", MLC049)
+    settings = project.file.evidence
+    listed = list(settings.urls) if settings is not None else []
+    command = f"mlcycle hosts {action}"
+    if action == "add" and any(host in listed for host in hosts):
+        already = [host for host in hosts if host in listed]
+        raise Refused([f"{command}: {', '.join(already)} {_is(already)} listed already; "
+                       "nothing written"])
+    if action == "remove" and any(host not in listed for host in hosts):
+        missing = [host for host in hosts if host not in listed]
+        shown = ", ".join(listed) if listed else "none"
+        raise Refused([f"{command}: {', '.join(missing)} {_is(missing)} not listed (listed: "
+                       f"{shown}); nothing written",
+                       "see the list: mlcycle.yaml `evidence.urls`"])
+    return listed
+
+
+def _edit_list(doc: YamlText, action: str, hosts: list[str], listed: list[str],
+               has_settings: bool) -> list[str]:
+    """Edit `evidence.urls` in ``doc``; the hosts listed after the change."""
+    if action == "remove":
+        for host in sorted(hosts, key=listed.index, reverse=True):
+            doc.remove(("evidence", "urls"), listed.index(host))
+        return [h for h in listed if h not in hosts]
+    if not has_settings:
+        doc.set(("evidence",), {"urls": hosts})
+    elif not doc.has(("evidence", "urls")):
+        doc.set(("evidence", "urls"), hosts)
+    else:
+        doc.append(("evidence", "urls"), hosts, block=True)
+    return [*listed, *hosts]
 
 
 def _is(hosts: list[str]) -> str:
