@@ -430,3 +430,17 @@ def test_the_schema_describes_the_host_list(tmp_path: Path) -> None:
     assert "evidence" in schema["properties"]
     assert "the hosts URL evidence may be on" in text
     assert "added_host" in text and "removed_host" in text
+
+
+@pytest.mark.parametrize(("setting", "code"), [("evidence: {}\n", 0),
+                                               ("evidence:\n  urls: []\n", 1)])
+def test_an_empty_list_admits_no_url_and_no_list_admits_all(tmp_path: Path, setting: str,
+                                                             code: int) -> None:
+    root = project(tmp_path)
+    assert done(root, "problem-statement", "https://github.com/acme/churn/pull/7")[0] == 0
+    with (root / "mlcycle.yaml").open("a") as handle:
+        handle.write(setting)
+    result = run("check", "--phase", "problem", "--format", "json", *TODAY, cwd=root)
+    found = {f["code"] for f in json.loads(result.out)["findings"]
+             if f["item"] == "problem-statement"}
+    assert found == ({"MLC152"} if code == 0 else {"MLC136"})

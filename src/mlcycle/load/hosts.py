@@ -64,7 +64,7 @@ def on_listed_host(url: str, hosts: list[str]) -> bool:
 def host_problems(project: Any, source: Any) -> list[Problem]:
     """MLC049 for each listed entry that is not a host name, or a host listed twice."""
     settings = project.evidence
-    if settings is None:
+    if settings is None or settings.urls is None:
         return []
     problems = []
     seen: set[str] = set()

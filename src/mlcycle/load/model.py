@@ -458,11 +458,12 @@ class ProjectMetrics(Strict):
 class EvidenceSettings(Strict):
     """``evidence:`` in mlcycle.yaml: what counts as evidence in this project."""
 
-    urls: list[Line] = Field(
-        default_factory=_new_list, json_schema_extra={"default": []},
+    urls: list[Line] | None = Field(
+        default=None,
         description="the hosts URL evidence may be on (bare lower-case host names: github.com); "
                     "a URL on a listed host or a subdomain of one counts, any other is an "
-                    "error for a gate. Without the key every URL is accepted with a note. "
+                    "error for a gate; [] means no URL is evidence. Without the key every URL is "
+                    "accepted with a note. "
                     "Changed with `mlcycle hosts add|remove HOST`")
 
 

@@ -65,7 +65,7 @@ def _listed(project: Project, action: str, hosts: list[str]) -> list[str]:
         if why:
             raise usage(f"HOST: {quote(host)} {why}", MLC049)
     settings = project.file.evidence
-    listed = list(settings.urls) if settings is not None else []
+    listed = list(settings.urls or []) if settings is not None else []
     command = f"mlcycle hosts {action}"
     if action == "add" and any(host in listed for host in hosts):
         already = [host for host in hosts if host in listed]

@@ -39,14 +39,15 @@ def check(ctx: Context, subject: Subject) -> str:
     if item.status != "done":
         return ""
     settings = ctx.project.file.evidence
+    hosts = settings.urls if settings is not None else None
     broken = False
     unverified: list[tuple[int, str]] = []
     for index, cited in enumerate(item.evidence):
         if is_url(cited):
-            if settings is None:
+            if hosts is None:
                 unverified.append((index, cited))
             else:
-                broken = _url(ctx, subject, index, cited, settings.urls) or broken
+                broken = _url(ctx, subject, index, cited, hosts) or broken
             continue
         # project.load has refused every path that leaves the project.
         try:
