@@ -122,7 +122,7 @@ def run(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
 def fill_doc(path: Path, keep: int = 0) -> None:
     """Fill a stub ``init`` rendered as a team would: the marker and the stub's
     note go, and every prompt line (a line with TODO) is answered in prose, so
-    no line is left byte-identical to the stub's (MLC135). ``keep``: leave the
+    no line is left byte-identical to the stub's (MLC133). ``keep``: leave the
     last ``keep`` prompt lines unanswered."""
     lines = path.read_text(encoding="utf-8").split("\n")
     lines = [text for text in lines

@@ -186,7 +186,7 @@ STUB = "<!-- mlcycle:stub -->\n# Report\n\nTODO\n"
 
 # Tested in test_evidence_content.py, on projects init renders (prompt lines) or
 # that list hosts (URL evidence); a project cannot be both with and without a list.
-EVIDENCE_CONTENT = ("MLC135", "MLC136", "MLC165", "MLC166")
+EVIDENCE_CONTENT = ("MLC133", "MLC134", "MLC170", "MLC171")
 
 
 def _gate(item_id: str, **state: Any) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Evidence that means something (issue 22): a document init rendered from a
-stub is evidence only once its prompts are answered (MLC135 for a gate, MLC165
+stub is evidence only once its prompts are answered (MLC133 for a gate, MLC170
 a warning otherwise); an empty file, a notebook without cells or Markdown with
 only headings is not evidence (MLC103); with `evidence: {urls: [...]}` a URL on
-another host is not evidence (MLC136 / MLC166), changed with `mlcycle hosts
+another host is not evidence (MLC134 / MLC171), changed with `mlcycle hosts
 add|remove` and recorded in the history; without it, unverified URLs are one
 note in the summary, not a line per URL on every run.
 
@@ -65,11 +65,11 @@ def test_deleting_the_marker_alone_leaves_the_prompts_and_closes_no_gate(
     code, out, err = done(root, "problem-statement", STATEMENT)
     assert (code, out) == (1, [])
     assert err == [
-        f"{STATEMENT}:1:1: error[MLC135]: item 'problem-statement': evidence '{STATEMENT}' is "
+        f"{STATEMENT}:1:1: error[MLC133]: item 'problem-statement': evidence '{STATEMENT}' is "
         "not answered yet: 22 unanswered prompt lines of the stub remain (the first here); "
         "answer them in the team's words, or delete those that do not apply",
         "mlcycle done refused: it would leave 1 error (listed above); nothing written",
-        "to fix MLC135: answer each prompt in your own words (or delete the ones that do not "
+        "to fix MLC133: answer each prompt in your own words (or delete the ones that do not "
         "apply to the project), then run `mlcycle check` again"]
     assert snapshot(root) == before
 
@@ -88,7 +88,7 @@ def test_one_unfilled_table_row_is_located_at_its_line(tmp_path: Path) -> None:
     code, _, err = done(root, "problem-statement", STATEMENT)
     assert code == 1
     assert err[0] == (
-        f"{STATEMENT}:{row}:1: error[MLC135]: item 'problem-statement': evidence '{STATEMENT}' "
+        f"{STATEMENT}:{row}:1: error[MLC133]: item 'problem-statement': evidence '{STATEMENT}' "
         "is not answered yet: 1 unanswered prompt line of the stub remains (the first here); "
         "answer them in the team's words, or delete those that do not apply")
     assert snapshot(root) == before
@@ -103,7 +103,7 @@ def test_prose_of_the_team_that_mentions_todo_is_answered(tmp_path: Path) -> Non
     assert (code, err) == (0, [])
     assert out == [f"problem-statement: todo -> done (evidence: {STATEMENT})"]
     result = run("check", "--phase", "problem", *TODAY, cwd=root)
-    assert "MLC135" not in result.out and "MLC103" not in result.out
+    assert "MLC133" not in result.out and "MLC103" not in result.out
 
 
 def test_a_stub_line_written_with_crlf_is_still_unanswered(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_check_locates_unanswered_prompts_of_a_done_gate(tmp_path: Path) -> None
     assert result.code == 1
     row = len((root / STATEMENT).read_text().splitlines())
     assert result.out.splitlines()[0] == (
-        f"{STATEMENT}:{row}:1: error[MLC135]: item 'problem-statement': evidence '{STATEMENT}' "
+        f"{STATEMENT}:{row}:1: error[MLC133]: item 'problem-statement': evidence '{STATEMENT}' "
         "is not answered yet: 1 unanswered prompt line of the stub remains (the first here); "
         "answer them in the team's words, or delete those that do not apply")
     data = json.loads(run("check", "--phase", "problem", "--format", "json", *TODAY,
@@ -141,13 +141,13 @@ def test_a_non_gate_item_is_warned_and_stays_closed(tmp_path: Path) -> None:
     assert (code, out) == (0, [f"why-ml: todo -> done (evidence: {FRAMING})"])
     result = run("check", "--phase", "problem", *TODAY, cwd=root)
     assert result.out.splitlines()[0] == (
-        f"{FRAMING}:1:1: warning[MLC165]: item 'why-ml': evidence '{FRAMING}' is not answered "
+        f"{FRAMING}:1:1: warning[MLC170]: item 'why-ml': evidence '{FRAMING}' is not answered "
         "yet: 25 unanswered prompt lines of the stub remain (the first here); answer them in "
         "the team's words, or delete those that do not apply")
     # The gate citing the same document is refused, located at the same line.
     code, _, err = done(root, "problem-to-model", FRAMING)
     assert code == 1
-    assert f"{FRAMING}:1:1: error[MLC135]: item 'problem-to-model'" in err[0]
+    assert f"{FRAMING}:1:1: error[MLC133]: item 'problem-to-model'" in err[0]
 
 
 def test_a_document_at_another_path_is_not_compared_with_a_stub(tmp_path: Path) -> None:
@@ -317,7 +317,7 @@ def test_hosts_add_refuses_what_is_not_a_host(tmp_path: Path, host: str, why: st
     root = project(tmp_path)
     before = snapshot(root)
     assert hosts(root, "add", host) == (
-        2, "", f"<command line>: error[MLC049]: HOST: '{host}' {why}\n")
+        2, "", f"<command line>: error[MLC048]: HOST: '{host}' {why}\n")
     assert snapshot(root) == before
 
 
@@ -345,11 +345,11 @@ def test_a_url_on_another_host_is_not_evidence_for_a_gate(tmp_path: Path) -> Non
     line = evidence_line(root, "problem-statement")
     shown = ["'evil.com'", "'evil.com'", "'github.com.evil.com'", "'evilgithub.com'"]
     assert err[:5] == [
-        *(f"{STATUS}:{line + n}:9: error[MLC136]: item 'problem-statement': URL evidence "
+        *(f"{STATUS}:{line + n}:9: error[MLC134]: item 'problem-statement': URL evidence "
           f"'{url}' is on host {host}, which evidence.urls in mlcycle.yaml does not list "
           "(listed: github.com); cite the work where the team keeps it, or run `mlcycle hosts "
           "add HOST`" for n, (url, host) in enumerate(zip(tricks, shown, strict=False))),
-        f"{STATUS}:{line + 4}:9: error[MLC136]: item 'problem-statement': URL evidence "
+        f"{STATUS}:{line + 4}:9: error[MLC134]: item 'problem-statement': URL evidence "
         "'https://evil.com\\@github.com/' has no host that can be told safely (a backslash, a "
         "blank or a control character before its path), so it is on no listed host (listed: "
         "github.com); cite the work where the team keeps it, or run `mlcycle hosts add HOST`"]
@@ -360,7 +360,7 @@ def test_a_url_on_another_host_is_not_evidence_for_a_gate(tmp_path: Path) -> Non
                           "https://gist.github.com/a/1")
     assert (code, err) == (0, [])
     result = run("check", "--phase", "problem", *TODAY, cwd=root)
-    assert "MLC152" not in result.out and "MLC136" not in result.out
+    assert "MLC152" not in result.out and "MLC134" not in result.out
 
 
 def test_a_url_on_another_host_is_a_warning_for_another_item(tmp_path: Path) -> None:
@@ -370,7 +370,7 @@ def test_a_url_on_another_host_is_a_warning_for_another_item(tmp_path: Path) -> 
     result = run("check", "--phase", "problem", *TODAY, cwd=root)
     line = evidence_line(root, "why-ml")
     assert result.out.splitlines()[0] == (
-        f"{STATUS}:{line}:9: warning[MLC166]: item 'why-ml': URL evidence "
+        f"{STATUS}:{line}:9: warning[MLC171]: item 'why-ml': URL evidence "
         "'https://wiki.example.com/framing' is on host 'wiki.example.com', which evidence.urls "
         "in mlcycle.yaml does not list (listed: github.com); cite the work where the team keeps "
         "it, or run `mlcycle hosts add HOST`")
@@ -385,12 +385,12 @@ def test_removing_a_host_a_done_gate_cites_is_refused(tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     line = evidence_line(root, "problem-statement")
     assert err.splitlines() == [
-        f"{STATUS}:{line}:9: error[MLC136]: item 'problem-statement': URL evidence "
+        f"{STATUS}:{line}:9: error[MLC134]: item 'problem-statement': URL evidence "
         "'https://github.com/acme/churn/pull/7' is on host 'github.com', which evidence.urls in "
         "mlcycle.yaml does not list (listed: none); cite the work where the team keeps it, or "
         "run `mlcycle hosts add HOST`",
         "mlcycle hosts remove refused: it would leave 1 error (listed above); nothing written",
-        "to fix MLC136: cite the work where the team keeps it (a listed host), or add the host "
+        "to fix MLC134: cite the work where the team keeps it (a listed host), or add the host "
         "with `mlcycle hosts add HOST`"]
     assert snapshot(root) == before
 
@@ -405,10 +405,10 @@ def test_a_malformed_host_in_mlcycle_yaml_is_a_located_input_error(tmp_path: Pat
     result = run("validate", cwd=root)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines()[:2] == [
-        f"mlcycle.yaml:{at}:7: error[MLC049]: evidence.urls[1]: 'https://mlflow.example.com' is "
+        f"mlcycle.yaml:{at}:7: error[MLC048]: evidence.urls[1]: 'https://mlflow.example.com' is "
         "a URL; list its host only (github.com); change the list with `mlcycle hosts "
         "add|remove HOST`",
-        f"mlcycle.yaml:{at + 1}:7: error[MLC049]: evidence.urls[2]: 'github.com' is listed "
+        f"mlcycle.yaml:{at + 1}:7: error[MLC048]: evidence.urls[2]: 'github.com' is listed "
         "twice; keep one; change the list with `mlcycle hosts add|remove HOST`"]
 
 
@@ -443,4 +443,4 @@ def test_an_empty_list_admits_no_url_and_no_list_admits_all(tmp_path: Path, sett
     result = run("check", "--phase", "problem", "--format", "json", *TODAY, cwd=root)
     found = {f["code"] for f in json.loads(result.out)["findings"]
              if f["item"] == "problem-statement"}
-    assert found == ({"MLC152"} if code == 0 else {"MLC136"})
+    assert found == ({"MLC152"} if code == 0 else {"MLC134"})

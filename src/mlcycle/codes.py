@@ -203,8 +203,8 @@ MLC046 = _code(
     "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
     "hand)",
     "change the primary metric with `mlcycle metric set`, which records it in the history")
-MLC049 = _code(
-    "MLC049", "input",
+MLC048 = _code(
+    "MLC048", "input",
     "`evidence: {urls: [...]}` in mlcycle.yaml lists something that is not a host name "
     "(a scheme, a path, a port, a user, a wildcard, upper case, or a host listed twice), or "
     "`mlcycle hosts` was given one",
@@ -372,15 +372,15 @@ MLC128 = _code(
     "the ML Test Score is below `check --min-score` (the finding names the section that holds "
     "it down)",
     "raise the weakest section: finish its tests, with evidence, and automate them")
-MLC135 = _code(
-    "MLC135", "finding",
+MLC133 = _code(
+    "MLC133", "finding",
     "a gate's evidence document still holds prompt lines of its stub, unanswered (lines "
     "byte-identical to the stub's lines that carry TODO, `| TODO |` table rows included); "
     "located at the first one, with their count",
     "answer each prompt in your own words (or delete the ones that do not apply to the "
     "project), then run `mlcycle check` again")
-MLC136 = _code(
-    "MLC136", "finding",
+MLC134 = _code(
+    "MLC134", "finding",
     "a gate's URL evidence is on a host that `evidence: {urls: [...]}` in mlcycle.yaml does "
     "not list (a listed host or a subdomain of one)",
     "cite the work where the team keeps it (a listed host), or add the host with "
@@ -409,16 +409,16 @@ MLC154 = _code(
     "have a person accountable for the item review and approve the change in the pull "
     "request", severity="warning")
 
-MLC165 = _code(
-    "MLC165", "finding",
+MLC170 = _code(
+    "MLC170", "finding",
     "the evidence document of an item that is not a gate still holds prompt lines of its "
-    "stub, unanswered (as MLC135, which it is for a gate)",
+    "stub, unanswered (as MLC133, which it is for a gate)",
     "answer each prompt in your own words, or delete the ones that do not apply",
     severity="warning")
-MLC166 = _code(
-    "MLC166", "finding",
+MLC171 = _code(
+    "MLC171", "finding",
     "the URL evidence of an item that is not a gate is on a host `evidence: {urls: [...]}` "
-    "does not list (as MLC136, which it is for a gate)",
+    "does not list (as MLC134, which it is for a gate)",
     "cite the work where the team keeps it, or add the host with "
     "`mlcycle hosts add HOST`", severity="warning")
 

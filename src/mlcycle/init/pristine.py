@@ -1,7 +1,7 @@
 """What ``init`` would render today for the files it writes only where none
 exists (README.md, .pre-commit-config.yaml), so that such a file left exactly as
 rendered is not mistaken for the team's work (MLC109), and the stub of each
-document, whose prompt lines ``check`` looks for (MLC135, ``stubs``). Rendered only when a
+document, whose prompt lines ``check`` looks for (MLC133, ``stubs``). Rendered only when a
 piece of evidence names one of them."""
 
 from __future__ import annotations

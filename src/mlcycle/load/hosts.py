@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mlcycle.codes import MLC049
+from mlcycle.codes import MLC048
 from mlcycle.errors import Problem
 
 _LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -62,7 +62,7 @@ def on_listed_host(url: str, hosts: list[str]) -> bool:
 
 
 def host_problems(project: Any, source: Any) -> list[Problem]:
-    """MLC049 for each listed entry that is not a host name, or a host listed twice."""
+    """MLC048 for each listed entry that is not a host name, or a host listed twice."""
     settings = project.evidence
     if settings is None or settings.urls is None:
         return []
@@ -74,6 +74,6 @@ def host_problems(project: Any, source: Any) -> list[Problem]:
             why = "is listed twice; keep one"
         seen.add(host)
         if why:
-            problems.append(source.problem(("evidence", "urls", index), MLC049,
+            problems.append(source.problem(("evidence", "urls", index), MLC048,
                                            f"evidence.urls[{index}]: {host!r} {why}; {HOW}"))
     return problems

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mlcycle.codes import MLC049
+from mlcycle.codes import MLC048
 from mlcycle.errors import Refused
 from mlcycle.escape import line, quote
 from mlcycle.load.hosts import host_of, on_listed_host, why_not_host
@@ -63,7 +63,7 @@ def _listed(project: Project, action: str, hosts: list[str]) -> list[str]:
     for host in hosts:
         why = why_not_host(host)
         if why:
-            raise usage(f"HOST: {quote(host)} {why}", MLC049)
+            raise usage(f"HOST: {quote(host)} {why}", MLC048)
     settings = project.file.evidence
     listed = list(settings.urls or []) if settings is not None else []
     command = f"mlcycle hosts {action}"

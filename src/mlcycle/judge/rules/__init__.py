@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # types only: a Protocol class costs start-up time
 
 
 ITEM_RULES: tuple[ItemRule, ...] = (
-    evidence,           # MLC103, MLC104, MLC109, MLC135, MLC136, MLC152, MLC165, MLC166
+    evidence,           # MLC103, MLC104, MLC109, MLC133, MLC134, MLC152, MLC170, MLC171
                         # (and MLC001: unreadable, exit 2)
     evidence_required,  # MLC102
     waiver_missing,     # MLC106

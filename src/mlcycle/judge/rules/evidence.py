@@ -7,8 +7,8 @@ item: check works offline). A path that cannot be read is an input problem
 (exit 2), not a finding.
 
 For an item that is not a gate, unanswered prompts and a URL on an unlisted
-host are warnings (MLC165, MLC166): the item is closed, but what it cites
-says little. For a gate they are errors (MLC135, MLC136)."""
+host are warnings (MLC170, MLC171): the item is closed, but what it cites
+says little. For a gate they are errors (MLC133, MLC134)."""
 
 from __future__ import annotations
 
@@ -19,18 +19,18 @@ from mlcycle.codes import (
     MLC103,
     MLC104,
     MLC109,
-    MLC135,
-    MLC136,
+    MLC133,
+    MLC134,
     MLC152,
-    MLC165,
-    MLC166,
+    MLC170,
+    MLC171,
 )
 from mlcycle.errors import Location
 from mlcycle.escape import quote
 from mlcycle.judge.rules.common import Context, Subject
 from mlcycle.load.project import is_url
 
-CODES = (MLC103, MLC104, MLC109, MLC135, MLC136, MLC152, MLC165, MLC166)
+CODES = (MLC103, MLC104, MLC109, MLC133, MLC134, MLC152, MLC170, MLC171)
 WHY = "done, but its evidence is not valid"
 
 
@@ -68,7 +68,7 @@ def check(ctx: Context, subject: Subject) -> str:
             lines = (f"{count} unanswered prompt line{'' if count == 1 else 's'} of the stub "
                      f"remain{'s' if count == 1 else ''}")
             ctx.report_at(subject, Location(posixpath.normpath(cited), first, 1),
-                          MLC135 if item.gate else MLC165,
+                          MLC133 if item.gate else MLC170,
                           f"{subject.name}: evidence {quote(cited)} is not answered yet: "
                           f"{lines} (the first here); answer them in the "
                           "team's words, or delete those that do not apply")
@@ -93,7 +93,7 @@ def _url(ctx: Context, subject: Subject, index: int, cited: str, hosts: list[str
     shown = (f"is on host {quote(host)}, which evidence.urls in mlcycle.yaml does not list"
              if host else "has no host that can be told safely (a backslash, a blank or a "
              "control character before its path), so it is on no listed host")
-    ctx.report(subject, ("evidence", index), MLC136 if subject.item.gate else MLC166,
+    ctx.report(subject, ("evidence", index), MLC134 if subject.item.gate else MLC171,
                f"{subject.name}: URL evidence {quote(cited)} {shown} (listed: {listed}); "
                "cite the work where the team keeps it, or run `mlcycle hosts add HOST`")
     return subject.item.gate
