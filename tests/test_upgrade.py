@@ -79,7 +79,10 @@ def fork(root: Path, *extra: str) -> Path:
     result = run("playbooks", "fork", "product", "playbook", "--name", "acme", *extra, cwd=root)
     assert result.code == 0, result.err
     assert result.out == ("forked product into playbook; edit it, then `mlcycle playbooks show "
-                          "playbook`\n")
+                          "./playbook`\n")
+    # The command it suggests must find the fork (a bare `playbook` names a built-in).
+    shown = run("playbooks", "show", "./playbook", cwd=root)
+    assert shown.out.startswith("acme 3.0.0: "), shown.err
     return root / "playbook"
 
 
@@ -546,7 +549,7 @@ def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: 
     assert forked.code == 0, forked.err
     assert forked.out.splitlines()[1] == (
         "note: the fork is still called product at the built-in's version; give it its own "
-        "version (or name) in playbook/playbook.yaml before `mlcycle upgrade --to playbook`")
+        "version (or name) in playbook/playbook.yaml before `mlcycle upgrade --to ./playbook`")
     before = snapshot(root)
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert (result.code, result.out) == (2, "")
