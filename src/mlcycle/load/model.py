@@ -18,6 +18,7 @@ from datetime import date  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
 from pydantic import (  # noqa: E402
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -33,6 +34,7 @@ from pydantic_core import PydanticCustomError  # noqa: E402
 from mlcycle import interrupts  # noqa: E402
 from mlcycle.dates import DATE_RE  # noqa: E402
 from mlcycle.escape import quote  # noqa: E402
+from mlcycle.load import frameworks  # noqa: E402
 from mlcycle.load.yamlio import PlainNumber, plain_number  # noqa: E402
 
 # pydantic-core builds each model's validator in Rust as the class is created;
@@ -84,6 +86,7 @@ PATTERN_MEANINGS = {
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
         "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
+    frameworks.TAG_PATTERN: frameworks.TAG_MEANING,
 }
 
 def _quoted(value: Any) -> str:
@@ -322,6 +325,28 @@ class ParityCheck(Strict):
             isinstance(self.production.key, PrimaryKey)
 
 
+def _known_reference(tag: str) -> str:
+    """A tag of a framework mlcycle knows names one of its references."""
+    why = frameworks.problem(tag)
+    if why is not None:
+        raise PydanticCustomError("bad_tag", "{why}", {"why": why})
+    return tag
+
+
+def _unique_tags(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for tag in tags:
+        if tag in seen:
+            raise PydanticCustomError("duplicate_tag", "tag {tag} is listed twice",
+                                      {"tag": quote(tag)})
+        seen.add(tag)
+    return tags
+
+
+FrameworkTag = Annotated[str, StringConstraints(pattern=frameworks.TAG_PATTERN, max_length=80),
+                         AfterValidator(_known_reference)]
+
+
 class ItemDefinition(Strict):
     id: ItemId
     title: Line
@@ -339,6 +364,12 @@ class ItemDefinition(Strict):
     # that `mlcycle upgrade` moves its state. Absent (None) in every record of a
     # version released before the field existed (``definitions.canonical``).
     replaces: ItemId | None = None
+    # The public frameworks the item serves (``eu-ai-act:art-10``), for
+    # ``mlcycle report --framework``; see ``load.frameworks``.
+    tags: Annotated[list[FrameworkTag], AfterValidator(_unique_tags)] = Field(
+        default_factory=_new_list, json_schema_extra={"default": []},
+        description="frameworks the item serves, as <framework>:<ref> "
+                    "(eu-ai-act:art-10, nist-ai-rmf:measure)")
 
 
 class PhaseDefinition(Strict):
