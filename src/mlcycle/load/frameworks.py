@@ -123,4 +123,9 @@ def problem(tag: str) -> str | None:
     known = KNOWN.get(framework)
     if known is None or known.group(ref) is not None:
         return None
-    return f"'{ref}' is not a reference of {framework}: expected {known.refs}"
+    hint = ""
+    if framework == "nist-ai-rmf":
+        from mlcycle.load.validation import did_you_mean
+
+        hint = did_you_mean(ref.partition("-")[0], _NIST_FUNCTIONS)
+    return f"'{ref}' is not a reference of {framework}{hint}: expected {known.refs}"
