@@ -59,13 +59,16 @@ class Group:
 
     key: tuple[int, int]  # sort order
     heading: str
+    ref: str  # the group's own reference: art-10 for art-10.5, measure for measure-2.11
 
 
 @dataclass(frozen=True)
 class Framework:
     name: str
     title: str
+    short: str  # how running text names it
     refs: str  # what a reference looks like, for messages
+    example: str  # a tag of this framework, for messages
 
     def group(self, ref: str) -> Group | None:
         """The group of a reference, or None when it is not one of this framework."""
@@ -83,11 +86,12 @@ def _eu_group(ref: str) -> Group | None:
         if number > _EU_LAST_ARTICLE:
             return None
         title = _EU_ARTICLES.get(number)
-        return Group((0, number), f"Article {number}" + (f": {title}" if title else ""))
+        return Group((0, number), f"Article {number}" + (f": {title}" if title else ""),
+                     f"art-{number}")
     annex = match.group(2)
     if annex not in _EU_ANNEXES:
         return None
-    return Group((1, _EU_ANNEXES.index(annex)), f"Annex {annex.upper()}")
+    return Group((1, _EU_ANNEXES.index(annex)), f"Annex {annex.upper()}", f"annex-{annex}")
 
 
 def _nist_group(ref: str) -> Group | None:
@@ -95,18 +99,18 @@ def _nist_group(ref: str) -> Group | None:
     if match is None:
         return None
     function = match.group(1)
-    return Group((0, _NIST_FUNCTIONS.index(function)), function.capitalize())
+    return Group((0, _NIST_FUNCTIONS.index(function)), function.capitalize(), function)
 
 
 KNOWN: dict[str, Framework] = {
     "eu-ai-act": Framework(
-        "eu-ai-act", "EU AI Act (Regulation (EU) 2024/1689)",
+        "eu-ai-act", "EU AI Act (Regulation (EU) 2024/1689)", "the EU AI Act",
         f"art-N (an article, 1 to {_EU_LAST_ARTICLE}, optionally art-N.P for a paragraph) "
-        "or annex-I to annex-XIII in lowercase (annex-iv)"),
+        "or annex-I to annex-XIII in lowercase (annex-iv)", "eu-ai-act:art-10"),
     "nist-ai-rmf": Framework(
-        "nist-ai-rmf", "NIST AI Risk Management Framework (AI RMF 1.0)",
+        "nist-ai-rmf", "NIST AI Risk Management Framework (AI RMF 1.0)", "the NIST AI RMF",
         "a function: govern, map, measure or manage, optionally with a category or "
-        "subcategory (measure-2, measure-2.11)"),
+        "subcategory (measure-2, measure-2.11)", "nist-ai-rmf:measure"),
 }
 
 
