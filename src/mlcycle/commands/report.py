@@ -38,7 +38,7 @@ def report(
     ] = "html",
     today: Today = None,
 ) -> int:
-    """Write a self-contained HTML report, or a framework's evidence index.
+    """Write a self-contained HTML report or an evidence index.
 
     One page, to stdout (or --output): phases and
     progress, open gates with owners, blocked and overdue items, waivers, RACI per
