@@ -129,7 +129,10 @@ def problem(tag: str) -> str | None:
         return None
     hint = ""
     if framework == "nist-ai-rmf":
-        from mlcycle.load.validation import did_you_mean
+        # difflib, not load.validation's did_you_mean: that module reads the models,
+        # which read this one (no import cycle, .ci/cycles.py).
+        import difflib
 
-        hint = did_you_mean(ref.partition("-")[0], _NIST_FUNCTIONS)
+        close = difflib.get_close_matches(ref.partition("-")[0], _NIST_FUNCTIONS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"'{ref}' is not a reference of {framework}{hint}: expected {known.refs}"
