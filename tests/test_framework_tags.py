@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import init_date, run
 
 LINE = "    tags: [eu-ai-act:art-10, nist-ai-rmf:govern, nist-ai-rmf:map]\n"
 
@@ -118,3 +118,27 @@ def test_status_files_carry_tags_and_a_changed_tag_is_caught(tmp_path: Path) -> 
         "definitions in the playbook, not in status files (if you changed the playbook: give "
         "it a new version and run `mlcycle upgrade`)",
         "1 error in 1 file"])
+
+
+def test_upgrade_names_changed_tags_and_rewrites_them(tmp_path: Path) -> None:
+    assert run("playbooks", "fork", "responsible-ai", tmp_path / "pb", "--name",
+               "my-rai").code == 0
+    with init_date():
+        assert run("init", tmp_path / "p", "--name", "P", "--playbook", tmp_path / "pb",
+                   "--no-input").code == 0
+    book = tmp_path / "pb" / "playbook.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace("version: 1.0.0",
+                                                             "version: 1.1.0"),
+                    encoding="utf-8")
+    phase = tmp_path / "pb" / "responsible-ai.yaml"
+    phase.write_text(phase.read_text(encoding="utf-8").replace(
+        LINE, "    tags: [eu-ai-act:art-10, nist-ai-rmf:govern]\n"), encoding="utf-8")
+    dry = run("upgrade", "--dry-run", "--today", "2026-12-10", cwd=tmp_path / "p")
+    assert (dry.code, dry.err) == (0, "")
+    assert "definition changes (1):\n  training-data-lawful-basis: tags changed\n" in dry.out
+    assert run("upgrade", "--today", "2026-12-10", cwd=tmp_path / "p").code == 0
+    status = (tmp_path / "p" / "lifecycle" / "01-responsible-ai.yaml").read_text(
+        encoding="utf-8")
+    assert ("    tags:\n      - eu-ai-act:art-10\n      - nist-ai-rmf:govern\n"
+            "    status: todo\n") in status
+    assert run("validate", tmp_path / "p").code == 0
