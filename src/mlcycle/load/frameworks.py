@@ -8,19 +8,14 @@ instead of an item that silently falls out of ``mlcycle report --framework``.
 Known references are grouped for that report: by article for the EU AI Act, by
 function for the NIST AI RMF.
 
-Plain data and a few regular expressions: imported by ``load.model``, so by every
-command's start-up.
+The syntax of a tag is ``load.model.TAG_PATTERN`` (in the editors' schema too);
+this module is imported only once a tag is read, never by a start-up without one.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-# The syntax of every tag; the editors' schema carries it too.
-TAG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z0-9][a-z0-9.-]*$"
-TAG_MEANING = ("a framework tag <framework>:<ref> in lowercase, such as eu-ai-act:art-10 "
-               "or nist-ai-rmf:measure")
 
 # Article headings of Regulation (EU) 2024/1689 that items are likely to cite; any
 # other article 1-113 is shown as "Article N".
@@ -115,7 +110,7 @@ KNOWN: dict[str, Framework] = {
 
 
 def split(tag: str) -> tuple[str, str]:
-    """(framework, reference) of a tag that matched ``TAG_PATTERN``."""
+    """(framework, reference) of a tag that matched ``load.model.TAG_PATTERN``."""
     framework, _, ref = tag.partition(":")
     return framework, ref
 

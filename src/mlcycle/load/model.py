@@ -34,7 +34,6 @@ from pydantic_core import PydanticCustomError  # noqa: E402
 from mlcycle import interrupts  # noqa: E402
 from mlcycle.dates import DATE_RE  # noqa: E402
 from mlcycle.escape import quote  # noqa: E402
-from mlcycle.load import frameworks  # noqa: E402
 from mlcycle.load.yamlio import PlainNumber, plain_number  # noqa: E402
 
 # pydantic-core builds each model's validator in Rust as the class is created;
@@ -86,8 +85,14 @@ PATTERN_MEANINGS = {
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
         "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
-    frameworks.TAG_PATTERN: frameworks.TAG_MEANING,
 }
+
+# A framework tag ``<framework>:<ref>`` (see ``load.frameworks``, imported only
+# when a tag is read: the known frameworks' tables cost every start-up otherwise).
+TAG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z0-9][a-z0-9.-]*$"
+PATTERN_MEANINGS[TAG_PATTERN] = (
+    "a framework tag <framework>:<ref> in lowercase, such as eu-ai-act:art-10 or "
+    "nist-ai-rmf:measure")
 
 def _quoted(value: Any) -> str:
     # Text as written (the printer escapes it once); repr would escape it twice.
@@ -327,6 +332,8 @@ class ParityCheck(Strict):
 
 def _known_reference(tag: str) -> str:
     """A tag of a framework mlcycle knows names one of its references."""
+    from mlcycle.load import frameworks
+
     why = frameworks.problem(tag)
     if why is not None:
         raise PydanticCustomError("bad_tag", "{why}", {"why": why})
@@ -343,7 +350,7 @@ def _unique_tags(tags: list[str]) -> list[str]:
     return tags
 
 
-FrameworkTag = Annotated[str, StringConstraints(pattern=frameworks.TAG_PATTERN, max_length=80),
+FrameworkTag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=80),
                          AfterValidator(_known_reference)]
 
 
