@@ -140,9 +140,9 @@ def test_output_file_html_and_deterministic(project: Path, monkeypatch: pytest.M
             "Closed items and a passing mlcycle check do not mean that the product complies "
             "with the EU AI Act; only an assessment of the product against the framework "
             "itself can say that.</p>\n") in page
-    assert ("<p class=\"meta\">Project <strong>Churn &amp; co</strong>; playbook <strong>"
-            "responsible-ai 1.0.0</strong>; as of 2026-12-10; generated 2026-12-11 00:00 "
-            "UTC.</p>\n") in page
+    assert ("<p class=\"meta\">Project <strong id=\"project\">Churn &amp; co</strong>; "
+            "playbook <strong>responsible-ai 1.0.0</strong>; as of 2026-12-10; generated "
+            "2026-12-11 00:00 UTC.</p>\n") in page
     assert page.count("<h2>") == 8
     assert ("<tr class=\"ok\" data-item=\"explanation-for-affected-people\"><td><strong>"
             "explanation-for-affected-people</strong> Explanation available to the people "
@@ -239,3 +239,31 @@ def test_finer_references_fold_into_their_group(tmp_path: Path) -> None:
     assert eu.rsplit("\n## ", 1)[1] == (
         "Annex IV\n\n" + HEAD + "| `training-data-lawful-basis` Consent and lawful basis "
         "for the training data | `responsible-ai` | todo | (nobody) | (none) |\n")
+
+
+def test_the_html_index_in_chromium(tmp_path: Path) -> None:
+    """Rendered by a real browser: no console error, the hostile project name is
+    text, the warning and every group are there."""
+    from test_report import HOSTILE, Elements, browse, chromium
+
+    assert chromium()
+    with init_date():
+        ok("init", tmp_path / "p", "--name", HOSTILE, "--playbook", "responsible-ai",
+           "--no-input")
+    ok("report", "--framework", "nist-ai-rmf", "-o", "index.html", "--today", TODAY,
+       cwd=tmp_path / "p")
+    done = browse(tmp_path / "p" / "index.html", tmp_path / "profile", "--dump-dom")
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stderr.splitlines() if "CONSOLE" in line] == []
+    dom = Elements()
+    dom.feed(done.stdout)
+    tags = [tag for tag, _ in dom.tags]
+    assert "script" not in tags and "img" not in tags
+    assert tags.count("h2") == 4
+    assert dom.text("title") == ("Evidence index: NIST AI Risk Management Framework "
+                                 "(AI RMF 1.0)")
+    assert dom.text("not-compliance").startswith(
+        "Passing is not compliance. This is an index of evidence, not a compliance "
+        "assessment")
+    assert dom.text("summary") == "7 items tagged for nist-ai-rmf, 0 closed."
+    assert dom.text("project") == HOSTILE
