@@ -18,6 +18,7 @@ from datetime import date  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
 from pydantic import (  # noqa: E402
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -85,6 +86,13 @@ PATTERN_MEANINGS = {
     r"^(/([^~]|~[01])*)*$":
         "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
 }
+
+# A framework tag ``<framework>:<ref>`` (see ``load.frameworks``, imported only
+# when a tag is read: the known frameworks' tables cost every start-up otherwise).
+TAG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z0-9][a-z0-9.-]*$"
+PATTERN_MEANINGS[TAG_PATTERN] = (
+    "a framework tag <framework>:<ref> in lowercase, such as eu-ai-act:art-10 or "
+    "nist-ai-rmf:measure")
 
 def _quoted(value: Any) -> str:
     # Text as written (the printer escapes it once); repr would escape it twice.
@@ -322,6 +330,30 @@ class ParityCheck(Strict):
             isinstance(self.production.key, PrimaryKey)
 
 
+def _known_reference(tag: str) -> str:
+    """A tag of a framework mlcycle knows names one of its references."""
+    from mlcycle.load import frameworks
+
+    why = frameworks.problem(tag)
+    if why is not None:
+        raise PydanticCustomError("bad_tag", "{why}", {"why": why})
+    return tag
+
+
+def _unique_tags(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for tag in tags:
+        if tag in seen:
+            raise PydanticCustomError("duplicate_tag", "tag {tag} is listed twice",
+                                      {"tag": quote(tag)})
+        seen.add(tag)
+    return tags
+
+
+FrameworkTag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=80),
+                         AfterValidator(_known_reference)]
+
+
 class ItemDefinition(Strict):
     id: ItemId
     title: Line
@@ -339,6 +371,12 @@ class ItemDefinition(Strict):
     # that `mlcycle upgrade` moves its state. Absent (None) in every record of a
     # version released before the field existed (``definitions.canonical``).
     replaces: ItemId | None = None
+    # The public frameworks the item serves (``eu-ai-act:art-10``), for
+    # ``mlcycle report --framework``; see ``load.frameworks``.
+    tags: Annotated[list[FrameworkTag], AfterValidator(_unique_tags)] = Field(
+        default_factory=_new_list, json_schema_extra={"default": []},
+        description="frameworks the item serves, as <framework>:<ref> "
+                    "(eu-ai-act:art-10, nist-ai-rmf:measure)")
 
 
 class PhaseDefinition(Strict):
