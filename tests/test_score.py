@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from mlcycle.judge.score import automation_evidence
+from mlcycle.judge.automation import automation_evidence
 
 BUILTIN = Path(__file__).resolve().parents[1] / "phases" / "ml-test-score"
 TEAM = ["--team", "tl=Ana", "--team", "ds=Bo", "--team", "de=Cy", "--team", "mle=Di",
