@@ -76,9 +76,9 @@ def check(
     ] = None,
     strict_evidence: Annotated[
         bool, typer.Option("--strict-evidence",
-                           help="Fail (MLC137) when an item reset by `mlcycle reopen` is done "
+                           help="Fail when an item reset by `mlcycle reopen` is done "
                                 "again on evidence unchanged since the reopen (otherwise a "
-                                "warning, MLC165).")
+                                "warning).")
     ] = False,
 ) -> int:
     """Validate the project, then evaluate its gates.

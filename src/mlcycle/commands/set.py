@@ -126,12 +126,12 @@ def done(item: ItemsArg, evidence: Evidence = None,
     """Mark an item done, with its evidence.
 
     Refused while the evidence is not valid (missing, empty, or a stub), and,
-    with --automated, while none of it is automation.
+    with --automated (an ML Test Score test that runs by itself, scored 1),
+    while none of it is a CI workflow, a test file or a scheduled job.
 
     \b
     Example:
       mlcycle done problem-statement --evidence docs/problem/problem-statement.md
-      mlcycle done feature-schema --automated -e .github/workflows/ml-tests.yml
     """
     return _change(directory, today, dry_run, item, "done", evidence=evidence, command="done",
                    automated=automated)
