@@ -5,9 +5,9 @@ Each item with a ``section`` is one test: 0 points when not done, 0.5 when
 done with valid evidence (run by hand, results documented), 1 when done with
 ``automated: true`` in its state (``mlcycle done ITEM --automated``) and an
 evidence path that points at the automation (``judge/automation.py``; the rule
-``judge/rules/automated.py`` makes the claim without one an error, MLC136). A section scores the sum of its
-tests; the final score is the lowest of the four sections, so strength in one
-cannot hide neglect of another.
+``judge/rules/automated.py`` makes the claim without one an error, MLC136). A
+section scores the sum of its tests; the final score is the lowest of the four
+sections, so strength in one cannot hide neglect of another.
 
 Which tests are done comes from ``evaluate`` (its ``closed``), so a stub, a
 missing file or a failing metric check scores 0, as it fails ``check``.
