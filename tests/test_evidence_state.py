@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import shutil
 from pathlib import Path
@@ -238,3 +239,65 @@ def test_a_team_playbook_that_sets_automated_in_a_definition_still_loads(
     assert "automated:" not in (root / "lifecycle/01-data.yaml").read_text()
     result = run("check", cwd=root)
     assert (result.code, result.err) == (0, "")
+
+
+def test_a_directory_of_evidence_changes_when_a_file_is_added(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    with init_date():
+        assert run("init", root, "--no-input", "--name", "P", "--team", "pm=Ana Ruiz",
+                   "--team", "mlm=Dee Park", "--team", "ds=Bo Li").code == 0
+    (root / "results").mkdir()
+    (root / "results/run-1.md").write_text("# Run 1\n\nAUC 0.81 on the holdout.\n")
+    (root / FRAMING).write_text("# Framing\n\nWe predict churn within 30 days.\n")
+    for item in PROBLEM:
+        evidence = "results" if item == "problem-to-model" else FRAMING
+        assert run("done", item, "-e", evidence, cwd=root).code == 0, item
+    assert run("advance", "--by", "Dee Park", cwd=root).code == 0
+    assert run("reopen", "problem", "--reason", "leak", "--reset", "problem-to-model",
+               "--cascade", "--by", "Dee Park", cwd=root).code == 0
+    result = run("done", "problem-to-model", cwd=root)
+    assert result.code == 0
+    assert "'results' unchanged since" in result.err.splitlines()[0]
+    (root / "results/run-2.md").write_text("# Run 2\n\nAUC 0.74 without the leaky column.\n")
+    result = run("check", "--strict-evidence", cwd=root)
+    assert "problem-to-model" not in result.out
+
+
+def test_url_evidence_is_not_recorded_and_never_stale(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    url = "https://wiki.example.com/framing"
+    with init_date():
+        assert run("init", root, "--no-input", "--name", "P", "--team", "pm=Ana Ruiz",
+                   "--team", "mlm=Dee Park", "--team", "ds=Bo Li").code == 0
+    (root / FRAMING).write_text("# Framing\n\nWe predict churn within 30 days.\n")
+    for item in PROBLEM:
+        evidence = url if item == "problem-to-model" else FRAMING
+        assert run("done", item, "-e", evidence, cwd=root).code == 0, item
+    assert run("advance", "--by", "Dee Park", cwd=root).code == 0
+    assert run("reopen", "problem", "--reason", "leak", "--reset", "problem-to-model",
+               "--cascade", "--by", "Dee Park", cwd=root).code == 0
+    assert block(root, "problem-to-model", "success-metrics").endswith(
+        "    reopened:\n      date: 2027-01-10\n\n")
+    result = run("done", "problem-to-model", cwd=root)
+    assert (result.code, result.err) == (0, "")
+
+
+def test_diff_lists_automated_with_the_item_state(tmp_path: Path) -> None:
+    import subprocess
+
+    root = mts(tmp_path)
+    env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com",
+           "PATH": os.environ["PATH"], "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path)}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    assert run("done", "feature-schema", "-e", TEST_FILE, cwd=root).code == 0
+    git("add", "-A")
+    git("commit", "-qm", "by hand")
+    assert run("done", "feature-schema", "--automated", cwd=root).code == 0
+    result = run("diff", "--base", "HEAD", cwd=root)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.splitlines()[2:] == ["Item changes:", "   data/feature-schema: automated"]

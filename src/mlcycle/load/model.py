@@ -332,7 +332,11 @@ class ItemDefinition(Strict):
     doc: DocPath | None = None
     depends_on: list[ItemId] = _EMPTY_LIST
     section: Line | None = None
-    automated: bool = False
+    # Deprecated: automation is item state (`Item.automated`, `done --automated`).
+    # Still accepted in a playbook so that team playbooks written for earlier
+    # releases load; ignored everywhere (load/definitions.STATE_FIELDS).
+    automated: bool = Field(default=False, description="deprecated and ignored: an item is "
+                            "marked automated in its state (`mlcycle done ITEM --automated`)")
     metrics: list[MetricCheck] = _EMPTY_LIST
     parity: list[ParityCheck] = _EMPTY_LIST
     # An item renamed by a new playbook version names the id it had before, so
