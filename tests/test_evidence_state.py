@@ -301,3 +301,13 @@ def test_diff_lists_automated_with_the_item_state(tmp_path: Path) -> None:
     result = run("diff", "--base", "HEAD", cwd=root)
     assert (result.code, result.err) == (0, "")
     assert result.out.splitlines()[2:] == ["Item changes:", "   data/feature-schema: automated"]
+
+
+def test_advance_says_which_gates_close_on_unchanged_evidence(tmp_path: Path) -> None:
+    root = reopened(tmp_path)
+    assert run("done", "problem-to-model", "feasibility-and-cost", cwd=root).code == 0
+    result = run("advance", "--by", "Dee Park", cwd=root)
+    assert (result.code, result.out) == (0, "advanced: problem -> data (by Dee Park, "
+                                            "2027-01-10)\n")
+    assert result.err.splitlines()[0] == WARNING.format(level="warning", code="MLC165")
+    assert len(result.err.splitlines()) == 2

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from mlcycle.codes import MLC001, MLC027
+from mlcycle.codes import MLC001, MLC027, MLC165
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
@@ -70,8 +70,11 @@ def advance(project: Project, by: str | None, today: date,
     _move(session, {"date": Verbatim(today.isoformat()), "event": "advance", "from": current,
                     "to": nxt, "by": person}, nxt)
     session.edited()  # reads back through the loader's models and rules, or a bug
+    # Gates closed again on evidence unchanged since a reopen: said here, as CI's
+    # `check --strict-evidence` will fail on them.
+    stale = [f.problem for f in result.findings if f.code == MLC165]
     return Outcome(session, f"advanced: {current} -> {nxt} (by {line(person)}, "
-                   f"{today.isoformat()})")
+                   f"{today.isoformat()})", warnings=stale)
 
 
 def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str | None,
