@@ -594,3 +594,23 @@ def test_automated_and_the_reopen_record_are_state_upgrade_keeps(tmp_path: Path)
     assert result.code == 0, result.err
     assert state_of(data, "data-sources") == state
     assert run("validate", root).code == 0
+
+
+def test_not_applicable_and_renewed_waivers_survive_an_upgrade(tmp_path: Path) -> None:
+    """`na:` and `waivers_before:` are state too (they were dropped, found with issue 22)."""
+    root = init(tmp_path)
+    assert run("na", "data-sources", "--reason", "no data", "--by", "Bo", "--today", TODAY,
+               cwd=root).code == 0
+    for until in ("2027-01-01", "2027-02-01"):
+        assert run("waive", "eda", "--reason", "later", "--by", "Bo", "--until", until,
+                   "--today", TODAY, cwd=root).code == 0
+    kept = {i: state_of(root / DATA, i) for i in ("data-sources", "eda")}
+    assert "    na:\n" in kept["data-sources"] and "    waivers_before:\n" in kept["eda"]
+    playbook = fork(root)
+    assert run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY,
+               cwd=root).code == 0
+    evolve(playbook)  # the data phase is rendered again
+    result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
+    assert result.code == 0, result.err
+    assert {i: state_of(root / DATA, i) for i in ("data-sources", "eda")} == kept
+    assert run("validate", root).code == 0
