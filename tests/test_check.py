@@ -3,6 +3,7 @@ exit codes, and that nothing is ever written to the project."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -37,7 +38,8 @@ PRODUCT_TITLES = {
     "quality": "Quality check and offline evaluation", "online": "Online evaluation and rollout",
     "operations": "Operations",
 }
-STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver", "na")
+STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver", "na", "automated",
+              "reopened")
 ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
 
 
@@ -181,6 +183,7 @@ def test_unknown_phase_is_exit_2_with_hint(tmp_path: Path, option: str) -> None:
 # --- every finding, with its location ------------------------------------------
 
 DOC = "# Report\n\nFilled in.\n"
+DOC_SHA = hashlib.sha256(DOC.encode()).hexdigest()
 STUB = "<!-- mlcycle:stub -->\n# Report\n\nTODO\n"
 
 
@@ -310,6 +313,28 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
         "lifecycle/01-problem.yaml:14:18: error[MLC114]: item 'g': not applicable approved by "
         "'Dee', who does not hold the item's accountable role 'mlm' (Role mlm); it may be "
         "approved by Mo"]),
+    ("MLC136", [item("t", status="done", automated=True, evidence=["docs/x.md"])],
+     {"docs/x.md": DOC}, [
+        "lifecycle/01-problem.yaml:11:14: error[MLC136]: item 't': `automated: true`, but none "
+        "of its evidence is automation that exists in the project (a CI workflow under "
+        ".github/workflows/ or a CI configuration such as .gitlab-ci.yml, a test file "
+        "(test_*.py, *_test.py, under tests/), or a scheduled job or pipeline definition "
+        "(dvc.yaml, a DAG under dags/, a crontab)); cite it with `mlcycle done t --automated "
+        "-e PATH`, or delete `automated: true` (done by hand scores 0.5)"]),
+    ("MLC136-missing-workflow", [item("t", status="done", automated=True,
+                                      evidence=[".github/workflows/ml.yml", "docs/x.md"])],
+     {"docs/x.md": DOC}, [
+        "lifecycle/01-problem.yaml:11:14: error[MLC136]: item 't': `automated: true`, but none "
+        "of its evidence is automation that exists in the project (a CI workflow under "
+        ".github/workflows/ or a CI configuration such as .gitlab-ci.yml, a test file "
+        "(test_*.py, *_test.py, under tests/), or a scheduled job or pipeline definition "
+        "(dvc.yaml, a DAG under dags/, a crontab)); cite it with `mlcycle done t --automated "
+        "-e PATH`, or delete `automated: true` (done by hand scores 0.5)",
+        "lifecycle/01-problem.yaml:13:5: error[MLC103]: item 't': evidence "
+        "'.github/workflows/ml.yml' does not exist"]),
+    ("MLC136-automated-stands", [item("t", status="done", automated=True,
+                                      evidence=["tests/test_t.py"])],
+     {"tests/test_t.py": "def test_t() -> None:\n    pass\n"}, []),
     ("MLC150", [item("t", status="doing", due="2025-05-31")], {}, [
         "lifecycle/01-problem.yaml:11:8: warning[MLC150]: item 't' is 1 day past its due date "
         "2025-05-31 (status: doing)"]),
@@ -321,6 +346,16 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
                       evidence=["https://example.com/report"])], {}, [
         "lifecycle/01-problem.yaml:14:5: note[MLC152]: item 'g': URL evidence "
         "'https://example.com/report' was not verified (check works offline)"]),
+    ("MLC165", [item("t", status="done", evidence=["docs/x.md"], reopened={
+        "date": "2025-05-20", "evidence": [{"path": "docs/x.md", "sha256": DOC_SHA}]})],
+     {"docs/x.md": DOC}, [
+        "lifecycle/01-problem.yaml:3:3: warning[MLC165]: item 't': done again on the evidence "
+        "it had when `mlcycle reopen` reset it on 2025-05-20: 'docs/x.md' unchanged since; "
+        "update it with what the loop back found, or cite the new work (`mlcycle set t "
+        "--evidence PATH`)"]),
+    ("MLC165-changed-since", [item("t", status="done", evidence=["docs/x.md"], reopened={
+        "date": "2025-05-20", "evidence": [{"path": "docs/x.md", "sha256": "0" * 64}]})],
+     {"docs/x.md": DOC}, []),
 ]
 
 
@@ -361,11 +396,12 @@ def test_every_code_has_a_test_and_a_meaning() -> None:
 
     # The metric codes (MLC120-MLC127) have their fixture projects in
     # test_metrics.py, MLC128 (check --min-score) in test_score.py, MLC153 (an open
-    # item's failing numbers) and MLC154 (check --base) in test_feedback.py.
+    # item's failing numbers) and MLC154 (check --base) in test_feedback.py, MLC137
+    # (check --strict-evidence) in test_evidence_state.py.
     tested = {case[:6] for case, *_ in FINDINGS}
     findings = {c.id for c in codes.of_kind("finding")}
-    assert tested == {c for c in findings
-                      if not 120 <= int(c[3:]) <= 128 and c not in ("MLC153", "MLC154")}
+    assert tested == {c for c in findings if not 120 <= int(c[3:]) <= 128
+                      and c not in ("MLC153", "MLC154", "MLC137")}
     for code in findings:
         assert code.startswith("MLC1") and codes.CODES[code].severity in (
             "error", "warning", "note")
@@ -560,11 +596,15 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
 
     # mixed is on a built-in playbook, which has no metric checks (their output
     # in every format is pinned in test_metrics.py), and is run without
-    # --min-score (MLC128: test_score.py).
+    # --min-score (MLC128: test_score.py). The codes of issue 22 (MLC136 automated,
+    # MLC137/MLC165 evidence unchanged since a reopen) are pinned in FINDINGS above and
+    # in test_evidence_state.py, not added here: the fixture's output is pinned in every
+    # format.
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == \
         {c.id for c in codes.of_kind("finding")
-         if not 120 <= int(c.id[3:]) <= 128 and c.id not in ("MLC153", "MLC154")}
+         if not 120 <= int(c.id[3:]) <= 128
+         and c.id not in ("MLC153", "MLC154", "MLC136", "MLC137", "MLC165")}
 
 
 def test_json_shape(copy_fixture: Any) -> None:

@@ -571,3 +571,49 @@ def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: 
         "definitions changed without a new version; an upgrade moves between versions: give it "
         "its own version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product "
         "DIR --name NEW` names a fork)"])
+
+
+def test_automated_and_the_reopen_record_are_state_upgrade_keeps(tmp_path: Path) -> None:
+    """Issue 22: `automated` (done --automated) and `reopened` (reopen --reset) are
+    item state: an upgrade that re-renders the phase copies their lines as they are."""
+    root = init(tmp_path)
+    (root / "tests").mkdir()
+    (root / "tests/test_sources.py").write_text("def test_sources() -> None:\n    pass\n")
+    digest = "ab" * 32
+    data = root / DATA
+    chunk = item_text(data, "data-sources")
+    state = ("    status: doing\n    owner: Ana\n    evidence:\n      - tests/test_sources.py\n"
+             "    automated: true  # the nightly run\n"
+             "    reopened:\n      date: 2026-11-30\n      evidence:\n"
+             f"        - path: tests/test_sources.py\n          sha256: {digest}\n")
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        chunk, chunk[: -len("    status: todo\n    owner:\n")] + state), encoding="utf-8")
+    assert run("validate", root).code == 0
+    playbook = fork(root)
+    assert run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY,
+               cwd=root).code == 0
+    evolve(playbook)  # data.yaml changes: the data phase is rendered again
+    result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
+    assert result.code == 0, result.err
+    assert state_of(data, "data-sources") == state
+    assert run("validate", root).code == 0
+
+
+def test_not_applicable_and_renewed_waivers_survive_an_upgrade(tmp_path: Path) -> None:
+    """`na:` and `waivers_before:` are state too (they were dropped, found with issue 22)."""
+    root = init(tmp_path)
+    assert run("na", "data-sources", "--reason", "no data", "--by", "Bo", "--today", TODAY,
+               cwd=root).code == 0
+    for until in ("2027-01-01", "2027-02-01"):
+        assert run("waive", "eda", "--reason", "later", "--by", "Bo", "--until", until,
+                   "--today", TODAY, cwd=root).code == 0
+    kept = {i: state_of(root / DATA, i) for i in ("data-sources", "eda")}
+    assert "    na:\n" in kept["data-sources"] and "    waivers_before:\n" in kept["eda"]
+    playbook = fork(root)
+    assert run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY,
+               cwd=root).code == 0
+    evolve(playbook)  # the data phase is rendered again
+    result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
+    assert result.code == 0, result.err
+    assert {i: state_of(root / DATA, i) for i in ("data-sources", "eda")} == kept
+    assert run("validate", root).code == 0

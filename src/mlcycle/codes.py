@@ -363,6 +363,19 @@ MLC128 = _code(
     "the ML Test Score is below `check --min-score` (the finding names the section that holds "
     "it down)",
     "raise the weakest section: finish its tests, with evidence, and automate them")
+MLC136 = _code(
+    "MLC136", "finding",
+    "a done item says `automated: true`, but none of its evidence is automation that exists "
+    "in the project (a CI workflow, a CI configuration, a test file, a scheduled job or "
+    "pipeline definition)",
+    "cite the automation (`mlcycle done ITEM --automated -e .github/workflows/ml-tests.yml`), "
+    "or delete `automated: true` (done by hand scores 0.5)")
+MLC137 = _code(
+    "MLC137", "finding",
+    "check --strict-evidence: an item reset by `mlcycle reopen` is done again, and every "
+    "evidence file it cites is unchanged since the reopen",
+    "update the evidence with what the loop back found, or cite the new work "
+    "(`mlcycle set ITEM --evidence PATH`)")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -384,6 +397,12 @@ MLC154 = _code(
     "message names the people accountable for it",
     "have a person accountable for the item review and approve the change in the pull "
     "request", severity="warning")
+MLC165 = _code(
+    "MLC165", "finding",
+    "an item reset by `mlcycle reopen` is done again, and every evidence file it cites is "
+    "unchanged since the reopen (an error under `check --strict-evidence`: MLC137)",
+    "update the evidence with what the loop back found, or cite the new work "
+    "(`mlcycle set ITEM --evidence PATH`)", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

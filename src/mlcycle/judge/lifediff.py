@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from mlcycle.load.definitions import FIELDS
+from mlcycle.load.definitions import FIELDS, STATE_FIELDS
 from mlcycle.load.gitbase import Snapshot
 from mlcycle.load.model import (
     Between,
@@ -175,7 +175,7 @@ def _items(snapshot: Snapshot) -> dict[str, tuple[str, Item]]:
 def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
     out = []
     for name in FIELDS:
-        if name == "id":
+        if name == "id" or name in STATE_FIELDS:
             continue
         a, b = getattr(old, name), getattr(new, name)
         if name == "raci":
@@ -214,6 +214,9 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
                               f"{_short(new.owner)}"))
     if old.due != new.due:
         d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+    if old.automated != new.automated:
+        d.items.append(Change("state", subject, "automated" if new.automated
+                              else "no longer automated (done by hand)"))
     _waiver_changes(d, subject, old, new)
     _na_changes(d, subject, old, new)
 

@@ -28,6 +28,8 @@ class Options:
     mode: Mode = "default"
     phase: str | None = None  # for "through" and "phase"
     min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
+    # `check --strict-evidence`: evidence unchanged since a reopen is an error (MLC137).
+    strict_evidence: bool = False
 
 
 @dataclass(frozen=True)

@@ -364,7 +364,11 @@ class ItemDefinition(Strict):
     doc: DocPath | None = None
     depends_on: list[ItemId] = _EMPTY_LIST
     section: Line | None = None
-    automated: bool = False
+    # Deprecated: automation is item state (`Item.automated`, `done --automated`).
+    # Still accepted in a playbook so that team playbooks written for earlier
+    # releases load; ignored everywhere (load/definitions.STATE_FIELDS).
+    automated: bool = Field(default=False, description="deprecated and ignored: an item is "
+                            "marked automated in its state (`mlcycle done ITEM --automated`)")
     metrics: list[MetricCheck] = _EMPTY_LIST
     parity: list[ParityCheck] = _EMPTY_LIST
     # An item renamed by a new playbook version names the id it had before, so
@@ -415,9 +419,33 @@ class NotApplicable(Strict):
     date: CalendarDate = Field(description="the day it was approved")
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+PATTERN_MEANINGS[r"^[0-9a-f]{64}$"] = "a SHA-256 digest: 64 lowercase hexadecimal digits"
+
+
+class EvidenceDigest(Strict):
+    path: Line
+    sha256: Sha256 = Field(description="the file's digest (for a directory: of its files' "
+                                        "paths and digests)")
+
+
+class Reopened(Strict):
+    """What ``mlcycle reopen --reset`` recorded of an item: the day, and a digest of
+    each evidence path it cited then, so that closing it again with the same files
+    is seen (MLC165; MLC137 under ``check --strict-evidence``)."""
+
+    date: CalendarDate
+    evidence: list[EvidenceDigest] = _EMPTY_LIST
+
+
 class Item(ItemDefinition):
     """An item in a phase status file: its definition plus its state."""
 
+    # State, not definition (ItemDefinition keeps the field so that playbooks
+    # written for earlier releases still load; see load/definitions.STATE_FIELDS).
+    automated: bool = Field(default=False, description=(
+        "done and run by automation (`mlcycle done ITEM --automated`): one of its evidence "
+        "paths is a CI workflow, a test file or a scheduled job; the ML Test Score gives it 1"))
     status: Status = "todo"
     owner: Line | None = None
     evidence: list[Line] = _EMPTY_LIST
@@ -427,6 +455,7 @@ class Item(ItemDefinition):
     # Renewing a waiver keeps the ones before it (oldest first): nothing lost.
     waivers_before: list[Waiver] = _EMPTY_LIST
     na: NotApplicable | None = None
+    reopened: Reopened | None = None
 
 
 class PhaseFile(Strict):

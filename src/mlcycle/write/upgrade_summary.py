@@ -115,7 +115,7 @@ def _what_changed(was: Item, now: Any) -> list[str]:
         mine, theirs = getattr(was.raci, key), getattr(now.raci, key)
         if mine != theirs:
             notes.append(f"raci.{key}: {_roles(mine) or '-'} -> {_roles(theirs) or '-'}")
-    for key in ("title", "description", "doc", "depends_on", "section", "automated", "tags"):
+    for key in ("title", "description", "doc", "depends_on", "section", "tags"):
         if getattr(was, key) != getattr(now, key):
             notes.append(f"{key} changed")
     notes.extend(_checks_changed(was, now))
