@@ -65,7 +65,23 @@ DocPath = Annotated[
 ]
 # `recurs: 90d`: a period in whole days, 1d to 9999d. Days only, on purpose: a
 # week or a month is a number of days the reader would otherwise have to guess.
-Period = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,3}d$", max_length=5)]
+PERIOD_RE = r"^[1-9][0-9]{0,3}d$"
+
+
+def _period(value: Any) -> Any:
+    """One message for every wrong period (``90`` and ``3m`` alike): a bare number
+    is not told to be quoted, which would not make it a period either."""
+    import re
+
+    if isinstance(value, str) and re.match(PERIOD_RE, value):
+        return value
+    raise PydanticCustomError(
+        "invalid_period", "expected a period in whole days such as 90d (1d to 9999d; no other "
+        "unit), got {value}", {"value": _quoted(value) if value is not None else "nothing"})
+
+
+Period = Annotated[str, BeforeValidator(_period),
+                   StringConstraints(pattern=PERIOD_RE, max_length=5)]
 # Which projects an item applies to (`init --profile`, `mlcycle profile set`).
 PROFILES = ("poc", "pilot", "production")
 ProfileName = Literal["poc", "pilot", "production"]
@@ -86,7 +102,6 @@ PATTERN_MEANINGS = {
     r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
         "a path docs/<phase>/<name>.md without '..'",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
-    r"^[1-9][0-9]{0,3}d$": "a period in whole days such as 90d (1d to 9999d; no other unit)",
     r"^[^\r\n]*\.(json|yaml|yml|toml)$":
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
