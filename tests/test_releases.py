@@ -68,8 +68,9 @@ def test_a_version_never_released_is_exit_2_naming_the_known_ones(tmp_path: Path
 
     assert result.err.splitlines() == [
         f"mlcycle.yaml:{line}:12: error[MLC043]: playbook.version: product 9.9.9 is not a "
-        f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0, 2.0.0, 3.0.0, 3.1.0. A "
-        "project made by a newer mlcycle needs that mlcycle (pip install -U mlcycle-cli)",
+        f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0, 2.0.0, 3.0.0, "
+        "3.1.0. A project made by a newer mlcycle needs that mlcycle (pip install -U "
+        "mlcycle-cli)",
     ]
 
 
