@@ -157,9 +157,18 @@ def test_diff_flags_a_profile_that_switches_gates_off(tmp_path: Path, git_env: N
                "--today", "2030-01-05", "-C", root).code == 0
     result = run("diff", "--base", "HEAD", cwd=root)
     assert result.code == 0
-    assert "\n!! profile: production -> poc; gates SWITCHED OFF: rollout\n" in result.out
+    assert ("\n!! profile: production -> poc; gates SWITCHED OFF: rollout\n"
+            "!! build/rollout: gate SWITCHED OFF by profile poc (it applies to production)\n") \
+        in result.out
     assert "   profile: profile entry on 2030-01-05 by Ana: production -> poc: a demo first\n" \
         in result.out
+    # check --base warns at the gate, naming who answers for it.
+    based = run("check", "--base", "HEAD", "--today", "2030-01-05", cwd=root)
+    status = root / "lifecycle" / "01-build.yaml"
+    assert (based.code, based.out.splitlines()[0]) == (0, (
+        f"lifecycle/01-build.yaml:{line_of(status, '  - id: rollout')}:5: warning[MLC154]: item "
+        "'rollout': this change weakens it: gate SWITCHED OFF by profile poc (it applies to "
+        "production); accountable: pm (Ana)"))
     git(tmp_path, "commit", "-q", "-am", "poc")
     # Switching gates back on is shown, not flagged.
     assert run("profile", "set", "production", "--reason", "launch", "--by", "Ana",

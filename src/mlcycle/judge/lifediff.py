@@ -406,15 +406,21 @@ def _profile_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
     `profiles` leave the new profile out) is flagged, naming them."""
     if a.profile == b.profile:
         return
-    gates = [item for _, item in _items(new).values() if item.gate]
-    off = [i.id for i in gates if i.applies_to(a.profile) and not i.applies_to(b.profile)]
-    on = [i.id for i in gates if i.applies_to(b.profile) and not i.applies_to(a.profile)]
+    gates = [(phase, item) for phase, item in _items(new).values() if item.gate]
+    off = [(p, i) for p, i in gates if i.applies_to(a.profile) and not i.applies_to(b.profile)]
+    on = [i.id for _, i in gates if i.applies_to(b.profile) and not i.applies_to(a.profile)]
     text = f"{a.profile} -> {b.profile}"
     if off:
-        text += f"; gates SWITCHED OFF: {', '.join(off)}"
+        text += f"; gates SWITCHED OFF: {', '.join(i.id for _, i in off)}"
     if on:
         text += f"; gates switched on: {', '.join(on)}"
     d.definitions.append(Change("definition", "profile", text, severe=bool(off)))
+    # One line per gate too: `check --base` warns at each (MLC154), naming the
+    # people accountable for it.
+    for phase, item in off:
+        d.definitions.append(Change(
+            "definition", f"{phase}/{item.id}", f"gate SWITCHED OFF by profile {b.profile} "
+            f"(it applies to {', '.join(item.profiles or [])})", severe=True))
 
 
 def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:

@@ -80,8 +80,9 @@ def _period(value: Any) -> Any:
         "unit), got {value}", {"value": _quoted(value) if value is not None else "nothing"})
 
 
-Period = Annotated[str, BeforeValidator(_period),
-                   StringConstraints(pattern=PERIOD_RE, max_length=5)]
+# The constraints first (they make the JSON Schema), the validator last (it runs first).
+Period = Annotated[str, StringConstraints(pattern=PERIOD_RE, max_length=5),
+                   BeforeValidator(_period)]
 # Which projects an item applies to (`init --profile`, `mlcycle profile set`).
 PROFILES = ("poc", "pilot", "production")
 ProfileName = Literal["poc", "pilot", "production"]
