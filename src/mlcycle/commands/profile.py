@@ -9,8 +9,7 @@ import typer
 
 from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
-profile_app = typer.Typer(help="Change the project's profile (poc, pilot, production): "
-                          "which items apply."
+profile_app = typer.Typer(help="Choose which items apply (poc, pilot or production)."
                           "\n\n\b\nExample:\n  mlcycle profile set pilot --reason 'one region "
                           "first' --by Ana",
                           no_args_is_help=True, rich_markup_mode=None)

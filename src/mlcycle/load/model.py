@@ -103,6 +103,8 @@ PATTERN_MEANINGS = {
     r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
         "a path docs/<phase>/<name>.md without '..'",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
+    # Never shown by pydantic (the period's own validator speaks first); for the schema.
+    r"^[1-9][0-9]{0,3}d$": "a period in whole days such as 90d (1d to 9999d; no other unit)",
     r"^[^\r\n]*\.(json|yaml|yml|toml)$":
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
