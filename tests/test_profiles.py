@@ -176,3 +176,26 @@ def test_diff_flags_a_profile_that_switches_gates_off(tmp_path: Path, git_env: N
     back = run("diff", "--base", "HEAD", cwd=root).out
     assert "   profile: poc -> production; gates switched on: rollout\n" in back
     assert "!!" not in back
+
+
+def test_diff_flags_a_longer_period_and_a_narrower_profile(tmp_path: Path,
+                                                           git_env: None) -> None:
+    root = project(tmp_path)
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    pb = tmp_path / "pb"
+    for name, old, new in (("run.yaml", "recurs: 30d", "recurs: 60d"),
+                           ("run.yaml", "    recurs: 90d\n",
+                            "    recurs: 90d\n    profiles: [production]\n"),
+                           ("playbook.yaml", "version: 1.0.0", "version: 1.1.0")):
+        text = (pb / name).read_text(encoding="utf-8")
+        (pb / name).write_text(text.replace(old, new), encoding="utf-8")
+    upgraded = run("upgrade", root, "--today", "2030-01-01", "--by", "Ana")
+    assert upgraded.code == 0, upgraded.err
+    assert "definition changes (2):\n  retrain: recurs: 30d -> 60d\n  review: profiles: all -> " \
+        "production\n" in upgraded.out
+    result = run("diff", "--base", "HEAD", cwd=root)
+    assert ("DEFINITION CHANGES:\n!! run/retrain: recurs: 30d -> 60d (LESS OFTEN)\n"
+            "!! run/review: profiles: all -> production (NO LONGER APPLIES to poc, pilot)\n") \
+        in result.out

@@ -200,24 +200,27 @@ def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
                               f"{_short(b)!r}"))
         elif name in ("metrics", "parity"):
             out.extend(_check_changes(subject, "metric" if name == "metrics" else "parity", a, b))
-        elif name == "recurs":
-            # Dropped or longer: the work comes due less often.
-            weaker = b is None or (a is not None and int(b[:-1]) > int(a[:-1]))
-            out.append(Change("definition", subject, f"recurs: {_short(a)} -> {_short(b)}"
-                              + (" (LESS OFTEN)" if weaker else ""), severe=weaker))
-        elif name == "profiles":
-            dropped = [p for p in PROFILES if p in (a or PROFILES) and p not in (b or PROFILES)]
-            out.append(Change("definition", subject, f"profiles: {_short(a or 'all')} -> "
-                              f"{_short(b or 'all')}" + (f" (NO LONGER APPLIES to "
-                                                         f"{', '.join(dropped)})"
-                                                         if dropped else ""),
-                              severe=bool(dropped)))
+        elif name in ("recurs", "profiles"):
+            out.append(_scope_change(subject, name, a, b))
         elif name == "depends_on":
             out.append(Change("definition", subject, f"depends_on: {_short(a)} -> "
                               f"{_short(b)}", severe=bool(set(a) - set(b))))
         else:
             out.append(Change("definition", subject, f"{name}: {_short(a)} -> {_short(b)}"))
     return out
+
+
+def _scope_change(subject: str, name: str, a: Any, b: Any) -> Change:
+    """``recurs`` or ``profiles`` changed: weaker when the work comes due less
+    often (dropped, a longer period) or the item stops applying to a profile."""
+    if name == "recurs":
+        weaker = b is None or (a is not None and int(b[:-1]) > int(a[:-1]))
+        return Change("definition", subject, f"recurs: {_short(a)} -> {_short(b)}"
+                      + (" (LESS OFTEN)" if weaker else ""), severe=weaker)
+    dropped = [p for p in PROFILES if p in (a or PROFILES) and p not in (b or PROFILES)]
+    return Change("definition", subject, f"profiles: {_short(a or 'all')} -> "
+                  f"{_short(b or 'all')}" + (f" (NO LONGER APPLIES to {', '.join(dropped)})"
+                                             if dropped else ""), severe=bool(dropped))
 
 
 def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
