@@ -39,7 +39,7 @@ PRODUCT_TITLES = {
     "operations": "Operations",
 }
 STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver", "na", "automated",
-              "reopened")
+              "reopened", "done_on")
 ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
 
 
@@ -335,6 +335,37 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
     ("MLC136-automated-stands", [item("t", status="done", automated=True,
                                       evidence=["tests/test_t.py"])],
      {"tests/test_t.py": "def test_t() -> None:\n    pass\n"}, []),
+    # Recurring items (check runs on 2025-06-01; the problem phase is before the current):
+    # due again 30 days after done_on, a warning for 14 days, then an error for a gate.
+    ("MLC140", [_gate("g", recurs="30d", status="done", done_on="2025-04-01")], {}, [
+        "lifecycle/01-problem.yaml:13:12: error[MLC140]: gate 'g' (Title of g) is due again "
+        "since 2025-05-01 (last done 2025-04-01, recurs every 30d); do it again and run "
+        "`mlcycle done g`"]),
+    ("MLC140-from-the-15th-day", [_gate("g", recurs="30d", status="done",
+                                        done_on="2025-04-18")], {}, [
+        "lifecycle/01-problem.yaml:13:12: error[MLC140]: gate 'g' (Title of g) is due again "
+        "since 2025-05-18 (last done 2025-04-18, recurs every 30d); do it again and run "
+        "`mlcycle done g`"]),
+    ("MLC141", [_gate("g", recurs="30d", status="done")], {}, [
+        "lifecycle/01-problem.yaml:12:11: error[MLC141]: item 'g' recurs every 30d but is done "
+        "with no done_on date; run `mlcycle done g` when it is done again, or add done_on: "
+        "YYYY-MM-DD (the day it was last done)"]),
+    ("MLC160-for-14-days", [_gate("g", recurs="30d", status="done", done_on="2025-04-19")],
+     {}, [
+        "lifecycle/01-problem.yaml:13:12: warning[MLC160]: item 'g' is due again since "
+        "2025-05-19 (last done 2025-04-19, recurs every 30d); do it again and run `mlcycle "
+        "done g`; from 2025-06-02 it fails check"]),
+    ("MLC160-on-the-day", [_gate("g", recurs="30d", status="done", done_on="2025-05-02")], {}, [
+        "lifecycle/01-problem.yaml:13:12: warning[MLC160]: item 'g' is due again since "
+        "2025-06-01 (last done 2025-05-02, recurs every 30d); do it again and run `mlcycle "
+        "done g`; from 2025-06-15 it fails check"]),
+    ("MLC160-not-a-gate-stays-a-warning", [item("t", recurs="30d", status="done",
+                                                 done_on="2025-01-01")], {}, [
+        "lifecycle/01-problem.yaml:12:12: warning[MLC160]: item 't' is due again since "
+        "2025-01-31 (last done 2025-01-01, recurs every 30d); do it again and run `mlcycle "
+        "done t`"]),
+    ("MLC160-not-due-the-day-before", [_gate("g", recurs="30d", status="done",
+                                             done_on="2025-05-03")], {}, []),
     ("MLC150", [item("t", status="doing", due="2025-05-31")], {}, [
         "lifecycle/01-problem.yaml:11:8: warning[MLC150]: item 't' is 1 day past its due date "
         "2025-05-31 (status: doing)"]),
@@ -611,8 +642,8 @@ def test_json_shape(copy_fixture: Any) -> None:
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert set(data) == {"version", "result", "exit_code", "today", "project", "scope",
                          "summary", "phases", "gates", "findings", "metrics", "problems"}
-    assert data["summary"] == {"errors": 14, "warnings": 3, "notes": 1, "input_errors": 0,
-                               "gates_evaluated": 9, "gates_closed": 3, "gates_open": 6}
+    assert data["summary"] == {"errors": 16, "warnings": 4, "notes": 1, "input_errors": 0,
+                               "gates_evaluated": 10, "gates_closed": 3, "gates_open": 7}
     assert data["scope"] == {"mode": "default", "phase": None, "phases": ["problem", "data"]}
     assert [p["id"] for p in data["phases"]] == PHASES
     assert set(data["findings"][0]) == {"code", "severity", "path", "line", "column", "phase",
@@ -629,7 +660,7 @@ def test_junit_parses(copy_fixture: Any) -> None:
     path.write_text(out)
     xml = JUnitXml.fromfile(str(path))
     cases = {(s.name, c.name): c for s in xml for c in s}
-    assert len([k for k in cases if k[0].startswith("gates: ")]) == 9
+    assert len([k for k in cases if k[0].startswith("gates: ")]) == 10
     failing = {name for (suite, name), c in cases.items()
                if any(isinstance(r, Failure) for r in c.result)}
     assert "data-quality: Data quality: 100% [red]clean[/red], no leaks" in failing
@@ -637,8 +668,10 @@ def test_junit_parses(copy_fixture: Any) -> None:
     assert "data-report" in failing  # consistency suite
     assert "model-card" in failing  # consistency suite: MLC109
     assert {"feature-pipeline", "ablation", "fairness-review", "ui-copy-review"} <= failing
-    # 6 open gates + data-report + model-card + the four above (MLC111-MLC114)
-    assert xml.failures == 12
+    assert "impact-review" in failing  # consistency suite: MLC141 (recurring, no done_on)
+    # 7 open gates (retraining: due again, MLC140) + data-report + model-card + the four
+    # above (MLC111-MLC114) + impact-review
+    assert xml.failures == 14
 
 
 HOSTILE = "Evil::title%0A\x1b[31mred\x1b[0m [red]x[/red], a:b"

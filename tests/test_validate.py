@@ -52,8 +52,8 @@ EXPECTED = {
     "several-problems": [
         "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key "
         "'colour'; allowed: id, title, description, raci, gate, evidence_required, doc, "
-        "depends_on, section, automated, metrics, parity, replaces, tags, status, owner, "
-        "evidence, due, notes, waiver, waivers_before, na, reopened",
+        "depends_on, section, automated, metrics, parity, replaces, tags, recurs, profiles, "
+        "status, owner, evidence, due, notes, waiver, waivers_before, na, reopened, done_on",
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not "
         "one of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used "

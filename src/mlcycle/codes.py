@@ -32,6 +32,7 @@ Severity = Literal["error", "warning", "note"]
 # Limits the meanings below state; the code that enforces them reads them here.
 MAX_PROBLEMS_PER_FILE = 100  # errors.capped: listed per file before MLC009 counts the rest
 EXPIRY_WARNING_DAYS = 14  # MLC151: a waiver that expires within this many days
+RECUR_GRACE_DAYS = 14  # MLC160 then MLC140: a recurring gate due again this long fails
 
 
 class Code:
@@ -203,6 +204,12 @@ MLC046 = _code(
     "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
     "hand)",
     "change the primary metric with `mlcycle metric set`, which records it in the history")
+MLC049 = _code(
+    "MLC049", "input",
+    "the profile in mlcycle.yaml differs from the last profile the history records (set by "
+    "hand)",
+    "change the profile with `mlcycle profile set PROFILE --reason TEXT --by PERSON`, which "
+    "records it in the history")
 MLC050 = _code("MLC050", "input",
                "a playbook item's `replaces` names an id the playbook still has, or one "
                "replaced twice",
@@ -376,6 +383,16 @@ MLC137 = _code(
     "evidence file it cites is unchanged since the reopen",
     "update the evidence with what the loop back found, or cite the new work "
     "(`mlcycle set ITEM --evidence PATH`)")
+MLC140 = _code(
+    "MLC140", "finding",
+    f"a recurring gate of the current or an earlier phase has been due again for more than "
+    f"{RECUR_GRACE_DAYS} days (its last completion, `done_on`, is older than its period)",
+    "do the work again and record it with `mlcycle done ITEM` (it sets `done_on` to today)")
+MLC141 = _code(
+    "MLC141", "finding",
+    "a recurring item is done but has no `done_on` date, so nobody knows when it is due again",
+    "run `mlcycle done ITEM` when the work is done (it records today), or add "
+    "`done_on: YYYY-MM-DD` with the day it was last done")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -403,6 +420,12 @@ MLC165 = _code(
     "unchanged since the reopen (an error under `check --strict-evidence`: MLC137)",
     "update the evidence with what the loop back found, or cite the new work "
     "(`mlcycle set ITEM --evidence PATH`)", severity="warning")
+
+MLC160 = _code(
+    "MLC160", "finding",
+    f"a recurring item is due again: its last completion (`done_on`) is older than its period "
+    f"(for a gate of the current or an earlier phase, an error after {RECUR_GRACE_DAYS} days)",
+    "do the work again and record it with `mlcycle done ITEM`", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

@@ -65,6 +65,7 @@ class InitOptions:
     # not that root (the CI workflow then runs `mlcycle check` on it).
     project_dir: str | None = None
     primary: PrimaryMetric | None = None  # init --primary-metric
+    profile: str = "production"  # init --profile: poc, pilot or production
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def render_files(opts: InitOptions, self_check: bool = True,
         "primary": None if opts.primary is None else {
             "name": opts.primary.name, "direction": opts.primary.direction,
             "floor": shown(opts.primary.floor), "spec": opts.primary.spec()},
+        "profile": opts.profile,
     }
     files: dict[str, str] = {}
     files["mlcycle.yaml"] = project("mlcycle.yaml.j2",

@@ -63,6 +63,9 @@ class ItemState:
     closed: bool
     why_open: str  # "" when closed
     evaluated: bool  # a gate in a phase being evaluated
+    # Outside the project's profile (the item's `profiles` leave it out): not
+    # applicable, closed, never judged.
+    by_profile: bool = False
 
 
 @dataclass(frozen=True)

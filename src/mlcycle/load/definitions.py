@@ -33,10 +33,9 @@ RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 # Fields added after playbook versions were released: left out of a record while
 # at their default, so every recorded version (phases/_released/) keeps its
 # bytes, and a record without them means "none".
-# Fields added after the first records were written: left out of a record while
-# at their default, so the records of versions released before them keep their bytes.
 LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": [],
-                                "replaces": None, "tags": []}
+                                "replaces": None, "tags": [], "recurs": None,
+                                "profiles": None}
 # Either side may have moved: a status file edited by hand, or the playbook
 # changed without a version of its own.
 WHERE_TO_CHANGE = ("change definitions in the playbook, not in status files (if you changed "

@@ -64,6 +64,29 @@ DocPath = Annotated[
     str,
     StringConstraints(pattern=r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$"),
 ]
+# `recurs: 90d`: a period in whole days, 1d to 9999d. Days only, on purpose: a
+# week or a month is a number of days the reader would otherwise have to guess.
+PERIOD_RE = r"^[1-9][0-9]{0,3}d$"
+
+
+def _period(value: Any) -> Any:
+    """One message for every wrong period (``90`` and ``3m`` alike): a bare number
+    is not told to be quoted, which would not make it a period either."""
+    import re
+
+    if isinstance(value, str) and re.match(PERIOD_RE, value):
+        return value
+    raise PydanticCustomError(
+        "invalid_period", "expected a period in whole days such as 90d (1d to 9999d; no other "
+        "unit), got {value}", {"value": _quoted(value) if value is not None else "nothing"})
+
+
+# The constraints first (they make the JSON Schema), the validator last (it runs first).
+Period = Annotated[str, StringConstraints(pattern=PERIOD_RE, max_length=5),
+                   BeforeValidator(_period)]
+# Which projects an item applies to (`init --profile`, `mlcycle profile set`).
+PROFILES = ("poc", "pilot", "production")
+ProfileName = Literal["poc", "pilot", "production"]
 TemplateName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$", max_length=120)
 ]
@@ -81,6 +104,8 @@ PATTERN_MEANINGS = {
     r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
         "a path docs/<phase>/<name>.md without '..'",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
+    # Never shown by pydantic (the period's own validator speaks first); for the schema.
+    r"^[1-9][0-9]{0,3}d$": "a period in whole days such as 90d (1d to 9999d; no other unit)",
     r"^[^\r\n]*\.(json|yaml|yml|toml)$":
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
@@ -381,6 +406,23 @@ class ItemDefinition(Strict):
         default_factory=_new_list, json_schema_extra={"default": []},
         description="frameworks the item serves, as <framework>:<ref> "
                     "(eu-ai-act:art-10, nist-ai-rmf:measure)")
+    # A recurring item (operations work: a review, a retraining) is open again
+    # once its last completion (`done_on`) is older than this period.
+    recurs: Period | None = Field(
+        default=None, description="a period in days such as 90d: the item is due again "
+                                  "that long after its last completion (done_on)")
+    # The project profiles the item applies to; absent: every profile.
+    profiles: list[ProfileName] | None = Field(
+        default=None, min_length=1,
+        description="the project profiles (poc, pilot, production) this item applies to; "
+                    "absent: all")
+
+    def period_days(self) -> int | None:
+        """``recurs`` in days, or None for a one-off item."""
+        return int(self.recurs[:-1]) if self.recurs else None
+
+    def applies_to(self, profile: str) -> bool:
+        return self.profiles is None or profile in self.profiles
 
 
 class PhaseDefinition(Strict):
@@ -456,6 +498,9 @@ class Item(ItemDefinition):
     waivers_before: list[Waiver] = _EMPTY_LIST
     na: NotApplicable | None = None
     reopened: Reopened | None = None
+    # A recurring item's last completion, written by `mlcycle done`.
+    done_on: CalendarDate | None = Field(
+        default=None, description="the day a recurring item was last done (`mlcycle done`)")
 
 
 class PhaseFile(Strict):
@@ -478,7 +523,7 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen", "upgrade", "metric"]
+    event: Literal["init", "advance", "reopen", "upgrade", "metric", "profile"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
     # the previous entry left it (``to`` repeats it) and names the playbooks.
@@ -491,6 +536,10 @@ class HistoryEntry(Strict):
                                      description="metric: the primary metric before (NAME>=FLOOR)")
     to_metric: Line | None = Field(default=None,
                                    description="metric: the primary metric after (NAME>=FLOOR)")
+    from_profile: ProfileName | None = Field(default=None,
+                                             description="profile: the profile before")
+    to_profile: ProfileName | None = Field(
+        default=None, description="profile (and init): the project's profile after")
 
 
 MetricName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
@@ -533,6 +582,11 @@ class ProjectFile(Strict):
     slug: Slug
     playbook: PlaybookRef
     current_phase: PhaseId
+    # Which items apply (`init --profile`, `mlcycle profile set`); absent in a
+    # project made before profiles existed: production, every item.
+    profile: ProfileName = Field(
+        default="production", description="poc, pilot or production: the items whose "
+        "`profiles` leave this one out do not apply (`mlcycle profile set`)")
     team: dict[RoleId, list[str]] = _EMPTY_DICT
     metrics: ProjectMetrics | None = Field(
         default=None, description="the project's primary metric (`mlcycle metric set`)")

@@ -238,7 +238,7 @@ def set_items(project: Project, changes: list[ItemChange], today: date, cwd: Pat
         if change.item in seen:
             continue  # `start a a` names one item
         seen.add(change.item)
-        message, warning = _apply(project, session, change, cwd)
+        message, warning = _apply(project, session, change, cwd, today)
         messages.append(message)
         if warning is not None:
             warnings.append(warning)
@@ -269,7 +269,7 @@ def owner_warning(project: Project, item: Item, owner: str) -> Problem | None:
 
 
 def _apply(project: Project, session: Session, change: ItemChange,
-           cwd: Path) -> tuple[str, Problem | None]:
+           cwd: Path, today: date) -> tuple[str, Problem | None]:
     phase, index, item = find_item(project, change.item)
     if change.status is not None and change.status not in STATUSES:
         raise usage(f"status {quote(change.status)} is not one of {', '.join(STATUSES)}"
@@ -312,6 +312,11 @@ def _apply(project: Project, session: Session, change: ItemChange,
     if change.note is not None:
         doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
+    if change.status == "done" and item.recurs is not None and item.done_on != today:
+        # A recurring item's completion is dated: it is due again `recurs` after it.
+        # `done` on an item already done records that it was done again today.
+        doc.set((*at, "done_on"), Verbatim(today.isoformat()))
+        details.append(f"done_on: {today.isoformat()}")
     return _message(item.id, head, details), warning
 
 

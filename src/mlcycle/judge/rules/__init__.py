@@ -30,6 +30,7 @@ from mlcycle.judge.rules import (
     owner,
     parity,
     stale_evidence,
+    recurring,
     waiver_approver,
     waiver_expiry,
     waiver_missing,
@@ -62,6 +63,7 @@ ITEM_RULES: tuple[ItemRule, ...] = (
     not_applicable,     # MLC113, MLC114
     former,             # MLC111, MLC112
     open_gate,          # MLC101
+    recurring,          # MLC140, MLC141, MLC160
     due,                # MLC150
     metric,             # MLC121-MLC126, MLC153
     parity,             # MLC120, MLC122-MLC127, MLC153
