@@ -80,9 +80,17 @@ def evaluate(project: Project, options: Options,
     evaluated = scope(project, options)
     result = Result(project, options, evaluated)
     ctx = Context(project, options, result, frozenset(evaluated))
+    profile = project.file.profile
     for phase in project.phases:
         for index, item in enumerate(phase.file.items):
             if (phase.id, index) in skip:
+                continue
+            if not item.applies_to(profile):
+                # Not applicable by the project's profile: like `na`, closed for good,
+                # and no rule judges it (its state is kept, for a later profile).
+                state = ItemState(phase.id, index, item, True, "", False, by_profile=True)
+                ctx.states[item.id] = state
+                ctx.placed.append((phase, state))
                 continue
             subject = Subject(phase, index, item)
             # Every rule runs (each records its findings); the first reason wins.
@@ -111,11 +119,11 @@ def _summaries(project: Project, result: Result, in_scope: frozenset[str]) -> li
     for state in result.items:
         s = summaries[state.phase]
         s.items += 1
-        s.done += state.item.status == "done"
-        s.waived += state.item.status == "waived"
-        s.na += state.item.status == "na"
+        s.done += state.item.status == "done" and not state.by_profile
+        s.waived += state.item.status == "waived" and not state.by_profile
+        s.na += state.item.status == "na" or state.by_profile
         s.closed += state.closed
-        if state.item.gate:
+        if state.item.gate and not state.by_profile:  # a gate only where it applies
             s.gates += 1
             s.gates_closed += state.closed
     for finding in result.findings:

@@ -20,12 +20,14 @@ class Move:
     reason: str | None
     by: str | None
     playbooks: tuple[str, str] | None = None  # an upgrade: (from, to) as NAME@VERSION
+    profiles: tuple[str, str] | None = None  # a profile change: (from, to)
     hosts: str | None = None  # an evidence entry: "+= HOST" or "-= HOST"
 
 
 def moves(project: Project) -> list[Move]:
     return [Move(h.date.isoformat(), h.event, h.from_, h.to, h.reason, h.by,
                  (h.from_playbook or "", h.to_playbook or "") if h.event == "upgrade" else None,
+                 (h.from_profile or "", h.to_profile or "") if h.event == "profile" else None,
                  (f"+= {h.added_host}" if h.added_host else f"-= {h.removed_host}")
                  if h.event == "evidence" else None)
             for h in project.file.history]
