@@ -61,6 +61,7 @@ class ItemState:
     closed: bool
     why_open: str  # "" when closed
     evaluated: bool  # a gate in a phase being evaluated
+    overlay: str | None = None  # the overlay the item comes from (phase: where it is attached)
 
 
 @dataclass(frozen=True)

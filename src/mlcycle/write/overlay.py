@@ -1,0 +1,213 @@
+"""``overlay add`` and ``overlay remove``: an extra rubric pinned in mlcycle.yaml
+(``overlays:``), its status file ``lifecycle/overlays/<name>.yaml`` and the
+document stubs its items point at, written all or nothing with a history
+entry; removal deletes the status file (the documents stay: they are the
+team's work) and records who removed it and why.
+
+Roles the overlay uses that the team lacks are added to ``team:`` as empty
+lists, so that `mlcycle team add` and the RACI name them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from mlcycle.codes import MLC031, MLC071
+from mlcycle.disk.transaction import FileChange
+from mlcycle.errors import MlcycleError, Refused
+from mlcycle.escape import line, quote
+from mlcycle.load import overlays, playbooks
+from mlcycle.load.playbooks import Playbook
+from mlcycle.load.model import OverlayRef
+from mlcycle.load.project import OverlayState, Project, overlay_state
+from mlcycle.load.validation import did_you_mean
+from mlcycle.write.items import Outcome, check_text, usage, who
+from mlcycle.write.phases import check_date
+from mlcycle.write.scalars import Verbatim
+from mlcycle.write.session import Session
+
+ARGS = "<command line>"
+_HEADER = re.compile(r"(?s)\A.*?^items:\n", re.MULTILINE)
+
+
+def _error(message: str) -> MlcycleError:
+    return MlcycleError.at(MLC071, message, ARGS)
+
+
+def _resolve(project: Project, spec: str, cwd: Path) -> tuple[Playbook, str | None]:
+    """The overlay's playbook and, for a team's directory, its path as pinned
+    (relative to the project, / separated)."""
+    if playbooks.looks_like_path(spec):
+        playbook = playbooks.load(spec, cwd)
+        try:
+            rel = playbook.directory.relative_to(project.root.resolve()).as_posix()
+        except ValueError:
+            raise _error(f"overlay directory '{line(spec)}' is outside the project; an overlay "
+                         "is pinned by a path inside the project (copy it in, or fork one "
+                         "with `mlcycle playbooks fork NAME DIR`)") from None
+        return playbook, rel
+    known = overlays.builtin_overlays()
+    if spec not in known:
+        raise _error(f"unknown overlay '{line(spec)}'{line(did_you_mean(spec, known))}; "
+                     f"built-in overlays: {', '.join(known)} (or give a team's playbook "
+                     "directory, e.g. ./our-rubric)")
+    return playbooks.load(spec), None
+
+
+def _gate_at(project: Project, playbook: Playbook, given: list[str]) -> dict[str, str]:
+    """Where each overlay phase attaches: the defaults of phases/overlays.yaml for a
+    built-in lifecycle, then each ``--gate-at OVERLAY_PHASE=PHASE``."""
+    ref = project.file.playbook
+    found = (overlays.default_gate_at(playbook.name, ref.name) or {}) \
+        if ref.path is None and playbook.builtin else {}
+    lifecycle = project.playbook.phase_ids
+    for value in given:
+        key, sep, target = value.partition("=")
+        if not sep or not key or not target:
+            raise usage(f"--gate-at {quote(value)}: expected OVERLAY_PHASE=PHASE")
+        if key not in playbook.phase_ids:
+            raise _error(f"--gate-at {quote(value)}: '{line(key)}' is not a phase of overlay "
+                         f"'{playbook.name}'{line(did_you_mean(key, playbook.phase_ids))}; its "
+                         f"phases: {', '.join(playbook.phase_ids)}")
+        found[key] = target
+    for key, target in found.items():
+        if target not in lifecycle:
+            raise _error(f"--gate-at {key}={line(target)}: '{line(target)}' is not a phase of "
+                         f"playbook '{project.playbook.name}'"
+                         f"{line(did_you_mean(target, lifecycle))}; phases: "
+                         f"{', '.join(lifecycle)}")
+    missing = [p for p in playbook.phase_ids if p not in found]
+    if missing:
+        raise _error(f"overlay '{playbook.name}' has no default attachment on playbook "
+                     f"'{project.playbook.name}' for phase{'s' * (len(missing) != 1)} "
+                     f"{', '.join(missing)}; attach each with --gate-at {missing[0]}=PHASE "
+                     f"(phases: {', '.join(lifecycle)})")
+    return {p: found[p] for p in playbook.phase_ids}
+
+
+def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
+              ) -> dict[str, str]:
+    """The overlay's status file and its document stubs, rendered by init's templates."""
+    from mlcycle.init.scaffold import InitOptions, render_files
+
+    team = {role: list(people) for role, people in project.file.team.items()}
+    files = render_files(InitOptions(project.file.name, project.file.slug, playbook, None,
+                                     team, date(2000, 1, 1)), self_check=False)
+    titles = dict(zip(project.playbook.phase_ids,
+                      (project.definitions.phase_titles.get(p, p)
+                       for p in project.playbook.phase_ids), strict=True))
+    parts = [f"# The {playbook.name} {playbook.version} overlay ({playbook.title}): its items,\n"
+             "# each judged as an item of the lifecycle phase its overlay phase is attached\n"
+             "# to (mlcycle.yaml, overlays: gate_at). Move items forward as in the phase\n"
+             "# status files; definitions come from the pinned overlay.\n"
+             f"---\noverlay: {playbook.name}\nitems:\n"]
+    for number, phase in enumerate(playbook.phases, 1):
+        text = files[f"lifecycle/{number:02d}-{phase.id}.yaml"]
+        body = _HEADER.sub("", text, count=1)
+        target = gate_at[phase.id]
+        parts.append(("\n" if number > 1 else "")
+                     + f"  # {phase.title} ({phase.id}): gates of phase '{target}' "
+                     f"({titles.get(target, target)})\n" + body)
+    out = {overlays.overlay_file_name(playbook.name): "".join(parts)}
+    for _, doc in playbook.docs():
+        out[doc.path] = files[doc.path]
+    return out
+
+
+def pin_ref(name: str, version: str, path: str | None, gate_at: dict[str, str]
+            ) -> OverlayRef:
+    return OverlayRef(name=name, version=version, path=path, gate_at=gate_at)
+
+
+def _state(project: Project, playbook: Playbook, ref: OverlayRef, text: str) -> OverlayState:
+    """The overlay as the project will read it, for the edit's own check."""
+    from mlcycle.load import definitions
+    from mlcycle.load.definitions import Definitions
+    from mlcycle.load.model import OverlayFile
+    from mlcycle.load.source import Source
+    from mlcycle.load.validation import validate
+    from mlcycle.load.yamlio import parse_document
+
+    display = overlays.overlay_file_name(ref.name)
+    data, marks = parse_document(text, display)
+    rec = definitions.record(playbook.name, playbook.version,
+                             [(r.id, r.name) for r in playbook.roles],
+                             [(p.id, p.title, p.items) for p in playbook.phases])
+    return overlay_state(len(project.file.overlays), ref,
+                         Definitions.from_record(rec, f"{ref.name} {ref.version}"),
+                         validate(OverlayFile, data, text, display, marks),
+                         Source(display, text, marks), project.definitions)
+
+
+def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: date,
+        cwd: Path) -> Outcome:
+    playbook, path = _resolve(project, spec, cwd)
+    name = playbook.name
+    if name == project.file.playbook.name:
+        raise _error(f"'{name}' is the project's playbook; an overlay adds another rubric")
+    if any(ref.name == name for ref in project.file.overlays):
+        raise Refused([f"mlcycle overlay add: overlay '{name}' is already pinned; nothing "
+                       "written (move it to a new version with `mlcycle upgrade`)"])
+    ours = {item.id for _, _, item in project.entries()}
+    clash = [item.id for _, item in playbook.items() if item.id in ours]
+    if clash:
+        raise _error(f"overlay '{name}' has item{'s' * (len(clash) != 1)} "
+                     f"{', '.join(clash[:5])} that the project has already; an item id is "
+                     "unique in a project (rename them in the overlay's playbook)")
+    attach = _gate_at(project, playbook, gate_at)
+    check_date(project, today)
+    person = who(project, by)
+    session = Session(project)
+    doc = session.project_doc()
+    entry: dict[str, object] = {"date": Verbatim(today.isoformat()), "event": "overlay-add",
+                                "to": project.file.current_phase,
+                                "overlay": f"{name}@{playbook.version}", "by": person}
+    doc.append(("history",), [entry])
+    pin: dict[str, object] = {"name": name, "version": Verbatim(playbook.version)}
+    if path is not None:
+        pin["path"] = path
+    pin["gate_at"] = attach
+    doc.append(("overlays",), [pin])
+    for role in playbook.role_ids:
+        if role not in project.file.team:
+            doc.add_key(("team",), role, [])
+    rendered = _rendered(project, playbook, attach)
+    session.added.append(_state(project, playbook, pin_ref(name, playbook.version, path, attach),
+                                rendered[overlays.overlay_file_name(name)]))
+    for display, text in rendered.items():
+        target = project.root / display
+        if display.startswith("docs/") and target.exists():
+            continue  # a document the team has: theirs, never overwritten
+        session.extra.append(FileChange(target, display, None, text.encode("utf-8")))
+    session.edited()
+    where = ", ".join(f"{k} -> {v}" for k, v in attach.items())
+    return Outcome(session, f"overlay added: {name} {playbook.version} ({where}; by "
+                   f"{line(person)}, {today.isoformat()})")
+
+
+def remove(project: Project, name: str, reason: str, by: str | None, today: date) -> Outcome:
+    pinned = [ref.name for ref in project.file.overlays]
+    if name not in pinned:
+        raise MlcycleError.at(MLC031 if pinned else MLC071, f"no overlay '{line(name)}' in "
+                              f"this project{line(did_you_mean(name, pinned))}; pinned: "
+                              f"{', '.join(pinned) or 'none'}", ARGS)
+    check_text(reason, "--reason", multiline=True, limit=2000)
+    check_date(project, today)
+    person = who(project, by)
+    index = pinned.index(name)
+    ref = project.file.overlays[index]
+    session = Session(project)
+    doc = session.project_doc()
+    doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-remove",
+                               "to": project.file.current_phase,
+                               "overlay": f"{name}@{ref.version}", "reason": reason,
+                               "by": person}])
+    doc.remove(("overlays",), index)
+    display = overlays.overlay_file_name(name)
+    target = project.root / display
+    if target.exists():
+        session.extra.append(FileChange(target, display, target.read_bytes(), None))
+    return Outcome(session, f"overlay removed: {name} {ref.version} ({line(' '.join(reason.split()))}"
+                   f"; by {line(person)}, {today.isoformat()}; its documents stay)")
