@@ -187,6 +187,16 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
                    f"{line(person)}, {today.isoformat()})")
 
 
+def _roles_only_of(project: Project, name: str) -> list[str]:
+    """Roles that overlay ``name`` brought and nothing else in the project uses."""
+    kept = set(project.definitions.roles)
+    for state in project.overlays:
+        if state.name != name:
+            kept.update(state.definitions.roles)
+    ours = next((s for s in project.overlays if s.name == name), None)
+    return [r for r in (ours.definitions.roles if ours else []) if r not in kept]
+
+
 def remove(project: Project, name: str, reason: str, by: str | None, today: date) -> Outcome:
     pinned = [ref.name for ref in project.file.overlays]
     if name not in pinned:
@@ -205,6 +215,16 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
                                "overlay": f"{name}@{ref.version}", "reason": reason,
                                "by": person}])
     doc.remove(("overlays",), index)
+    for role in _roles_only_of(project, name):
+        people = project.file.team.get(role)
+        if people:
+            raise Refused([f"mlcycle overlay remove refused: role '{role}' is used only by "
+                           f"overlay '{name}', and team.{role} holds {line(', '.join(people))}"
+                           "; nothing written",
+                           f"take them off first: mlcycle team remove {role} "
+                           f"{quote(people[0])}"])
+        if people is not None:
+            doc.remove_key(("team",), role)
     display = overlays.overlay_file_name(name)
     target = project.root / display
     if target.exists():
