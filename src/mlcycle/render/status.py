@@ -53,6 +53,9 @@ def _heading(d: Dashboard) -> str:
     head = (f"{project.file.name} · playbook {project.playbook.name} "
             f"{project.file.playbook.version} · current phase: {project.file.current_phase} · "
             f"as of {d.today.isoformat()}")
+    if project.file.overlays:
+        head += " · overlays: " + ", ".join(f"{o.name} {o.version}"
+                                            for o in project.file.overlays)
     if d.owner is not None:
         head += f" · owner: {d.owner}"
     return head
@@ -254,6 +257,8 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
                     "playbook": project.playbook.name,
                     "playbook_version": project.file.playbook.version,
                     "current_phase": project.file.current_phase},
+        **({"overlays": [{"name": o.name, "version": o.version, "gate_at": dict(o.gate_at)}
+                         for o in project.file.overlays]} if project.file.overlays else {}),
         "today": d.today.isoformat(),
         "owner": d.owner,
         "phase": d.phase,
