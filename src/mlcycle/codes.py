@@ -244,8 +244,8 @@ MLC064 = _code(
 MLC070 = _code("MLC070", "input",
                "the project has no ML Test Score: no item has a `section` (`score`, "
                "`check --min-score`)",
-               "use a playbook whose items carry a `section` (`ml-test-score`), or drop "
-               "--min-score")
+               "add the ML Test Score to the project (`mlcycle overlay add ml-test-score`), "
+               "use a playbook whose items carry a `section`, or drop --min-score")
 MLC071 = _code("MLC071", "input",
                "overlay: unknown, not attachable, or its attachment (`gate_at`) names no phase "
                "of the project; or its status file is missing or misnamed",
