@@ -10,8 +10,7 @@ import typer
 
 from mlcycle.cli_kit.editing import DryRun, ProjectOption, TodayOption, complete, run
 
-overlay_app = typer.Typer(help="Add or remove an overlay: another rubric (the ML Test Score, "
-                          "a team's own) whose gates join the lifecycle's phases."
+overlay_app = typer.Typer(help="Add or remove another rubric, attached to the phases."
                           "\n\n\b\nExample:\n  mlcycle overlay add ml-test-score",
                           no_args_is_help=True, rich_markup_mode=None)
 
@@ -49,7 +48,6 @@ def add(
 
     \b
     Example:
-      mlcycle overlay add ml-test-score
       mlcycle overlay add ./our-rubric --gate-at review=quality
     """
     from mlcycle.write import overlay
