@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import run, snapshot
 
 TODAY = "2027-01-10"
@@ -281,3 +280,36 @@ def test_overlay_remove_records_who_and_why(tmp_path: Path) -> None:
             "overlays: []\n") in text
     assert "  tl:" not in text
     assert run("check", cwd=root).code == 0
+
+
+def test_a_team_overlay_moves_to_its_new_version_with_every_state_kept(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    _team_overlay(root)
+    ok("overlay", "add", "./our-rubric", "--gate-at", "review=problem", "--by", "Ana", cwd=root)
+    ok("team", "add", "reviewer", "Ana", cwd=root)
+    ok("set", "peer-review", "doing", "--owner", "Ana", "--note", "Booked with Bo", cwd=root)
+    _team_overlay(root, "1.1.0", "A peer reviews the model, its evaluation and its data "
+                  "before it is used.")
+    done = run("check", cwd=root)
+    assert done.code == 2
+    text = (root / "mlcycle.yaml").read_text()
+    line = text.splitlines().index("    version: 1.0.0", text.splitlines().index("overlays:")) + 1
+    assert done.err.splitlines()[0] == (
+        f"mlcycle.yaml:{line}:14: error[MLC043]: overlays[0].version: this project pins "
+        "our-rubric 1.0.0, but the playbook directory 'our-rubric' is at 1.1.0; move the "
+        "project to it with `mlcycle overlay upgrade our-rubric`, or restore the overlay")
+    out = ok("overlay", "upgrade", "our-rubric", "--by", "Ana", cwd=root)
+    assert out == (f"overlay upgraded: our-rubric 1.0.0 -> 1.1.0 (by Ana, {TODAY}; every "
+                   "item's state kept by id)\n")
+    status = (root / "lifecycle/overlays/our-rubric.yaml").read_text()
+    assert ("      A peer reviews the model, its evaluation and its data before it is used.\n"
+            ) in status or "its data before it is used." in status
+    assert status.endswith("    status: doing\n    owner: Ana\n    notes: Booked with Bo\n")
+    text = (root / "mlcycle.yaml").read_text()
+    assert (f"  - date: {TODAY}\n    event: overlay-upgrade\n    to: problem\n"
+            "    overlay: our-rubric@1.1.0\n    by: Ana\n") in text
+    assert "    version: 1.1.0\n" in text
+    assert run("validate", cwd=root).code == 0
+    done = run("advance", "--by", "Ana", cwd=root)
+    assert done.code == 1
+    assert "peer-review" in done.err.splitlines()[0]

@@ -18,7 +18,7 @@ MODULES = {
 }
 # The commands that group subcommands, and theirs (the command a usage error names).
 GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork"), "metrics": ("pull",),
-          "metric": ("set",), "overlay": ("add", "remove")}
+          "metric": ("set",), "overlay": ("add", "remove", "upgrade")}
 # The order of the full list (the order of `mlcycle --help`).
 ORDER = ("init", "status", "next", "check", "diff", "validate", "set", "assign", "team",
          "move", "raci", "codeowners", "render", "report", "log", "playbooks", "schema",

@@ -80,3 +80,37 @@ def remove(
 
     return run(directory, today, dry_run,
                lambda project, when: overlay.remove(project, name, reason, by, when))
+
+
+@overlay_app.command("upgrade")
+def upgrade(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The overlay's name.")],
+    to: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--to", metavar="PATH", help="The overlay's directory, when it moved (default: the "
+        "built-in version this mlcycle ships, or the pinned directory as it is now).")
+    ] = None,
+    gate_at: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--gate-at", metavar="OVERLAY_PHASE=PHASE",
+        help="Attach an overlay phase (a new one, or elsewhere); repeatable.")] = None,
+    by: ByOption = None,
+    directory: ProjectOption = Path("."),
+    dry_run: DryRun = False,
+    today: TodayOption = None,
+) -> int:
+    """Move an overlay to its new version, every item's state kept by id.
+
+    Definitions are re-rendered from the new version; status, owner,
+    evidence, due, notes and waiver lines are kept byte for byte. Recorded in
+    the history.
+
+    \b
+    Example:
+      mlcycle overlay upgrade our-rubric --by ann
+    """
+    from mlcycle.write import overlay
+
+    cwd = Path.cwd()
+    return run(directory, today, dry_run,
+               lambda project, when: overlay.upgrade(project, name, to, gate_at or [], by, when,
+                                                     cwd),
+               lambda where: overlay.load_for_upgrade(where, name))

@@ -384,7 +384,7 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
                               f"{entry.from_metric or '(none)'} -> {entry.to_metric}"
                               + (f": {_short(entry.reason)}" if entry.reason else ""),
                               severe=back))
-    elif entry.event in ("overlay-add", "overlay-remove") and not back:
+    elif entry.event.startswith("overlay-") and not back:
         pass  # said under "Playbook", with the overlay
     elif back:
         d.moves.append(Change("phase", f"phase {went}", f"BACK, recorded as an "

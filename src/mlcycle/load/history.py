@@ -78,7 +78,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
-        elif entry.event in ("metric", "overlay-add", "overlay-remove"):
+        elif entry.event in ("metric", "overlay-add", "overlay-remove", "overlay-upgrade"):
             assert previous is not None
             kind = entry.event.replace("-", " ")
             if entry.from_ is not None:
@@ -118,9 +118,9 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             if getattr(entry, key) is not None:
                 problem(("history", index, key), f"{name}.{key}: only a metric entry (or the "
                         "init entry's to_metric) names the primary metric; remove it")
-        if entry.overlay is not None and entry.event not in ("overlay-add", "overlay-remove"):
-            problem(("history", index, "overlay"), f"{name}.overlay: only an overlay-add or "
-                    "overlay-remove entry names an overlay; remove it")
+        if entry.overlay is not None and not entry.event.startswith("overlay-"):
+            problem(("history", index, "overlay"), f"{name}.overlay: only an overlay entry "
+                    "(overlay-add, -remove, -upgrade) names an overlay; remove it")
         if entry.event != "upgrade":
             for key in ("from_playbook", "to_playbook"):
                 if getattr(entry, key) is not None:

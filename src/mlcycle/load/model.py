@@ -440,7 +440,7 @@ class HistoryEntry(Strict):
 
     date: CalendarDate
     event: Literal["init", "advance", "reopen", "upgrade", "metric", "overlay-add",
-                   "overlay-remove"]
+                   "overlay-remove", "overlay-upgrade"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
     # the previous entry left it (``to`` repeats it) and names the playbooks.
@@ -453,8 +453,8 @@ class HistoryEntry(Strict):
                                      description="metric: the primary metric before (NAME>=FLOOR)")
     to_metric: Line | None = Field(default=None,
                                    description="metric: the primary metric after (NAME>=FLOOR)")
-    overlay: Line | None = Field(default=None, description="overlay-add, overlay-remove: the "
-                                 "overlay (NAME@VERSION)")
+    overlay: Line | None = Field(default=None, description="overlay-add, -remove, -upgrade: "
+                                 "the overlay (NAME@VERSION)")
 
 
 MetricName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",

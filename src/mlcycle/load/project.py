@@ -103,6 +103,9 @@ class Project:
     phases: list[PhaseState]  # in playbook order; with load_partial, only those that loaded
     definitions: Definitions  # of the pinned playbook version
     overlays: list[OverlayState] = dataclass_field(default_factory=list)
+    # Overlays whose pinned definitions could not be read (a team's directory at
+    # another version): name -> those problems. Only `overlay upgrade` looks.
+    unpinned: dict[str, list[Problem]] = dataclass_field(default_factory=dict)
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
@@ -218,7 +221,8 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) \
             if defs else None
         phases = _load_phases(root, outline, problems)
-        states = _load_overlays(root, project, source, defs, problems) \
+        unpinned: dict[str, list[Problem]] = {}
+        states = _load_overlays(root, project, source, defs, problems, unpinned) \
             if project is not None and source is not None and defs is not None else []
     if project is None or source is None or defs is None or outline is None:
         return None, problems
@@ -226,9 +230,13 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         phase.title = phase.title or defs.phase_titles.get(phase.id, phase.id)
     outline = with_overlay_roles(outline, states)
     complete = [p.id for p in phases] == outline.phase_ids
-    problems.extend(project_problems(root, project, source, defs, outline, phases, complete,
-                                     states))
-    return Project(root, project, source, outline, phases, defs, states), problems
+    found = project_problems(root, project, source, defs, outline, phases, complete, states)
+    if len(states) < len(project.overlays):
+        # An overlay that did not load brings roles nobody knows yet: its own
+        # problem says what is wrong, not one "unknown role" per role it uses.
+        found = [p for p in found if not (p.code == MLC022 and p.message.startswith("team:"))]
+    problems.extend(found)
+    return Project(root, project, source, outline, phases, defs, states, unpinned), problems
 
 
 def with_overlay_roles(outline: Outline, states: list[OverlayState]) -> Outline:
@@ -282,7 +290,8 @@ def overlay_state(index: int, ref: OverlayRef, odefs: Definitions, ofile: Overla
 
 
 def _load_overlays(root: Path, project: ProjectFile, source: Source, defs: Definitions,
-                   problems: list[Problem]) -> list[OverlayState]:
+                   problems: list[Problem], unpinned: dict[str, list[Problem]]
+                   ) -> list[OverlayState]:
     """Every pinned overlay that loads: its definitions and its status file."""
     states: list[OverlayState] = []
     seen: set[str] = set()
@@ -299,6 +308,7 @@ def _load_overlays(root: Path, project: ProjectFile, source: Source, defs: Defin
                                           source, root)
         except MlcycleError as exc:
             problems.extend(exc.problems)
+            unpinned[ref.name] = exc.problems
             continue
         display = overlays.overlay_file_name(ref.name)
         path = root / display
@@ -420,8 +430,9 @@ def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ..
             raise MlcycleError([source.problem(
                 (*at, "version"), MLC043, f"{key}.version: this project pins "
                 f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
-                f"{version}; move the project to it with `mlcycle upgrade`, or restore "
-                "the playbook")])
+                f"{version}; move the project to it with `mlcycle "
+                f"{'upgrade' if kind == 'playbook' else 'overlay upgrade ' + ref.name}`, or "
+                f"restore the {kind}")])
         return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
     names = playbooks.builtin_names()
     if ref.name not in names:

@@ -10,6 +10,7 @@ lists, so that `mlcycle team add` and the RACI name them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,10 @@ from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
 from mlcycle.load import overlays, playbooks
+from mlcycle.load.model import OverlayFile, OverlayRef
 from mlcycle.load.playbooks import Playbook
-from mlcycle.load.model import OverlayRef
 from mlcycle.load.project import OverlayState, Project, overlay_state
+from mlcycle.load.source import Source, load_model
 from mlcycle.load.validation import did_you_mean
 from mlcycle.write.items import Outcome, check_text, usage, who
 from mlcycle.write.phases import check_date
@@ -229,5 +231,140 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
     target = project.root / display
     if target.exists():
         session.extra.append(FileChange(target, display, target.read_bytes(), None))
-    return Outcome(session, f"overlay removed: {name} {ref.version} ({line(' '.join(reason.split()))}"
-                   f"; by {line(person)}, {today.isoformat()}; its documents stay)")
+    why = line(" ".join(reason.split()))
+    return Outcome(session, f"overlay removed: {name} {ref.version} ({why}; by {line(person)}, "
+                   f"{today.isoformat()}; its documents stay)")
+
+
+def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by: str | None,
+            today: date, cwd: Path) -> Outcome:
+    """Move overlay ``name`` to a new version (the built-in one this mlcycle ships,
+    or its team directory as it is now, or ``to``), every item's state kept by id
+    (an item the new version ``replaces`` takes the old one's state)."""
+    from mlcycle.write.statekeep import Layout, cut
+
+    pinned = [ref.name for ref in project.file.overlays]
+    if name not in pinned:
+        raise MlcycleError.at(MLC071, f"no overlay '{line(name)}' in this project"
+                              f"{line(did_you_mean(name, pinned))}; pinned: "
+                              f"{', '.join(pinned) or 'none'}", ARGS)
+    state = _current(project, name)
+    ref = state.ref
+    spec = to if to is not None else (f"./{ref.path}" if ref.path is not None else ref.name)
+    playbook, path = _resolve(project, spec, project.root if to is None else cwd)
+    if playbook.name != name:
+        raise _error(f"--to {quote(spec)} is overlay '{playbook.name}', not '{name}'")
+    if playbook.version == ref.version and path == ref.path and not gate_at:
+        raise Refused([f"mlcycle overlay upgrade: {name} is at {ref.version} already; "
+                       "nothing written"])
+    kept = {p: t for p, t in ref.gate_at.items() if p in playbook.phase_ids}
+    defaults = (overlays.default_gate_at(name, project.file.playbook.name) or {}) \
+        if playbook.builtin and project.file.playbook.path is None else {}
+    attach = _gate_at(project, playbook, [f"{p}={t}" for p, t in {**defaults, **kept}.items()
+                                          if p in playbook.phase_ids] + gate_at)
+    try:
+        layout = cut(state.source.text, state.source.marks)
+    except Layout as exc:
+        raise MlcycleError.at(MLC071, f"{exc}; upgrade keeps each item's state lines and "
+                              "needs the layout `overlay add` writes",
+                              state.source.display, exc.line + 1, 1) from None
+    states = {item.id: lines for item, lines in zip(state.file.items, layout.states,
+                                                     strict=True)}
+    touched = {item.id for item in state.file.items
+               if item.status != "todo" or item.owner or item.evidence or item.notes}
+    new_ids = {item.id for _, item in playbook.items()}
+    moved = {item.replaces: item.id for _, item in playbook.items() if item.replaces}
+    lost = [i for i in touched if i not in new_ids and i not in moved]
+    if lost:
+        raise Refused([f"mlcycle overlay upgrade refused: {playbook.name} {playbook.version} "
+                       f"drops item{'s' * (len(lost) != 1)} {', '.join(lost)}, whose state "
+                       "would be lost; nothing written",
+                       "close or reset them first, or keep the current version"])
+    rendered = _rendered(project, playbook, attach)
+    display = overlays.overlay_file_name(name)
+    text = _with_states(rendered[display], playbook, states, moved, layout.column)
+    check_date(project, today)
+    person = who(project, by)
+    pin = pin_ref(name, playbook.version, path, attach)
+    others = dataclasses.replace(project, overlays=[s for s in project.overlays
+                                                    if s.name != name])
+    session = Session(others)
+    session.added.append(dataclasses.replace(_state(project, playbook, pin, text),
+                                             index=state.index))
+    doc = session.project_doc()
+    doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-upgrade",
+                               "to": project.file.current_phase,
+                               "overlay": f"{name}@{playbook.version}", "by": person}])
+    at = ("overlays", state.index)
+    if playbook.version != ref.version:
+        doc.set((*at, "version"), Verbatim(playbook.version))
+    if path != ref.path and path is not None:
+        doc.set((*at, "path"), path)
+    if attach != ref.gate_at:
+        doc.set((*at, "gate_at"), attach)
+    for role in playbook.role_ids:
+        if role not in project.file.team:
+            doc.add_key(("team",), role, [])
+    target = project.root / display
+    session.extra.append(FileChange(target, display, target.read_bytes(), text.encode("utf-8")))
+    for doc_path, doc_text in rendered.items():
+        if doc_path.startswith("docs/") and not (project.root / doc_path).exists():
+            session.extra.append(FileChange(project.root / doc_path, doc_path, None,
+                                            doc_text.encode("utf-8")))
+    session.edited()
+    return Outcome(session, f"overlay upgraded: {name} {ref.version} -> {playbook.version} "
+                   f"(by {line(person)}, {today.isoformat()}; every item's state kept by id)")
+
+
+def _with_states(text: str, playbook: Playbook, states: dict[str, list[str]],
+                 moved: dict[str, str], column: int) -> str:
+    """The rendered file with each item's fresh state lines replaced by the old ones."""
+    by_new = {new: states[old] for old, new in moved.items() if old in states}
+    by_new.update({i: lines for i, lines in states.items() if i not in by_new})
+    pad = " " * 4
+    fresh = f"\n{pad}status: todo\n{pad}owner:\n"
+    for _, item in playbook.items():
+        lines = by_new.get(item.id)
+        if lines is None:
+            continue
+        start = text.index(f"\n  - id: {item.id}\n") if f"\n  - id: {item.id}\n" in text \
+            else text.index(f"- id: {item.id}")
+        at = text.index(fresh, start)
+        shifted = [(" " * 4 + ln[column:]) if ln[:column].strip() == "" else ln
+                   for ln in lines]
+        text = text[:at] + "\n" + "\n".join(shifted) + "\n" + text[at + len(fresh):]
+    return text
+
+
+@dataclasses.dataclass
+class _Current:
+    """What upgrade needs of the overlay as it is: its pin and its status file."""
+
+    index: int
+    ref: OverlayRef
+    file: OverlayFile
+    source: Source
+
+
+def _current(project: Project, name: str) -> _Current:
+    loaded = next((s for s in project.overlays if s.name == name), None)
+    if loaded is not None:
+        return _Current(loaded.index, loaded.ref, loaded.file, loaded.source)
+    # Pinned at a version its directory has left: the file is read as it is.
+    index = [ref.name for ref in project.file.overlays].index(name)
+    display = overlays.overlay_file_name(name)
+    file, source = load_model(OverlayFile, project.root / display, display)
+    return _Current(index, project.file.overlays[index], file, source)
+
+
+def load_for_upgrade(directory: Path, name: str) -> Project:
+    """The project, where overlay ``name``'s pinned version may be one its directory
+    has left (that is what the upgrade mends); any other problem refuses."""
+    from mlcycle.load import project as project_mod
+
+    loaded, problems = project_mod.load_partial(directory)
+    excused = loaded.unpinned.get(name, []) if loaded is not None else []
+    rest = [p for p in problems if p not in excused]
+    if rest or loaded is None:
+        raise MlcycleError(rest or problems)
+    return loaded

@@ -342,11 +342,10 @@ class YamlText:
         if not isinstance(mapping, MappingNode) or mapping.flow_style \
                 or len(mapping.value) < 2:
             raise EditError(f"{self.display}: {path} is not a block mapping with other keys")
-        for k, v in mapping.value:
-            if k.value == key:
-                break
-        else:
+        found = [(k, v) for k, v in mapping.value if k.value == key]
+        if not found:
             raise EditError(f"{self.display}: no key {key!r} at {path}")
+        k, v = found[0]
         del self._mirror(path)[key]
         start = self._line_start(self._off(k.start_mark))
         self._splice(start, self._after_line(self._content_end(v)), "")
