@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,66 @@ def test_a_team_overlay_moves_to_its_new_version_with_every_state_kept(tmp_path:
     done = run("advance", "--by", "Ana", cwd=root)
     assert done.code == 1
     assert "peer-review" in done.err.splitlines()[0]
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    config = tmp_path_factory.mktemp("git") / "config"
+    config.write_text("", encoding="utf-8")
+    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
+                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", str(config))):
+        monkeypatch.setenv(key, value)
+
+
+@pytest.mark.usefixtures("git_env")
+def test_diff_shows_an_overlay_added_and_flags_its_removal(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "init")
+    add_overlay(root)
+    out = ok("diff", "--base", "HEAD", cwd=root)
+    assert ("   overlay ml-test-score: overlay added: ml-test-score 1.0.0 (data -> data, model -> "
+            "quality, infrastructure -> productionization, monitoring -> operations)\n") in out
+    assert "   ml-test-score/feature-schema: item added (a gate)\n" in out
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "overlay")
+    for role in ("tl", "sre"):
+        ok("team", "remove", role, "Ana", cwd=root)
+    ok("overlay", "remove", "ml-test-score", "--reason", "scored elsewhere", "--by", "Ana",
+       cwd=root)
+    out = ok("diff", "--base", "HEAD", cwd=root)
+    assert ("!! overlay ml-test-score: overlay REMOVED: ml-test-score 1.0.0 (28 items, 7 gates; "
+            "by Ana: scored elsewhere)\n") in out
+    assert "feature-schema" not in out  # one line for the overlay, not one per item
+    # Removed by hand: flagged as such (and check refuses it, MLC072).
+    _git(root, "checkout", "-q", ".")
+    text = (root / "mlcycle.yaml").read_text()
+    (root / "mlcycle.yaml").write_text(text[:text.index("overlays:\n")])
+    (root / OVERLAY_FILE).unlink()
+    out = run("diff", "--base", "HEAD", cwd=root).out
+    assert ("!! overlay ml-test-score: overlay REMOVED: ml-test-score 1.0.0 (28 items, 7 gates; "
+            "no overlay-remove entry in the history records it: removed by hand)\n") in out
+
+
+def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.load import overlays
+
+    data = {"ml-test-score": {**overlays.defaults()["ml-test-score"], "lifecycle": False}}
+    monkeypatch.setattr(overlays, "defaults", lambda: data)
+    done = run("init", str(tmp_path / "p"), "--no-input", "--playbook", "ml-test-score",
+               cwd=tmp_path)
+    assert done.code == 2
+    assert done.err == ("<command line>: error[MLC030]: 'ml-test-score' is an overlay, not a "
+                        "lifecycle playbook: init the project with a lifecycle (`mlcycle "
+                        "playbooks` lists them), then `mlcycle overlay add ml-test-score`\n")
+    assert not (tmp_path / "p").exists()
+    listed = ok("playbooks", cwd=tmp_path)
+    assert "product" in listed and "ml-test-score" not in listed

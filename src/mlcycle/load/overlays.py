@@ -52,6 +52,17 @@ def overlay_only() -> frozenset[str]:
                      if entry.get("lifecycle") is False)
 
 
+def refuse_as_lifecycle(spec: str) -> None:
+    """``init --playbook NAME`` of a playbook that is only an overlay: MLC030."""
+    from mlcycle.codes import MLC030
+    from mlcycle.errors import MlcycleError
+
+    if spec in overlay_only():
+        raise MlcycleError.at(MLC030, f"'{spec}' is an overlay, not a lifecycle playbook: "
+                              "init the project with a lifecycle (`mlcycle playbooks` lists "
+                              f"them), then `{ADD} {spec}`", "<command line>")
+
+
 def default_gate_at(overlay: str, playbook: str) -> dict[str, str] | None:
     entry = defaults().get(overlay) or {}
     found = (entry.get("gate_at") or {}).get(playbook)
