@@ -97,7 +97,7 @@ def upgrade(
     dry_run: DryRun = False,
     today: TodayOption = None,
 ) -> int:
-    """Move an overlay to its new version, every item's state kept by id.
+    """Move an overlay to its new version, state kept by item id.
 
     Definitions are re-rendered from the new version; status, owner,
     evidence, due, notes and waiver lines are kept byte for byte. Recorded in
