@@ -377,3 +377,23 @@ def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(
     assert not (tmp_path / "p").exists()
     listed = ok("playbooks", cwd=tmp_path)
     assert "product" in listed and "ml-test-score" not in listed
+
+
+def test_upgrading_the_lifecycle_keeps_the_overlay(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    ok("playbooks", "fork", "product", "pb", "--name", "acme", cwd=root)
+    ok("init", ".", "--no-input", "--playbook", "./pb", "--team=pm=Ana", cwd=root)
+    done = run("overlay", "add", "ml-test-score", "--by", "Ana", cwd=root)
+    assert done.code == 2  # a team's lifecycle has no default attachment
+    assert "--gate-at data=PHASE" in done.err
+    ok("overlay", "add", "ml-test-score", "--gate-at", "data=data", "--gate-at", "model=quality",
+       "--gate-at", "infrastructure=productionization", "--gate-at", "monitoring=operations",
+       "--by", "Ana", cwd=root)
+    meta = root / "pb" / "playbook.yaml"
+    meta.write_text(re.sub(r"(?m)^version: .*$", "version: 3.1.0", meta.read_text()))
+    before = (root / OVERLAY_FILE).read_bytes()
+    ok("upgrade", "--by", "Ana", cwd=root)
+    assert (root / OVERLAY_FILE).read_bytes() == before
+    assert run("check", cwd=root).code == 0
+    assert "    0  feature-schema " in ok("score", cwd=root)

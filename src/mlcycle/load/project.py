@@ -222,7 +222,7 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
             if defs else None
         phases = _load_phases(root, outline, problems)
         unpinned: dict[str, list[Problem]] = {}
-        states = _load_overlays(root, project, source, defs, problems, unpinned) \
+        states = load_overlays(root, project, source, defs, problems, unpinned) \
             if project is not None and source is not None and defs is not None else []
     if project is None or source is None or defs is None or outline is None:
         return None, problems
@@ -289,7 +289,7 @@ def overlay_state(index: int, ref: OverlayRef, odefs: Definitions, ofile: Overla
     return OverlayState(index, ref, odefs, ofile, osource, attached, views)
 
 
-def _load_overlays(root: Path, project: ProjectFile, source: Source, defs: Definitions,
+def load_overlays(root: Path, project: ProjectFile, source: Source, defs: Definitions,
                    problems: list[Problem], unpinned: dict[str, list[Problem]]
                    ) -> list[OverlayState]:
     """Every pinned overlay that loads: its definitions and its status file."""
