@@ -126,6 +126,9 @@ def test_the_ml_test_score_overlay_works_on_every_built_in_lifecycle(
     for gate in [g for ids in gates("ml-test-score").values() for g in ids]:
         assert f"error[MLC101]: gate '{gate}'" in done.out
     status = run("status", "--format", "json", cwd=root)
+    gates_json = json.loads(run("check", "--all", "--format", "json", cwd=root).out)
+    assert {g["item"]: g.get("overlay") for g in gates_json["gates"]}["feature-schema"] == \
+        "ml-test-score"
     data = json.loads(status.out)
     assert data["overlays"][0]["name"] == "ml-test-score"
     phases = {p["id"]: p for p in data["phases"]}
@@ -344,6 +347,13 @@ def test_diff_shows_an_overlay_added_and_flags_its_removal(tmp_path: Path) -> No
     assert "   ml-test-score/feature-schema: item added (a gate)\n" in out
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "overlay")
+    text = (root / "mlcycle.yaml").read_text()
+    (root / "mlcycle.yaml").write_text(text.replace("      model: quality\n",
+                                                    "      model: operations\n"))
+    out = ok("diff", "--base", "HEAD", cwd=root)
+    assert ("!! overlay ml-test-score: gate_at.model: quality -> operations (its gates now "
+            "close a LATER phase)\n") in out
+    _git(root, "checkout", "-q", ".")
     for role in ("tl", "sre"):
         ok("team", "remove", role, "Ana", cwd=root)
     ok("overlay", "remove", "ml-test-score", "--reason", "scored elsewhere", "--by", "Ana",
