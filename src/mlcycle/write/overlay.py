@@ -15,7 +15,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from mlcycle.codes import MLC031, MLC071
+from mlcycle.codes import MLC071
 from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
@@ -29,6 +29,7 @@ from mlcycle.write.items import Outcome, check_text, usage, who
 from mlcycle.write.phases import check_date
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
+from mlcycle.write.yamledit import YamlText
 
 ARGS = "<command line>"
 _HEADER = re.compile(r"(?s)\A.*?^items:\n", re.MULTILINE)
@@ -118,6 +119,18 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
     return out
 
 
+def _add_roles(doc: YamlText, project: Project, playbook: Playbook) -> None:
+    """Each role the overlay uses that ``team:`` lacks, as an empty list."""
+    missing = [r for r in playbook.role_ids if r not in project.file.team]
+    if not missing:
+        return
+    if not doc.has(("team",)):
+        doc.set(("team",), {role: [] for role in missing})
+        return
+    for role in missing:
+        doc.add_key(("team",), role, [])
+
+
 def pin_ref(name: str, version: str, path: str | None, gate_at: dict[str, str]
             ) -> OverlayRef:
     return OverlayRef(name=name, version=version, path=path, gate_at=gate_at)
@@ -151,7 +164,8 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
         raise _error(f"'{name}' is the project's playbook; an overlay adds another rubric")
     if any(ref.name == name for ref in project.file.overlays):
         raise Refused([f"mlcycle overlay add: overlay '{name}' is already pinned; nothing "
-                       "written (move it to a new version with `mlcycle upgrade`)"])
+                       "written (move it to a new version with `mlcycle overlay upgrade "
+                       f"{name}`)"])
     ours = {item.id for _, _, item in project.entries()}
     clash = [item.id for _, item in playbook.items() if item.id in ours]
     if clash:
@@ -171,10 +185,8 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
     if path is not None:
         pin["path"] = path
     pin["gate_at"] = attach
-    doc.append(("overlays",), [pin])
-    for role in playbook.role_ids:
-        if role not in project.file.team:
-            doc.add_key(("team",), role, [])
+    doc.append(("overlays",), [pin], block=True)
+    _add_roles(doc, project, playbook)
     rendered = _rendered(project, playbook, attach)
     session.added.append(_state(project, playbook, pin_ref(name, playbook.version, path, attach),
                                 rendered[overlays.overlay_file_name(name)]))
@@ -202,7 +214,7 @@ def _roles_only_of(project: Project, name: str) -> list[str]:
 def remove(project: Project, name: str, reason: str, by: str | None, today: date) -> Outcome:
     pinned = [ref.name for ref in project.file.overlays]
     if name not in pinned:
-        raise MlcycleError.at(MLC031 if pinned else MLC071, f"no overlay '{line(name)}' in "
+        raise MlcycleError.at(MLC071, f"no overlay '{line(name)}' in "
                               f"this project{line(did_you_mean(name, pinned))}; pinned: "
                               f"{', '.join(pinned) or 'none'}", ARGS)
     check_text(reason, "--reason", multiline=True, limit=2000)
@@ -302,9 +314,7 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
         doc.set((*at, "path"), path)
     if attach != ref.gate_at:
         doc.set((*at, "gate_at"), attach)
-    for role in playbook.role_ids:
-        if role not in project.file.team:
-            doc.add_key(("team",), role, [])
+    _add_roles(doc, project, playbook)
     target = project.root / display
     session.extra.append(FileChange(target, display, target.read_bytes(), text.encode("utf-8")))
     for doc_path, doc_text in rendered.items():
