@@ -407,3 +407,11 @@ def test_upgrading_the_lifecycle_keeps_the_overlay(tmp_path: Path) -> None:
     assert (root / OVERLAY_FILE).read_bytes() == before
     assert run("check", cwd=root).code == 0
     assert "    0  feature-schema " in ok("score", cwd=root)
+
+
+def test_a_project_on_the_ml_test_score_cannot_add_it_again(tmp_path: Path) -> None:
+    root = init(tmp_path, "ml-test-score")
+    done = run("overlay", "add", "ml-test-score", "--by", "Ana", cwd=root)
+    assert (done.code, done.out) == (2, "")
+    assert done.err == ("<command line>: error[MLC071]: 'ml-test-score' is the project's "
+                        "playbook; an overlay adds another rubric\n")
