@@ -209,20 +209,23 @@ def _overlay_changes(d: Diff, old: Snapshot, new: Snapshot) -> set[str]:
                 d.definitions.append(Change(
                     "definition", f"overlay {name}", f"gate_at.{key}: {was} -> {target}"
                     + (" (its gates now close a LATER phase)" if later else ""), severe=later))
-    gone = set()
-    for name, ref in before.items():
-        if name in after:
-            continue
-        gone.add(name)
-        items = old.overlays[name].items if name in old.overlays else []
+    return _overlays_removed(d, old, [ref for name, ref in before.items() if name not in after],
+                             removals)
+
+
+def _overlays_removed(d: Diff, old: Snapshot, gone: list[Any],
+                      removals: dict[str, HistoryEntry]) -> set[str]:
+    """One flagged line per overlay unpinned, with its history entry's reason."""
+    for ref in gone:
+        items = old.overlays[ref.name].items if ref.name in old.overlays else []
         gates = sum(1 for item in items if item.gate)
-        entry = removals.get(name)
+        entry = removals.get(ref.name)
         why = f"by {entry.by}: {_short(entry.reason)}" if entry is not None else \
             "no overlay-remove entry in the history records it: removed by hand"
-        d.playbook.append(Change("playbook", f"overlay {name}", f"overlay REMOVED: {name} "
-                                 f"{ref.version} ({len(items)} items, {gates} gates; {why})",
-                                 severe=True))
-    return gone
+        d.playbook.append(Change("playbook", f"overlay {ref.name}", f"overlay REMOVED: "
+                                 f"{ref.name} {ref.version} ({len(items)} items, {gates} "
+                                 f"gates; {why})", severe=True))
+    return {ref.name for ref in gone}
 
 
 def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:

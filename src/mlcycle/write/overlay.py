@@ -253,19 +253,9 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
     """Move overlay ``name`` to a new version (the built-in one this mlcycle ships,
     or its team directory as it is now, or ``to``), every item's state kept by id
     (an item the new version ``replaces`` takes the old one's state)."""
-    from mlcycle.write.statekeep import Layout, cut
-
-    pinned = [ref.name for ref in project.file.overlays]
-    if name not in pinned:
-        raise MlcycleError.at(MLC071, f"no overlay '{line(name)}' in this project"
-                              f"{line(did_you_mean(name, pinned))}; pinned: "
-                              f"{', '.join(pinned) or 'none'}", ARGS)
-    state = _current(project, name)
+    state = _current(project, _pinned_name(project, name))
     ref = state.ref
-    spec = to if to is not None else (f"./{ref.path}" if ref.path is not None else ref.name)
-    playbook, path = _resolve(project, spec, project.root if to is None else cwd)
-    if playbook.name != name:
-        raise _error(f"--to {quote(spec)} is overlay '{playbook.name}', not '{name}'")
+    playbook, path = _target(project, ref, to, cwd)
     if playbook.version == ref.version and path == ref.path and not gate_at:
         raise Refused([f"mlcycle overlay upgrade: {name} is at {ref.version} already; "
                        "nothing written"])
@@ -274,6 +264,65 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
         if playbook.builtin and project.file.playbook.path is None else {}
     attach = _gate_at(project, playbook, [f"{p}={t}" for p, t in {**defaults, **kept}.items()
                                           if p in playbook.phase_ids] + gate_at)
+    rendered = _rendered(project, playbook, attach)
+    display = overlays.overlay_file_name(name)
+    text = _kept_states(state, playbook, rendered[display])
+    check_date(project, today)
+    person = who(project, by)
+    others = dataclasses.replace(project, overlays=[s for s in project.overlays
+                                                    if s.name != name])
+    session = Session(others)
+    session.added.append(dataclasses.replace(
+        _state(project, playbook, pin_ref(name, playbook.version, path, attach), text),
+        index=state.index))
+    doc = session.project_doc()
+    doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-upgrade",
+                               "to": project.file.current_phase,
+                               "overlay": f"{name}@{playbook.version}", "by": person}])
+    at = ("overlays", state.index)
+    changed: list[tuple[str, object]] = [("version", Verbatim(playbook.version))] \
+        if playbook.version != ref.version else []
+    changed += [("path", path)] if path is not None and path != ref.path else []
+    changed += [("gate_at", attach)] if attach != ref.gate_at else []
+    for key, value in changed:
+        doc.set((*at, key), value)
+    _add_roles(doc, project, playbook)
+    target = project.root / display
+    session.extra.append(FileChange(target, display, target.read_bytes(), text.encode("utf-8")))
+    session.extra += [FileChange(project.root / p, p, None, t.encode("utf-8"))
+                      for p, t in rendered.items()
+                      if p.startswith("docs/") and not (project.root / p).exists()]
+    session.edited()
+    return Outcome(session, f"overlay upgraded: {name} {ref.version} -> {playbook.version} "
+                   f"(by {line(person)}, {today.isoformat()}; every item's state kept by id)")
+
+
+def _pinned_name(project: Project, name: str) -> str:
+    pinned = [ref.name for ref in project.file.overlays]
+    if name not in pinned:
+        raise MlcycleError.at(MLC071, f"no overlay '{line(name)}' in this project"
+                              f"{line(did_you_mean(name, pinned))}; pinned: "
+                              f"{', '.join(pinned) or 'none'}", ARGS)
+    return name
+
+
+def _target(project: Project, ref: OverlayRef, to: str | None, cwd: Path
+            ) -> tuple[Playbook, str | None]:
+    """The version to move to: ``to``, else the pinned directory as it is now, else
+    the built-in playbook this mlcycle ships."""
+    spec = to if to is not None else (f"./{ref.path}" if ref.path is not None else ref.name)
+    playbook, path = _resolve(project, spec, project.root if to is None else cwd)
+    if playbook.name != ref.name:
+        raise _error(f"--to {quote(spec)} is overlay '{playbook.name}', not '{ref.name}'")
+    return playbook, path
+
+
+def _kept_states(state: _Current, playbook: Playbook, text: str) -> str:
+    """The rendered status file with every item's state lines as they were; refused
+    when the new version drops an item that has state."""
+    from mlcycle.write.statekeep import Layout, cut
+    from mlcycle.write.upgrade_summary import has_state
+
     try:
         layout = cut(state.source.text, state.source.marks)
     except Layout as exc:
@@ -282,48 +331,16 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
                               state.source.display, exc.line + 1, 1) from None
     states = {item.id: lines for item, lines in zip(state.file.items, layout.states,
                                                      strict=True)}
-    touched = {item.id for item in state.file.items
-               if item.status != "todo" or item.owner or item.evidence or item.notes}
     new_ids = {item.id for _, item in playbook.items()}
     moved = {item.replaces: item.id for _, item in playbook.items() if item.replaces}
-    lost = [i for i in touched if i not in new_ids and i not in moved]
+    lost = [i.id for i in state.file.items
+            if has_state(i) and i.id not in new_ids and i.id not in moved]
     if lost:
         raise Refused([f"mlcycle overlay upgrade refused: {playbook.name} {playbook.version} "
                        f"drops item{'s' * (len(lost) != 1)} {', '.join(lost)}, whose state "
                        "would be lost; nothing written",
                        "close or reset them first, or keep the current version"])
-    rendered = _rendered(project, playbook, attach)
-    display = overlays.overlay_file_name(name)
-    text = _with_states(rendered[display], playbook, states, moved, layout.column)
-    check_date(project, today)
-    person = who(project, by)
-    pin = pin_ref(name, playbook.version, path, attach)
-    others = dataclasses.replace(project, overlays=[s for s in project.overlays
-                                                    if s.name != name])
-    session = Session(others)
-    session.added.append(dataclasses.replace(_state(project, playbook, pin, text),
-                                             index=state.index))
-    doc = session.project_doc()
-    doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-upgrade",
-                               "to": project.file.current_phase,
-                               "overlay": f"{name}@{playbook.version}", "by": person}])
-    at = ("overlays", state.index)
-    if playbook.version != ref.version:
-        doc.set((*at, "version"), Verbatim(playbook.version))
-    if path != ref.path and path is not None:
-        doc.set((*at, "path"), path)
-    if attach != ref.gate_at:
-        doc.set((*at, "gate_at"), attach)
-    _add_roles(doc, project, playbook)
-    target = project.root / display
-    session.extra.append(FileChange(target, display, target.read_bytes(), text.encode("utf-8")))
-    for doc_path, doc_text in rendered.items():
-        if doc_path.startswith("docs/") and not (project.root / doc_path).exists():
-            session.extra.append(FileChange(project.root / doc_path, doc_path, None,
-                                            doc_text.encode("utf-8")))
-    session.edited()
-    return Outcome(session, f"overlay upgraded: {name} {ref.version} -> {playbook.version} "
-                   f"(by {line(person)}, {today.isoformat()}; every item's state kept by id)")
+    return _with_states(text, playbook, states, moved, layout.column)
 
 
 def _with_states(text: str, playbook: Playbook, states: dict[str, list[str]],
