@@ -65,8 +65,8 @@ def _help_parts(help_text: str) -> tuple[list[str], str | None]:
         lines = [line.strip() for line in block.strip().splitlines()]
         if lines and lines[0] == "\b":  # click's no-rewrap marker
             lines = lines[1:]
-        if lines and lines[0] == "Example:":
-            example = " ".join(lines[1:])
+        if lines and lines[0] in ("Example:", "Examples:"):
+            example = "\n".join(lines[1:])  # one command a line
             continue
         paragraphs.append(" ".join(lines))
     return paragraphs, example

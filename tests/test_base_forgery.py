@@ -216,7 +216,7 @@ def forge_back(root: Path, from_playbook: str) -> None:
         handle.write("  - date: 2026-01-10\n    event: advance\n    from: data\n"
                      "    to: problem\n  - date: 2026-01-10\n    event: upgrade\n"
                      f"    to: problem\n    from_playbook: {from_playbook}\n"
-                     "    to_playbook: product@3.0.0\n")
+                     "    to_playbook: product@3.1.0\n")
 
 
 def test_a_made_up_upgrade_entry_is_refused_at_the_entry_and_flagged_by_diff(
@@ -231,13 +231,13 @@ def test_a_made_up_upgrade_entry_is_refused_at_the_entry_and_flagged_by_diff(
     assert result.code == 2
     assert result.err == (
         "mlcycle.yaml:58:12: error[MLC044]: history[3]: an upgrade entry (product@1.7.0 -> "
-        "product@3.0.0), but this change does not move the pinned playbook (product@3.0.0 at "
+        "product@3.1.0), but this change does not move the pinned playbook (product@3.1.0 at "
         "the base and here); remove the entry, and move playbooks with `mlcycle upgrade`\n")
     changes = run("diff", "--base", "main", cwd=root)
     assert changes.code == 0
     assert changes.out.split("\n\n")[1:3] == [
-        "Playbook:\n!! history: upgrade entry product@1.7.0 -> product@3.0.0 on 2026-01-10, "
-        "but the pinned playbook did not change (product@3.0.0): MADE UP",
+        "Playbook:\n!! history: upgrade entry product@1.7.0 -> product@3.1.0 on 2026-01-10, "
+        "but the pinned playbook did not change (product@3.1.0): MADE UP",
         "Phase moves:\n!! phase problem: BACK, recorded as an advance: data -> problem on "
         "2026-01-10\n",
     ]
@@ -257,7 +257,7 @@ def test_a_move_back_before_an_upgrade_from_a_released_playbook_is_refused_witho
 def test_upgrades_chain_from_the_playbook_the_previous_one_landed_on(tmp_path: Path) -> None:
     root = project(tmp_path)
     with open(root / "mlcycle.yaml", "a", encoding="utf-8") as handle:
-        for start, end in (("product@1.0.0", "product@1.1.0"), ("product@1.4.0", "product@3.0.0")):
+        for start, end in (("product@1.0.0", "product@1.1.0"), ("product@1.4.0", "product@3.1.0")):
             handle.write(f"  - date: 2026-01-10\n    event: upgrade\n    to: data\n"
                          f"    from_playbook: {start}\n    to_playbook: {end}\n")
     result = run("check", cwd=root)
@@ -277,7 +277,7 @@ def test_diff_flags_a_hand_made_downgrade_and_words_metric_and_parity_checks(
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "base")
     git(root, "checkout", "-q", "-b", "pr")
-    sub(root / "mlcycle.yaml", "version: 3.0.0", "version: 1.0.0")
+    sub(root / "mlcycle.yaml", "version: 3.1.0", "version: 1.0.0")
     quality = root / "lifecycle" / "05-quality.yaml"
     sub(quality, "abs: 0.005", "abs: 0.5")
     sub(quality, "value: 0.0", "value: -1", "id: positive-lift")
@@ -298,6 +298,6 @@ def test_diff_flags_a_hand_made_downgrade_and_words_metric_and_parity_checks(
         "/estimated_lift > -1",
         "",
         "Playbook:",
-        "!! playbook: DOWNGRADED to an older version: product 3.0.0 -> product 1.0.0 (no "
+        "!! playbook: DOWNGRADED to an older version: product 3.1.0 -> product 1.0.0 (no "
         "upgrade entry in the history records it: edited by hand)",
     ]

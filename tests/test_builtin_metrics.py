@@ -244,10 +244,10 @@ QUALITY_STATE = ("    status: todo\n    owner:\n",
 def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
         tmp_path: Path, name: str, status_file: str) -> None:
     # 1.0.0 had no metric checks; an upgrade moves to the release mlcycle ships
-    # (product 3.0.0, whose checks read the primary metric; five-phase 2.0.0).
+    # (product 3.1.0, whose checks read the primary metric; five-phase 2.0.0).
     root = old_project(tmp_path, name)
     playbook = name.removesuffix("-1.0.0")
-    current = {"product": "3.0.0", "five-phase": "2.0.0"}[playbook]
+    current = {"product": "3.1.0", "five-phase": "2.0.0"}[playbook]
     parity = "primary-parity" if playbook == "product" else "accuracy-parity"
     key = "\n            primary: true" if playbook == "product" else " /accuracy"
     path = root / status_file
@@ -270,15 +270,27 @@ def test_a_1_0_0_project_upgrades_to_the_current_release_with_its_state_kept(
     # What a reviewer must see: each check that can reopen a closed item.
     changes = result.out.split("definition changes (")[1].split("\n\n")[0].splitlines()[1:]
     assert changes == ([
+        "  integration-scalable: profiles: all -> production",
+        "  integration-reliable: profiles: all -> pilot, production",
         "  model-accuracy: description changed; parity check primary-parity added",
         "  offline-evaluation: description changed; metric check primary-at-floor added; "
         "metric check beats-baseline added; metric check positive-lift added",
-        "  ab-test-significance: description changed; metric check planned-sample-reached "
-        "added; metric check primary-effect-beyond-zero added; metric check guardrails-held "
+        "  ab-test-design: profiles: all -> pilot, production",
+        "  live-dashboards: profiles: all -> pilot, production",
+        "  rollback-switch: profiles: all -> pilot, production",
+        "  ab-test-significance: description changed; profiles: all -> pilot, production; "
+        "metric check planned-sample-reached added; metric check primary-effect-beyond-zero "
+        "added; metric check guardrails-held added",
+        "  staged-rollout: profiles: all -> production; metric check segments-on-target added",
+        "  ownership-and-on-call: profiles: all -> production",
+        "  prediction-logging: profiles: all -> pilot, production",
+        "  drift-monitoring: profiles: all -> pilot, production; metric check feature-drift "
         "added",
-        "  staged-rollout: metric check segments-on-target added",
-        "  drift-monitoring: metric check feature-drift added",
-        "  retraining: description changed; parity check retrained-primary-parity added",
+        "  retraining: description changed; recurs every 90d; profiles: all -> production; "
+        "parity check retrained-primary-parity added",
+        "  impact-review: description changed; recurs every 90d; profiles: all -> pilot, "
+        "production",
+        "  improvement-backlog: profiles: all -> pilot, production",
     ] if playbook == "product" else ["  model-accuracy: parity check accuracy-parity added"])
 
     after = item_chunk(path.read_text(encoding="utf-8"), "model-accuracy")

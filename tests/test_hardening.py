@@ -167,7 +167,7 @@ def test_a_nul_in_an_evidence_path_is_a_located_mlc029(tmp_path: Path) -> None:
 
 def test_a_nul_in_the_playbook_path_is_a_located_mlc030(tmp_path: Path) -> None:
     root = project(tmp_path)
-    edit(root, "mlcycle.yaml", "  version: 3.0.0\n", '  version: 3.0.0\n  path: "pb/\\0x"\n')
+    edit(root, "mlcycle.yaml", "  version: 3.1.0\n", '  version: 3.1.0\n  path: "pb/\\0x"\n')
     assert_invalid(root, [
         "mlcycle.yaml:11:9: error[MLC030]: playbook.path 'pb/\\x00x' contains a NUL character, "
         "which no file name can hold",

@@ -337,7 +337,7 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn/**"]
     assert workflow["on"]["push"]["paths"] == ["ml/churn/**"]
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
-    assert "mlcycle check --format github ${BASE:+--base \"$BASE\"}" in steps
+    assert "mlcycle check --strict-evidence --format github ${BASE:+--base \"$BASE\"}" in steps
     assert workflow["jobs"]["check"]["defaults"] == {"run": {"working-directory": "ml/churn"}}
     # The printed workflow's command works in that directory, where GitHub runs it.
     assert run("check", "--format", "github", cwd=repo / "ml/churn").code == 0
@@ -351,7 +351,7 @@ def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path)
     assert result.code == 0, result.err
     workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1].split("\nnote: ", 1)[0])
     steps = [s.get("run", "") for s in workflow["jobs"]["check"]["steps"]]
-    assert "mlcycle check --format github ${BASE:+--base \"$BASE\"}" in steps
+    assert "mlcycle check --strict-evidence --format github ${BASE:+--base \"$BASE\"}" in steps
     assert workflow["jobs"]["check"]["defaults"]["run"]["working-directory"] == "ml/churn model"
     assert workflow["on"]["pull_request"]["paths"] == ["ml/churn model/**"]
 

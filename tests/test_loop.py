@@ -5,6 +5,7 @@ member, former members, not applicable, renewed waivers kept."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -87,6 +88,9 @@ def test_reopen_lists_the_closed_items_resting_on_a_reset_and_cascade_resets_the
                           "data-sufficiency, baseline-model\n")
     cascade = ("Reopened 2027-01-10 (back to data; --cascade: rests on data-verification, eda):"
                " label leakage")
+    digest = "+          sha256: " + hashlib.sha256((root / EV).read_bytes()).hexdigest()
+    record = ["+    reopened:", "+      date: 2027-01-10", "+      evidence:",
+              f"+        - path: {EV}", digest]
     assert changed(before, root, texts) == {
         "mlcycle.yaml": [
             "-current_phase: modeling", "+current_phase: data",
@@ -94,13 +98,13 @@ def test_reopen_lists_the_closed_items_resting_on_a_reset_and_cascade_resets_the
             "+    to: data", "+    reason: label leakage", "+    by: Dee Park"],
         "lifecycle/02-data.yaml": [
             "-    status: done", "+    status: doing",
-            '+    notes: "Reopened 2027-01-10 (back to data): label leakage"',
-            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"',
+            '+    notes: "Reopened 2027-01-10 (back to data): label leakage"', *record,
+            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"', *record,
             "-    status: done", "+    status: doing",
-            '+    notes: "Reopened 2027-01-10 (back to data): label leakage"',
-            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"'],
+            '+    notes: "Reopened 2027-01-10 (back to data): label leakage"', *record,
+            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"', *record],
         "lifecycle/03-modeling.yaml": [
-            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"'],
+            "-    status: done", "+    status: doing", f'+    notes: "{cascade}"', *record],
     }
     check = run("check", cwd=root)
     assert (check.code, check.err) == (0, "")

@@ -145,8 +145,9 @@ def test_unknown_overlay_is_a_located_usage_error(tmp_path: Path) -> None:
     done = run("overlay", "add", "ml-test-scor", "--by", "Ana", cwd=root)
     assert done.code == 2
     assert done.err == ("<command line>: error[MLC071]: unknown overlay 'ml-test-scor' (did you "
-                        "mean 'ml-test-score'?); built-in overlays: ml-test-score (or give a "
-                        "team's playbook directory, e.g. ./our-rubric)\n")
+                        "mean 'ml-test-score'?); built-in overlays: ml-test-score, "
+                        "responsible-ai (or give a team's playbook directory, e.g. "
+                        "./our-rubric)\n")
     assert snapshot(root) == before
 
 
@@ -376,7 +377,8 @@ def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mlcycle.load import overlays
 
-    data = {"ml-test-score": {**overlays.defaults()["ml-test-score"], "lifecycle": False}}
+    data = {**overlays.defaults(),
+            "ml-test-score": {**overlays.defaults()["ml-test-score"], "lifecycle": False}}
     monkeypatch.setattr(overlays, "defaults", lambda: data)
     done = run("init", str(tmp_path / "p"), "--no-input", "--playbook", "ml-test-score",
                cwd=tmp_path)
@@ -415,3 +417,25 @@ def test_a_project_on_the_ml_test_score_cannot_add_it_again(tmp_path: Path) -> N
     assert (done.code, done.out) == (2, "")
     assert done.err == ("<command line>: error[MLC071]: 'ml-test-score' is the project's "
                         "playbook; an overlay adds another rubric\n")
+
+
+@pytest.mark.parametrize("playbook", ["product", "five-phase", "tdsp", "crisp-dm",
+                                      "ten-step", "ml-test-score"])
+def test_the_responsible_ai_overlay_works_on_every_built_in_lifecycle(
+        tmp_path: Path, playbook: str) -> None:
+    root = init(tmp_path, playbook)
+    out = ok("overlay", "add", "responsible-ai", "--by", "Ana", cwd=root)
+    found = re.search(r"\(responsible-ai -> ([a-z-]+);", out)
+    assert found is not None, out
+    target = found.group(1)
+    for role in ("legal", "privacy"):
+        ok("team", "add", role, "Ana", cwd=root)
+    done = run("check", "--all", cwd=root)
+    assert done.code == 1 and done.err == ""
+    assert "lifecycle/overlays/responsible-ai.yaml:" in done.out
+    data = json.loads(ok("status", "--format", "json", cwd=root))
+    assert data["overlays"][0]["gate_at"] == {"responsible-ai": target}
+    row = next(p for p in data["phases"] if p["id"] == target)
+    plain = len([i for p in _record(playbook)["phases"] if p["id"] == target
+                 for i in p["items"]])
+    assert row["total"] == plain + 7

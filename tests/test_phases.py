@@ -3,12 +3,17 @@ they append (in the file's own style), and the path `status` shows."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 from conftest import run, snapshot
 from editproject import PROJECT, encode, tiny_project
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +113,13 @@ def test_reopen_records_why_resets_items_and_status_shows_the_path(tmp_path: Pat
         "    status: 'doing'        # single-quoted on purpose\n").replace(
         "      - docs/problem.md\n",
         "      - docs/problem.md\n"
-        "    notes: \"Reopened 2026-03-02 (back to frame): label leakage in feature X\"\n")
+        "    notes: \"Reopened 2026-03-02 (back to frame): label leakage in feature X\"\n"
+        # A digest of the evidence as it was: done again on the same bytes is seen (MLC165).
+        "    reopened:\n"
+        "        date: 2026-03-02\n"
+        "        evidence:\n"
+        "          - path: docs/problem.md\n"
+        f"            sha256: {_sha(root / 'docs/problem.md')}\n")
     assert run("done", "problem", cwd=root).code == 0  # the evidence was kept
     assert run("advance", "--by", "Ana Lima", "--today", "2026-03-05", cwd=root).code == 0
     status = run("status", "--today", "2026-03-05", cwd=root)
@@ -169,5 +180,10 @@ def test_advance_and_reopen_keep_crlf_and_the_bom(tmp_path: Path) -> None:
         b"    owner:   # nobody yet\r\n"
         b"    evidence:\r\n"
         b"      - docs/problem.md\r\n"
-        b"    notes: \"Reopened 2026-01-10 (back to frame): leak\"\r\n").replace(
+        b"    notes: \"Reopened 2026-01-10 (back to frame): leak\"\r\n"
+        b"    reopened:\r\n"
+        b"        date: 2026-01-10\r\n"
+        b"        evidence:\r\n"
+        b"          - path: docs/problem.md\r\n"
+        b"            sha256: " + _sha(root / "docs/problem.md").encode() + b"\r\n").replace(
         b"status: 'todo'", b"status: 'doing'")

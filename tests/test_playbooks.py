@@ -14,7 +14,8 @@ from conftest import run, snapshot
 
 PHASES = Path(__file__).resolve().parents[1] / "phases"
 BUILTINS = sorted(p.parent.name for p in PHASES.glob("*/playbook.yaml"))
-EXPECTED_BUILTINS = ["crisp-dm", "five-phase", "ml-test-score", "product", "tdsp", "ten-step"]
+EXPECTED_BUILTINS = ["crisp-dm", "five-phase", "ml-test-score", "product", "responsible-ai", "tdsp",
+                     "ten-step"]
 
 # Section 1 of the lifecycle reference: (phase in five-phase, phase in product,
 # item id, responsible roles, accountable role). Facts to keep exactly.

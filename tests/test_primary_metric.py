@@ -1,5 +1,5 @@
 """The project's primary metric: declared at init or by `metric set`, recorded in
-the history, read by product 3.0.0's gates, flagged by diff when loosened."""
+the history, read by product 3.0.0's (and later) gates, flagged by diff when loosened."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ def test_ab_gate_needs_the_effect_interval_beyond_zero(tmp_path: Path) -> None:
     assert "primary-effect-beyond-zero" not in lines
 
 
-def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -> None:
+def test_a_2_0_0_project_upgrades_to_3_1_0_with_its_state_kept(tmp_path: Path) -> None:
     import shutil
 
     from conftest import FIXTURES
@@ -166,25 +166,27 @@ def test_a_2_0_0_project_upgrades_to_3_0_0_with_its_state_kept(tmp_path: Path) -
     path.write_text(text.replace(chunk, stated), encoding="utf-8")
     assert run("validate", root).code == 0
     check = run("upgrade", root, "--check")
-    assert (check.code, check.out) == (1, "product@2.0.0 -> product@3.0.0 available (mlcycle "
+    assert (check.code, check.out) == (1, "product@2.0.0 -> product@3.1.0 available (mlcycle "
                                           "upgrade)\n")
     result = run("upgrade", root, "--today", TODAY, "--by", "Ana")
     assert result.code == 0, result.err
     # The upgrade brings the first checks that read the metric: it says so.
     assert result.out.endswith(
-        "upgraded: product@2.0.0 -> product@3.0.0\nnote: product@3.0.0's checks read the "
+        "upgraded: product@2.0.0 -> product@3.1.0\nnote: product@3.1.0's checks read the "
         "project's primary metric, which mlcycle.yaml does not declare; declare it with "
         "`mlcycle metric set 'NAME>=FLOOR'` (or 'NAME<=FLOOR' when lower is better)\n")
     # What a reviewer must see: each check added, replaced or removed.
-    assert result.out.split("definition changes (4):\n")[1].split("\n\n")[0].splitlines() == [
+    changes = result.out.split("definition changes (15):\n")[1].split("\n\n")[0]
+    assert [c for c in changes.splitlines() if "check" in c] == [
         "  model-accuracy: description changed; parity check primary-parity added; parity "
         "check accuracy-parity removed",
         "  offline-evaluation: description changed; metric check primary-at-floor added; "
         "metric check beats-baseline added",
-        "  ab-test-significance: description changed; metric check primary-effect-beyond-zero "
-        "added",
-        "  retraining: description changed; parity check retrained-primary-parity added; "
-        "parity check retrained-accuracy-parity removed",
+        "  ab-test-significance: description changed; profiles: all -> pilot, production; "
+        "metric check primary-effect-beyond-zero added",
+        "  retraining: description changed; recurs every 90d; profiles: all -> production; "
+        "parity check retrained-primary-parity added; parity check retrained-accuracy-parity "
+        "removed",
     ]
     after = path.read_text(encoding="utf-8")
     assert stated in after

@@ -60,16 +60,17 @@ def test_a_version_never_released_is_exit_2_naming_the_known_ones(tmp_path: Path
     assert run("init", tmp_path / "p", "--no-input").code == 0
     project = tmp_path / "p" / "mlcycle.yaml"
     text = project.read_text()
-    project.write_text(text.replace("version: 3.0.0", "version: 9.9.9"))
+    project.write_text(text.replace("version: 3.1.0", "version: 9.9.9"))
     result = run("check", tmp_path / "p")
     assert result.code == 2
-    line = text.splitlines().index("  version: 3.0.0") + 1
+    line = text.splitlines().index("  version: 3.1.0") + 1
     from mlcycle import __version__
 
     assert result.err.splitlines() == [
         f"mlcycle.yaml:{line}:12: error[MLC043]: playbook.version: product 9.9.9 is not a "
-        f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0, 2.0.0, 3.0.0. A "
-        "project made by a newer mlcycle needs that mlcycle (pip install -U mlcycle-cli)",
+        f"version this mlcycle ({__version__}) can verify; it knows product 1.0.0, 2.0.0, 3.0.0, "
+        "3.1.0. A project made by a newer mlcycle needs that mlcycle (pip install -U "
+        "mlcycle-cli)",
     ]
 
 

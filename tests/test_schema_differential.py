@@ -32,7 +32,8 @@ from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.source import load_model
 
-PLAYBOOKS = ["product", "five-phase", "crisp-dm", "tdsp", "ten-step", "ml-test-score"]
+PLAYBOOKS = ["product", "five-phase", "crisp-dm", "tdsp", "ten-step", "ml-test-score",
+             "responsible-ai"]
 EPOCH = "1767225600"  # 2026-01-01: init's one recorded date, whatever day the suite runs
 
 # Rules no JSON Schema of one file can state; mlcycle checks them after the

@@ -95,7 +95,8 @@ def test_json_shape(project: Path) -> None:
     data = json.loads(status(project, "--format", "json").out)
     assert set(data) == {"version", "project", "today", "owner", "phase", "path", "phases",
                          "listed_phases", "current_items", "in_progress", "due_this_week",
-                         "blocked", "overdue", "unowned", "expiring_waivers", "why_open"}
+                         "blocked", "overdue", "unowned", "expiring_waivers", "why_open",
+                         "due_again", "not_applicable_by_profile"}
     row = data["phases"][1]
     assert row == {"id": "data", "title": "Data exploration and quality", "number": 2,
                    "current": True, "total": 3, "done": 0, "waived": 0, "na": 0, "progress": 0.0,

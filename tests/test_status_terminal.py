@@ -70,7 +70,7 @@ PHASES = ["Problem definition", "Data exploration and quality", "Modeling",
 def test_status_fits_the_terminal(project: Path, columns: str, size: int, width: int) -> None:
     text = screen(project, columns, size)
     lines = text.splitlines()
-    assert lines[0].startswith("p · playbook product 3.0.0")
+    assert lines[0].startswith("p · playbook product 3.1.0")
     assert max(len(line) for line in lines) <= width
     assert "…" not in text  # nothing is ever cut short
     for number, title in enumerate(PHASES, start=1):

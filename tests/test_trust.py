@@ -66,14 +66,14 @@ def test_a_fresh_project_passes(project: Path) -> None:
 
 @pytest.mark.parametrize(("key", "old", "new", "column", "message"), [
     ("gate", "    gate: true", "    gate: false", 11,
-     "items[0].gate: false here, but true in playbook product 3.0.0"),
+     "items[0].gate: false here, but true in playbook product 3.1.0"),
     ("evidence_required", "    evidence_required: true", "    evidence_required: false", 24,
-     "items[0].evidence_required: false here, but true in playbook product 3.0.0"),
+     "items[0].evidence_required: false here, but true in playbook product 3.1.0"),
     ("accountable", "      accountable: pm", "      accountable: mlm", 20,
-     "items[0].raci.accountable: 'mlm' here, but 'pm' in playbook product 3.0.0"),
+     "items[0].raci.accountable: 'mlm' here, but 'pm' in playbook product 3.1.0"),
     ("title", "    title: Problem statement", "    title: Problem statements", 12,
      "items[0].title: 'Problem statements' here, but 'Problem statement' in playbook product "
-     "3.0.0"),
+     "3.1.0"),
 ])
 def test_a_flipped_definition_is_a_located_error(project: Path, key: str, old: str, new: str,
                                                  column: int, message: str) -> None:
@@ -106,7 +106,7 @@ def test_a_reworded_description_is_an_error(project: Path) -> None:
     assert code == 2
     assert err == [
         f"{PROBLEM}:{line}:18: error[MLC040]: items[0].description: differs from playbook "
-        "product 3.0.0 at 'largest useful first version looks li...' (playbook: 'smallest "
+        "product 3.1.0 at 'largest useful first version looks li...' (playbook: 'smallest "
         f"useful first version looks l...'); {WHERE}",
         "1 error in 1 file",
     ]
@@ -125,7 +125,7 @@ def test_a_deleted_gate_is_missing(project: Path) -> None:
     code, err, _ = refused(project, "check")
     assert code == 2
     assert err[0] == (
-        f"{PROBLEM}:{line}:5: error[MLC041]: item 'success-metrics' of playbook product 3.0.0 "
+        f"{PROBLEM}:{line}:5: error[MLC041]: item 'success-metrics' of playbook product 3.1.0 "
         "is missing here; it belongs after 'problem-to-model' (restore it with its definition; "
         "status files never drop items)")
     # Items that depend on it say so too.
@@ -139,7 +139,7 @@ def test_a_file_cut_off_before_its_last_item(project: Path) -> None:
     code, err, _ = refused(project, "check")
     assert code == 2
     assert err == [
-        f"{PROBLEM}:10:3: error[MLC041]: item 'feasibility-and-cost' of playbook product 3.0.0 "
+        f"{PROBLEM}:10:3: error[MLC041]: item 'feasibility-and-cost' of playbook product 3.1.0 "
         "is missing here; it belongs after 'success-metrics' (restore it with its definition; "
         "status files never drop items)",
     ]
@@ -155,7 +155,7 @@ def test_an_empty_item_list_is_every_item_missing(project: Path) -> None:
     ids = ["feasibility-and-cost", "prediction-consumption", "problem-statement",
            "problem-to-model", "success-metrics", "team-and-allies", "why-ml"]
     assert err[:7] == [
-        f"{PROBLEM}:{line}:8: error[MLC041]: item '{i}' of playbook product 3.0.0 is missing "
+        f"{PROBLEM}:{line}:8: error[MLC041]: item '{i}' of playbook product 3.1.0 is missing "
         "here; it belongs in this file (restore it with its definition; status files never drop "
         "items)" for i in ids]
     # Later phases' items that depended on them say so too.
@@ -174,7 +174,7 @@ def test_an_added_item_is_an_error_at_that_item(project: Path) -> None:
     assert code == 2
     assert err == [
         f"{PROBLEM}:{line}:9: error[MLC042]: items[7]: item 'skip-the-review' is not an item of "
-        "phase 'problem' in playbook product 3.0.0; add items in the playbook, not in status "
+        "phase 'problem' in playbook product 3.1.0; add items in the playbook, not in status "
         "files",
     ]
 
@@ -187,9 +187,9 @@ def test_an_item_moved_to_another_phase_says_where_it_belongs(project: Path) -> 
     code, err, _ = refused(project, "validate")
     assert code == 2
     assert any("error[MLC042]: items[" in e and "item 'feasibility-and-cost' is not an item of "
-               "phase 'data' in playbook product 3.0.0; it belongs to phase 'problem'" in e
+               "phase 'data' in playbook product 3.1.0; it belongs to phase 'problem'" in e
                for e in err), err
-    assert any("error[MLC041]: item 'feasibility-and-cost' of playbook product 3.0.0 is "
+    assert any("error[MLC041]: item 'feasibility-and-cost' of playbook product 3.1.0 is "
                "missing here" in e for e in err), err
 
 
@@ -369,17 +369,17 @@ def test_a_made_up_upgrade_does_not_excuse_a_reopen_without_reason(project: Path
     _close_problem_gates(project)
     fake = ("  - date: 2026-01-03\n    event: reopen\n    from: data\n    to: problem\n"
             "  - date: 2026-01-04\n    event: upgrade\n    to: problem\n"
-            "    from_playbook: product@3.0.0\n    to_playbook: product@3.0.0\n")
+            "    from_playbook: product@3.1.0\n    to_playbook: product@3.1.0\n")
     _history(project, ADVANCE + fake, "problem")
     reopen = line_of(project, "mlcycle.yaml", "- date: 2026-01-03")
-    upgrade = line_of(project, "mlcycle.yaml", "to_playbook: product@3.0.0")
+    upgrade = line_of(project, "mlcycle.yaml", "to_playbook: product@3.1.0")
     code, err, _ = refused(project, "check")
     assert code == 2
     assert err == [
         f"mlcycle.yaml:{reopen}:5: error[MLC044]: history[2]: a reopen needs a non-empty "
         "'reason' (why the work goes back)",
         f"mlcycle.yaml:{upgrade}:18: error[MLC044]: history[3].to_playbook: an upgrade moves "
-        "to another playbook version, not from product@3.0.0 to itself",
+        "to another playbook version, not from product@3.1.0 to itself",
     ]
 
 
@@ -392,6 +392,6 @@ def test_the_last_upgrade_lands_on_the_pinned_playbook(project: Path) -> None:
     assert code == 2
     assert err == [
         f"mlcycle.yaml:{line}:18: error[MLC044]: history[1].to_playbook: product@4.0.0, but "
-        "mlcycle.yaml pins product@3.0.0; the last upgrade must land on the pinned playbook",
+        "mlcycle.yaml pins product@3.1.0; the last upgrade must land on the pinned playbook",
         "1 error in 1 file",
     ]

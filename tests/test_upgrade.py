@@ -79,7 +79,10 @@ def fork(root: Path, *extra: str) -> Path:
     result = run("playbooks", "fork", "product", "playbook", "--name", "acme", *extra, cwd=root)
     assert result.code == 0, result.err
     assert result.out == ("forked product into playbook; edit it, then `mlcycle playbooks show "
-                          "playbook`\n")
+                          "./playbook`\n")
+    # The command it suggests must find the fork (a bare `playbook` names a built-in).
+    shown = run("playbooks", "show", "./playbook", cwd=root)
+    assert shown.out.startswith("acme 3.0.0: "), shown.err
     return root / "playbook"
 
 
@@ -104,13 +107,13 @@ def evolve(playbook: Path) -> None:
                         "[data-verification]\n", "    gate: true\n    doc: docs/data/data-quality"
                         "-report.md\n    depends_on: [data-verification]\n")
     data.write_text(text, encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 3.1.0")
+    edit(playbook / "playbook.yaml", "version: 3.1.0", "version: 3.2.0")
     assert run("playbooks", "show", playbook).code == 0
 
 
 def test_fork_copies_a_builtin_playbook_that_shows_and_inits(tmp_path: Path) -> None:
     dest = tmp_path / "pb"
-    result = run("playbooks", "fork", "product", dest, "--name", "acme", "--version", "3.0.0")
+    result = run("playbooks", "fork", "product", dest, "--name", "acme", "--version", "3.1.0")
     assert result.code == 0, result.err
     names = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
     assert "templates/docs/_items.md.j2" in names  # included by the other templates
@@ -119,7 +122,7 @@ def test_fork_copies_a_builtin_playbook_that_shows_and_inits(tmp_path: Path) -> 
     assert "CHANGES.md" in names
     shown = run("playbooks", "show", dest)
     assert shown.code == 0
-    assert shown.out.startswith("acme 3.0.0: ML product lifecycle\n")
+    assert shown.out.startswith("acme 3.1.0: ML product lifecycle\n")
     assert run("init", tmp_path / "p", "--no-input", "--playbook", dest).code == 0
     assert (tmp_path / "p" / "docs" / "data" / "eda.md").is_file()
 
@@ -163,9 +166,9 @@ def test_fork_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 def test_untouched_project_is_up_to_date(tmp_path: Path) -> None:
     root = init(tmp_path)
     before = snapshot(root)
-    assert run("upgrade", root, "--check").out == "up to date: product@3.0.0\n"
+    assert run("upgrade", root, "--check").out == "up to date: product@3.1.0\n"
     result = run("upgrade", root)
-    assert (result.code, result.out) == (0, "up to date: product@3.0.0; nothing to do\n")
+    assert (result.code, result.out) == (0, "up to date: product@3.1.0; nothing to do\n")
     assert snapshot(root) == before
 
 
@@ -175,11 +178,11 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
     playbook = fork(root)
     moved = run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY, cwd=root)
     assert moved.code == 0, moved.err
-    assert moved.out.splitlines()[0] == "upgrade product@3.0.0 -> acme@3.0.0 (playbook)"
+    assert moved.out.splitlines()[0] == "upgrade product@3.1.0 -> acme@3.1.0 (playbook)"
     project = (root / "mlcycle.yaml").read_text(encoding="utf-8")
-    assert "playbook:\n  name: acme\n  version: 3.0.0\n  path: playbook\n" in project
+    assert "playbook:\n  name: acme\n  version: 3.1.0\n  path: playbook\n" in project
     assert project.endswith(f"  - date: {TODAY}\n    event: upgrade\n    to: problem\n"
-                            "    from_playbook: product@3.0.0\n    to_playbook: acme@3.0.0\n"
+                            "    from_playbook: product@3.1.0\n    to_playbook: acme@3.1.0\n"
                             "    by: Ana\n")
     assert {i: state_of(root / DATA, i) for i in STATES} == kept
     assert run("validate", root).code == 0
@@ -187,13 +190,13 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
 
     evolve(playbook)
     check = run("upgrade", root, "--check")
-    assert (check.code, check.out) == (1, "acme@3.0.0 -> acme@3.1.0 available (mlcycle "
+    assert (check.code, check.out) == (1, "acme@3.1.0 -> acme@3.2.0 available (mlcycle "
                                           "upgrade)\n")
     before = snapshot(root)
     dry = run("upgrade", root, "--dry-run", "--by", "Ana", "--today", TODAY)
     assert dry.code == 0, dry.err
     assert dry.out == (
-        "upgrade acme@3.0.0 -> acme@3.1.0 (playbook)\n"
+        "upgrade acme@3.1.0 -> acme@3.2.0 (playbook)\n"
         "\n"
         "items added (1):\n"
         "  data/pii-review (gate, evidence required)\n"
@@ -217,7 +220,7 @@ def test_fork_upgrade_edit_upgrade_keeps_every_state_byte(tmp_path: Path) -> Non
     result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
     assert result.code == 0, result.err
     assert result.out == dry.out.replace("dry run: nothing written",
-                                         "upgraded: acme@3.0.0 -> acme@3.1.0")
+                                         "upgraded: acme@3.1.0 -> acme@3.2.0")
     data = root / DATA
     assert state_of(data, "data-sources") == kept["data-sources"]
     assert state_of(data, "eda") == kept["eda"]
@@ -247,7 +250,7 @@ def test_removing_an_item_with_state_is_refused_then_dropped(tmp_path: Path) -> 
     data.write_text(text[:start] + text[end:].replace("depends_on: [eda, manual-verification]",
                                                       "depends_on: [manual-verification]"),
                     encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 4.0.0")
+    edit(playbook / "playbook.yaml", "version: 3.1.0", "version: 4.0.0")
     before = snapshot(root)
     refused = run("upgrade", root, "--today", TODAY)
     assert refused.code == 2
@@ -287,7 +290,7 @@ def test_removing_the_current_phase_is_refused(tmp_path: Path) -> None:
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 2, result.out
     assert result.err.splitlines()[0].endswith(
-        "error[MLC052]: current_phase 'problem': acme@3.0.0 has no such phase; the project "
+        "error[MLC052]: current_phase 'problem': acme@3.1.0 has no such phase; the project "
         "cannot stand in a phase its playbook removes (upgrade to a version that keeps it)")
     assert result.err.startswith("mlcycle.yaml:")
     assert snapshot(root) == before
@@ -316,7 +319,7 @@ def test_new_phase_gets_its_status_file_and_stubs_filled_docs_kept(tmp_path: Pat
         "  rename lifecycle/05-quality.yaml -> lifecycle/06-quality.yaml\n"
         "  rename lifecycle/06-online.yaml -> lifecycle/07-online.yaml\n"
         "  rename lifecycle/07-operations.yaml -> lifecycle/08-operations.yaml\n"
-        "  change mlcycle.yaml\n\nupgraded: product@3.0.0 -> acme@3.0.0\n")
+        "  change mlcycle.yaml\n\nupgraded: product@3.1.0 -> acme@3.1.0\n")
     assert (root / "lifecycle" / "03-data.yaml").is_file()
     assert not (root / "lifecycle" / "02-data.yaml").exists()
     assert (root / "docs" / "data" / "eda.md").read_text() == "# EDA\n\nFilled.\n"
@@ -423,7 +426,7 @@ def test_upgrade_to_unshipped_builtin_version_is_refused(tmp_path: Path) -> None
     assert result.code == 2
     assert result.err.splitlines()[0] == (
         "<command line>: error[MLC053]: --to product@9.0.0: mlcycle can move a project to the "
-        "version it ships, product@3.0.0, only (released: 1.0.0, 2.0.0, 3.0.0)")
+        "version it ships, product@3.1.0, only (released: 1.0.0, 2.0.0, 3.0.0, 3.1.0)")
 
 
 def test_flow_style_item_is_refused_located(tmp_path: Path) -> None:
@@ -493,7 +496,7 @@ def test_a_fork_whose_paths_leave_the_project_is_refused(tmp_path: Path) -> None
     playbook = fork(root)
     edit(playbook / "data.yaml", "  - path: docs/data/eda.md\n",
          "  - path: docs/data/../../../escape.md\n")
-    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 3.0.1")
+    edit(playbook / "playbook.yaml", "version: 3.1.0", "version: 3.1.1")
     before = snapshot(tmp_path)
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 2
@@ -528,7 +531,7 @@ def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
     modeling = playbook / "modeling.yaml"
     body = modeling.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + chunk.rstrip("\n")
     modeling.write_text(body.replace("    doc: docs/data/eda.md\n", "") + "\n", encoding="utf-8")
-    edit(playbook / "playbook.yaml", "version: 3.0.0", "version: 4.0.0")
+    edit(playbook / "playbook.yaml", "version: 3.1.0", "version: 4.0.0")
     assert run("playbooks", "show", playbook).code == 0
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert result.code == 0, result.err
@@ -540,31 +543,129 @@ def test_an_item_moved_to_another_phase_takes_its_state(tmp_path: Path) -> None:
 
 def test_a_fork_with_the_builtins_name_and_version_is_refused_clearly(tmp_path: Path) -> None:
     # Found by following the README without --name: the upgrade entry would read
-    # product@3.0.0 -> product@3.0.0, which the history refuses; say what to do instead.
+    # product@3.1.0 -> product@3.1.0, which the history refuses; say what to do instead.
     root = init(tmp_path)
     forked = run("playbooks", "fork", "product", "playbook", cwd=root)
     assert forked.code == 0, forked.err
     assert forked.out.splitlines()[1] == (
         "note: the fork is still called product at the built-in's version; give it its own "
-        "version (or name) in playbook/playbook.yaml before `mlcycle upgrade --to playbook`")
+        "version (or name) in playbook/playbook.yaml before `mlcycle upgrade --to ./playbook`")
     before = snapshot(root)
     result = run("upgrade", "--to", "./playbook", "--today", TODAY, cwd=root)
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
-        "<command line>: error[MLC053]: the target playbook is product@3.0.0, the name and "
+        "<command line>: error[MLC053]: the target playbook is product@3.1.0, the name and "
         "version the project is on already; an upgrade moves between versions: give it its own "
         "version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product DIR "
         "--name NEW` names a fork)"]
     assert snapshot(root) == before
-    edit(root / "playbook" / "playbook.yaml", "version: 3.0.0", "version: 3.0.1")
+    edit(root / "playbook" / "playbook.yaml", "version: 3.1.0", "version: 3.1.1")
     moved = run("upgrade", "--to", "./playbook", "--today", TODAY, "--by", "Ana", cwd=root)
     assert moved.code == 0, moved.err
-    assert moved.out.splitlines()[0] == "upgrade product@3.0.0 -> product@3.0.1 (playbook)"
+    assert moved.out.splitlines()[0] == "upgrade product@3.1.0 -> product@3.1.1 (playbook)"
     assert run("check", root).code == 0
     edit(root / "playbook" / "data.yaml", "title: Data exploration and quality\n", "title: Data\n")
     again = run("upgrade", "--today", TODAY, cwd=root)
     assert (again.code, again.err.splitlines()) == (2, [
-        "<command line>: error[MLC053]: the target playbook is product@3.0.1, but its "
+        "<command line>: error[MLC053]: the target playbook is product@3.1.1, but its "
         "definitions changed without a new version; an upgrade moves between versions: give it "
         "its own version (or name) in playbook/playbook.yaml (`mlcycle playbooks fork product "
         "DIR --name NEW` names a fork)"])
+
+
+def test_automated_and_the_reopen_record_are_state_upgrade_keeps(tmp_path: Path) -> None:
+    """Issue 22: `automated` (done --automated) and `reopened` (reopen --reset) are
+    item state: an upgrade that re-renders the phase copies their lines as they are."""
+    root = init(tmp_path)
+    (root / "tests").mkdir()
+    (root / "tests/test_sources.py").write_text("def test_sources() -> None:\n    pass\n")
+    digest = "ab" * 32
+    data = root / DATA
+    chunk = item_text(data, "data-sources")
+    state = ("    status: doing\n    owner: Ana\n    evidence:\n      - tests/test_sources.py\n"
+             "    automated: true  # the nightly run\n"
+             "    reopened:\n      date: 2026-11-30\n      evidence:\n"
+             f"        - path: tests/test_sources.py\n          sha256: {digest}\n")
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        chunk, chunk[: -len("    status: todo\n    owner:\n")] + state), encoding="utf-8")
+    assert run("validate", root).code == 0
+    playbook = fork(root)
+    assert run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY,
+               cwd=root).code == 0
+    evolve(playbook)  # data.yaml changes: the data phase is rendered again
+    result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
+    assert result.code == 0, result.err
+    assert state_of(data, "data-sources") == state
+    assert run("validate", root).code == 0
+
+
+def test_not_applicable_and_renewed_waivers_survive_an_upgrade(tmp_path: Path) -> None:
+    """`na:` and `waivers_before:` are state too (they were dropped, found with issue 22)."""
+    root = init(tmp_path)
+    assert run("na", "data-sources", "--reason", "no data", "--by", "Bo", "--today", TODAY,
+               cwd=root).code == 0
+    for until in ("2027-01-01", "2027-02-01"):
+        assert run("waive", "eda", "--reason", "later", "--by", "Bo", "--until", until,
+                   "--today", TODAY, cwd=root).code == 0
+    kept = {i: state_of(root / DATA, i) for i in ("data-sources", "eda")}
+    assert "    na:\n" in kept["data-sources"] and "    waivers_before:\n" in kept["eda"]
+    playbook = fork(root)
+    assert run("upgrade", "--to", "./playbook", "--by", "Ana", "--today", TODAY,
+               cwd=root).code == 0
+    evolve(playbook)  # the data phase is rendered again
+    result = run("upgrade", root, "--by", "Ana", "--today", TODAY)
+    assert result.code == 0, result.err
+    assert {i: state_of(root / DATA, i) for i in ("data-sources", "eda")} == kept
+    assert run("validate", root).code == 0
+def test_a_3_0_0_project_upgrades_to_3_1_0_with_its_state_kept(tmp_path: Path) -> None:
+    """product 3.1.0 makes retraining and impact-review recur and gives items
+    profiles: every state byte is kept, and a done item that now recurs is named
+    (check cannot judge it until its done_on is known: MLC141)."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "old" / "product-3.0.0", root)
+    ops = root / "lifecycle" / "07-operations.yaml"
+    edit(ops, "    status: todo\n    owner:\n\n  - id: impact-review",
+         "    status: done  # retrained in March\n    owner: Bo\n    evidence:\n"
+         "      - docs/operations/runbook.md\n\n  - id: impact-review")
+    edit(ops, "    status: todo\n    owner:\n\n  - id: improvement-backlog",
+         "    status: done\n    owner: Ana\n\n  - id: improvement-backlog")
+    kept = {i: state_of(ops, i) for i in ("retraining", "impact-review", "drift-monitoring")}
+    assert run("validate", root).code == 0
+
+    result = run("upgrade", root, "--today", "2030-01-01", "--by", "Ana")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0] == "upgrade product@3.0.0 -> product@3.1.0"
+    changes = result.out.split("definition changes (13):\n")[1].split("\n\n")[0].splitlines()
+    assert "  retraining: description changed; recurs every 90d; profiles: all -> production" \
+        in changes
+    assert "  impact-review: description changed; recurs every 90d; profiles: all -> pilot, " \
+        "production" in changes
+    assert result.out.endswith("upgraded: product@3.0.0 -> product@3.1.0\n"
+                               "note: 'retraining' is done and now recurs every 90d; add "
+                               "done_on: YYYY-MM-DD (the day it was last done), or run `mlcycle "
+                               "done retraining` when it is done again\n"
+                               "note: 'impact-review' is done and now recurs every 90d; add "
+                               "done_on: YYYY-MM-DD (the day it was last done), or run `mlcycle "
+                               "done impact-review` when it is done again\n")
+    assert {i: state_of(ops, i) for i in kept} == kept  # the state, comment and all
+    assert "    recurs: 90d\n    profiles:\n      - production\n" in item_text(ops, "retraining")
+    assert "  version: 3.1.0\n" in (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    assert run("validate", root).code == 0
+
+    check = run("check", root, "--phase", "operations", "--today", "2030-01-01")
+    text = ops.read_text(encoding="utf-8").splitlines()
+    at = {i: text.index(f"  - id: {i}") + 1 for i in ("retraining", "impact-review")}
+    status = {i: next(n for n in range(at[i], len(text)) if text[n].startswith("    status:"))
+              + 1 for i in at}
+    assert (f"lifecycle/07-operations.yaml:{status['impact-review']}:13: error[MLC141]: item "
+            "'impact-review' recurs every 90d but is done with no done_on date; run `mlcycle "
+            "done impact-review` when it is done again, or add done_on: YYYY-MM-DD (the day it "
+            "was last done)") in check.out.splitlines()
+    assert f"lifecycle/07-operations.yaml:{status['retraining']}:13: error[MLC141]" in check.out
+    # Done again: the day is recorded, and the item is judged by it.
+    done = run("done", "impact-review", "--today", "2030-01-02", "-C", root)
+    assert (done.code, done.out) == (0, "impact-review: done_on: 2030-01-02\n")
+    assert state_of(ops, "impact-review") == kept["impact-review"] + "    done_on: 2030-01-02\n"
+    after = run("check", root, "--phase", "operations", "--today", "2030-01-02").out
+    assert "error[MLC141]: item 'retraining'" in after
+    assert "error[MLC141]: item 'impact-review'" not in after

@@ -52,8 +52,8 @@ EXPECTED = {
     "several-problems": [
         "lifecycle/01-define.yaml:36:5: error[MLC010]: items[1].colour: unknown key "
         "'colour'; allowed: id, title, description, raci, gate, evidence_required, doc, "
-        "depends_on, section, automated, metrics, parity, replaces, status, owner, evidence, "
-        "due, notes, waiver, waivers_before, na",
+        "depends_on, section, automated, metrics, parity, replaces, tags, recurs, profiles, "
+        "status, owner, evidence, due, notes, waiver, waivers_before, na, reopened, done_on",
         "lifecycle/02-data.yaml:26:13: error[MLC012]: items[1].status: 'finished' is not "
         "one of todo, doing, blocked, done, waived, na",
         "lifecycle/05-quality.yaml:22:9: error[MLC020]: item id 'architecture' is used "
@@ -342,7 +342,8 @@ def test_unknown_playbook(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "mlcycle.yaml:6:9: error[MLC030]: unknown playbook 'five-phases' (did you mean "
-        "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, tdsp, ten-step "
+        "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, responsible-ai, "
+        "tdsp, ten-step "
         "(a team's playbook also needs its directory under playbook.path)",
         "1 error in 1 file",
     )

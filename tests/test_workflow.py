@@ -161,9 +161,9 @@ def test_the_directory_reaches_the_workflow_only_as_data(
         runs = [step["run"] for step in job["steps"] if "run" in step]
         assert runs == [
             'python -m pip install "mlcycle-cli==0.1.0"',
-            'mlcycle check --format markdown --output "$GITHUB_STEP_SUMMARY" '
+            'mlcycle check --strict-evidence --format markdown --output "$GITHUB_STEP_SUMMARY" '
             '${BASE:+--base "$BASE"} || true',
-            'mlcycle check --format github ${BASE:+--base "$BASE"}'], name
+            'mlcycle check --strict-evidence --format github ${BASE:+--base "$BASE"}'], name
         assert data["permissions"] == {} and job["permissions"] == {"contents": "read"}
         checkout, setup = job["steps"][:2]
         assert checkout == {"uses": f"actions/checkout@{ACTIONS['checkout'].sha}",

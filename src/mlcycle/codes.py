@@ -32,6 +32,7 @@ Severity = Literal["error", "warning", "note"]
 # Limits the meanings below state; the code that enforces them reads them here.
 MAX_PROBLEMS_PER_FILE = 100  # errors.capped: listed per file before MLC009 counts the rest
 EXPIRY_WARNING_DAYS = 14  # MLC151: a waiver that expires within this many days
+RECUR_GRACE_DAYS = 14  # MLC160 then MLC140: a recurring gate due again this long fails
 
 
 class Code:
@@ -203,6 +204,12 @@ MLC046 = _code(
     "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
     "hand)",
     "change the primary metric with `mlcycle metric set`, which records it in the history")
+MLC049 = _code(
+    "MLC049", "input",
+    "the profile in mlcycle.yaml differs from the last profile the history records (set by "
+    "hand)",
+    "change the profile with `mlcycle profile set PROFILE --reason TEXT --by PERSON`, which "
+    "records it in the history")
 MLC050 = _code("MLC050", "input",
                "a playbook item's `replaces` names an id the playbook still has, or one "
                "replaced twice",
@@ -373,6 +380,29 @@ MLC128 = _code(
     "the ML Test Score is below `check --min-score` (the finding names the section that holds "
     "it down)",
     "raise the weakest section: finish its tests, with evidence, and automate them")
+MLC136 = _code(
+    "MLC136", "finding",
+    "a done item says `automated: true`, but none of its evidence is automation that exists "
+    "in the project (a CI workflow, a CI configuration, a test file, a scheduled job or "
+    "pipeline definition)",
+    "cite the automation (`mlcycle done ITEM --automated -e .github/workflows/ml-tests.yml`), "
+    "or delete `automated: true` (done by hand scores 0.5)")
+MLC137 = _code(
+    "MLC137", "finding",
+    "check --strict-evidence: an item reset by `mlcycle reopen` is done again, and every "
+    "evidence file it cites is unchanged since the reopen",
+    "update the evidence with what the loop back found, or cite the new work "
+    "(`mlcycle set ITEM --evidence PATH`)")
+MLC140 = _code(
+    "MLC140", "finding",
+    f"a recurring gate of the current or an earlier phase has been due again for more than "
+    f"{RECUR_GRACE_DAYS} days (its last completion, `done_on`, is older than its period)",
+    "do the work again and record it with `mlcycle done ITEM` (it sets `done_on` to today)")
+MLC141 = _code(
+    "MLC141", "finding",
+    "a recurring item is done but has no `done_on` date, so nobody knows when it is due again",
+    "run `mlcycle done ITEM` when the work is done (it records today), or add "
+    "`done_on: YYYY-MM-DD` with the day it was last done")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",
@@ -394,6 +424,18 @@ MLC154 = _code(
     "message names the people accountable for it",
     "have a person accountable for the item review and approve the change in the pull "
     "request", severity="warning")
+MLC165 = _code(
+    "MLC165", "finding",
+    "an item reset by `mlcycle reopen` is done again, and every evidence file it cites is "
+    "unchanged since the reopen (an error under `check --strict-evidence`: MLC137)",
+    "update the evidence with what the loop back found, or cite the new work "
+    "(`mlcycle set ITEM --evidence PATH`)", severity="warning")
+
+MLC160 = _code(
+    "MLC160", "finding",
+    f"a recurring item is due again: its last completion (`done_on`) is older than its period "
+    f"(for a gate of the current or an earlier phase, an error after {RECUR_GRACE_DAYS} days)",
+    "do the work again and record it with `mlcycle done ITEM`", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 

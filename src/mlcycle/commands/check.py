@@ -74,6 +74,12 @@ def check(
         typer.Option("--min-score", metavar="X",
                      help="Also fail when the ML Test Score (see `mlcycle score`) is below X."),
     ] = None,
+    strict_evidence: Annotated[
+        bool, typer.Option("--strict-evidence",
+                           help="Fail when an item reset by `mlcycle reopen` is done "
+                                "again on evidence unchanged since the reopen (otherwise a "
+                                "warning).")
+    ] = False,
 ) -> int:
     """Validate the project, then evaluate its gates.
 
@@ -101,7 +107,8 @@ def check(
     when: date | None = None  # the evaluation date, parsed once (--base judges on it too)
     try:
         when = dates.today(today)
-        result = _evaluate(directory, through, phase, all_phases, when, loaded, min_score)
+        result = _evaluate(directory, through, phase, all_phases, when, loaded, min_score,
+                           strict_evidence)
     except MlcycleError as exc:
         from mlcycle.judge.evaluate import Result
 
@@ -128,8 +135,8 @@ def check(
 
 
 def _evaluate(directory: Path, through: str | None, phase: str | None, all_phases: bool,
-              when: date, projects: list[Project], min_score: float | None = None
-              ) -> Result:
+              when: date, projects: list[Project], min_score: float | None = None,
+              strict_evidence: bool = False) -> Result:
     from dataclasses import replace
 
     from mlcycle.errors import capped
@@ -144,7 +151,7 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
         options = evaluate.Options(when, "phase", phase)
     else:
         options = evaluate.Options(when)
-    options = replace(options, min_score=min_score)
+    options = replace(options, min_score=min_score, strict_evidence=strict_evidence)
     loaded, problems = project.load_partial(directory)
     if loaded is None:
         return evaluate.Result.invalid(problems, options)

@@ -33,6 +33,10 @@ def init(
         "--primary-metric", metavar="NAME>=FLOOR",
         help="The metric the project declares success by: NAME>=FLOOR when higher is "
              "better, NAME<=FLOOR when lower is (e.g. 'precision_at_50>=0.30').")] = None,
+    profile: Annotated[str, typer.Option(
+        "--profile", metavar="PROFILE",
+        help="poc, pilot or production: the items whose `profiles` leave it out do not "
+             "apply (change it later with `mlcycle profile set`).")] = "production",
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run",
                                           help="Print the plan; write nothing.")] = False,
@@ -55,7 +59,7 @@ def init(
     interactive = not no_input and sys.stdin.isatty() and sys.stdout.isatty()
     request = initplan.Request(
         target=directory, name=name, slug=slug, playbook=playbook, team=team or [],
-        primary_metric=primary_metric)
+        primary_metric=primary_metric, profile=profile)
     if interactive:
         request = initplan.ask(request, prompt=_prompt)
     plan = initplan.make_plan(request, force=force)

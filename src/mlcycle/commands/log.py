@@ -82,6 +82,8 @@ def _move_lines(moves: list[Any]) -> list[str]:
         where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
         if m.playbooks is not None:  # an upgrade does not move the project
             where = f"at {m.to}: playbook {m.playbooks[0]} -> {m.playbooks[1]}"
+        if m.profiles is not None:  # nor does a profile change
+            where = f"at {m.to}: profile {m.profiles[0]} -> {m.profiles[1]}"
         entry = f"  {m.date}  {m.event:<7}  {where}"
         if m.reason:
             entry += f": {' '.join(m.reason.split())}"

@@ -87,14 +87,17 @@ def fork(
     Example:
       mlcycle playbooks fork five-phase my-playbook --name my-five-phase
     """
+    from mlcycle.load.playbooks import looks_like_path
     from mlcycle.write.fork import fork as make
 
     made = make(name, dest, new_name, version)
+    # The commands we suggest must find the fork: a bare name means a built-in.
+    spec = made.as_posix() if looks_like_path(made.as_posix()) else f"./{made.as_posix()}"
     output.say(f"forked {name} into {made.as_posix()}; edit it, then `mlcycle playbooks show "
-               f"{made.as_posix()}`")
+               f"{spec}`")
     if new_name is None and version is None:
         # Same name and version as the built-in: `upgrade --to` needs one of them new.
         output.say(f"note: the fork is still called {name} at the built-in's version; give it "
                    f"its own version (or name) in {made.as_posix()}/playbook.yaml before "
-                   f"`mlcycle upgrade --to {made.as_posix()}`")
+                   f"`mlcycle upgrade --to {spec}`")
     return 0

@@ -50,12 +50,13 @@ def register(app: typer.Typer) -> None:
 def _change(directory: Path, today: str | None, dry_run: bool, item_ids: list[str],
             status: str | None = None, owner: str | None = None,
             evidence: list[str] | None = None, note: str | None = None,
-            due: str | None = None, note_option: str = "--note", command: str = "set") -> int:
+            due: str | None = None, note_option: str = "--note", command: str = "set",
+            automated: bool = False) -> int:
     """The same change to every item named, in one all-or-nothing write."""
     from mlcycle.write import items
 
     changes = [items.ItemChange(item, status, owner, list(evidence or []), note, due,
-                                note_option) for item in item_ids]
+                                note_option, automated) for item in item_ids]
     return run(directory, today, dry_run,
                lambda project, when: items.set_items(project, changes, when, Path.cwd(),
                                                      action=f"mlcycle {command}"))
@@ -115,17 +116,25 @@ def start(item: ItemsArg, directory: ProjectOption = Path("."), dry_run: DryRun 
     return _change(directory, today, dry_run, item, "doing", command="start")
 
 
-def done(item: ItemsArg, evidence: Evidence = None, directory: ProjectOption = Path("."),
+def done(item: ItemsArg, evidence: Evidence = None,
+         automated: Annotated[bool, typer.Option(
+             "--automated", help="The item's test runs by itself (the ML Test Score gives it "
+             "1): one evidence must be a CI workflow, a test file or a scheduled job or "
+             "pipeline definition in the project.")] = False,
+         directory: ProjectOption = Path("."),
          dry_run: DryRun = False, today: TodayOption = None) -> int:
     """Mark an item done, with its evidence.
 
-    Refused while the evidence is not valid (missing, empty, or a stub).
+    Refused while the evidence is not valid (missing, empty, or a stub), and,
+    with --automated (an ML Test Score test that runs by itself, scored 1),
+    while none of it is a CI workflow, a test file or a scheduled job.
 
     \b
     Example:
       mlcycle done problem-statement --evidence docs/problem/problem-statement.md
     """
-    return _change(directory, today, dry_run, item, "done", evidence=evidence, command="done")
+    return _change(directory, today, dry_run, item, "done", evidence=evidence, command="done",
+                   automated=automated)
 
 
 def block(item: ItemsArg, reason: Reason, directory: ProjectOption = Path("."),

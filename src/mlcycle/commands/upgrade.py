@@ -80,4 +80,12 @@ def upgrade(
         # (MLC045) until it is declared.
         say(f"note: {plan.target_label}'s checks read the project's primary metric, which "
             f"mlcycle.yaml does not declare; {primary.HOW_TO_DECLARE}")
+    recurring = {item.id: item.recurs for _, item in playbook.items() if item.recurs}
+    for item in (i for phase in old for i in phase.file.items):
+        if item.status == "done" and item.done_on is None and item.id in recurring:
+            # Kept as it was (state is never made up), but check cannot judge it
+            # (MLC141) until someone says when it was last done.
+            say(f"note: '{item.id}' is done and now recurs every {recurring[item.id]}; add "
+                f"done_on: YYYY-MM-DD (the day it was last done), or run `mlcycle done "
+                f"{item.id}` when it is done again")
     return 0

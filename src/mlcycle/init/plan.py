@@ -33,6 +33,7 @@ class Request:
     playbook: str
     team: list[str]  # role=person
     primary_metric: str | None = None  # NAME>=FLOOR or NAME<=FLOOR
+    profile: str = "production"  # poc, pilot or production
 
 
 def ask(request: Request, prompt: Callable[[str, str], str]) -> Request:
@@ -98,6 +99,17 @@ def _check_primary(given: str | None) -> PrimaryMetric | None:
         raise MlcycleError.at(MLC031, f"--primary-metric: {_shown(given)} is not a primary "
                               f"metric; write {SPEC_HELP}", ARGS)
     return primary
+
+
+def _check_profile(given: str) -> str:
+    from mlcycle.load.model import PROFILES
+    from mlcycle.load.validation import did_you_mean
+
+    if given not in PROFILES:
+        raise MlcycleError.at(MLC031, f"--profile: {_shown(given)} is not a profile"
+                              f"{did_you_mean(given, PROFILES)}; profiles: "
+                              f"{', '.join(PROFILES)}", ARGS)
+    return given
 
 
 def _shown(text: str) -> str:
@@ -194,7 +206,8 @@ def make_plan(request: Request, force: bool) -> Plan:
     options = scaffold.InitOptions(
         name=name, slug=slug, playbook=playbook, playbook_path=playbook_path,
         team=_parse_team(request.team, playbook), init_date=_init_date(),
-        project_dir=project_dir, primary=_check_primary(request.primary_metric))
+        project_dir=project_dir, primary=_check_primary(request.primary_metric),
+        profile=_check_profile(request.profile))
     files = scaffold.render_files(options)
     root_workflow = None
     if project_dir is not None:

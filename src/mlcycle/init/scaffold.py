@@ -23,6 +23,7 @@ from mlcycle import __version__, install_spec, interrupts
 from mlcycle.codes import MLC002, MLC030, MLC032
 from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
+from mlcycle.load import definitions
 from mlcycle.load.metrickeys import shown
 from mlcycle.load.model import PhaseFile, PrimaryMetric, ProjectFile
 from mlcycle.load.playbooks import Playbook
@@ -64,6 +65,7 @@ class InitOptions:
     # not that root (the CI workflow then runs `mlcycle check` on it).
     project_dir: str | None = None
     primary: PrimaryMetric | None = None  # init --primary-metric
+    profile: str = "production"  # init --profile: poc, pilot or production
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def render_files(opts: InitOptions, self_check: bool = True,
         "primary": None if opts.primary is None else {
             "name": opts.primary.name, "direction": opts.primary.direction,
             "floor": shown(opts.primary.floor), "spec": opts.primary.spec()},
+        "profile": opts.profile,
     }
     files: dict[str, str] = {}
     files["mlcycle.yaml"] = project("mlcycle.yaml.j2",
@@ -267,7 +270,7 @@ def _read_back(files: dict[str, str], opts: InitOptions) -> Iterator[tuple[str, 
             continue
         for rendered, defined in zip(parsed.items, phase.items, strict=True):
             got = rendered.model_dump(include=set(type(defined).model_fields))
-            want = defined.model_dump()
+            want = defined.model_dump(exclude=set(definitions.STATE_FIELDS))
             wrong = [key for key in want if got.get(key) != want[key]]
             if wrong:
                 yield (path, "project/phase.yaml.j2", f"item '{defined.id}': {wrong[0]} is "

@@ -9,5 +9,6 @@ prints, exits or writes.
 - ``lifediff``: what a change does to the lifecycle, by item id;
 - ``dashboard``: the data of ``status``; ``raci``: the RACI matrix;
 - ``journey``: the path through the phases; ``report_data``: the data of
-  ``report``; ``portfolio``: one row per project under some paths.
+  ``report``; ``portfolio``: one row per project under some paths;
+- ``framework_index``: ``report --framework``, the items tagged for a framework.
 """

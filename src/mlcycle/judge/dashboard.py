@@ -19,6 +19,7 @@ from mlcycle.judge.evaluate import (
     Result,
     scope,
 )
+from mlcycle.judge.rules.recurring import due_detail
 from mlcycle.load.model import Item
 from mlcycle.load.project import Project
 from mlcycle.load.validation import did_you_mean
@@ -75,6 +76,11 @@ class Dashboard:
     current: list[Entry] = field(default_factory=list)
     in_progress: list[Entry] = field(default_factory=list)
     due_soon: list[Entry] = field(default_factory=list)
+    # Recurring items done longer ago than their period (or done with no date).
+    due_again: list[Entry] = field(default_factory=list)
+    # Items the project's profile leaves out (shown only for a profile other
+    # than production, where there are any).
+    by_profile: list[Entry] = field(default_factory=list)
     # Lists cover the phases up to the current one, unless --all (or --phase).
     everything: bool = False
     listed: list[str] = field(default_factory=list)  # the phases the lists cover
@@ -102,6 +108,9 @@ def _check_filters(result: Result, owner: str | None, phase: str | None) -> None
 def _count(row: PhaseRow, state: ItemState) -> None:
     item = state.item
     row.total += 1
+    if state.by_profile:  # not applicable by the project's profile: closed, never a gate
+        row.na += 1
+        return
     row.done += item.status == "done"
     row.waived += item.status == "waived"
     row.na += item.status == "na"
@@ -211,6 +220,12 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
         if row is None or (owner is not None and item.owner != owner):
             continue
         _count(row, state)
+        if state.by_profile:
+            if state.phase in listed:
+                board.by_profile.append(Entry(
+                    state.phase, item, f"not applicable to a {project.file.profile} project "
+                    f"(applies to {', '.join(item.profiles or [])})"))
+            continue
         if item.gate and not state.closed:
             _why_entries(board, state, reasons)
         if state.phase not in listed:
@@ -219,6 +234,9 @@ def dashboard(result: Result, owner: str | None = None, phase: str | None = None
             _open_entries(board, state, waiting.get(item.id, []))
         elif item.status == "waived" and item.waiver is not None:
             _waiver_entry(board, state)
+        elif due_detail(item, board.today):
+            board.due_again.append(Entry(state.phase, item,
+                                         due_detail(item, board.today)))
     # With --owner, only the phases where the person owns something: an empty
     # current phase would read as "your work is here".
     board.rows = [r for r in rows.values() if owner is None or r.total]

@@ -80,16 +80,25 @@ def evaluate(project: Project, options: Options,
     evaluated = scope(project, options)
     result = Result(project, options, evaluated)
     ctx = Context(project, options, result, frozenset(evaluated))
+    profile = project.file.profile
     # An overlay's item is judged as a member of the phase it is attached to.
     for phase, index, item in project.entries():
         if (phase.key, index) in skip:
+            continue
+        if not item.applies_to(profile):
+            # Not applicable by the project's profile: like `na`, closed for good,
+            # and no rule judges it (its state is kept, for a later profile).
+            state = ItemState(phase.id, index, item, True, "", False, by_profile=True,
+                              overlay=phase.overlay)
+            ctx.states[item.id] = state
+            ctx.placed.append((phase, state))
             continue
         subject = Subject(phase, index, item)
         # Every rule runs (each records its findings); the first reason wins.
         reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
         why = next((reason for reason in reasons if reason), "")
         state = ItemState(phase.id, index, item, not why, why,
-                          item.gate and phase.id in ctx.in_scope, phase.overlay)
+                          item.gate and phase.id in ctx.in_scope, overlay=phase.overlay)
         ctx.states[item.id] = state
         ctx.placed.append((phase, state))
     result.items = [state for _, state in ctx.placed]
@@ -111,11 +120,11 @@ def _summaries(project: Project, result: Result, in_scope: frozenset[str]) -> li
     for state in result.items:
         s = summaries[state.phase]
         s.items += 1
-        s.done += state.item.status == "done"
-        s.waived += state.item.status == "waived"
-        s.na += state.item.status == "na"
+        s.done += state.item.status == "done" and not state.by_profile
+        s.waived += state.item.status == "waived" and not state.by_profile
+        s.na += state.item.status == "na" or state.by_profile
         s.closed += state.closed
-        if state.item.gate:
+        if state.item.gate and not state.by_profile:  # a gate only where it applies
             s.gates += 1
             s.gates_closed += state.closed
     for finding in result.findings:

@@ -20,11 +20,13 @@ class Move:
     reason: str | None
     by: str | None
     playbooks: tuple[str, str] | None = None  # an upgrade: (from, to) as NAME@VERSION
+    profiles: tuple[str, str] | None = None  # a profile change: (from, to)
 
 
 def moves(project: Project) -> list[Move]:
     return [Move(h.date.isoformat(), h.event, h.from_, h.to, h.reason, h.by,
-                 (h.from_playbook or "", h.to_playbook or "") if h.event == "upgrade" else None)
+                 (h.from_playbook or "", h.to_playbook or "") if h.event == "upgrade" else None,
+                 (h.from_profile or "", h.to_profile or "") if h.event == "profile" else None)
             for h in project.file.history]
 
 

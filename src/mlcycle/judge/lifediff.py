@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from mlcycle.load.definitions import FIELDS
+from mlcycle.load.definitions import FIELDS, STATE_FIELDS
 from mlcycle.load.gitbase import Snapshot
 from mlcycle.load.model import (
+    PROFILES,
     Between,
     HistoryEntry,
     Item,
@@ -231,7 +232,7 @@ def _overlays_removed(d: Diff, old: Snapshot, gone: list[Any],
 def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
     out = []
     for name in FIELDS:
-        if name == "id":
+        if name == "id" or name in STATE_FIELDS:
             continue
         a, b = getattr(old, name), getattr(new, name)
         if name == "raci":
@@ -255,12 +256,27 @@ def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
                               f"{_short(b)!r}"))
         elif name in ("metrics", "parity"):
             out.extend(_check_changes(subject, "metric" if name == "metrics" else "parity", a, b))
+        elif name in ("recurs", "profiles"):
+            out.append(_scope_change(subject, name, a, b))
         elif name == "depends_on":
             out.append(Change("definition", subject, f"depends_on: {_short(a)} -> "
                               f"{_short(b)}", severe=bool(set(a) - set(b))))
         else:
             out.append(Change("definition", subject, f"{name}: {_short(a)} -> {_short(b)}"))
     return out
+
+
+def _scope_change(subject: str, name: str, a: Any, b: Any) -> Change:
+    """``recurs`` or ``profiles`` changed: weaker when the work comes due less
+    often (dropped, a longer period) or the item stops applying to a profile."""
+    if name == "recurs":
+        weaker = b is None or (a is not None and int(b[:-1]) > int(a[:-1]))
+        return Change("definition", subject, f"recurs: {_short(a)} -> {_short(b)}"
+                      + (" (LESS OFTEN)" if weaker else ""), severe=weaker)
+    dropped = [p for p in PROFILES if p in (a or PROFILES) and p not in (b or PROFILES)]
+    return Change("definition", subject, f"profiles: {_short(a or 'all')} -> "
+                  f"{_short(b or 'all')}" + (f" (NO LONGER APPLIES to {', '.join(dropped)})"
+                                             if dropped else ""), severe=bool(dropped))
 
 
 def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
@@ -270,6 +286,12 @@ def _state_changes(d: Diff, subject: str, old: Item, new: Item) -> None:
                               f"{_short(new.owner)}"))
     if old.due != new.due:
         d.items.append(Change("state", subject, f"due: {_short(old.due)} -> {_short(new.due)}"))
+    if old.automated != new.automated:
+        d.items.append(Change("state", subject, "automated" if new.automated
+                              else "no longer automated (done by hand)"))
+    if old.done_on != new.done_on:  # a recurring item done again (or its date edited)
+        d.items.append(Change("state", subject, f"done_on: {_short(old.done_on)} -> "
+                              f"{_short(new.done_on)}"))
     _waiver_changes(d, subject, old, new)
     _na_changes(d, subject, old, new)
 
@@ -381,6 +403,12 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
         text = f"BACK, recorded as an advance: {came} -> {went}{when}{by}" if back else \
             f"forward: {came} -> {went}{when}{by}"
         d.moves.append(Change("phase", f"phase {went}", text, severe=back))
+    elif entry.event == "profile":
+        by = f" by {entry.by}" if entry.by else ""
+        d.moves.append(Change("phase", "profile", f"profile entry{when}{by}: "
+                              f"{entry.from_profile} -> {entry.to_profile}"
+                              + (f": {_short(entry.reason)}" if entry.reason else ""),
+                              severe=back))
     elif entry.event == "metric":
         by = f" by {entry.by}" if entry.by else ""
         d.moves.append(Change("phase", "metrics.primary", f"metric entry{when}{by}: "
@@ -435,6 +463,28 @@ def _primary_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
         f"primary metric {'set to' if before is None else 'tightened:'} " \
         f"{before.spec() + ' -> ' if before else ''}{after.spec() if after else ''}"
     d.definitions.append(Change("definition", "metrics.primary", text, severe=bool(weaker)))
+
+
+def _profile_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
+    """The project's profile: a change that switches gates off (items whose
+    `profiles` leave the new profile out) is flagged, naming them."""
+    if a.profile == b.profile:
+        return
+    gates = [(phase, item) for phase, item in _items(new).values() if item.gate]
+    off = [(p, i) for p, i in gates if i.applies_to(a.profile) and not i.applies_to(b.profile)]
+    on = [i.id for _, i in gates if i.applies_to(b.profile) and not i.applies_to(a.profile)]
+    text = f"{a.profile} -> {b.profile}"
+    if off:
+        text += f"; gates SWITCHED OFF: {', '.join(i.id for _, i in off)}"
+    if on:
+        text += f"; gates switched on: {', '.join(on)}"
+    d.definitions.append(Change("definition", "profile", text, severe=bool(off)))
+    # One line per gate too: `check --base` warns at each (MLC154), naming the
+    # people accountable for it.
+    for phase, item in off:
+        d.definitions.append(Change(
+            "definition", f"{phase}/{item.id}", f"gate SWITCHED OFF by profile {b.profile} "
+            f"(it applies to {', '.join(item.profiles or [])})", severe=True))
 
 
 def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
@@ -493,6 +543,7 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
     if a is not None and b is not None:
         _history_changes(d, a, b, new)
         _primary_changes(d, a, b)
+        _profile_changes(d, a, b, new)
         _team_changes(d, a, b)
     elif b is not None:
         d.structure.append(Change("phase", "project", f"project added: {b.name}"))

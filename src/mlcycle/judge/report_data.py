@@ -85,7 +85,7 @@ class Report:
         return sum(1 for s in self.result.items if s.item.status in CLOSED)
 
 
-def _generated(epoch: datetime | None) -> str | None:
+def generated_text(epoch: datetime | None) -> str | None:
     return None if epoch is None else epoch.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -128,4 +128,4 @@ def report(result: Result, epoch: datetime | None) -> Report:
                       (s.item.waiver.expires - today).days)
                for s in result.items if s.item.status == "waived" and s.item.waiver is not None]
     return Report(view, result, matrix(project, project.definitions.roles), gates, waivers,
-                  journey.moves(project), burn_up(result), _generated(epoch))
+                  journey.moves(project), burn_up(result), generated_text(epoch))

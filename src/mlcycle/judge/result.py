@@ -28,6 +28,8 @@ class Options:
     mode: Mode = "default"
     phase: str | None = None  # for "through" and "phase"
     min_score: float | None = None  # `check --min-score`: the ML Test Score must reach it
+    # `check --strict-evidence`: evidence unchanged since a reopen is an error (MLC137).
+    strict_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class ItemState:
     closed: bool
     why_open: str  # "" when closed
     evaluated: bool  # a gate in a phase being evaluated
+    # Outside the project's profile (the item's `profiles` leave it out): not
+    # applicable, closed, never judged.
+    by_profile: bool = False
     overlay: str | None = None  # the overlay the item comes from (phase: where it is attached)
 
 

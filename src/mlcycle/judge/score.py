@@ -2,11 +2,12 @@
 Production Readiness and Technical Debt Reduction").
 
 Each item with a ``section`` is one test: 0 points when not done, 0.5 when
-done with valid evidence (run by hand, results documented), 1 when done, its
-definition says ``automated: true`` and an evidence path points at the
-automation (see ``automation_evidence``). A section scores the sum of its
-tests; the final score is the lowest of the four sections, so strength in one
-cannot hide neglect of another.
+done with valid evidence (run by hand, results documented), 1 when done with
+``automated: true`` in its state (``mlcycle done ITEM --automated``) and an
+evidence path that points at the automation (``judge/automation.py``; the rule
+``judge/rules/automated.py`` makes the claim without one an error, MLC136). A
+section scores the sum of its tests; the final score is the lowest of the four
+sections, so strength in one cannot hide neglect of another.
 
 Which tests are done comes from ``evaluate`` (its ``closed``), so a stub, a
 missing file or a failing metric check scores 0, as it fails ``check``.
@@ -14,12 +15,10 @@ missing file or a failing metric check scores 0, as it fails ``check``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from mlcycle.load.project import is_url
+from mlcycle.judge.automation import automation_evidence
 
 if TYPE_CHECKING:
     from mlcycle.judge.result import ItemState, Result
@@ -36,29 +35,6 @@ BANDS: tuple[tuple[float, str, str], ...] = (
                     "system"),
     (float("inf"), "> 5", "exceptional automated testing and monitoring"),
 )
-
-# Evidence that a test runs by itself: a CI workflow, a CI configuration of
-# another service, a test file, or a scheduled job definition.
-_CI_FILES = frozenset({".gitlab-ci.yml", "Jenkinsfile", "azure-pipelines.yml",
-                       "bitbucket-pipelines.yml", ".travis.yml", "crontab"})
-_CI_DIRS = (".github/workflows/", ".circleci/", ".buildkite/")
-_TEST_NAME = re.compile(r"^(test_.+\.py|.+_test\.(py|go)|.+\.(test|spec)\.[jt]sx?)$")
-_JOB_DIRS = frozenset({"tests", "test", "dags", "schedules", "cronjobs"})
-_JOB_NAME = re.compile(r".+\.cron$")
-OWN_WORKFLOW = ".github/workflows/mlcycle.yml"
-
-
-def automation_evidence(path: str) -> bool:
-    """Does this evidence path point at automation?"""
-    if is_url(path) or path == OWN_WORKFLOW:
-        return False
-    pure = PurePosixPath(path)
-    if pure.name in _CI_FILES or any(path.startswith(d) for d in _CI_DIRS):
-        return True
-    if _TEST_NAME.match(pure.name) or _JOB_NAME.match(pure.name):
-        return True
-    return bool(_JOB_DIRS.intersection(pure.parts[:-1]))
-
 
 @dataclass(frozen=True)
 class TestScore:

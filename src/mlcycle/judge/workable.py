@@ -14,6 +14,7 @@ from datetime import date
 
 from mlcycle.judge import journey
 from mlcycle.judge.result import ItemState, Result
+from mlcycle.judge.rules.recurring import due_detail
 from mlcycle.load.model import Item
 from mlcycle.load.project import Project
 
@@ -27,6 +28,7 @@ class Ready:
     item: Item
     command: str  # the command that moves it forward
     unowned: bool  # shown because the person holds a responsible role of it
+    due_again: str = ""  # a done recurring item due again: why
 
 
 def unmet(result: Result) -> dict[str, list[str]]:
@@ -83,12 +85,16 @@ def ready(result: Result, owner: str | None = None, role: str | None = None) -> 
     order = {pid: n for n, pid in enumerate(phases)}
     waiting = unmet(result)
     found: list[tuple[tuple[int, date, int, int], Ready]] = []
+    assert result.options is not None
+    today = result.options.today
     for state in result.items:
         item = state.item
-        if (state.phase not in order or item.status not in READY_STATUSES
+        again = due_detail(item, today)
+        if (state.by_profile or state.phase not in order
+                or (item.status not in READY_STATUSES and not again)
                 or item.id in waiting or not _wanted(state, project, owner, role)):
             continue
         key = (0 if item.gate else 1, item.due or FAR, order[state.phase], state.index)
         found.append((key, Ready(state.phase, item, command(item, owner),
-                                 item.owner is None and owner is not None)))
+                                 item.owner is None and owner is not None, again)))
     return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]

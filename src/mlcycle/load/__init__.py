@@ -1,8 +1,9 @@
 """Read and verify: the strict YAML reader (``yamlio``, ``bounded``), the models
-(``model``, ``numbertext``, ``metrickeys``), located validation (``validation``,
-``source``), the cross-file rules (``rules``, ``history``), playbooks
-(``playbooks``, ``definitions``, ``releases``) and projects (``project``,
-``inputs``, ``schemas``), git (``gitcmd``, ``gitbase``, ``githistory``) and the
-commit journal a killed write leaves (``journal``). Nothing here writes a
-user's file, prints or exits (``journal`` completes or removes a pending change).
+(``model``, ``numbertext``, ``metrickeys``; ``frameworks``: the frameworks of
+items' tags), located validation (``validation``, ``source``), the cross-file
+rules (``rules``, ``history``), playbooks (``playbooks``, ``definitions``,
+``releases``) and projects (``project``, ``inputs``, ``schemas``), git
+(``gitcmd``, ``gitbase``, ``githistory``) and the commit journal a killed write
+leaves (``journal``). Nothing here writes a user's file, prints or exits
+(``journal`` completes or removes a pending change).
 """

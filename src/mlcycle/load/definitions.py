@@ -24,14 +24,18 @@ from mlcycle.load.model import ItemDefinition
 # Every definition field, in the order messages report them. Derived from the
 # model, so a definition field added later is verified too.
 FIELDS: tuple[str, ...] = tuple(ItemDefinition.model_fields)
+# Definition fields that became item state: a playbook may still carry them
+# (and released records keep them), but a status file's value is the item's
+# own and is not compared with the playbook. ``automated`` is set by
+# `mlcycle done ITEM --automated` and judged by the automated rule (MLC136).
+STATE_FIELDS: frozenset[str] = frozenset({"automated"})
 RACI_FIELDS = ("responsible", "accountable", "consulted", "informed")
 # Fields added after playbook versions were released: left out of a record while
 # at their default, so every recorded version (phases/_released/) keeps its
 # bytes, and a record without them means "none".
-# Fields added after the first records were written: left out of a record while
-# at their default, so the records of versions released before them keep their bytes.
 LATER_FIELDS: dict[str, Any] = {"automated": False, "metrics": [], "parity": [],
-                                "replaces": None}
+                                "replaces": None, "tags": [], "recurs": None,
+                                "profiles": None}
 # Either side may have moved: a status file edited by hand, or the playbook
 # changed without a version of its own.
 WHERE_TO_CHANGE = ("change definitions in the playbook, not in status files (if you changed "
@@ -73,11 +77,12 @@ class Definitions:
 
 def canonical(item: ItemDefinition) -> dict[str, Any]:
     """An item definition as plain data: every field, defaults included (except
-    the ``LATER_FIELDS`` at their default)."""
-    data = item.model_dump(include=set(FIELDS))
+    the ``LATER_FIELDS`` at their default, and the ``STATE_FIELDS``, which no
+    built-in playbook ever set: the records keep their bytes)."""
+    data = item.model_dump(include=set(FIELDS) - STATE_FIELDS)
     for name, default in LATER_FIELDS.items():
-        if data[name] == default:
-            del data[name]
+        if data.get(name, default) == default:
+            data.pop(name, None)
     return data
 
 
@@ -146,8 +151,8 @@ def item_differences(here: ItemDefinition, there: dict[str, Any]
     the message carries ``{label}`` for the playbook's name."""
     found: list[tuple[tuple[str, ...], str]] = []
     for name in FIELDS:
-        if name == "id":
-            continue  # items are matched by id
+        if name == "id" or name in STATE_FIELDS:
+            continue  # items are matched by id; state is the item's own
         if name == "raci":
             raci = here.raci
             wanted = there["raci"]

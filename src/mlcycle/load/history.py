@@ -99,6 +99,9 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             elif entry.to_metric is None:
                 problem(("history", index, "event"), f"{name}: a metric entry needs "
                         "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
+        elif entry.event == "profile":
+            assert previous is not None
+            problems.extend(_profile_entry_problems(source, index, entry, previous.to))
         elif entry.event == "upgrade":
             assert previous is not None
             problems.extend(_upgrade_problems(source, index, entry, previous.to))
@@ -118,6 +121,12 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             if getattr(entry, key) is not None:
                 problem(("history", index, key), f"{name}.{key}: only a metric entry (or the "
                         "init entry's to_metric) names the primary metric; remove it")
+        profile_keys = () if entry.event == "profile" else ("from_profile",) \
+            if entry.event == "init" else ("from_profile", "to_profile")
+        for key in profile_keys:
+            if getattr(entry, key) is not None:
+                problem(("history", index, key), f"{name}.{key}: only a profile entry (or the "
+                        "init entry's to_profile) names the profile; remove it")
         if entry.overlay is not None and not entry.event.startswith("overlay-"):
             problem(("history", index, "overlay"), f"{name}.overlay: only an overlay entry "
                     "(overlay-add, -remove, -upgrade) names an overlay; remove it")
@@ -135,6 +144,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
                 "upgrade must land on the pinned playbook")
     problems.extend(_metric_problems(project, source))
     problems.extend(_unexplained_loosenings(project, source))
+    problems.extend(_profile_problems(project, source))
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
@@ -162,6 +172,49 @@ def _metric_problems(project: ProjectFile, source: Any) -> list[Problem]:
     return [source.problem(loc, MLC046, f"metrics.primary: mlcycle.yaml {said}, but {was}; "
                            "change it with `mlcycle metric set NAME>=FLOOR` (it records the "
                            "change in the history)")]
+
+
+def _profile_entry_problems(source: Any, index: int, entry: Any, at: str) -> list[Problem]:
+    """A profile entry changes which items apply, never the phase, and says why and who."""
+    name = f"history[{index}]"
+    found = []
+    if entry.from_ is not None:
+        found.append(source.problem(("history", index, "from"), CODE, f"{name}.from: a profile "
+                                    "entry does not move the project; remove 'from'"))
+    if entry.to != at:
+        found.append(source.problem(("history", index, "to"), CODE, f"{name}.to: a profile "
+                                    f"entry leaves the project at '{at}' (where the previous "
+                                    f"entry left it), not '{entry.to}'"))
+    for key in ("to_profile", "reason", "by"):
+        if getattr(entry, key) is None:
+            found.append(source.problem(("history", index, "event"), CODE,
+                                        f"{name}: a profile entry needs '{key}' (`mlcycle "
+                                        "profile set PROFILE --reason TEXT --by PERSON` writes "
+                                        "one)"))
+    return found
+
+
+def recorded_profile(project: ProjectFile) -> str:
+    """The profile the history last set (``init --profile`` or ``profile set``);
+    production when none did (a project made before profiles existed)."""
+    return next((e.to_profile for e in reversed(project.history)
+                 if e.event in ("init", "profile") and e.to_profile is not None), "production")
+
+
+def _profile_problems(project: ProjectFile, source: Any) -> list[Problem]:
+    """MLC049: the profile is the one the history last set; a profile edited by
+    hand would switch gates off without a record of who decided it."""
+    from mlcycle.codes import MLC049
+
+    recorded = recorded_profile(project)
+    if project.profile == recorded:
+        return []
+    loc: tuple[str | int, ...] = ("profile",) if "profile" in project.model_fields_set \
+        else ("history",)
+    return [source.problem(loc, MLC049, f"profile: mlcycle.yaml says {project.profile}, but "
+                           f"the history last set {recorded}; change it with `mlcycle profile "
+                           "set PROFILE --reason TEXT --by PERSON` (it records the change in "
+                           "the history)")]
 
 
 def _unexplained_loosenings(project: ProjectFile, source: Any) -> list[Problem]:

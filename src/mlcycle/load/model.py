@@ -18,6 +18,7 @@ from datetime import date  # noqa: E402
 from typing import Annotated, Any, Literal  # noqa: E402
 
 from pydantic import (  # noqa: E402
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -63,6 +64,29 @@ DocPath = Annotated[
     str,
     StringConstraints(pattern=r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$"),
 ]
+# `recurs: 90d`: a period in whole days, 1d to 9999d. Days only, on purpose: a
+# week or a month is a number of days the reader would otherwise have to guess.
+PERIOD_RE = r"^[1-9][0-9]{0,3}d$"
+
+
+def _period(value: Any) -> Any:
+    """One message for every wrong period (``90`` and ``3m`` alike): a bare number
+    is not told to be quoted, which would not make it a period either."""
+    import re
+
+    if isinstance(value, str) and re.match(PERIOD_RE, value):
+        return value
+    raise PydanticCustomError(
+        "invalid_period", "expected a period in whole days such as 90d (1d to 9999d; no other "
+        "unit), got {value}", {"value": _quoted(value) if value is not None else "nothing"})
+
+
+# The constraints first (they make the JSON Schema), the validator last (it runs first).
+Period = Annotated[str, StringConstraints(pattern=PERIOD_RE, max_length=5),
+                   BeforeValidator(_period)]
+# Which projects an item applies to (`init --profile`, `mlcycle profile set`).
+PROFILES = ("poc", "pilot", "production")
+ProfileName = Literal["poc", "pilot", "production"]
 TemplateName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$", max_length=120)
 ]
@@ -80,11 +104,20 @@ PATTERN_MEANINGS = {
     r"^docs/[a-z][a-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*\.md$":
         "a path docs/<phase>/<name>.md without '..'",
     r"^[A-Za-z0-9][A-Za-z0-9._-]*\.j2$": "a template file name ending in .j2",
+    # Never shown by pydantic (the period's own validator speaks first); for the schema.
+    r"^[1-9][0-9]{0,3}d$": "a period in whole days such as 90d (1d to 9999d; no other unit)",
     r"^[^\r\n]*\.(json|yaml|yml|toml)$":
         "a path inside the project ending in .json, .yaml, .yml or .toml",
     r"^(/([^~]|~[01])*)*$":
         "a JSON Pointer such as /eval/auc ('' for the whole file; ~1 for '/', ~0 for '~')",
 }
+
+# A framework tag ``<framework>:<ref>`` (see ``load.frameworks``, imported only
+# when a tag is read: the known frameworks' tables cost every start-up otherwise).
+TAG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*:[a-z0-9][a-z0-9.-]*$"
+PATTERN_MEANINGS[TAG_PATTERN] = (
+    "a framework tag <framework>:<ref> in lowercase, such as eu-ai-act:art-10 or "
+    "nist-ai-rmf:measure")
 
 def _quoted(value: Any) -> str:
     # Text as written (the printer escapes it once); repr would escape it twice.
@@ -322,6 +355,30 @@ class ParityCheck(Strict):
             isinstance(self.production.key, PrimaryKey)
 
 
+def _known_reference(tag: str) -> str:
+    """A tag of a framework mlcycle knows names one of its references."""
+    from mlcycle.load import frameworks
+
+    why = frameworks.problem(tag)
+    if why is not None:
+        raise PydanticCustomError("bad_tag", "{why}", {"why": why})
+    return tag
+
+
+def _unique_tags(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for tag in tags:
+        if tag in seen:
+            raise PydanticCustomError("duplicate_tag", "tag {tag} is listed twice",
+                                      {"tag": quote(tag)})
+        seen.add(tag)
+    return tags
+
+
+FrameworkTag = Annotated[str, StringConstraints(pattern=TAG_PATTERN, max_length=80),
+                         AfterValidator(_known_reference)]
+
+
 class ItemDefinition(Strict):
     id: ItemId
     title: Line
@@ -332,13 +389,40 @@ class ItemDefinition(Strict):
     doc: DocPath | None = None
     depends_on: list[ItemId] = _EMPTY_LIST
     section: Line | None = None
-    automated: bool = False
+    # Deprecated: automation is item state (`Item.automated`, `done --automated`).
+    # Still accepted in a playbook so that team playbooks written for earlier
+    # releases load; ignored everywhere (load/definitions.STATE_FIELDS).
+    automated: bool = Field(default=False, description="deprecated and ignored: an item is "
+                            "marked automated in its state (`mlcycle done ITEM --automated`)")
     metrics: list[MetricCheck] = _EMPTY_LIST
     parity: list[ParityCheck] = _EMPTY_LIST
     # An item renamed by a new playbook version names the id it had before, so
     # that `mlcycle upgrade` moves its state. Absent (None) in every record of a
     # version released before the field existed (``definitions.canonical``).
     replaces: ItemId | None = None
+    # The public frameworks the item serves (``eu-ai-act:art-10``), for
+    # ``mlcycle report --framework``; see ``load.frameworks``.
+    tags: Annotated[list[FrameworkTag], AfterValidator(_unique_tags)] = Field(
+        default_factory=_new_list, json_schema_extra={"default": []},
+        description="frameworks the item serves, as <framework>:<ref> "
+                    "(eu-ai-act:art-10, nist-ai-rmf:measure)")
+    # A recurring item (operations work: a review, a retraining) is open again
+    # once its last completion (`done_on`) is older than this period.
+    recurs: Period | None = Field(
+        default=None, description="a period in days such as 90d: the item is due again "
+                                  "that long after its last completion (done_on)")
+    # The project profiles the item applies to; absent: every profile.
+    profiles: list[ProfileName] | None = Field(
+        default=None, min_length=1,
+        description="the project profiles (poc, pilot, production) this item applies to; "
+                    "absent: all")
+
+    def period_days(self) -> int | None:
+        """``recurs`` in days, or None for a one-off item."""
+        return int(self.recurs[:-1]) if self.recurs else None
+
+    def applies_to(self, profile: str) -> bool:
+        return self.profiles is None or profile in self.profiles
 
 
 class PhaseDefinition(Strict):
@@ -377,9 +461,33 @@ class NotApplicable(Strict):
     date: CalendarDate = Field(description="the day it was approved")
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+PATTERN_MEANINGS[r"^[0-9a-f]{64}$"] = "a SHA-256 digest: 64 lowercase hexadecimal digits"
+
+
+class EvidenceDigest(Strict):
+    path: Line
+    sha256: Sha256 = Field(description="the file's digest (for a directory: of its files' "
+                                        "paths and digests)")
+
+
+class Reopened(Strict):
+    """What ``mlcycle reopen --reset`` recorded of an item: the day, and a digest of
+    each evidence path it cited then, so that closing it again with the same files
+    is seen (MLC165; MLC137 under ``check --strict-evidence``)."""
+
+    date: CalendarDate
+    evidence: list[EvidenceDigest] = _EMPTY_LIST
+
+
 class Item(ItemDefinition):
     """An item in a phase status file: its definition plus its state."""
 
+    # State, not definition (ItemDefinition keeps the field so that playbooks
+    # written for earlier releases still load; see load/definitions.STATE_FIELDS).
+    automated: bool = Field(default=False, description=(
+        "done and run by automation (`mlcycle done ITEM --automated`): one of its evidence "
+        "paths is a CI workflow, a test file or a scheduled job; the ML Test Score gives it 1"))
     status: Status = "todo"
     owner: Line | None = None
     evidence: list[Line] = _EMPTY_LIST
@@ -389,6 +497,10 @@ class Item(ItemDefinition):
     # Renewing a waiver keeps the ones before it (oldest first): nothing lost.
     waivers_before: list[Waiver] = _EMPTY_LIST
     na: NotApplicable | None = None
+    reopened: Reopened | None = None
+    # A recurring item's last completion, written by `mlcycle done`.
+    done_on: CalendarDate | None = Field(
+        default=None, description="the day a recurring item was last done (`mlcycle done`)")
 
 
 class PhaseFile(Strict):
@@ -439,7 +551,7 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen", "upgrade", "metric", "overlay-add",
+    event: Literal["init", "advance", "reopen", "upgrade", "metric", "profile", "overlay-add",
                    "overlay-remove", "overlay-upgrade"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
@@ -453,6 +565,10 @@ class HistoryEntry(Strict):
                                      description="metric: the primary metric before (NAME>=FLOOR)")
     to_metric: Line | None = Field(default=None,
                                    description="metric: the primary metric after (NAME>=FLOOR)")
+    from_profile: ProfileName | None = Field(default=None,
+                                             description="profile: the profile before")
+    to_profile: ProfileName | None = Field(
+        default=None, description="profile (and init): the project's profile after")
     overlay: Line | None = Field(default=None, description="overlay-add, -remove, -upgrade: "
                                  "the overlay (NAME@VERSION)")
 
@@ -497,6 +613,11 @@ class ProjectFile(Strict):
     slug: Slug
     playbook: PlaybookRef
     current_phase: PhaseId
+    # Which items apply (`init --profile`, `mlcycle profile set`); absent in a
+    # project made before profiles existed: production, every item.
+    profile: ProfileName = Field(
+        default="production", description="poc, pilot or production: the items whose "
+        "`profiles` leave this one out do not apply (`mlcycle profile set`)")
     team: dict[RoleId, list[str]] = _EMPTY_DICT
     metrics: ProjectMetrics | None = Field(
         default=None, description="the project's primary metric (`mlcycle metric set`)")

@@ -5,5 +5,6 @@
 ``diff``: ``mlcycle diff``; ``status``: the terminal dashboard (rich), JSON and
 Markdown; ``text``: plain tables; ``raci``, ``score``, ``playbook``,
 ``portfolio``: their commands' formats; ``html``: the Jinja page renderer that
-``report_html`` (``mlcycle report``) and ``portfolio --format html`` use.
+``report_html`` (``mlcycle report``), ``framework`` (``report --framework``,
+also Markdown) and ``portfolio --format html`` use.
 """

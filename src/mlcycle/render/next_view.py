@@ -28,6 +28,8 @@ def text(project: Project, found: list[Ready], person: str | None, role: str | N
                  item.owner or "unowned"]
         if item.due is not None:
             facts.append(f"due {item.due.isoformat()}")
+        if entry.due_again:
+            facts.append(entry.due_again)
         out.append(f"  {item.id} ({', '.join(facts)}): {item.title}")
         out.append(f"    {entry.command}")
     return "\n".join(out) + "\n"
@@ -42,6 +44,7 @@ def as_json(project: Project, found: list[Ready], person: str | None, role: str 
         "ready": [{"phase": e.phase, "item": e.item.id, "title": e.item.title,
                    "gate": e.item.gate, "status": e.item.status, "owner": e.item.owner,
                    "due": e.item.due.isoformat() if e.item.due else None,
-                   "command": e.command} for e in found],
+                   "command": e.command,
+                   **({"due_again": e.due_again} if e.due_again else {})} for e in found],
     }
     return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

@@ -53,6 +53,8 @@ def _heading(d: Dashboard) -> str:
     head = (f"{project.file.name} · playbook {project.playbook.name} "
             f"{project.file.playbook.version} · current phase: {project.file.current_phase} · "
             f"as of {d.today.isoformat()}")
+    if project.file.profile != "production":  # production: every item applies
+        head += f" · profile: {project.file.profile}"
     if project.file.overlays:
         head += " · overlays: " + ", ".join(f"{o.name} {o.version}"
                                             for o in project.file.overlays)
@@ -70,6 +72,8 @@ _SECTIONS: list[tuple[str, str, str]] = [
     ("overdue", "Overdue", "due"),
     ("unowned", "Unowned open items", "status"),
     ("expiring", "Waivers expired or expiring within 14 days", "waiver"),
+    ("due_again", "Due again (recurring)", "recurs"),  # shown only when it has entries
+    ("by_profile", "Not applicable by profile", "profile"),  # likewise
 ]
 
 
@@ -78,7 +82,7 @@ def _sections(d: Dashboard) -> list[tuple[str, str, list[Entry]]]:
     for key, title, detail in _SECTIONS:
         if key == "unowned" and d.owner is not None:
             continue  # one person's view has no unowned items by definition
-        if key == "why_open" and not d.why_open:
+        if key in ("why_open", "due_again", "by_profile") and not getattr(d, key):
             continue  # a gate open by its status alone: the table's Open gates say it
         if key == "current":
             title = (f"Open items of {d.owner}" if d.owner is not None else
@@ -256,7 +260,8 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
         "project": {"name": project.file.name, "slug": project.file.slug,
                     "playbook": project.playbook.name,
                     "playbook_version": project.file.playbook.version,
-                    "current_phase": project.file.current_phase},
+                    "current_phase": project.file.current_phase,
+                    "profile": project.file.profile},
         **({"overlays": [{"name": o.name, "version": o.version, "gate_at": dict(o.gate_at)}
                          for o in project.file.overlays]} if project.file.overlays else {}),
         "today": d.today.isoformat(),
@@ -279,6 +284,8 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
         "unowned": [_entry(e) for e in d.unowned] if d.owner is None else [],
         "expiring_waivers": [_entry(e) for e in d.expiring],
         "why_open": [_entry(e) for e in d.why_open],
+        "due_again": [_entry(e) for e in d.due_again],
+        "not_applicable_by_profile": [_entry(e) for e in d.by_profile],
     }
     return json_safe(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 

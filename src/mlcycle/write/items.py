@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle.codes import MLC022, MLC027, MLC029, MLC031, MLC310
+from mlcycle.codes import MLC022, MLC027, MLC029, MLC031, MLC165, MLC310
 from mlcycle.dates import parse_date
 from mlcycle.errors import Location, MlcycleError, Problem, Refused
 from mlcycle.escape import line, quote
@@ -205,6 +205,9 @@ class ItemChange:
     note: str | None = None
     due: str | None = None
     note_option: str = "--note"  # block's note is its --reason
+    # `done --automated`: sets `automated: true` (the automated rule, MLC136, refuses
+    # it without automation among the evidence). Without it, the flag is left as it is.
+    automated: bool = False
 
 
 def split_status(project: Project, words: list[str]) -> tuple[list[str], str | None]:
@@ -234,12 +237,19 @@ def set_items(project: Project, changes: list[ItemChange], today: date, cwd: Pat
         if change.item in seen:
             continue  # `start a a` names one item
         seen.add(change.item)
-        message, warning = _apply(project, session, change, cwd)
+        message, warning = _apply(project, session, change, cwd, today)
         messages.append(message)
         if warning is not None:
             warnings.append(warning)
     outcome = Outcome(session, "\n".join(messages), action=action, warnings=warnings)
-    return judge(outcome, today)
+    judge(outcome, today)
+    if outcome.result is not None and not outcome.refused:
+        # Done again on evidence unchanged since a reopen: said now, not first in CI.
+        closed = {c.item for c in changes
+                  if c.status == "done" and find_item(project, c.item)[2].status != "done"}
+        outcome.warnings.extend(f.problem for f in outcome.result.findings
+                                if f.code == MLC165 and f.item in closed)
+    return outcome
 
 
 def owner_warning(project: Project, item: Item, owner: str) -> Problem | None:
@@ -258,7 +268,7 @@ def owner_warning(project: Project, item: Item, owner: str) -> Problem | None:
 
 
 def _apply(project: Project, session: Session, change: ItemChange,
-           cwd: Path) -> tuple[str, Problem | None]:
+           cwd: Path, today: date) -> tuple[str, Problem | None]:
     phase, index, item = find_item(project, change.item)
     if change.status is not None and change.status not in STATUSES:
         raise usage(f"status {quote(change.status)} is not one of {', '.join(STATUSES)}"
@@ -292,12 +302,20 @@ def _apply(project: Project, session: Session, change: ItemChange,
     if new_evidence:
         doc.append((*at, "evidence"), new_evidence)
         details.append(f"evidence: {line(', '.join(new_evidence))}")
+    if change.automated and not item.automated:
+        doc.set((*at, "automated"), True)
+        details.append("automated")
     if change.due is not None and (item.due is None or item.due.isoformat() != change.due):
         doc.set((*at, "due"), Verbatim(change.due))
         details.append(f"due: {change.due}")
     if change.note is not None:
         doc.set((*at, "notes"), added_note(phase, item, change.note, change.note_option))
         details.append("note added")
+    if change.status == "done" and item.recurs is not None and item.done_on != today:
+        # A recurring item's completion is dated: it is due again `recurs` after it.
+        # `done` on an item already done records that it was done again today.
+        doc.set((*at, "done_on"), Verbatim(today.isoformat()))
+        details.append(f"done_on: {today.isoformat()}")
     return _message(item.id, head, details), warning
 
 

@@ -2,19 +2,23 @@
 be closed, judged by the check engine) and ``reopen`` (back to an earlier
 phase, with a reason, optionally returning items to ``doing``). Each appends a
 history entry in the style of the existing ones and sets ``current_phase``, in
-one all-or-nothing change."""
+one all-or-nothing change. A reset item records the day and a digest of each
+evidence path (``reopened``), so that closing it again on the same bytes is
+seen (judge/rules/stale_evidence.py; load/digest.py says why not git)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from mlcycle.codes import MLC027
+from mlcycle.codes import MLC001, MLC027, MLC165
 from mlcycle.errors import MlcycleError, Refused
-from mlcycle.escape import line
+from mlcycle.escape import line, quote
 from mlcycle.judge import evaluate
+from mlcycle.load.digest import digest
 from mlcycle.load.model import Item
-from mlcycle.load.project import PhaseState, Project
+from mlcycle.load.project import PhaseState, Project, is_url
 from mlcycle.load.validation import did_you_mean
 from mlcycle.write import advice, cascade
 from mlcycle.write.items import Outcome, added_note, check_text, find_item, judge, usage, who
@@ -66,8 +70,11 @@ def advance(project: Project, by: str | None, today: date,
     _move(session, {"date": Verbatim(today.isoformat()), "event": "advance", "from": current,
                     "to": nxt, "by": person}, nxt)
     session.edited()  # reads back through the loader's models and rules, or a bug
+    # Gates closed again on evidence unchanged since a reopen: said here, as CI's
+    # `check --strict-evidence` will fail on them.
+    stale = [f.problem for f in result.findings if f.code == MLC165]
     return Outcome(session, f"advanced: {current} -> {nxt} (by {line(person)}, "
-                   f"{today.isoformat()})")
+                   f"{today.isoformat()})", warnings=stale)
 
 
 def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str | None,
@@ -103,12 +110,12 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
     session = Session(project)
     note = f"Reopened {today.isoformat()} (back to {phase}): {reason}"
     for state, index, item in found:
-        _reset(session, state, index, item, note, f"--reset {item.id}")
+        _reset(session, state, index, item, note, f"--reset {item.id}", today)
     roots = ", ".join(item.id for _, _, item in found)
     for state, index, item in resting:
         _reset(session, state, index, item,
                f"Reopened {today.isoformat()} (back to {phase}; --cascade: rests on {roots}): "
-               f"{reason}", "--cascade")
+               f"{reason}", "--cascade", today)
     _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
                     "to": phase, "reason": reason, "by": person}, phase)
     message = f"reopened: {current} -> {phase} ({line(' '.join(reason.split()))})"
@@ -120,8 +127,54 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
 
 
 def _reset(session: Session, state: PhaseState, index: int, item: Item, note: str,
-           option: str) -> None:
+           option: str, today: date) -> None:
     doc = session.item_doc(state)
     if item.status != "doing":
         doc.set(("items", index, "status"), "doing")
     doc.set(("items", index, "notes"), added_note(state, item, note, option))
+    _record(doc, ("items", index), item, _digests(session.project, item, option), today)
+
+
+def _digests(project: Project, item: Item, option: str) -> list[dict[str, object]]:
+    """The digest of each evidence path (not URL) of a reset item, as it is now:
+    closing the item again with the same bytes is stale evidence (MLC165). A
+    path that does not exist has nothing to compare and is left out."""
+    found: list[dict[str, object]] = []
+    for cited in dict.fromkeys(item.evidence):
+        if is_url(cited):
+            continue
+        try:
+            value = digest(project.root, cited)
+        except OSError as exc:
+            raise usage(f"{option}: evidence {quote(cited)} of '{item.id}' cannot be read "
+                        f"({exc.strerror or exc}), so its digest cannot be recorded", MLC001
+                        ) from None
+        if value is not None:
+            found.append({"path": cited, "sha256": value})
+    return found
+
+
+def _record(doc: Any, at: tuple[str | int, ...], item: Item,
+            digests: list[dict[str, object]], today: date) -> None:
+    """``reopened: {date, evidence: [{path, sha256}]}`` on the item, replacing the
+    record of an earlier reopen entry by entry (the editor changes values in
+    place; it does not replace a collection)."""
+    when = Verbatim(today.isoformat())
+    old = item.reopened
+    if old is None or not isinstance(doc.expected["items"][at[1]].get("reopened"), dict):
+        doc.set((*at, "reopened"), {"date": when, "evidence": digests} if digests
+                else {"date": when})
+        return
+    doc.set((*at, "reopened", "date"), when)
+    there = (*at, "reopened", "evidence")
+    kept = len(old.evidence) if doc.has(there) else 0
+    for position, entry in enumerate(digests[:kept]):
+        for key in ("path", "sha256"):
+            doc.set((*there, position, key), entry[key])
+    if len(digests) > kept:
+        if kept:
+            doc.append(there, digests[kept:])
+        else:
+            doc.set(there, digests)
+    for position in range(kept - 1, len(digests) - 1, -1):
+        doc.remove(there, position)

@@ -2,7 +2,8 @@
 
 ``upgrade`` re-renders every item definition from the new playbook but must
 keep what people wrote: ``status``, ``owner``, ``evidence``, ``due``,
-``notes``, ``waiver`` and the comments on and between those lines. An item of
+``notes``, ``waiver``, ``waivers_before``, ``na``, ``automated`` (item state:
+``done --automated``), ``reopened`` and the comments on and between those lines. An item of
 a block-style status file is a run of lines; each of its keys starts a line at
 the item's key column, and everything up to the next key (continuation lines,
 nested lists, comments) belongs to that key. The state keys' runs are copied
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 
 from mlcycle.load.yamlio import LINE_BREAK, Marks
 
-STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver")
+STATE_KEYS = ("status", "owner", "evidence", "due", "notes", "waiver", "waivers_before", "na",
+              "automated", "reopened")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]|$)")
 
 

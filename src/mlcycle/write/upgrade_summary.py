@@ -115,9 +115,16 @@ def _what_changed(was: Item, now: Any) -> list[str]:
         mine, theirs = getattr(was.raci, key), getattr(now.raci, key)
         if mine != theirs:
             notes.append(f"raci.{key}: {_roles(mine) or '-'} -> {_roles(theirs) or '-'}")
-    for key in ("title", "description", "doc", "depends_on", "section", "automated"):
+    for key in ("title", "description", "doc", "depends_on", "section", "tags"):
         if getattr(was, key) != getattr(now, key):
             notes.append(f"{key} changed")
+    if was.recurs != now.recurs:  # a done item may come due again: say when
+        notes.append(f"recurs every {now.recurs}" if now.recurs and not was.recurs else
+                     "no longer recurs" if not now.recurs else
+                     f"recurs: {was.recurs} -> {now.recurs}")
+    if was.profiles != now.profiles:
+        notes.append(f"profiles: {', '.join(was.profiles or ['all'])} -> "
+                     f"{', '.join(now.profiles or ['all'])}")
     notes.extend(_checks_changed(was, now))
     return notes
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from mlcycle.judge.rules import (
+    automated,
     dependencies,
     due,
     evidence,
@@ -28,6 +29,8 @@ from mlcycle.judge.rules import (
     open_gate,
     owner,
     parity,
+    recurring,
+    stale_evidence,
     waiver_approver,
     waiver_expiry,
     waiver_missing,
@@ -52,12 +55,15 @@ if TYPE_CHECKING:  # types only: a Protocol class costs start-up time
 ITEM_RULES: tuple[ItemRule, ...] = (
     evidence,           # MLC103, MLC104, MLC109, MLC152 (and MLC001: unreadable, exit 2)
     evidence_required,  # MLC102
+    stale_evidence,     # MLC137 (check --strict-evidence), MLC165
+    automated,          # MLC136
     waiver_missing,     # MLC106
     waiver_expiry,      # MLC105, MLC151
     waiver_approver,    # MLC110
     not_applicable,     # MLC113, MLC114
     former,             # MLC111, MLC112
     open_gate,          # MLC101
+    recurring,          # MLC140, MLC141, MLC160
     due,                # MLC150
     metric,             # MLC121-MLC126, MLC153
     parity,             # MLC120, MLC122-MLC127, MLC153

@@ -11,7 +11,7 @@ CODES = (MLC107,)
 
 def check(ctx: Context) -> None:
     for phase, state in ctx.placed:
-        if state.item.status != "done":
+        if state.item.status != "done" or state.by_profile:  # out of profile: not judged
             continue
         subject = Subject(phase, state.index, state.item)
         for index, dep in enumerate(state.item.depends_on):
