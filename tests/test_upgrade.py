@@ -82,7 +82,7 @@ def fork(root: Path, *extra: str) -> Path:
                           "./playbook`\n")
     # The command it suggests must find the fork (a bare `playbook` names a built-in).
     shown = run("playbooks", "show", "./playbook", cwd=root)
-    assert shown.out.startswith("acme 3.0.0: "), shown.err
+    assert shown.out.startswith("acme 3.1.0: "), shown.err
     return root / "playbook"
 
 

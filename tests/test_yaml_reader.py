@@ -352,8 +352,8 @@ def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:
         root,
         "lifecycle/02-data.yaml:14:5: error[MLC010]: items[0].ownr: unknown key 'ownr' (did you "
         "mean 'owner'?); allowed: id, title, description, raci, gate, evidence_required, doc, "
-        "depends_on, section, automated, metrics, parity, replaces, tags, status, owner, "
-        "evidence, due, notes, waiver, waivers_before, na, reopened",
+        "depends_on, section, automated, metrics, parity, replaces, tags, recurs, profiles, "
+        "status, owner, evidence, due, notes, waiver, waivers_before, na, reopened, done_on",
         "1 error in 1 file",
     )
 

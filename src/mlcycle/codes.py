@@ -424,18 +424,17 @@ MLC154 = _code(
     "message names the people accountable for it",
     "have a person accountable for the item review and approve the change in the pull "
     "request", severity="warning")
+MLC160 = _code(
+    "MLC160", "finding",
+    f"a recurring item is due again: its last completion (`done_on`) is older than its period "
+    f"(for a gate of the current or an earlier phase, an error after {RECUR_GRACE_DAYS} days)",
+    "do the work again and record it with `mlcycle done ITEM`", severity="warning")
 MLC165 = _code(
     "MLC165", "finding",
     "an item reset by `mlcycle reopen` is done again, and every evidence file it cites is "
     "unchanged since the reopen (an error under `check --strict-evidence`: MLC137)",
     "update the evidence with what the loop back found, or cite the new work "
     "(`mlcycle set ITEM --evidence PATH`)", severity="warning")
-
-MLC160 = _code(
-    "MLC160", "finding",
-    f"a recurring item is due again: its last completion (`done_on`) is older than its period "
-    f"(for a gate of the current or an earlier phase, an error after {RECUR_GRACE_DAYS} days)",
-    "do the work again and record it with `mlcycle done ITEM`", severity="warning")
 
 # --- MLC2nn: refusals (exit 1) ------------------------------------------------
 
