@@ -14,14 +14,14 @@ MODULES = {
     "render": "render", "report": "report", "log": "log", "playbooks": "playbooks",
     "schema": "schema", "portfolio": "portfolio", "score": "score", "upgrade": "upgrade",
     "metrics": "metrics", "assign": "assign", "next": "next", "codeowners": "codeowners",
-    "metric": "metric", "profile": "profile",
+    "metric": "metric", "profile": "profile", "overlay": "overlay",
 }
 # The commands that group subcommands, and theirs (the command a usage error names).
 GROUPS = {"team": ("add", "remove"), "playbooks": ("show", "fork"), "metrics": ("pull",),
-          "metric": ("set",), "profile": ("set",)}
+          "metric": ("set",), "profile": ("set",), "overlay": ("add", "remove", "upgrade")}
 # The order of the full list (the order of `mlcycle --help`).
 ORDER = ("init", "status", "next", "check", "diff", "validate", "set", "assign", "team",
          "move", "raci", "codeowners", "render", "report", "log", "playbooks", "schema",
-         "portfolio", "score", "upgrade", "metrics", "metric", "profile")
+         "portfolio", "score", "upgrade", "metrics", "metric", "profile", "overlay")
 # Root options that may come before the command and change nothing about it.
 _PASSTHROUGH = ("--debug",)

@@ -186,6 +186,9 @@ def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
         raise MlcycleError.at(MLC001, "exists and is not a directory", str(target))
+    from mlcycle.load.overlays import refuse_as_lifecycle
+
+    refuse_as_lifecycle(request.playbook)
     playbook = playbooks.load(request.playbook)
     repo = git_root(target)
     project_dir = target.resolve().relative_to(repo).as_posix() if repo else None

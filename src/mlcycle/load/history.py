@@ -78,16 +78,25 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
-        elif entry.event == "metric":
+        elif entry.event in ("metric", "overlay-add", "overlay-remove", "overlay-upgrade"):
             assert previous is not None
+            kind = entry.event.replace("-", " ")
             if entry.from_ is not None:
-                problem(("history", index, "from"), f"{name}.from: a metric entry does not "
+                problem(("history", index, "from"), f"{name}.from: a {kind} entry does not "
                         "move the project; remove 'from'")
             if entry.to != previous.to:
-                problem(("history", index, "to"), f"{name}.to: a metric entry leaves the "
+                problem(("history", index, "to"), f"{name}.to: a {kind} entry leaves the "
                         f"project at '{previous.to}' (where the previous entry left it), not "
                         f"'{entry.to}'")
-            if entry.to_metric is None:
+            if entry.event != "metric":
+                if entry.overlay is None:
+                    problem(("history", index, "event"), f"{name}: an {kind} entry needs "
+                            "'overlay: NAME@VERSION'")
+                if entry.event == "overlay-remove" and (not entry.reason or not entry.by):
+                    problem(("history", index, "event"), f"{name}: an overlay remove entry "
+                            "needs 'reason' and 'by' (`mlcycle overlay remove NAME --reason "
+                            "TEXT --by PERSON`)")
+            elif entry.to_metric is None:
                 problem(("history", index, "event"), f"{name}: a metric entry needs "
                         "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
         elif entry.event == "profile":
@@ -118,6 +127,9 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             if getattr(entry, key) is not None:
                 problem(("history", index, key), f"{name}.{key}: only a profile entry (or the "
                         "init entry's to_profile) names the profile; remove it")
+        if entry.overlay is not None and not entry.event.startswith("overlay-"):
+            problem(("history", index, "overlay"), f"{name}.overlay: only an overlay entry "
+                    "(overlay-add, -remove, -upgrade) names an overlay; remove it")
         if entry.event != "upgrade":
             for key in ("from_playbook", "to_playbook"):
                 if getattr(entry, key) is not None:

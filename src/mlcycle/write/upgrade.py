@@ -42,8 +42,10 @@ from mlcycle.load.project import (
     PhaseState,
     _lifecycle_entries,
     find_root,
+    load_overlays,
     phase_file_name,
     project_problems,
+    with_overlay_roles,
 )
 from mlcycle.load.source import Source, load_model, load_models
 from mlcycle.load.validation import validate
@@ -526,7 +528,11 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                              [(p.id, p.title, p.items) for p in playbook.phases])
     defs = Definitions.from_record(rec, label(playbook.name, playbook.version))
     outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
-    problems = project_problems(root, new_file, new_source, defs, outline, states, True)
+    # The overlays stay as they are; their attachments must still name phases.
+    problems: list[Problem] = []
+    overlays = load_overlays(root, new_file, new_source, defs, problems, {})
+    problems += project_problems(root, new_file, new_source, defs,
+                                 with_overlay_roles(outline, overlays), states, True, overlays)
     if problems:
         raise MlcycleError(problems)
 
