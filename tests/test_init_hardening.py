@@ -364,3 +364,34 @@ def test_init_at_the_repository_root_writes_the_workflow_as_before(tmp_path: Pat
     assert "note:" not in result.out
     golden = Path(__file__).parent / "golden/init/product/.github/workflows/mlcycle.yml"
     assert (repo / ".github/workflows/mlcycle.yml").read_bytes() == golden.read_bytes()
+
+
+# --- issue 18: init writes through the one writer, never over a changed file ---------
+
+
+def test_init_never_writes_over_a_file_saved_after_it_planned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.init import scaffold
+
+    target = tmp_path / "p"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    apply = scaffold.apply
+
+    def someone_saves_first(where: Path, planned: list[scaffold.Planned]) -> None:
+        # a README saved after init planned (README: create), before it writes
+        (target / "README.md").write_text("# Ours\n\nWritten while init ran.\n")
+        apply(where, planned)
+
+    monkeypatch.setattr(scaffold, "apply", someone_saves_first)
+    result = run("init", target, "--no-input", "--team", "pm=Ana")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (f"{target.as_posix()}/README.md:1:1: error[MLC201]: changed on disk "
+                          "since it was read; nothing written (run the command again)\n")
+    # nothing of init's: no directory, no staged file, the two files as they were
+    assert sorted(p.name for p in target.iterdir()) == ["README.md", "notes.txt"]
+    assert (target / "README.md").read_text() == "# Ours\n\nWritten while init ran.\n"
+    monkeypatch.setattr(scaffold, "apply", apply)
+    again = run("init", target, "--no-input", "--team", "pm=Ana")  # keeps that README
+    assert again.code == 0, again.err
+    assert (target / "README.md").read_text() == "# Ours\n\nWritten while init ran.\n"

@@ -231,10 +231,14 @@ def git_root(target: Path) -> Path | None:
 
 
 def apply_plan(target: Path, planned: Plan) -> None:
-    from mlcycle.disk.transaction import CannotWrite
+    from mlcycle.disk.transaction import CannotWrite, StaleError
 
     try:
         scaffold.apply(target, planned.files)
+    except StaleError as exc:  # located as init locates every file: with the target
+        raise StaleError([replace(p, location=replace(
+            p.location, path=(target / p.location.path).as_posix())) for p in exc.problems]
+            ) from None
     except CannotWrite as exc:
         # Shown with the target as given: the file, or the directory (no line).
         shown = (target / exc.display).as_posix() if exc.display else target.as_posix()

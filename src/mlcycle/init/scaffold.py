@@ -68,6 +68,9 @@ class Planned:
     path: str  # relative to the target, POSIX
     data: bytes = field(repr=False)
     action: str  # create | identical | conflict | overwrite | keep
+    # The bytes the plan saw (None: no file): init never writes over a file
+    # changed since (MLC201), as every writer of mlcycle.
+    before: bytes | None = field(default=None, repr=False)
 
 
 def slugify(name: str) -> str:
@@ -284,15 +287,16 @@ def plan(target: Path, files: dict[str, str], force: bool) -> list[Planned]:
         if where.is_symlink() or (where.exists() and not where.is_file()):
             raise MlcycleError.at(MLC032, "exists and is not a regular file (a symlink or a "
                                   "directory); mlcycle will not write through it", path)
-        if not where.exists():
+        before = where.read_bytes() if where.exists() else None
+        if before is None:
             action = "create"
         elif path in ONLY_IF_ABSENT:
-            action = "identical" if where.read_bytes() == data else "keep"
-        elif where.read_bytes() == data:
+            action = "identical" if before == data else "keep"
+        elif before == data:
             action = "identical"
         else:
             action = "overwrite" if force else "conflict"
-        planned.append(Planned(path, data, action))
+        planned.append(Planned(path, data, action, before))
     return planned
 
 
@@ -317,17 +321,11 @@ def apply(target: Path, planned: list[Planned]) -> None:
     is no journal: until ``mlcycle.yaml`` (the last file) lands there is no
     project, and running init again completes the skeleton. Ctrl-C is honoured
     until the last file is in place; after that init has completed.
+    A file changed since the plan read it refuses the whole write (MLC201).
     Raises ``transaction.CannotWrite`` when the machine refuses a write."""
     from mlcycle.disk import transaction
 
     root = target.absolute()
-    changes = []
-    for item in planned:
-        if item.action in ("create", "overwrite"):
-            path = root / item.path
-            try:
-                before: bytes | None = path.read_bytes()
-            except FileNotFoundError:
-                before = None
-            changes.append(transaction.FileChange(path, item.path, before, item.data))
+    changes = [transaction.FileChange(root / item.path, item.path, item.before, item.data)
+               for item in planned if item.action in ("create", "overwrite")]
     transaction.write(changes, make_dirs=True, staging=".mlcycle-init-")
