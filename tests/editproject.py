@@ -9,7 +9,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
 FRAME = """\
 # Frame phase, edited by hand: keep this comment

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.escape import UNSAFE
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
 GATES = ["problem-statement", "problem-to-model", "success-metrics", "feasibility-and-cost"]

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, init_date, run
+from helpers.cli import run
+from helpers.project import FIXTURES, init_date
 
 TODAY = "2026-12-01"
 

@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 TODAY = "2026-03-02"
 TEAM = ["--team", "pm=Ana Ruiz", "--team", "mlm=Dee Park", "--team", "ds=Bo Li",

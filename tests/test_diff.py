@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, init_date, snapshot
 
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',

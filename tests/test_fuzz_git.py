@@ -13,8 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from conftest import FUZZ, FUZZ_SEED, init_date, run
+from conftest import FUZZ, FUZZ_SEED
 from fuzzbase import SCRATCH, bad_lines
+from helpers.cli import run
+from helpers.project import init_date
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run
+from helpers.cli import run
+from helpers.project import init_date
 
 from mlcycle.load import githistory
 

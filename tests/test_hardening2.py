@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import init_date, snapshot
 
 from mlcycle.judge import portfolio
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 EPOCH = "1700000000"
 PHASES = Path(__file__).parents[1] / "phases"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 MLCYCLE = [sys.executable, "-m", "mlcycle"]
 INTERRUPTED = "mlcycle: interrupted\n"

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run
 from editproject import FRAME, tiny_project
+from helpers.cli import run
 
 FRAME_FILE = "lifecycle/01-frame.yaml"
 

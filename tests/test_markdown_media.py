@@ -23,7 +23,7 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
-from conftest import run
+from helpers.cli import run
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 

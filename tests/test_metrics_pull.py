@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 from test_metrics import AUC, AUC_KEY, EXP_KEY, PARITY, check, failed, make
 
 B = "item 'baseline'"

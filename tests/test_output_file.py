@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){via}; nothing "
            "was written, write the report elsewhere")

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import PROJECT, encode, tiny_project
+from helpers.cli import run
+from helpers.project import snapshot
 
 
 @pytest.fixture(autouse=True)

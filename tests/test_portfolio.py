@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
 TINY = FIXTURES / "playbooks" / "tiny"
 ADVANCE = """\

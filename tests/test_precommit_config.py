@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run
+from helpers.cli import run
 from hypothesis import given
 from hypothesis import strategies as st
 

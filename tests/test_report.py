@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, snapshot
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "report.png"

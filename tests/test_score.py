@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.judge.score import automation_evidence
 

@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
 

@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, init_date, snapshot
 
 from mlcycle.disk import transaction
 

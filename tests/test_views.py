@@ -10,8 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import tiny_project
+from helpers.cli import run
+from helpers.project import snapshot
 
 
 @pytest.fixture(autouse=True)
