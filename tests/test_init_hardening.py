@@ -5,13 +5,13 @@ that break the self-check or run away, and CI wiring inside a larger git repo.""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 from helpers.cli import run
+from helpers.git import git_init
 from helpers.project import snapshot
 
 EPOCH = "1700000000"
@@ -307,15 +307,10 @@ def test_built_in_playbooks_and_marked_templates_give_no_warning(tmp_path: Path)
 # --- item 19: a project below the root of its git repository ---------------------------
 
 
-def _git_init(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-
-
 def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
         tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     # The dry run first: once ml/churn is a project, init refuses it (MLC037).
     dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
     assert dry.code == 0
@@ -347,7 +342,7 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
 
 def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     result = run("init", "ml/churn model", "--no-input", "--name", "Churn", cwd=repo)
     assert result.code == 0, result.err
     workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1].split("\nnote: ", 1)[0])
@@ -359,7 +354,7 @@ def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path)
 
 def test_init_at_the_repository_root_writes_the_workflow_as_before(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     result = run("init", ".", "--no-input", "--name", "Churn model", cwd=repo)
     assert result.code == 0, result.err
     assert "note:" not in result.out

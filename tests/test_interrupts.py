@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run
+from helpers.project import tree
 
 MLCYCLE = [sys.executable, "-m", "mlcycle"]
 INTERRUPTED = "mlcycle: interrupted\n"
@@ -30,12 +31,6 @@ def first_delay(cwd: Path) -> float:
 
 def env() -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": "1700000000"}
-
-
-def tree(root: Path) -> dict[str, bytes | None]:
-    """Every entry under root: a file's bytes, None for a directory."""
-    return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes())
-            for p in sorted(root.rglob("*"))}
 
 
 def interrupted_after(command: list[str], delay: float, cwd: Path) -> tuple[int, str, str]:

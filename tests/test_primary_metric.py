@@ -7,16 +7,14 @@ import json
 from pathlib import Path
 
 from helpers.cli import run
+from helpers.project import init_project
 
 TODAY = "2030-01-01"
 QUALITY = "lifecycle/05-quality.yaml"
 
 
 def project(tmp_path: Path, *extra: str) -> Path:
-    root = tmp_path / "p"
-    result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo", *extra)
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana", "--team", "mlm=Bo", *extra)
 
 
 def write(root: Path, rel: str, data: object) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run
-from helpers.project import snapshot
+from helpers.project import init_project, snapshot
 
 PHASES = Path(__file__).parents[1] / "phases"
 REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){via}; nothing "
@@ -22,10 +22,7 @@ REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "p"
-    result = run("init", root, "--no-input", "--team", "pm=Ana")
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana")
 
 
 def with_evidence(root: Path, evidence: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run
-from helpers.project import FIXTURES, init_date, snapshot
+from helpers.project import FIXTURES, init_project, snapshot
 
 from mlcycle.disk import transaction
 
@@ -19,12 +19,9 @@ TODAY = "2026-12-01"
 
 
 def init(tmp_path: Path, name: str = "proj") -> Path:
-    root = tmp_path / name
-    with init_date():  # 2026-12-01, the TODAY of these tests
-        result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo",
-                     "--team", "ds=Cy")
-    assert result.code == 0, result.err
-    return root
+    # dated 2026-12-01, the TODAY of these tests
+    return init_project(tmp_path / name, "--team", "pm=Ana", "--team", "mlm=Bo", "--team",
+                        "ds=Cy", dated=True)
 
 
 def edit(path: Path, old: str, new: str) -> None:

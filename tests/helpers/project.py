@@ -57,3 +57,11 @@ def tree(root: Path) -> dict[str, bytes | None]:
     """Every entry under root: a file's bytes, None for a directory."""
     return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes())
             for p in sorted(root.rglob("*"))}
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace the first ``count`` occurrences of ``old`` in the file at ``path``
+    (a hand edit of a project file), which must hold at least that many."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not {count} times in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
