@@ -147,6 +147,28 @@ def test_fork_refuses_to_overwrite_and_leaves_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "pb"]  # no staging left
 
 
+def test_fork_never_replaces_a_directory_made_while_it_copied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.load import playbooks
+
+    dest = tmp_path / "pb"
+    load_directory = playbooks.load_directory
+
+    def someone_makes_dest(directory: Path, *args: object) -> object:
+        if directory.name.endswith(".mlcycle-fork"):  # the copy read back, before its rename
+            dest.mkdir()
+            (dest / "ours.txt").write_text("mine\n")
+        return load_directory(directory, *args)
+
+    monkeypatch.setattr(playbooks, "load_directory", someone_makes_dest)
+    result = run("playbooks", "fork", "product", dest)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"{dest.as_posix()}/: error[MLC055]: exists; fork never overwrites", "1 error in 1 file"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "pb"]  # no staging left
+    assert [p.name for p in dest.iterdir()] == ["ours.txt"]
+
+
 def test_fork_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                          ) -> None:
     def interrupted(*args: object) -> None:
