@@ -31,7 +31,8 @@ instead of beside its target, and writes no journal: for ``init``, whose
 skeleton is no project until ``mlcycle.yaml``, its last file, lands (a killed
 init leaves that one directory behind, and running init again completes the
 skeleton). Without a journal the change is not decided before its last rename:
-Ctrl-C until then undoes every rename.
+Ctrl-C until then undoes every rename; and nothing is fsynced (init never was:
+it would cost a third of its time).
 """
 
 from __future__ import annotations
@@ -91,7 +92,10 @@ before_commit: Callable[[], None] | None = None
 
 
 def _stage(change: FileChange, directory: Path | None = None) -> str:
-    """The new bytes in a staged file beside the target (or in ``directory``)."""
+    """The new bytes in a staged file beside the target, fsynced: what a journal
+    names must be on disk. In ``directory`` (init's staging area, no journal)
+    they are not fsynced, as init never did: ~10 ms a file on ext4, a third of
+    the time of an init of ~40 files."""
     assert change.after is not None
     try:
         mode = os.stat(change.path).st_mode & 0o7777
@@ -102,8 +106,9 @@ def _stage(change: FileChange, directory: Path | None = None) -> str:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(change.after)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if directory is None:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
     except BaseException:
         _unlink(tmp)
@@ -290,8 +295,8 @@ def _compare_and_rename(root: Path, changes: list[FileChange], staged: list[str]
                 os.replace(_stage(change), change.path)
             raise
         interrupts.completed()
-        for directory in {c.path.parent for c in changes}:
-            journal.fsync_dir(directory)
+        for directory in {c.path.parent for c in changes} if journaled else ():
+            journal.fsync_dir(directory)  # (init's staging area: not fsynced, see _stage)
     finally:
         if logged:  # done, or every file put back: nothing left to do
             _unlink(str(root / journal.JOURNAL))
