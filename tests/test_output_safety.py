@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 from safety import init_project, raw_unsafe, set_state, yaml_text
 
 FORGED = "x\n::error file=README.md,line=1::forged\nmlcycle check: passed"

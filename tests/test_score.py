@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.judge.automation import automation_evidence
 

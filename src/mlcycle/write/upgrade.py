@@ -538,26 +538,8 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
 
 
 def apply(changes: list[FileChange]) -> None:
-    """Write the plan all or nothing; directories it had to create (a new
+    """Write the plan all or nothing; directories it has to create (a new
     phase's docs/<phase>/) are removed again when the write fails."""
     from mlcycle.disk.transaction import commit
 
-    created: list[Path] = []
-    try:
-        for change in changes:
-            missing = []
-            current = change.path.parent
-            while not current.exists():
-                missing.append(current)
-                current = current.parent
-            for directory in reversed(missing):
-                directory.mkdir()
-                created.append(directory)
-        commit(changes)
-    except BaseException:
-        for directory in reversed(created):
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
-        raise
+    commit(changes, make_dirs=True)
