@@ -730,6 +730,45 @@ UPGRADE_MAX_S = 2.0
 UPGRADE_VS_CHECK = 1.5  # issue 23: `upgrade` at most 1.5x `check` (paired median)
 
 
+OVERLAY_MAX_RATIO = 1.3  # issue 22: `check` with overlays within 1.3x `check` without them
+
+
+def overlay_available(mlcycle: str) -> bool:
+    return subprocess.run([mlcycle, "overlay", "--help"], env=ENV,
+                          capture_output=True).returncode == 0
+
+
+def overlay_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
+    """`check` on a fresh `product` project, and on the same project with the
+    `ml-test-score` overlay (28 more items in their own status file)."""
+    plain, overlaid = scratch / "overlay-plain", scratch / "overlay-with"
+    for root in (plain, overlaid):
+        subprocess.run([mlcycle, "init", str(root), "--no-input", "--team", "pm=Ana",
+                        "--primary-metric", "precision_at_50>=0.30"], env=ENV, check=True,
+                       capture_output=True)
+    subprocess.run([mlcycle, "overlay", "add", "ml-test-score", "--by", "Ana"], cwd=overlaid,
+                   env=ENV, check=True, capture_output=True)
+    cases = [Case(f"`mlcycle check{flag}`, product{label}", lambda n, f=flag: [mlcycle, "check",
+                                                                               *f.split()],
+                  cwd=root, ok_codes=(0, 1))
+             for flag in ("", " --all") for label, root in (("", plain),
+                                                            (" + ml-test-score", overlaid))]
+    measure(cases, repeat, scratch)
+    print("\n## Overlays\n\n`check` on a fresh `product` project, without and with the "
+          "`ml-test-score` overlay.\n")
+    print(table(["command", "best s (median)", "peak MiB", "exit"],
+                [[c.label, f"{c.best:.3f} ({c.median:.3f})", f"{c.peak_mib:.0f}",
+                  str(c.warm.code if c.warm else "?")] for c in cases]))
+    out = []
+    for without, with_ in (cases[0:2], cases[2:4]):
+        ratio = paired(with_, without)
+        out.append((f"{with_.label.split(',')[0]} with overlays <= {OVERLAY_MAX_RATIO:g}x "
+                    "without", f"{ratio:.2f}x (paired median; best "
+                    f"{with_.best / without.best:.2f}x)",
+                    ratio <= OVERLAY_MAX_RATIO and with_.ok and without.ok))
+    return out
+
+
 def upgrade_available(mlcycle: str) -> bool:
     return subprocess.run([mlcycle, "upgrade", "--help"], env=ENV,
                           capture_output=True).returncode == 0
@@ -910,6 +949,8 @@ def main() -> int:
 
     parser.add_argument("--pull-only", action="store_true",
                         help="only `metrics pull` from a local MLflow store")
+    parser.add_argument("--overlay-only", action="store_true",
+                        help="only `check` without and with the ml-test-score overlay")
     parser.add_argument("--upgrade-only", action="store_true",
                         help="only `upgrade` of a 10,000-item project")
     parser.add_argument("--startup-only", action="store_true",
@@ -957,6 +998,12 @@ def main() -> int:
 
         if args.upgrade_only:
             verdicts = upgrade_benchmark(mlcycle, scratch, repeat)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
+
+        if args.overlay_only:
+            verdicts = overlay_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
@@ -1231,6 +1278,10 @@ def main() -> int:
             # 6. upgrade of a 10,000-item project ------------------------------------------
             if upgrade_available(mlcycle):
                 verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
+
+            # 6. check with the ml-test-score overlay ------------------------------------
+            if overlay_available(mlcycle):
+                verdicts += overlay_benchmark(mlcycle, scratch, repeat)
 
             # 7. metrics pull from a local MLflow store (when MLflow is installed) ----------
             verdicts += pull_benchmark(mlcycle, scratch, repeat)

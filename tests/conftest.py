@@ -1,51 +1,29 @@
-"""Shared test helpers.
+"""The suite's fixtures and pytest hooks. Helpers live in ``tests/helpers/``
+(``helpers.cli``: ``run``; ``helpers.project``; ``helpers.git``).
 
-``run`` calls the real entry point (``mlcycle.cli.main``) in-process, so a
-crash is exit 3 with its message, never hidden; stdout and stderr are kept
-apart. Writes to $HOME fail, as a user's home must never be touched.
+Writes to $HOME fail, as a user's home must never be touched.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 import shutil
 import signal
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# For the transition only: tests written before tests/helpers/ import these from conftest.
+from helpers.cli import Result, run  # noqa: F401
+from helpers.project import FIXTURES, INIT_EPOCH, init_date, snapshot  # noqa: F401
 from hypothesis import HealthCheck, settings
-
-from mlcycle.cli import main
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 # A runner that starts the suite in the background (a shell without job control,
 # nohup, some CI agents) hands it SIGINT ignored, and every child inherits that:
 # the Ctrl-C tests then see no Ctrl-C at all. They need it as a terminal delivers it.
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
-INIT_EPOCH = "1796083200"  # 2026-12-01 00:00 UTC
-
-
-@contextmanager
-def init_date(epoch: str = INIT_EPOCH) -> Iterator[None]:
-    """``init`` dates its history entry by SOURCE_DATE_EPOCH while this is
-    active, so a test passes on any future day, whatever the clock says."""
-    outer = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
-        yield
-    finally:
-        if outer is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = outer
-
 
 # The fuzz tests' profiles (tests/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
 # 1,200 mutated projects and 300 edit sequences (.ci/run, twice); by default 30
@@ -93,56 +71,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.stem in SLOW_FILES or item.get_closest_marker("process"):
             item.add_marker(pytest.mark.slow)
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str | os.PathLike[str], cwd: Path | None = None) -> Result:
-    out, err = io.StringIO(), io.StringIO()
-    old = Path.cwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                main([str(a) for a in args])
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        os.chdir(old)
-    return Result(code, out.getvalue(), err.getvalue())
-
-
-def fill_doc(path: Path, keep: int = 0) -> None:
-    """Fill a stub ``init`` rendered as a team would: the marker and the stub's
-    note go, and every prompt line (a line with TODO) is answered in prose, so
-    no line is left byte-identical to the stub's (MLC133). ``keep``: leave the
-    last ``keep`` prompt lines unanswered."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    lines = [text for text in lines
-             if text != "<!-- mlcycle:stub -->" and not text.startswith("> **Stub.**")]
-    prompts = [index for index, text in enumerate(lines) if "TODO" in text]
-    for index in prompts[:len(prompts) - keep]:
-        lines[index] = lines[index].replace("TODO", "answered by the team")
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """Every file under root -> sha256 of its bytes (a symlink: its target), to
-    prove nothing changed."""
-    state = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_symlink():
-            state[p.relative_to(root).as_posix()] = "link:" + os.readlink(p)
-        elif p.is_file():
-            state[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return state
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
+FRAME_FILE = "lifecycle/01-frame.yaml"
 FRAME = """\
 # Frame phase, edited by hand: keep this comment
 phase: frame
@@ -71,6 +73,22 @@ def tiny_project(tmp_path: Path, crlf: bool = False, bom: bool = False) -> Path:
     (root / "docs").mkdir()
     (root / "docs" / "problem.md").write_text("# Problem\n\nFraud costs us money.\n")
     return root
+
+
+def large_frame(tmp_path: Path) -> tuple[Path, bytes, bytes]:
+    """The tiny project with a 4 MiB frame status file (comments, which are no
+    state: reading and writing it take a while), for faults in the middle of a
+    write; and that file's bytes before and after `start problem`."""
+    root = tiny_project(tmp_path)
+    padding = "".join(f"# padding line {n:07d} keeps this file large\n" for n in range(100_000))
+    old = (FRAME + padding).encode()
+    (root / FRAME_FILE).write_bytes(old)
+    reference = tmp_path / "reference"
+    shutil.copytree(root, reference)
+    assert run("start", "problem", "-C", reference, "--today", "2026-01-10").code == 0
+    new = (reference / FRAME_FILE).read_bytes()
+    shutil.rmtree(reference)
+    return root, old, new
 
 
 def encode(text: str, crlf: bool = False, bom: bool = False) -> bytes:

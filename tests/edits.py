@@ -7,7 +7,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import FIXTURES, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, snapshot
 
 VALID = FIXTURES / "valid" / "handwritten"
 

@@ -102,9 +102,3 @@ def limited(argv: list[str], cwd: Path, max_bytes: int) -> Done:
     done = subprocess.run([sys.executable, "-m", "mlcycle", *argv], cwd=cwd, env=environment(),
                           capture_output=True, text=True, preexec_fn=limit, timeout=120)
     return Done(done.returncode, done.stdout, done.stderr)
-
-
-def tree(root: Path) -> dict[str, bytes | None]:
-    """Every entry under root: a file's bytes, None for a directory."""
-    return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes())
-            for p in sorted(root.rglob("*"))}

@@ -13,7 +13,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import FIXTURES, Result, init_date, run
+from helpers.cli import Result, run
+from helpers.project import FIXTURES, init_date
 
 TODAY = "2025-12-05"  # after both bases' history, before every due date and waiver
 INIT_EPOCH = "1764547200"  # 2025-12-01

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run
+from helpers import project
 
 from mlcycle.escape import UNSAFE
 
@@ -22,9 +22,7 @@ def yaml_text(value: str) -> str:
 
 
 def init_project(root: Path, *extra: str) -> Path:
-    result = run("init", root, "--no-input", "--team", "pm=Ana", *extra)
-    assert result.code == 0, result
-    return root
+    return project.init_project(root, "--team", "pm=Ana", *extra)
 
 
 def set_state(root: Path, item: str, lines: list[str], rel: str = FIRST) -> None:

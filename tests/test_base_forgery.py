@@ -5,11 +5,11 @@ judged by the real CLI, as the workflow `init` renders runs it."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import ok, run
+from helpers.git import git, isolate_git
 
 ROLES = ["pm", "mlm", "ds", "mle", "pe", "devops", "qa", "de", "stakeholder", "support"]
 GATES = ["problem-statement", "problem-to-model", "success-metrics", "feasibility-and-cost"]
@@ -21,29 +21,11 @@ EXPIRES = {"problem-statement": 33, "problem-to-model": 126, "success-metrics": 
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # An empty file of our own, not /dev/null: where /dev/null is a plain file
-    # (some containers), whatever another process wrote there breaks git.
-    config = tmp_path_factory.mktemp("git") / "config"
-    config.write_text("", encoding="utf-8")
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
-                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", str(config))):
-        monkeypatch.setenv(key, value)
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
-                          capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def ok(root: Path, *args: str) -> None:
-    done = run(*args, cwd=root)
-    assert done.code == 0, done
+    isolate_git(monkeypatch)
 
 
 def sub(path: Path, old: str, new: str, after: str = "") -> None:

@@ -81,7 +81,7 @@ def test_any_number_of_problems_prints_at_most_101_lines_per_file(
     import shutil
     import tempfile
 
-    from conftest import run
+    from helpers.cli import run
 
     root = Path(tempfile.mkdtemp()) / "p"
     try:

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, init_date, run
+from helpers.cli import run
+from helpers.project import FIXTURES, init_project
 
 TODAY = "2026-12-01"
 
@@ -25,13 +26,10 @@ PRIMARY = "precision_at_50>=0.30"
 
 
 def init(tmp_path: Path, playbook: str) -> Path:
-    root = tmp_path / playbook
     primary = ["--primary-metric", PRIMARY] if playbook == "product" else []
-    with init_date():  # 2026-12-01, the TODAY of these tests
-        result = run("init", root, "--no-input", "--playbook", playbook, "--team", "pm=Ana",
-                     "--team", "mlm=Bo", "--team", "ds=Cy", *primary)
-    assert result.code == 0, result.err
-    return root
+    # dated 2026-12-01, the TODAY of these tests
+    return init_project(tmp_path / playbook, "--playbook", playbook, "--team", "pm=Ana",
+                        "--team", "mlm=Bo", "--team", "ds=Cy", *primary, dated=True)
 
 
 def script_of(stub: Path) -> str:

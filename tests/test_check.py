@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 PHASES = ["problem", "data", "modeling", "productionization", "quality", "online", "operations"]
 GOLDEN = Path(__file__).parent / "golden" / "check"

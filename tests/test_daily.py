@@ -10,7 +10,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.git import git
+from helpers.project import snapshot
 
 TODAY = "2026-03-02"
 TEAM = ["--team", "pm=Ana Ruiz", "--team", "mlm=Dee Park", "--team", "ds=Bo Li",
@@ -24,11 +26,6 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     done = run("init", project, "--name", "Demo", "--playbook", "product", "--no-input", *TEAM)
     assert done.code == 0, done
     return project
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
 
 
 def item_block(root: Path, rel: str, item: str) -> str:

@@ -9,32 +9,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import ok, run
+from helpers.git import git, isolate_git
+from helpers.project import FIXTURES
 
 
 @pytest.fixture(autouse=True)
-def _env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    # An empty file of our own, not /dev/null: where /dev/null is a plain file
-    # (some containers), whatever another process wrote there breaks git.
-    config = tmp_path_factory.mktemp("git") / "config"
-    config.write_text("", encoding="utf-8")
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-10")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
-    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
-                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", str(config))):
-        monkeypatch.setenv(key, value)
-
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root,
-                          capture_output=True, text=True, check=True)
-    return done.stdout
-
-
-def ok(root: Path, *args: str) -> None:
-    done = run(*args, cwd=root)
-    assert done.code == 0, done
+    isolate_git(monkeypatch)
 
 
 def repo(tmp_path: Path) -> tuple[Path, Path]:

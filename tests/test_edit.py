@@ -10,8 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import FRAME, PROJECT, encode, tiny_project
+from helpers.cli import run
+from helpers.project import snapshot
 
 from mlcycle.disk import transaction
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import FRAME, PROJECT, tiny_project
+from helpers.cli import run
+from helpers.project import snapshot
 
 FRAME_FILE = "lifecycle/01-frame.yaml"
 OWNER = "    owner:   # nobody yet\n"

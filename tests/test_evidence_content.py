@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import fill_doc, init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import fill_doc, init_date, snapshot
 
 TODAY = ("--today", "2026-12-06")
 STATEMENT = "docs/problem/problem-statement.md"

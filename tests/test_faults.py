@@ -24,9 +24,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import tiny_project
-from faults import launch, limited, operations, tree
+from faults import launch, limited, operations
+from helpers.cli import run
+from helpers.project import snapshot, tree
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "fork"),
                                 reason="needs POSIX signals and resource limits")

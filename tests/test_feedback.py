@@ -12,7 +12,9 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, init_date, run, snapshot
+from helpers.cli import run
+from helpers.git import git
+from helpers.project import FIXTURES, init_date, snapshot
 
 GOOD = {
     "reports/eval.json": '{"eval": {"auc": 0.85, "acc": 0.9}, "accuracy": 0.912}\n',
@@ -170,14 +172,6 @@ def test_github_annotations_point_at_the_number_in_each_metrics_file(tmp_path: P
 
 
 # --- the team playbook changes: version policy, weakening, metric deltas ------------
-
-
-def git(root: Path, *args: str) -> str:
-    import subprocess
-
-    return subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "user.name=Ana", "-c",
-                           "user.email=ana@example.com", *args], cwd=root, capture_output=True,
-                          text=True, check=True).stdout
 
 
 def repo(tmp_path: Path) -> Path:

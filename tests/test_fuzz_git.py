@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from conftest import FUZZ, FUZZ_SEED, init_date, run
+from conftest import FUZZ, FUZZ_SEED
 from fuzzbase import SCRATCH, bad_lines
+from helpers.cli import run
+from helpers.git import git
+from helpers.project import init_date
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
@@ -28,14 +30,6 @@ _NAME_BYTES = st.binary(min_size=1, max_size=12).filter(
 _AUTHORS = st.text(max_size=20).filter(
     lambda t: "\0" not in t and "\n" not in t and "<" not in t and ">" not in t
     ).map(lambda t: "A" + t.rstrip())
-
-
-def _git(cwd: Path, *args: str, author: str = "Ana") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
-           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "a@example.com",
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                   timeout=60)
 
 
 def _clean(args: tuple[str, ...], code: int, out: str, err: str) -> None:
@@ -55,15 +49,15 @@ def test_hostile_author_and_path(directory: bytes, author: str) -> None:
         # directory no workflow can hold (tests/test_workflow.py).
         repo = Path(os.fsdecode(os.path.join(os.fsencode(where), directory, b"repo")))
         repo.mkdir(parents=True)
-        _git(repo, "init", "-q", "-b", "main")
+        git(repo, "init", "-q", "-b", "main")
         root = repo
         with init_date():
             made = run("init", root, "--no-input", "--team", "pm=Ana")
         assert made.code == 0, made
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-qm", "init")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "init")
         assert run("set", "problem-statement", "doing", "-C", root).code == 0
-        _git(repo, "commit", "-qam", "start", author=author)
+        git(repo, "commit", "-qam", "start", author=author)
         for args in (("log", "-C", str(root)), ("log", "-C", str(root), "--format", "json"),
                      ("report", str(root), "--output", str(where / "r.html")),
                      ("diff", str(root), "--base", "HEAD~1"),

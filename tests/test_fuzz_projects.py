@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import FUZZ, FUZZ_SEED, snapshot
+from conftest import FUZZ, FUZZ_SEED
 from fuzzbase import SCRATCH, Base, bad_lines, build, command
 from fuzzmutate import Mutation, mutation
+from helpers.project import snapshot
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 

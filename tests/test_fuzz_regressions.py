@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from edits import make, replace
+from helpers.cli import run
+from helpers.project import snapshot
 
 TODAY = ("--today", "2025-12-05")
 LONG_NOTES = "n" * 9_990  # a status file's notes hold at most 10,000 characters

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FUZZ_EDITS, Result, snapshot
+from conftest import FUZZ_EDITS
 from fuzzbase import SCRATCH, TODAY, Base, build, command
 from fuzzmutate import entries_of
+from helpers.cli import Result
+from helpers.project import snapshot
 from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_projects import seeded

@@ -5,22 +5,16 @@ project path that is not UTF-8, blobs and histories past the input caps."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run
+from helpers.cli import run
+from helpers.git import git
+from helpers.project import init_date
 
 from mlcycle.load import githistory
-
-
-def git(cwd: Path, *args: str, author: str = "Ana") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
-           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "a@example.com",
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"}
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
 def project_in_repo(repo: Path, name: str | bytes = "p") -> Path:

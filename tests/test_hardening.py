@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import init_project, replace_in, snapshot
 
 from mlcycle.resources import data_dir
 
@@ -22,18 +23,13 @@ PROBLEM = "lifecycle/01-problem.yaml"
 def project(tmp_path: Path) -> Path:
     """A fresh project rendered by the real ``init``, with the primary metric its
     playbook's checks read (so `check --all` judges them instead of MLC045)."""
-    root = tmp_path / "p"
-    assert run("init", root, "--no-input", "--team", "pm=Ana", "--primary-metric",
-               "precision_at_50>=0.30").code == 0
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana", "--primary-metric",
+                        "precision_at_50>=0.30")
 
 
 def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
     """Replace the first ``count`` occurrences of ``old`` (a state field) in ``rel``."""
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= count, (old, rel)
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    replace_in(root / rel, old, new, count)
 
 
 def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:

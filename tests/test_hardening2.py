@@ -9,17 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import init_date, init_project, snapshot
 
 from mlcycle.judge import portfolio
 
 
 def project(tmp_path: Path, *team: str) -> Path:
-    root = tmp_path / "p"
-    with init_date():
-        result = run("init", root, "--no-input", "--team", "pm=Ana", *team)
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana", *team, dated=True)
 
 
 # 13. portfolio over a very deep tree: walked without recursion, cut with a note.

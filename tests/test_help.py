@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import typer
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.cli import build
 

@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 GOLDEN = Path(__file__).parent / "golden" / "init"
 EPOCH = "1700000000"  # 2023-11-14

@@ -5,13 +5,14 @@ that break the self-check or run away, and CI wiring inside a larger git repo.""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.git import git_init
+from helpers.project import snapshot
 
 EPOCH = "1700000000"
 PHASES = Path(__file__).parents[1] / "phases"
@@ -306,15 +307,10 @@ def test_built_in_playbooks_and_marked_templates_give_no_warning(tmp_path: Path)
 # --- item 19: a project below the root of its git repository ---------------------------
 
 
-def _git_init(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "init", "-q", str(path)], check=True)
-
-
 def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
         tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     # The dry run first: once ml/churn is a project, init refuses it (MLC037).
     dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
     assert dry.code == 0
@@ -346,7 +342,7 @@ def test_init_below_the_repository_root_writes_no_dead_workflow_and_prints_it(
 
 def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     result = run("init", "ml/churn model", "--no-input", "--name", "Churn", cwd=repo)
     assert result.code == 0, result.err
     workflow = yaml.safe_load(result.out.split("there:\n\n", 1)[1].split("\nnote: ", 1)[0])
@@ -358,9 +354,40 @@ def test_a_directory_with_spaces_is_data_in_the_printed_workflow(tmp_path: Path)
 
 def test_init_at_the_repository_root_writes_the_workflow_as_before(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     result = run("init", ".", "--no-input", "--name", "Churn model", cwd=repo)
     assert result.code == 0, result.err
     assert "note:" not in result.out
     golden = Path(__file__).parent / "golden/init/product/.github/workflows/mlcycle.yml"
     assert (repo / ".github/workflows/mlcycle.yml").read_bytes() == golden.read_bytes()
+
+
+# --- issue 18: init writes through the one writer, never over a changed file ---------
+
+
+def test_init_never_writes_over_a_file_saved_after_it_planned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.init import scaffold
+
+    target = tmp_path / "p"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine\n")
+    apply = scaffold.apply
+
+    def someone_saves_first(where: Path, planned: list[scaffold.Planned]) -> None:
+        # a README saved after init planned (README: create), before it writes
+        (target / "README.md").write_text("# Ours\n\nWritten while init ran.\n")
+        apply(where, planned)
+
+    monkeypatch.setattr(scaffold, "apply", someone_saves_first)
+    result = run("init", target, "--no-input", "--team", "pm=Ana")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (f"{target.as_posix()}/README.md:1:1: error[MLC201]: changed on disk "
+                          "since it was read; nothing written (run the command again)\n")
+    # nothing of init's: no directory, no staged file, the two files as they were
+    assert sorted(p.name for p in target.iterdir()) == ["README.md", "notes.txt"]
+    assert (target / "README.md").read_text() == "# Ours\n\nWritten while init ran.\n"
+    monkeypatch.setattr(scaffold, "apply", apply)
+    again = run("init", target, "--no-input", "--team", "pm=Ana")  # keeps that README
+    assert again.code == 0, again.err
+    assert (target / "README.md").read_text() == "# Ours\n\nWritten while init ran.\n"

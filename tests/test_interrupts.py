@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
+from helpers.project import tree
 
 MLCYCLE = [sys.executable, "-m", "mlcycle"]
 INTERRUPTED = "mlcycle: interrupted\n"
@@ -30,12 +31,6 @@ def first_delay(cwd: Path) -> float:
 
 def env() -> dict[str, str]:
     return {**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": "1700000000"}
-
-
-def tree(root: Path) -> dict[str, bytes | None]:
-    """Every entry under root: a file's bytes, None for a directory."""
-    return {p.relative_to(root).as_posix(): (None if p.is_dir() else p.read_bytes())
-            for p in sorted(root.rglob("*"))}
 
 
 def interrupted_after(command: list[str], delay: float, cwd: Path) -> tuple[int, str, str]:
@@ -184,20 +179,11 @@ def test_an_interrupt_a_library_turned_into_a_validation_error_is_still_ctrl_c(
 
 
 def test_ctrl_c_during_an_edit_leaves_the_old_file_or_completes(tmp_path: Path) -> None:
-    import shutil
 
-    from editproject import FRAME, tiny_project
+    from editproject import large_frame
 
     frame = "lifecycle/01-frame.yaml"
-    root = tiny_project(tmp_path)
-    # 4 MiB of comments (no state): reading and writing the file take a while.
-    padding = "".join(f"# padding line {n:07d} keeps this file large\n" for n in range(100_000))
-    old = (FRAME + padding).encode()
-    (root / frame).write_bytes(old)
-    reference = tmp_path / "reference"
-    shutil.copytree(root, reference)
-    assert run("start", "problem", "-C", reference, "--today", "2026-01-10").code == 0
-    new = (reference / frame).read_bytes()
+    root, old, new = large_frame(tmp_path)  # 4 MiB: reading and writing take a while
     command = [*MLCYCLE, "start", "problem", "-C", str(root), "--today", "2026-01-10"]
     duration, done = timed(command, tmp_path)
     assert done.returncode == 0, done.stderr

@@ -5,7 +5,6 @@ new one, never a mix; at most the documented staged file
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,10 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run
-from editproject import FRAME, tiny_project
-
-FRAME_FILE = "lifecycle/01-frame.yaml"
+from editproject import FRAME_FILE, large_frame
+from helpers.cli import run
 
 
 def _start(root: Path) -> subprocess.Popen[bytes]:
@@ -28,15 +25,7 @@ def _start(root: Path) -> subprocess.Popen[bytes]:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 def test_sigkill_mid_write_leaves_old_or_new(tmp_path: Path) -> None:
-    root = tiny_project(tmp_path)
-    # A big file (4 MiB of comments, which are no state): the write takes a while.
-    padding = "".join(f"# padding line {n:07d} keeps this file large\n" for n in range(100_000))
-    old = (FRAME + padding).encode()
-    (root / FRAME_FILE).write_bytes(old)
-    reference = tmp_path / "reference"
-    shutil.copytree(root, reference)
-    assert run("start", "problem", "-C", reference, "--today", "2026-01-10").code == 0
-    new = (reference / FRAME_FILE).read_bytes()
+    root, old, new = large_frame(tmp_path)  # a 4 MiB file: the write takes a while
     assert new != old and len(new) == len(old) + 1
     began = time.perf_counter()
     assert _start(root).wait() == 0

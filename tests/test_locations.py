@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
 from mlcycle.load.source import Source
 from mlcycle.load.yamlio import load_mapping, locate, node_tree

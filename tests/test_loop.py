@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import init_date, snapshot
 
 EV = "docs/ev.md"
 PROBLEM = ["problem-statement", "team-and-allies", "why-ml", "prediction-consumption",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import string
@@ -23,7 +22,8 @@ from pathlib import Path
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
-from conftest import run
+from helpers.cli import run
+from helpers.git import git
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -79,17 +79,6 @@ def _lint(*paths: Path) -> None:
     assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), result
 
 
-def _git(root: Path, *args: str) -> None:
-    config = root.parent / "gitconfig"  # empty: no user's settings
-    config.touch()
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "ana@example.com",
-           "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "ana@example.com",
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": str(config)}
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root, env=env,
-                          check=False, capture_output=True, text=True)
-    assert done.returncode == 0, done
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A team playbook (five-phase) whose phase, document and role carry hostile
@@ -116,9 +105,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                cwd=where)
     assert made.code == 0, made
     proj = where / "proj"
-    _git(proj, "init", "-q", "-b", "main")
-    _git(proj, "add", "-A")
-    _git(proj, "commit", "-qm", "start")
+    git(proj, "init", "-q", "-b", "main")
+    git(proj, "add", "-A")
+    git(proj, "commit", "-qm", "start")
     done = run("set", "problem-statement", "blocked", "--owner", "A|B", "--note", NOTE,
                "--today", TODAY, cwd=proj)
     assert done.code == 0, done

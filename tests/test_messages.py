@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 from safety import init_project, set_state
 
 GATES = ("problem-statement", "problem-to-model", "success-metrics", "feasibility-and-cost")

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, snapshot
 
 from mlcycle.errors import MlcycleError
 from mlcycle.load.validation import validate

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import init_project, snapshot
 from test_metrics import AUC, AUC_KEY, EXP_KEY, PARITY, check, failed, make
 
 B = "item 'baseline'"
@@ -73,8 +74,7 @@ def test_the_source_block_is_never_read_as_a_metric(tmp_path: Path) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "p"
-    assert run("init", root, "--no-input").code == 0
+    root = init_project(tmp_path / "p")
     monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:9")
     return root
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import init_project, snapshot
 
 try:
     import mlflow  # noqa: F401 - availability only; the tests use MlflowClient
@@ -82,10 +83,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "p"
     # product 3.0.0's model gates read the project's primary metric.
-    assert run("init", root, "--no-input", "--primary-metric", "accuracy>=0.8").code == 0
-    return root
+    return init_project(tmp_path / "p", "--primary-metric", "accuracy>=0.8")
 
 
 def pull(root: Path, uri: str, *args: str) -> tuple[int, str, str]:

@@ -13,7 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
+from helpers.project import init_project
 
 REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){via}; nothing "
            "was written, write the report elsewhere")
@@ -40,10 +41,7 @@ def tree(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "p"
-    result = run("init", root, "--no-input", "--team", "pm=Ana")
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana")
 
 
 # --- never a file a project reads ------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safety import raw_unsafe, set_state, yaml_text

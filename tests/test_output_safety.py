@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 from safety import init_project, raw_unsafe, set_state, yaml_text
 
 FORGED = "x\n::error file=README.md,line=1::forged\nmlcycle check: passed"
@@ -20,7 +21,7 @@ SHOWN = "x\\x0a::error file=README.md,line=1::forged\\x0amlcycle check: passed"
 # left for the runner to read; in the annotation's message it is text already.
 SHOWN_IN_LOG = SHOWN.replace("::", ":\\x3a")
 ALLOWED = ("format, name, slug, playbook, current_phase, profile, team, metrics, github, "
-           "evidence, history, former")
+           "overlays, evidence, history, former")
 
 
 def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,

@@ -7,7 +7,8 @@ import concurrent.futures
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import run
+from helpers.project import FIXTURES
 
 from mlcycle.load import source
 

@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import PROJECT, encode, tiny_project
+from helpers.cli import run
+from helpers.project import snapshot
 
 
 def _sha(path: Path) -> str:

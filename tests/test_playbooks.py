@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 PHASES = Path(__file__).resolve().parents[1] / "phases"
 BUILTINS = sorted(p.parent.name for p in PHASES.glob("*/playbook.yaml"))

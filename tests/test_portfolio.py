@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run
+from helpers.cli import ok, run
+from helpers.project import FIXTURES, init_project
 
 TINY = FIXTURES / "playbooks" / "tiny"
 ADVANCE = """\
@@ -29,10 +30,8 @@ def _dates(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_project(root: Path, name: str, playbook: Path) -> Path:
-    done = run("init", root, "--no-input", "--playbook", playbook, "--name", name,
-               "--team", "pm=Ana", "--team", "ds=Bo")
-    assert done.code == 0, done
-    return root
+    return init_project(root, "--playbook", playbook, "--name", name, "--team", "pm=Ana",
+                        "--team", "ds=Bo")
 
 
 def advance_with_open_gate(root: Path) -> None:
@@ -42,20 +41,15 @@ def advance_with_open_gate(root: Path) -> None:
     (root / "mlcycle.yaml").write_text(text)
 
 
-def edit(root: Path, *args: str) -> None:
-    done = run(*args, cwd=root)
-    assert done.code == 0, done
-
-
 def tree(tmp_path: Path) -> Path:
     shutil.copytree(TINY, tmp_path / "tiny")
     top = tmp_path / "tree"
     pb = tmp_path / "tiny"
     a = make_project(top / "a", "Alpha", pb)
-    edit(a, "waive", "framing", "--reason", "rules suffice", "--by", "Ana", "--until", "2026-01-15")
+    ok(a, "waive", "framing", "--reason", "rules suffice", "--by", "Ana", "--until", "2026-01-15")
     b = make_project(top / "b", "Beta", pb)
-    edit(b, "block", "framing", "--reason", "waiting for labels")
-    edit(b, "set", "sources", "--due", "2026-01-08")
+    ok(b, "block", "framing", "--reason", "waiting for labels")
+    ok(b, "set", "sources", "--due", "2026-01-08")
     advance_with_open_gate(b)
     make_project(top / "b" / "sub" / "c", "Gamma", pb)  # nested inside b
     bad = top / "bad"

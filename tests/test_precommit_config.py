@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run
+from helpers.cli import run
+from helpers.git import git_init
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,11 +29,6 @@ NOTE = ("note: pre-commit reads only the .pre-commit-config.yaml at the root of 
         "repository, so mlcycle wrote none in {dir}. Add this hook to the repos: of the root's "
         ".pre-commit-config.yaml (or create that file with this content); it runs `mlcycle "
         "check` on the project's directory:")
-
-
-def _git_init(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "init", "-q", str(path)], check=True, timeout=60)
 
 
 def _yamllint_strict(text: str, where: Path) -> None:
@@ -81,7 +77,7 @@ def test_the_rendered_config_pins_mlcycle_and_runs_on_every_commit(tmp_path: Pat
 def test_below_the_root_no_config_is_written_and_the_root_one_is_printed(
         tmp_path: Path) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     # --dry-run first (once ml/churn is a project, init refuses it: MLC037).
     dry = run("init", "ml/churn", "--no-input", "--name", "Churn model", "--dry-run", cwd=repo)
     assert dry.code == 0, dry.err
@@ -104,7 +100,7 @@ def test_below_the_root_no_config_is_written_and_the_root_one_is_printed(
 
 
 def test_at_the_root_or_outside_git_nothing_is_printed(tmp_path: Path) -> None:
-    _git_init(tmp_path / "repo")
+    git_init(tmp_path / "repo")
     for cwd, target in ((tmp_path / "repo", "."), (tmp_path, "plain")):
         result = run("init", target, "--no-input", "--name", "Churn", cwd=cwd)
         assert result.code == 0, result.err
@@ -118,7 +114,7 @@ def test_at_the_root_or_outside_git_nothing_is_printed(tmp_path: Path) -> None:
     "ml/&a", "ml/*a", "ml/!a", "ml/%a", "ml/@a", "ml/`a", "ml/|a", "ml/>a", "ml/?a"])
 def test_the_printed_args_read_back_as_the_directory(tmp_path: Path, directory: str) -> None:
     repo = tmp_path / "repo"
-    _git_init(repo)
+    git_init(repo)
     result = run("init", directory, "--no-input", "--name", "Churn", cwd=repo)
     assert result.code == 0, result.err
     (hook,) = yaml.safe_load(printed_config(result.out))["repos"][0]["hooks"]
@@ -217,7 +213,7 @@ def test_nothing_rendered_tells_people_to_install_the_bare_name(tmp_path: Path) 
     assert listed.code == 0
     names = [line.split()[0] for line in listed.out.splitlines()[2:] if line.strip()]
     assert "product" in names and len(names) >= 6
-    _git_init(tmp_path / "repo")
+    git_init(tmp_path / "repo")
     found = []
     for name in names:
         # Below a repository's root, so the printed workflow and config are read too.

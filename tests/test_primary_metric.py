@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run
+from helpers.cli import run
+from helpers.project import init_project
 
 TODAY = "2030-01-01"
 QUALITY = "lifecycle/05-quality.yaml"
 
 
 def project(tmp_path: Path, *extra: str) -> Path:
-    root = tmp_path / "p"
-    result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo", *extra)
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana", "--team", "mlm=Bo", *extra)
 
 
 def write(root: Path, rel: str, data: object) -> None:
@@ -154,7 +152,7 @@ def test_ab_gate_needs_the_effect_interval_beyond_zero(tmp_path: Path) -> None:
 def test_a_2_0_0_project_upgrades_to_3_1_0_with_its_state_kept(tmp_path: Path) -> None:
     import shutil
 
-    from conftest import FIXTURES
+    from helpers.project import FIXTURES
 
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "old" / "product-2.0.0", root)
@@ -200,7 +198,7 @@ def test_a_2_0_0_project_upgrades_to_3_1_0_with_its_state_kept(tmp_path: Path) -
 def test_a_hand_written_loosening_without_a_reason_is_refused(tmp_path: Path) -> None:
     """`metric set` demands --reason to loosen; an entry written by hand may not
     skip it (found by trying to make check pass when it should not)."""
-    from conftest import init_date
+    from helpers.project import init_date
 
     root = tmp_path / "p"
     with init_date():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import releasepolicy
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.load import definitions, playbooks, releases
 

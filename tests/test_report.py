@@ -12,7 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
+from helpers.cli import ok, run
+from helpers.git import git, isolate_git
+from helpers.project import FIXTURES, snapshot
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 SCREENSHOT = Path(__file__).parents[1] / "docs" / "report.png"
@@ -22,22 +24,7 @@ SCREENSHOT = Path(__file__).parents[1] / "docs" / "report.png"
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLCYCLE_TODAY", "2026-01-20")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    for key, value in (("GIT_AUTHOR_NAME", "Ana"), ("GIT_AUTHOR_EMAIL", "ana@example.com"),
-                       ("GIT_COMMITTER_NAME", "Ana"), ("GIT_COMMITTER_EMAIL", "ana@example.com"),
-                       ("GIT_CONFIG_NOSYSTEM", "1"), ("GIT_CONFIG_GLOBAL", "/dev/null")):
-        monkeypatch.setenv(key, value)
-
-
-def git(root: Path, *args: str, when: str = "") -> None:
-    env = {**os.environ, **({"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
-                            if when else {})}
-    subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root, check=True,
-                   capture_output=True, env=env)
-
-
-def ok(root: Path, *args: str) -> None:
-    done = run(*args, cwd=root)
-    assert done.code == 0, done
+    isolate_git(monkeypatch)
 
 
 def demo(tmp_path: Path, name: str = "Fraud scoring", in_git: bool = True) -> Path:

@@ -12,7 +12,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import init_project, snapshot
 
 PHASES = Path(__file__).parents[1] / "phases"
 REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){via}; nothing "
@@ -21,10 +22,7 @@ REFUSED = ("error[MLC035]: --output would replace a file mlcycle reads ({what}){
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "p"
-    result = run("init", root, "--no-input", "--team", "pm=Ana")
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana")
 
 
 def with_evidence(root: Path, evidence: str) -> None:
@@ -122,7 +120,7 @@ def test_a_team_playbook_inside_the_project_is_an_input(tmp_path: Path) -> None:
 def test_a_bare_recorded_playbook_path_is_protected_as_a_directory(tmp_path: Path) -> None:
     import shutil
 
-    from conftest import FIXTURES
+    from helpers.project import FIXTURES
 
     root = tmp_path / "p"
     shutil.copytree(FIXTURES / "valid" / "handwritten", root)

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, snapshot
 
 NAMES = ["project.schema.json", "phase.schema.json", "playbook.schema.json"]
 VALID = FIXTURES / "valid" / "handwritten"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 
 from mlcycle.judge.automation import automation_evidence
 
@@ -132,7 +132,8 @@ def test_no_section_no_score(tmp_path: Path) -> None:
     assert result.err.splitlines()[0] == (
         "mlcycle.yaml:9:3: error[MLC070]: no item of this project has a `section`: the ML Test "
         "Score scores the items of the ml-test-score playbook (or any item with section Data, "
-        "Model, Infrastructure or Monitoring)")
+        "Model, Infrastructure or Monitoring); add them to this project with `mlcycle overlay "
+        "add ml-test-score`")
     result = run("check", "--min-score", "1", cwd=tmp_path / "p")
     assert result.code == 2
     assert "error[MLC070]: --min-score: no item of this project has a `section`" in result.err

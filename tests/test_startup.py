@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import run
+from helpers.cli import run
 from typer.testing import CliRunner
 
 from mlcycle import cli, commands, plugins_off

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 from test_check import TODAY, item, write_project
 
 HOSTILE = "Evil [red]x[/red] [bold]\x1b[31mred\x1b[0m"

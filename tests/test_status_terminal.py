@@ -17,7 +17,7 @@ import termios
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 from safety import init_project
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

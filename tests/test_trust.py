@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import init_project, replace_in, snapshot
 
 UPGRADE = " (if you changed the playbook: give it a new version and run `mlcycle upgrade`)"
 
@@ -23,19 +24,13 @@ TODAY = "2026-01-15"
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "p"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: fixed history dates
-    result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Mo",
-                 "--team", "ds=Dee")
-    assert result.code == 0, result.err
-    return root
+    return init_project(tmp_path / "p", "--team", "pm=Ana", "--team", "mlm=Mo", "--team",
+                        "ds=Dee")
 
 
 def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) >= count, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    replace_in(root / rel, old, new, count)
 
 
 def line_of(root: Path, rel: str, text: str, nth: int = 0) -> int:

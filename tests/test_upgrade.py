@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import FIXTURES, init_project, snapshot
 
 from mlcycle.disk import transaction
 
@@ -18,12 +19,9 @@ TODAY = "2026-12-01"
 
 
 def init(tmp_path: Path, name: str = "proj") -> Path:
-    root = tmp_path / name
-    with init_date():  # 2026-12-01, the TODAY of these tests
-        result = run("init", root, "--no-input", "--team", "pm=Ana", "--team", "mlm=Bo",
-                     "--team", "ds=Cy")
-    assert result.code == 0, result.err
-    return root
+    # dated 2026-12-01, the TODAY of these tests
+    return init_project(tmp_path / name, "--team", "pm=Ana", "--team", "mlm=Bo", "--team",
+                        "ds=Cy", dated=True)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -150,6 +148,28 @@ def test_fork_refuses_to_overwrite_and_leaves_nothing(tmp_path: Path) -> None:
     assert bad.err.splitlines()[0] == ("<command line>: error[MLC055]: --version '1.0': "
                                        "expected a version MAJOR.MINOR.PATCH, such as 1.0.0")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "pb"]  # no staging left
+
+
+def test_fork_never_replaces_a_directory_made_while_it_copied(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlcycle.load import playbooks
+
+    dest = tmp_path / "pb"
+    load_directory = playbooks.load_directory
+
+    def someone_makes_dest(directory: Path, *args: object) -> object:
+        if directory.name.endswith(".mlcycle-fork"):  # the copy read back, before its rename
+            dest.mkdir()
+            (dest / "ours.txt").write_text("mine\n")
+        return load_directory(directory, *args)
+
+    monkeypatch.setattr(playbooks, "load_directory", someone_makes_dest)
+    result = run("playbooks", "fork", "product", dest)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"{dest.as_posix()}/: error[MLC055]: exists; fork never overwrites", "1 error in 1 file"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "pb"]  # no staging left
+    assert [p.name for p in dest.iterdir()] == ["ours.txt"]
 
 
 def test_fork_interrupted_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 import typer
-from conftest import Result, run, snapshot
 from editproject import tiny_project
+from helpers.cli import Result, run
+from helpers.project import snapshot
 
 from mlcycle import cli, commands
 

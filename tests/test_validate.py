@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run, snapshot
 from edits import VALID, assert_invalid, make, replace
+from helpers.cli import run
+from helpers.project import FIXTURES, snapshot
 
 from mlcycle.load import project
 

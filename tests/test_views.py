@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from editproject import tiny_project
+from helpers.cli import run
+from helpers.git import git
+from helpers.project import snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -92,11 +92,7 @@ def test_render_is_byte_identical_when_nothing_changed(tmp_path: Path) -> None:
 
 
 def _git(root: Path, *args: str, author: str = "Ana Lima", when: str = "") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
-           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "a@example.com",
-           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_CONFIG_GLOBAL": os.devnull}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    git(root, *args, author=author, committer=author, when=when)
 
 
 def test_log_from_git_with_two_authors(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run, snapshot
+from helpers.cli import run
+from helpers.project import snapshot
 
 from mlcycle.init.scaffold import ACTIONS
 

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run, snapshot
 from edits import VALID, assert_invalid, make, replace, write
+from helpers.cli import run
+from helpers.project import snapshot
 
 from mlcycle.errors import MlcycleError
 from mlcycle.load import project

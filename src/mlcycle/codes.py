@@ -258,8 +258,18 @@ MLC064 = _code(
 MLC070 = _code("MLC070", "input",
                "the project has no ML Test Score: no item has a `section` (`score`, "
                "`check --min-score`)",
-               "use a playbook whose items carry a `section` (`ml-test-score`), or drop "
-               "--min-score")
+               "add the ML Test Score to the project (`mlcycle overlay add ml-test-score`), "
+               "use a playbook whose items carry a `section`, or drop --min-score")
+MLC071 = _code("MLC071", "input",
+               "overlay: unknown, not attachable, or its attachment (`gate_at`) names no phase "
+               "of the project; or its status file is missing or misnamed",
+               "attach every overlay phase to a phase of the lifecycle (`mlcycle overlay add "
+               "NAME --gate-at OVERLAY_PHASE=PHASE`)")
+MLC072 = _code("MLC072", "input",
+               "overlay pinned or removed by hand: `overlays:` disagrees with the history's "
+               "overlay-add / overlay-remove entries",
+               "add and remove overlays with `mlcycle overlay add` / `mlcycle overlay remove` "
+               "(they record the change in the history)")
 MLC080 = _code("MLC080", "input",
                "metrics pull: the tracker's client is not installed (pip install "
                "\"mlcycle-cli[mlflow]\")",

@@ -43,7 +43,7 @@ def _from_project(kind: str) -> list[str]:
 
     loaded = project.load(Path("."))
     if kind == "item":
-        return [i.id for p in loaded.phases for i in p.file.items]
+        return [i.id for _, _, i in loaded.entries()]
     if kind == "phase":
         return [p.id for p in loaded.phases]
     if kind == "role":

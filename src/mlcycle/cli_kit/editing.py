@@ -52,13 +52,15 @@ ItemsArg = Annotated[list[str], typer.Argument(
 
 
 def run(directory: Path, today: str | None, dry_run: bool,
-        make: Callable[[Project, date], Outcome]) -> int:
-    """Load, compute the outcome, refuse or write, and say what changed."""
+        make: Callable[[Project, date], Outcome],
+        load: Callable[[Path], Project] | None = None) -> int:
+    """Load (with ``load``, when the command reads more leniently), compute the
+    outcome, refuse or write, and say what changed."""
     from mlcycle.errors import Refused
     from mlcycle.load import project
 
     when = dates.today(today)
-    loaded = project.load(directory)
+    loaded = (load or project.load)(directory)
     outcome = make(loaded, when)
     for warning in outcome.warnings:
         output.say(str(warning), err=True)

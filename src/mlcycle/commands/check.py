@@ -156,11 +156,11 @@ def _evaluate(directory: Path, through: str | None, phase: str | None, all_phase
     if loaded is None:
         return evaluate.Result.invalid(problems, options)
     projects.append(loaded)
-    if min_score is not None and not any(i.section is not None for p in loaded.phases
-                                         for i in p.file.items):
+    if min_score is not None and not any(i.section is not None for _, _, i in loaded.entries()):
         problems = [*problems, loaded.source.problem(
             ("playbook",), MLC070, "--min-score: no item of this project has a `section`, so "
-            "it has no ML Test Score (the items of the ml-test-score playbook have one)")]
+            "it has no ML Test Score (the items of the ml-test-score playbook have one: "
+            "`mlcycle overlay add ml-test-score`)")]
     # Exit 2 wins, but every finding is still printed: judge whatever loaded cleanly.
     result = evaluate.evaluate(loaded, options, skip=project.items_with_problems(loaded, problems))
     result.problems = capped([*problems, *result.problems])

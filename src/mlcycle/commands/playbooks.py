@@ -25,9 +25,12 @@ def list_playbooks(ctx: typer.Context) -> int:
     if ctx.invoked_subcommand is not None:
         return 0
     from mlcycle.load import playbooks
+    from mlcycle.load.overlays import overlay_only
     from mlcycle.render.playbook import summary_table
 
-    loaded = [playbooks.load(name) for name in playbooks.builtin_names()]
+    # A playbook that is only an overlay is added with `overlay add`, not listed here.
+    loaded = [playbooks.load(name) for name in playbooks.builtin_names()
+              if name not in overlay_only()]
     output.show(summary_table(loaded))
     return 0
 

@@ -45,5 +45,7 @@ def raci(
         raise usage(f"--phase '{phase}' is not a phase of playbook '{loaded.playbook.name}'"
                     f"{did_you_mean(phase, ids)}; phases: {', '.join(ids)}", MLC027)
     names = project.project_playbook(loaded).role_names
+    for overlay in loaded.overlays:  # roles only an overlay brings
+        names = {**overlay.definitions.roles, **names}
     output.show(RENDERERS[format](raci_data.matrix(loaded, names, phase)))
     return 0

@@ -47,15 +47,15 @@ def report(
 
     With --framework NAME: the items tagged for that framework (tags:
     [eu-ai-act:art-10]), grouped by article or function, with each item's
-    state, owner and evidence. An index of evidence, not a compliance verdict.
+    state, owner and evidence. An index of evidence, not a compliance verdict:
+    `mlcycle report --framework eu-ai-act --format markdown -o ai-act.md`.
 
     No script and nothing fetched from the network; the same input gives the
     same bytes (a date only from SOURCE_DATE_EPOCH).
 
     \b
-    Examples:
+    Example:
       mlcycle report --output report.html
-      mlcycle report --framework eu-ai-act --format markdown -o ai-act.md
     """
     from mlcycle.errors import MlcycleError
     from mlcycle.judge import evaluate

@@ -45,6 +45,7 @@ def score(directory: ProjectDir = Path("."), format: Format = "table",
         raise MlcycleError([loaded.source.problem(
             ("playbook",), MLC070, "no item of this project has a `section`: the ML Test "
             "Score scores the items of the ml-test-score playbook (or any item with section "
-            "Data, Model, Infrastructure or Monitoring)")])
+            "Data, Model, Infrastructure or Monitoring); add them to this project with "
+            "`mlcycle overlay add ml-test-score`")])
     output.show(render.RENDERERS[format](loaded, found))
     return 0

@@ -186,6 +186,9 @@ def make_plan(request: Request, force: bool) -> Plan:
     target = request.target
     if target.exists() and not target.is_dir():
         raise MlcycleError.at(MLC001, "exists and is not a directory", str(target))
+    from mlcycle.load.overlays import refuse_as_lifecycle
+
+    refuse_as_lifecycle(request.playbook)
     playbook = playbooks.load(request.playbook)
     repo = git_root(target)
     project_dir = target.resolve().relative_to(repo).as_posix() if repo else None
@@ -244,14 +247,18 @@ def git_root(target: Path) -> Path | None:
 
 
 def apply_plan(target: Path, planned: Plan) -> None:
+    from mlcycle.disk.transaction import CannotWrite, StaleError
+
     try:
         scaffold.apply(target, planned.files)
-    except OSError as exc:
-        where = exc.filename or target
-        if ".mlcycle-init-" in str(where):  # our staging area: name the directory instead
-            where = target
-        shown = Path(where).as_posix()
-        if Path(where).is_dir():  # a directory has no line to point at (errors.Location)
+    except StaleError as exc:  # located as init locates every file: with the target
+        raise StaleError([replace(p, location=replace(
+            p.location, path=(target / p.location.path).as_posix())) for p in exc.problems]
+            ) from None
+    except CannotWrite as exc:
+        # Shown with the target as given: the file, or the directory (no line).
+        shown = (target / exc.display).as_posix() if exc.display else target.as_posix()
+        if not exc.display or exc.display.endswith("/"):
             shown = shown.rstrip("/") + "/"
-        raise MlcycleError.at(MLC001, f"cannot write: {exc.strerror or exc}; nothing was "
-                              "changed", shown) from None
+        raise MlcycleError.at(MLC001, f"cannot write: {exc.error.strerror or exc.error}; "
+                              "nothing was changed", shown) from None

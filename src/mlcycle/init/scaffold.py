@@ -1,27 +1,24 @@
 """Plan the files of a skeleton, then write them as one transaction.
 
 ``plan`` renders every file in memory and compares it with the disk (dry-run
-prints exactly this). ``apply`` stages the files inside the target, then moves
-them into place; on any failure or Ctrl-C it undoes every move, restores any
-file it replaced, and removes the directories (and the target) it created.
+prints exactly this). ``apply`` writes them through the one all-or-nothing
+writer (``disk.transaction``): staged inside the target, then moved into place;
+on any failure or Ctrl-C every move is undone, every replaced file restored,
+and the directories (and the target) it created removed.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle import __version__, install_spec, interrupts
+from mlcycle import __version__, install_spec
 from mlcycle.codes import MLC002, MLC030, MLC032
-from mlcycle.disk.atomic import new_file_mode
 from mlcycle.errors import MlcycleError
 from mlcycle.load import definitions
 from mlcycle.load.metrickeys import shown
@@ -73,6 +70,9 @@ class Planned:
     path: str  # relative to the target, POSIX
     data: bytes = field(repr=False)
     action: str  # create | identical | conflict | overwrite | keep
+    # The bytes the plan saw (None: no file): init never writes over a file
+    # changed since (MLC201), as every writer of mlcycle.
+    before: bytes | None = field(default=None, repr=False)
 
 
 def slugify(name: str) -> str:
@@ -322,15 +322,16 @@ def plan(target: Path, files: dict[str, str], force: bool) -> list[Planned]:
         if where.is_symlink() or (where.exists() and not where.is_file()):
             raise MlcycleError.at(MLC032, "exists and is not a regular file (a symlink or a "
                                   "directory); mlcycle will not write through it", path)
-        if not where.exists():
+        before = where.read_bytes() if where.exists() else None
+        if before is None:
             action = "create"
         elif path in ONLY_IF_ABSENT:
-            action = "identical" if where.read_bytes() == data else "keep"
-        elif where.read_bytes() == data:
+            action = "identical" if before == data else "keep"
+        elif before == data:
             action = "identical"
         else:
             action = "overwrite" if force else "conflict"
-        planned.append(Planned(path, data, action))
+        planned.append(Planned(path, data, action, before))
     return planned
 
 
@@ -348,74 +349,18 @@ def _check_inside(root: Path, target: Path, path: str) -> None:
 
 
 def apply(target: Path, planned: list[Planned]) -> None:
-    """Write every ``create``/``overwrite`` file, all or nothing.
+    """Write every ``create``/``overwrite`` file, all or nothing, through the one
+    writer (``disk.transaction``): the directories it creates (the target too)
+    are removed again on a failure or Ctrl-C, every file is staged in one
+    directory (``.mlcycle-init-*``, what a killed init leaves behind) and there
+    is no journal: until ``mlcycle.yaml`` (the last file) lands there is no
+    project, and running init again completes the skeleton. Ctrl-C is honoured
+    until the last file is in place; after that init has completed.
+    A file changed since the plan read it refuses the whole write (MLC201).
+    Raises ``transaction.CannotWrite`` when the machine refuses a write."""
+    from mlcycle.disk import transaction
 
-    Shielded from Ctrl-C: it is honoured only between steps (``checkpoint``),
-    so that no directory is made without being recorded for the rollback and
-    the rollback itself runs to its end. After the last move a Ctrl-C can no
-    longer undo anything: init has completed.
-    """
-    todo = [p for p in planned if p.action in ("create", "overwrite")]
-    if not todo:
-        return
-    created_dirs: list[Path] = []
-    staging: Path | None = None
-    moved: list[tuple[int, Planned]] = []
-    with interrupts.shielded():
-        try:
-            _make_dirs(target, created_dirs)
-            interrupts.checkpoint()
-            staging = Path(tempfile.mkdtemp(prefix=".mlcycle-init-", dir=target))
-            mode = new_file_mode()
-            for index, item in enumerate(todo):
-                interrupts.checkpoint()
-                staged = staging / f"{index}.new"
-                try:
-                    staged.write_bytes(item.data)
-                except OSError as exc:  # disk full, a file-size limit: name the file
-                    raise OSError(exc.errno, exc.strerror, str(target / item.path)) from None
-                os.chmod(staged, mode)
-            for index, item in enumerate(todo):
-                interrupts.checkpoint()
-                final = target / item.path
-                _make_dirs(final.parent, created_dirs)
-                if item.action == "overwrite":
-                    os.replace(final, staging / f"{index}.old")  # kept until all is in place
-                moved.append((index, item))
-                os.replace(staging / f"{index}.new", final)
-            interrupts.checkpoint()  # the last moment a Ctrl-C undoes everything
-            interrupts.completed()
-        except BaseException:
-            _roll_back(target, staging, moved, created_dirs)
-            raise
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _roll_back(target: Path, staging: Path | None, moved: list[tuple[int, Planned]],
-               created_dirs: list[Path]) -> None:
-    """Undo every move, put back every replaced file, remove what apply created."""
-    for index, item in reversed(moved):
-        final = target / item.path
-        old = staging / f"{index}.old" if staging else None
-        if old is not None and old.exists():
-            os.replace(old, final)
-        elif final.exists():
-            final.unlink()
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
-    for directory in reversed(created_dirs):
-        try:
-            directory.rmdir()
-        except OSError:
-            pass
-
-
-def _make_dirs(directory: Path, created: list[Path]) -> None:
-    missing = []
-    current = directory
-    while not current.exists():
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        path.mkdir()
-        created.append(path)
+    root = target.absolute()
+    changes = [transaction.FileChange(root / item.path, item.path, item.before, item.data)
+               for item in planned if item.action in ("create", "overwrite")]
+    transaction.write(changes, make_dirs=True, staging=".mlcycle-init-")

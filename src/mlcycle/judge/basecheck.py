@@ -164,8 +164,7 @@ def weakenings(result: Result, changes: Diff) -> int:
     project = result.project
     if project is None:
         return 0
-    where = {item.id: (phase, index, item) for phase in project.phases
-             for index, item in enumerate(phase.file.items)}
+    where = {item.id: (phase, index, item) for phase, index, item in project.entries()}
     summaries = {s.id: s for s in result.phases}
     weaker = [c for c in changes.definitions if c.severe] + \
         [c for c in changes.waivers if c.severe and c.text.startswith("waiver ADDED")]

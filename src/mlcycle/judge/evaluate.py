@@ -81,25 +81,26 @@ def evaluate(project: Project, options: Options,
     result = Result(project, options, evaluated)
     ctx = Context(project, options, result, frozenset(evaluated))
     profile = project.file.profile
-    for phase in project.phases:
-        for index, item in enumerate(phase.file.items):
-            if (phase.id, index) in skip:
-                continue
-            if not item.applies_to(profile):
-                # Not applicable by the project's profile: like `na`, closed for good,
-                # and no rule judges it (its state is kept, for a later profile).
-                state = ItemState(phase.id, index, item, True, "", False, by_profile=True)
-                ctx.states[item.id] = state
-                ctx.placed.append((phase, state))
-                continue
-            subject = Subject(phase, index, item)
-            # Every rule runs (each records its findings); the first reason wins.
-            reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
-            why = next((reason for reason in reasons if reason), "")
-            state = ItemState(phase.id, index, item, not why, why,
-                              item.gate and phase.id in ctx.in_scope)
+    # An overlay's item is judged as a member of the phase it is attached to.
+    for phase, index, item in project.entries():
+        if (phase.key, index) in skip:
+            continue
+        if not item.applies_to(profile):
+            # Not applicable by the project's profile: like `na`, closed for good,
+            # and no rule judges it (its state is kept, for a later profile).
+            state = ItemState(phase.id, index, item, True, "", False, by_profile=True,
+                              overlay=phase.overlay)
             ctx.states[item.id] = state
             ctx.placed.append((phase, state))
+            continue
+        subject = Subject(phase, index, item)
+        # Every rule runs (each records its findings); the first reason wins.
+        reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
+        why = next((reason for reason in reasons if reason), "")
+        state = ItemState(phase.id, index, item, not why, why,
+                          item.gate and phase.id in ctx.in_scope, overlay=phase.overlay)
+        ctx.states[item.id] = state
+        ctx.placed.append((phase, state))
     result.items = [state for _, state in ctx.placed]
     for project_rule in PROJECT_RULES:
         project_rule.check(ctx)

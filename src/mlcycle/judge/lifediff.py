@@ -169,8 +169,64 @@ def _check_changes(subject: str, kind: str, old: list[Any], new: list[Any]) -> l
 
 
 def _items(snapshot: Snapshot) -> dict[str, tuple[str, Item]]:
-    return {item.id: (phase_id, item) for phase_id, phase in snapshot.phases.items()
-            for item in phase.items}
+    """Item id -> (its phase, or its overlay's name, and the item)."""
+    found = {item.id: (phase_id, item) for phase_id, phase in snapshot.phases.items()
+             for item in phase.items}
+    found.update({item.id: (name, item) for name, overlay in snapshot.overlays.items()
+                  for item in overlay.items})
+    return found
+
+
+def _overlay_changes(d: Diff, old: Snapshot, new: Snapshot) -> set[str]:
+    """Overlays pinned, unpinned or re-attached. Removing one drops every gate it
+    had: flagged, with the reason its history entry gives (or that none does).
+    Returns the names of the removed overlays (their items are not listed one by one)."""
+    a, b = old.project, new.project
+    if a is None or b is None:
+        return set()
+    before = {ref.name: ref for ref in a.overlays}
+    after = {ref.name: ref for ref in b.overlays}
+    order = {phase: index for index, phase in enumerate(new.phases)}
+    shared = 0
+    while shared < min(len(a.history), len(b.history)) and \
+            a.history[shared] == b.history[shared]:
+        shared += 1
+    removals = {(e.overlay or "").partition("@")[0]: e for e in b.history[shared:]
+                if e.event == "overlay-remove"}
+    for name, ref in after.items():
+        if name not in before:
+            where = ", ".join(f"{k} -> {v}" for k, v in ref.gate_at.items())
+            d.playbook.append(Change("playbook", f"overlay {name}", f"overlay added: "
+                                     f"{name} {ref.version} ({where})"))
+            continue
+        old_ref = before[name]
+        if old_ref.version != ref.version or old_ref.path != ref.path:
+            d.playbook.append(Change("playbook", f"overlay {name}", f"{name} "
+                                     f"{old_ref.version} -> {ref.version}"))
+        for key, target in ref.gate_at.items():
+            was = old_ref.gate_at.get(key)
+            if was is not None and was != target:
+                later = order.get(target, -1) > order.get(was, -1)
+                d.definitions.append(Change(
+                    "definition", f"overlay {name}", f"gate_at.{key}: {was} -> {target}"
+                    + (" (its gates now close a LATER phase)" if later else ""), severe=later))
+    return _overlays_removed(d, old, [ref for name, ref in before.items() if name not in after],
+                             removals)
+
+
+def _overlays_removed(d: Diff, old: Snapshot, gone: list[Any],
+                      removals: dict[str, HistoryEntry]) -> set[str]:
+    """One flagged line per overlay unpinned, with its history entry's reason."""
+    for ref in gone:
+        items = old.overlays[ref.name].items if ref.name in old.overlays else []
+        gates = sum(1 for item in items if item.gate)
+        entry = removals.get(ref.name)
+        why = f"by {entry.by}: {_short(entry.reason)}" if entry is not None else \
+            "no overlay-remove entry in the history records it: removed by hand"
+        d.playbook.append(Change("playbook", f"overlay {ref.name}", f"overlay REMOVED: "
+                                 f"{ref.name} {ref.version} ({len(items)} items, {gates} "
+                                 f"gates; {why})", severe=True))
+    return {ref.name for ref in gone}
 
 
 def _definition_changes(subject: str, old: Item, new: Item) -> list[Change]:
@@ -359,6 +415,8 @@ def _move(d: Diff, entry: HistoryEntry, where: str | None, order: dict[str, int]
                               f"{entry.from_metric or '(none)'} -> {entry.to_metric}"
                               + (f": {_short(entry.reason)}" if entry.reason else ""),
                               severe=back))
+    elif entry.event.startswith("overlay-") and not back:
+        pass  # said under "Playbook", with the overlay
     elif back:
         d.moves.append(Change("phase", f"phase {went}", f"BACK, recorded as an "
                               f"{entry.event}: {came} -> {went}{when}", severe=True))
@@ -454,7 +512,7 @@ def _phase_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
                                         f"{_short(new.phases[phase_id].title)!r}"))
 
 
-def _item_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
+def _item_changes(d: Diff, old: Snapshot, new: Snapshot, gone: set[str]) -> None:
     old_items, new_items = _items(old), _items(new)
     for item_id, (phase_id, item) in new_items.items():
         subject = f"{phase_id}/{item_id}"
@@ -471,7 +529,7 @@ def _item_changes(d: Diff, old: Snapshot, new: Snapshot) -> None:
         _state_changes(d, subject, old_item, item)
         _expiring(d, subject, item)
     for item_id, (phase_id, item) in old_items.items():
-        if item_id not in new_items:
+        if item_id not in new_items and phase_id not in gone:
             d.structure.append(Change("item", f"{phase_id}/{item_id}", "item REMOVED"
                                       + (" (it was a gate)" if item.gate else ""),
                                       severe=item.gate))
@@ -490,7 +548,7 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
     elif b is not None:
         d.structure.append(Change("phase", "project", f"project added: {b.name}"))
     _phase_changes(d, old, new)
-    _item_changes(d, old, new)
+    _item_changes(d, old, new, _overlay_changes(d, old, new))
     # Prominent first: what weakens a gate leads its section.
     # Phase moves stay in the order they happened.
     for _, changes in d.sections():

@@ -44,7 +44,11 @@ def matrix(project: Project, role_names: dict[str, str], phase: str | None = Non
     role_ids = project.playbook.role_ids
     roles = [RoleRow(r, role_names.get(r, r), list(project.file.team.get(r, [])))
              for r in role_ids]
-    items = [ItemRow(p.id, i.id, i.title, i.gate, i.raci,
-                     {r: letters(i.raci, r) for r in role_ids})
-             for p in project.phases if phase is None or p.id == phase for i in p.file.items]
+    order = {pid: n for n, pid in enumerate(project.playbook.phase_ids)}
+    # An overlay's items sit with the phase they are attached to, named by the overlay.
+    entries = sorted(((p, i) for p, _, i in project.entries() if phase is None or p.id == phase),
+                     key=lambda e: order.get(e[0].id, len(order)))
+    items = [ItemRow(p.id if p.overlay is None else f"{p.id} ({p.overlay})", i.id, i.title,
+                     i.gate, i.raci, {r: letters(i.raci, r) for r in role_ids})
+             for p, i in entries]
     return Matrix(roles, items)

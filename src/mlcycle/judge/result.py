@@ -66,6 +66,7 @@ class ItemState:
     # Outside the project's profile (the item's `profiles` leave it out): not
     # applicable, closed, never judged.
     by_profile: bool = False
+    overlay: str | None = None  # the overlay the item comes from (phase: where it is attached)
 
 
 @dataclass(frozen=True)

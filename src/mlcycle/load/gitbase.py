@@ -17,13 +17,15 @@ from pathlib import Path
 from mlcycle.codes import MLC001, MLC062, MLC063, MLC064
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import gitcmd
-from mlcycle.load.model import PhaseFile, ProjectFile
+from mlcycle.load.model import OverlayFile, PhaseFile, ProjectFile
+from mlcycle.load.overlays import OVERLAY_DIR
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import MAX_BYTES, parse_document, read_text
 
 PROJECT_FILE = "mlcycle.yaml"
 LIFECYCLE_DIR = "lifecycle"
 _PHASE_FILE_RE = re.compile(r"^\d{2}-[a-z][a-z0-9-]*\.yaml$")
+_OVERLAY_RE = re.compile(r"^[a-z][a-z0-9-]*\.yaml$")
 FIX_SHALLOW = ("fetch the history: `git fetch --unshallow`, or in GitHub Actions "
                "actions/checkout with `fetch-depth: 0`")
 
@@ -35,6 +37,7 @@ class Snapshot:
     label: str  # "base 1a2b3c4" or "working tree"
     project: ProjectFile | None = None
     phases: dict[str, PhaseFile] = field(default_factory=dict)  # phase id -> file, in file order
+    overlays: dict[str, OverlayFile] = field(default_factory=dict)  # overlay name -> its file
     unreadable: list[Problem] = field(default_factory=list)  # files that did not parse
 
 
@@ -144,12 +147,18 @@ def _files_at(base: Base) -> list[str]:
     done = _git(base.top, "ls-tree", "--name-only", f"{base.commit}:{base.prefix}{LIFECYCLE_DIR}")
     if done.returncode != 0:
         return []
-    return sorted(f"{LIFECYCLE_DIR}/{name}" for name in map(gitcmd.path, done.stdout.split(b"\n"))
-                  if _PHASE_FILE_RE.match(name))
+    found = sorted(f"{LIFECYCLE_DIR}/{name}" for name in map(gitcmd.path, done.stdout.split(b"\n"))
+                   if _PHASE_FILE_RE.match(name))
+    done = _git(base.top, "ls-tree", "--name-only", f"{base.commit}:{base.prefix}{OVERLAY_DIR}")
+    if done.returncode == 0:
+        found += sorted(f"{OVERLAY_DIR}/{name}" for name in
+                        map(gitcmd.path, done.stdout.split(b"\n")) if _OVERLAY_RE.match(name))
+    return found
 
 
-def _parse(snapshot: Snapshot, text: str, rel: str, model: type[ProjectFile] | type[PhaseFile]
-           ) -> ProjectFile | PhaseFile | None:
+def _parse(snapshot: Snapshot, text: str, rel: str,
+           model: type[ProjectFile] | type[PhaseFile] | type[OverlayFile]
+           ) -> ProjectFile | PhaseFile | OverlayFile | None:
     try:
         data, marks = parse_document(text, rel)
         return validate(model, data, text, rel, marks)
@@ -163,6 +172,10 @@ def _fill(snapshot: Snapshot, texts: list[tuple[str, str]]) -> Snapshot:
         if rel == PROJECT_FILE:
             parsed = _parse(snapshot, text, rel, ProjectFile)
             snapshot.project = parsed if isinstance(parsed, ProjectFile) else None
+        elif rel.startswith(OVERLAY_DIR + "/"):
+            overlay = _parse(snapshot, text, rel, OverlayFile)
+            if isinstance(overlay, OverlayFile):
+                snapshot.overlays.setdefault(overlay.overlay, overlay)
         else:
             phase = _parse(snapshot, text, rel, PhaseFile)
             if isinstance(phase, PhaseFile):
@@ -187,6 +200,8 @@ def working_tree(root: Path) -> Snapshot:
     lifecycle = root / LIFECYCLE_DIR
     if lifecycle.is_dir():
         paths += sorted(p for p in lifecycle.iterdir() if _PHASE_FILE_RE.match(p.name))
+    if (root / OVERLAY_DIR).is_dir():
+        paths += sorted(p for p in (root / OVERLAY_DIR).iterdir() if _OVERLAY_RE.match(p.name))
     snapshot = Snapshot("working tree")
     for path in paths:
         rel = path.relative_to(root).as_posix()

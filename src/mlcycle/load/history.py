@@ -78,26 +78,32 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
         elif entry.event == "init":
             problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
                     "entry")
-        elif entry.event in ("metric", "evidence"):
+        elif entry.event in ("metric", "overlay-add", "overlay-remove", "overlay-upgrade"):
             assert previous is not None
-            kind = "an evidence" if entry.event == "evidence" else "a metric"
+            kind = entry.event.replace("-", " ")
             if entry.from_ is not None:
-                problem(("history", index, "from"), f"{name}.from: {kind} entry does not "
+                problem(("history", index, "from"), f"{name}.from: a {kind} entry does not "
                         "move the project; remove 'from'")
             if entry.to != previous.to:
-                problem(("history", index, "to"), f"{name}.to: {kind} entry leaves the "
+                problem(("history", index, "to"), f"{name}.to: a {kind} entry leaves the "
                         f"project at '{previous.to}' (where the previous entry left it), not "
                         f"'{entry.to}'")
-            if entry.event == "evidence" and \
-                    (entry.added_host is None) == (entry.removed_host is None):
-                problem(("history", index, "event"), f"{name}: an evidence entry names one "
-                        "host: 'added_host: HOST' or 'removed_host: HOST'")
-            if entry.event == "metric" and entry.to_metric is None:
+            if entry.event != "metric":
+                if entry.overlay is None:
+                    problem(("history", index, "event"), f"{name}: an {kind} entry needs "
+                            "'overlay: NAME@VERSION'")
+                if entry.event == "overlay-remove" and (not entry.reason or not entry.by):
+                    problem(("history", index, "event"), f"{name}: an overlay remove entry "
+                            "needs 'reason' and 'by' (`mlcycle overlay remove NAME --reason "
+                            "TEXT --by PERSON`)")
+            elif entry.to_metric is None:
                 problem(("history", index, "event"), f"{name}: a metric entry needs "
                         "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
         elif entry.event == "profile":
             assert previous is not None
             problems.extend(_profile_entry_problems(source, index, entry, previous.to))
+        elif entry.event == "evidence":
+            pass  # judged by _host_entry_problems, below
         elif entry.event == "upgrade":
             assert previous is not None
             problems.extend(_upgrade_problems(source, index, entry, previous.to))
@@ -111,11 +117,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             positions = older_orders.get(index, {}) if index < last_upgrade else position
             problems.extend(_move_problems(source, index, entry, previous.to,
                                            list(positions), positions))
-        if entry.event != "evidence":
-            for key in ("added_host", "removed_host"):
-                if getattr(entry, key) is not None:
-                    problem(("history", index, key), f"{name}.{key}: only an evidence entry "
-                            "names a host; remove it")
+        problems.extend(_host_entry_problems(source, index, entry, previous))
         metric_keys = ("from_metric",) if entry.event == "init" else () \
             if entry.event == "metric" else ("from_metric", "to_metric")
         for key in metric_keys:
@@ -128,6 +130,9 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             if getattr(entry, key) is not None:
                 problem(("history", index, key), f"{name}.{key}: only a profile entry (or the "
                         "init entry's to_profile) names the profile; remove it")
+        if entry.overlay is not None and not entry.event.startswith("overlay-"):
+            problem(("history", index, "overlay"), f"{name}.overlay: only an overlay entry "
+                    "(overlay-add, -remove, -upgrade) names an overlay; remove it")
         if entry.event != "upgrade":
             for key in ("from_playbook", "to_playbook"):
                 if getattr(entry, key) is not None:
@@ -189,6 +194,29 @@ def _profile_entry_problems(source: Any, index: int, entry: Any, at: str) -> lis
                                         f"{name}: a profile entry needs '{key}' (`mlcycle "
                                         "profile set PROFILE --reason TEXT --by PERSON` writes "
                                         "one)"))
+    return found
+
+
+def _host_entry_problems(source: Any, index: int, entry: Any, previous: Any) -> list[Problem]:
+    """An evidence entry (``mlcycle hosts``) names one host and moves nothing; no
+    other entry names a host."""
+    name = f"history[{index}]"
+    if entry.event != "evidence":
+        return [source.problem(("history", index, key), CODE, f"{name}.{key}: only an evidence "
+                               "entry names a host; remove it")
+                for key in ("added_host", "removed_host") if getattr(entry, key) is not None]
+    found = []
+    if entry.from_ is not None:
+        found.append(source.problem(("history", index, "from"), CODE, f"{name}.from: an evidence "
+                                    "entry does not move the project; remove 'from'"))
+    if previous is not None and entry.to != previous.to:
+        found.append(source.problem(("history", index, "to"), CODE, f"{name}.to: an evidence "
+                                    f"entry leaves the project at '{previous.to}' (where the "
+                                    f"previous entry left it), not '{entry.to}'"))
+    if (entry.added_host is None) == (entry.removed_host is None):
+        found.append(source.problem(("history", index, "event"), CODE, f"{name}: an evidence "
+                                    "entry names one host: 'added_host: HOST' or "
+                                    "'removed_host: HOST'"))
     return found
 
 

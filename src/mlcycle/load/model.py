@@ -511,6 +511,34 @@ class PhaseFile(Strict):
     items: list[Item]
 
 
+class OverlayFile(Strict):
+    """``lifecycle/overlays/<name>.yaml``: every item of one overlay, in its
+    playbook's order (each item's overlay phase comes from the pinned definitions)."""
+
+    overlay: Slug
+    items: list[Item]
+
+    # A phase status file's title and phase, for code that reads either kind.
+    @property
+    def title(self) -> str | None:
+        return None
+
+    @property
+    def phase(self) -> str:
+        return self.overlay
+
+
+class OverlayRef(Strict):
+    """An overlay the project pins: a playbook whose phases attach to the lifecycle's."""
+
+    name: Slug
+    version: SemVer
+    path: Line | None = Field(
+        default=None, description="a team's overlay directory, relative to the project")
+    gate_at: dict[PhaseId, PhaseId] = Field(
+        description="overlay phase -> the lifecycle phase whose gates it joins")
+
+
 class PlaybookRef(Strict):
     name: Slug
     version: SemVer
@@ -523,7 +551,8 @@ class HistoryEntry(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     date: CalendarDate
-    event: Literal["init", "advance", "reopen", "upgrade", "metric", "profile", "evidence"]
+    event: Literal["init", "advance", "reopen", "upgrade", "metric", "profile", "overlay-add",
+                   "overlay-remove", "overlay-upgrade", "evidence"]
     from_: PhaseId | None = Field(default=None, alias="from")
     # Where the project stands after the entry. An upgrade leaves the phase where
     # the previous entry left it (``to`` repeats it) and names the playbooks.
@@ -540,6 +569,8 @@ class HistoryEntry(Strict):
                                              description="profile: the profile before")
     to_profile: ProfileName | None = Field(
         default=None, description="profile (and init): the project's profile after")
+    overlay: Line | None = Field(default=None, description="overlay-add, -remove, -upgrade: "
+                                 "the overlay (NAME@VERSION)")
     added_host: Line | None = Field(default=None,
                                     description="evidence: the host added to evidence.urls")
     removed_host: Line | None = Field(default=None,
@@ -612,6 +643,9 @@ class ProjectFile(Strict):
     github: dict[Line, GithubHandle] = Field(
         default_factory=_new_dict, json_schema_extra={"default": {}},
         description="person -> GitHub user name (without @), for `mlcycle codeowners`")
+    overlays: list[OverlayRef] = Field(
+        default_factory=_new_list, json_schema_extra={"default": []},
+        description="extra rubrics (`mlcycle overlay add`), each phase attached to a phase")
     evidence: EvidenceSettings | None = Field(
         default=None, description="what counts as evidence: `urls`, the hosts URL evidence "
                                   "may be on (`mlcycle hosts`)")

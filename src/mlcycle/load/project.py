@@ -8,18 +8,30 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from mlcycle.codes import MLC022, MLC025, MLC026, MLC027, MLC028, MLC029, MLC030, MLC043
+from mlcycle.codes import (
+    MLC022,
+    MLC025,
+    MLC026,
+    MLC027,
+    MLC028,
+    MLC029,
+    MLC030,
+    MLC043,
+    MLC071,
+    MLC072,
+)
 from mlcycle.errors import Location, MlcycleError, Problem
-from mlcycle.load import definitions, journal, playbooks, releases
+from mlcycle.load import definitions, journal, overlays, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
 from mlcycle.load.hosts import host_problems
-from mlcycle.load.model import Item, PhaseFile, ProjectFile
+from mlcycle.load.model import Item, OverlayFile, OverlayRef, PhaseFile, PlaybookRef, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
 from mlcycle.load.source import Source, load_model, load_models, prefetching
@@ -40,11 +52,47 @@ class PhaseState:
     number: int  # 1-based position in the playbook
     id: str
     title: str
-    file: PhaseFile
+    file: PhaseFile | OverlayFile
     source: Source
+    # An overlay's items seen as members of the phase ``id`` they are attached to
+    # (judged as that phase's items): the overlay's name; None for a phase file.
+    overlay: str | None = None
 
     def placed(self) -> list[Placed]:
         return [Placed(item, self.source, ("items", i)) for i, item in enumerate(self.file.items)]
+
+    @property
+    def key(self) -> str:
+        """What (key, index) names an item by: the phase id, or an overlay's file."""
+        return self.id if self.overlay is None else self.source.display
+
+
+@dataclass
+class OverlayState:
+    """One pinned overlay: its definitions, its status file, and for each of its
+    items (by index) the lifecycle phase it joins, None for an unknown item."""
+
+    index: int  # in mlcycle.yaml's overlays
+    ref: OverlayRef
+    definitions: Definitions
+    file: OverlayFile
+    source: Source
+    attached: list[str | None]
+    views: dict[str, PhaseState]  # lifecycle phase id -> the overlay seen as its member
+
+    @property
+    def name(self) -> str:
+        return self.ref.name
+
+    def entries(self) -> Iterator[tuple[PhaseState, int, Item]]:
+        for index, item in enumerate(self.file.items):
+            phase = self.attached[index]
+            if phase is not None:
+                yield self.views[phase], index, item
+
+    def overlay_phase(self, item_id: str) -> str | None:
+        found = self.definitions.find(item_id)
+        return found[0] if found else None
 
 
 @dataclass
@@ -55,9 +103,22 @@ class Project:
     playbook: Outline
     phases: list[PhaseState]  # in playbook order; with load_partial, only those that loaded
     definitions: Definitions  # of the pinned playbook version
+    overlays: list[OverlayState] = dataclass_field(default_factory=list)
+    # Overlays whose pinned definitions could not be read (a team's directory at
+    # another version): name -> those problems. Only `overlay upgrade` looks.
+    unpinned: dict[str, list[Problem]] = dataclass_field(default_factory=dict)
 
     def phase_index(self, phase_id: str) -> int:
         return [p.id for p in self.phases].index(phase_id)
+
+    def entries(self) -> Iterator[tuple[PhaseState, int, Item]]:
+        """Every item with the phase it belongs to (an overlay's: the phase it is
+        attached to, seen through the overlay's file) and its index in its file."""
+        for phase in self.phases:
+            for index, item in enumerate(phase.file.items):
+                yield phase, index, item
+        for overlay in self.overlays:
+            yield from overlay.entries()
 
     def placed(self) -> list[Placed]:
         return [entry for phase in self.phases for entry in phase.placed()]
@@ -161,52 +222,145 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         outline = Outline(defs.name, defs.version, list(defs.roles), defs.phase_ids) \
             if defs else None
         phases = _load_phases(root, outline, problems)
+        unpinned: dict[str, list[Problem]] = {}
+        states = load_overlays(root, project, source, defs, problems, unpinned) \
+            if project is not None and source is not None and defs is not None else []
     if project is None or source is None or defs is None or outline is None:
         return None, problems
     for phase in phases:
         phase.title = phase.title or defs.phase_titles.get(phase.id, phase.id)
+    outline = with_overlay_roles(outline, states)
     complete = [p.id for p in phases] == outline.phase_ids
-    problems.extend(project_problems(root, project, source, defs, outline, phases, complete))
-    return Project(root, project, source, outline, phases, defs), problems
+    found = project_problems(root, project, source, defs, outline, phases, complete, states)
+    if len(states) < len(project.overlays):
+        # An overlay that did not load brings roles nobody knows yet: its own
+        # problem says what is wrong, not one "unknown role" per role it uses.
+        found = [p for p in found if not (p.code == MLC022 and p.message.startswith("team:"))]
+    problems.extend(found)
+    return Project(root, project, source, outline, phases, defs, states, unpinned), problems
+
+
+def with_overlay_roles(outline: Outline, states: list[OverlayState]) -> Outline:
+    """The project's roles: the playbook's, then those only its overlays use."""
+    roles = list(outline.role_ids)
+    for state in states:
+        roles += [r for r in state.definitions.roles if r not in roles]
+    return Outline(outline.name, outline.version, roles, outline.phase_ids)
 
 
 def project_problems(root: Path, project: ProjectFile, source: Source, defs: Definitions,
-                     outline: Outline, phases: list[PhaseState], complete: bool
-                     ) -> list[Problem]:
+                     outline: Outline, phases: list[PhaseState], complete: bool,
+                     states: list[OverlayState] | None = None) -> list[Problem]:
     """Every rule across the files of a loaded project: definitions against the
-    pinned playbook, ids, RACI, dependencies, team, evidence paths and history.
-    Editing commands run the same rules on what they are about to write."""
+    pinned playbook (and overlays), ids, RACI, dependencies, team, evidence paths
+    and history. Editing commands run the same rules on what they are about to write."""
     problems: list[Problem] = []
+    states = states or []
     for phase in phases:
         problems.extend(phase_problems(defs, phase.id, phase.file.title, phase.file.items,
                                        phase.source))
+    for state in states:
+        problems.extend(overlays.attachment_problems(project, source, state.index,
+                                                     state.definitions, outline.phase_ids))
+        problems.extend(overlays.item_problems(state.definitions, state.file.items,
+                                               state.source))
     # Items equal to the playbook's obey its rules (ids, RACI, dependencies,
     # cycles), which loading the playbook checked: look again only at a copy
     # that differs, where the rule's own message is the clearest one.
-    ids = [item.id for phase in phases for item in phase.file.items]
+    ids = [item.id for phase in phases for item in phase.file.items] + \
+        [item.id for state in states for item in state.file.items]
     differs = bool(problems) or not complete or len(ids) != len(set(ids))
     problems.extend(_project_problems(root, project, source, outline, phases, complete,
-                                      item_rules=differs))
+                                      item_rules=differs, states=states))
     problems.extend(history_problems(project, source, outline.phase_ids))
+    problems.extend(overlays.ledger_problems(project, source))
     problems.extend(host_problems(project, source))
     return problems
 
 
+def overlay_state(index: int, ref: OverlayRef, odefs: Definitions, ofile: OverlayFile,
+                  osource: Source, defs: Definitions) -> OverlayState:
+    """An overlay's items seen as members of the lifecycle phases (``defs``) they join."""
+    views = {pid: PhaseState(number, pid, defs.phase_titles.get(pid, pid), ofile, osource,
+                             ref.name) for number, pid in enumerate(defs.phase_ids, 1)}
+    attached: list[str | None] = []
+    for item in ofile.items:
+        home = odefs.find(item.id)
+        target = ref.gate_at.get(home[0]) if home else None
+        attached.append(target if target in views else None)
+    return OverlayState(index, ref, odefs, ofile, osource, attached, views)
+
+
+def load_overlays(root: Path, project: ProjectFile, source: Source, defs: Definitions,
+                   problems: list[Problem], unpinned: dict[str, list[Problem]]
+                   ) -> list[OverlayState]:
+    """Every pinned overlay that loads: its definitions and its status file."""
+    states: list[OverlayState] = []
+    seen: set[str] = set()
+    for index, ref in enumerate(project.overlays):
+        at = ("overlays", index, "name")
+        if ref.name == project.playbook.name or ref.name in seen:
+            why = "is pinned twice" if ref.name in seen else "is the project's playbook"
+            problems.append(source.problem(at, MLC071, f"overlays[{index}]: overlay "
+                                           f"'{ref.name}' {why}"))
+            continue
+        seen.add(ref.name)
+        try:
+            odefs = pinned_definitions_of(ref, ("overlays", index), f"overlays[{index}]",
+                                          source, root)
+        except MlcycleError as exc:
+            problems.extend(exc.problems)
+            unpinned[ref.name] = exc.problems
+            continue
+        display = overlays.overlay_file_name(ref.name)
+        path = root / display
+        if not path.is_file():
+            problems.append(Problem(Location(display), MLC071, f"missing: overlay "
+                                    f"'{ref.name}' (mlcycle.yaml overlays[{index}]) has no "
+                                    f"status file; restore it from git, or remove the overlay "
+                                    f"with `{overlays.REMOVE} {ref.name}`"))
+            continue
+        try:
+            ofile, osource = load_model(OverlayFile, path, display)
+        except MlcycleError as exc:
+            problems.extend(exc.problems)
+            continue
+        if ofile.overlay != ref.name:
+            problems.append(osource.problem(("overlay",), MLC071, f"overlay '{ofile.overlay}' "
+                                            f"does not match the file name '{path.name}'"))
+            continue
+        states.append(overlay_state(index, ref, odefs, ofile, osource, defs))
+    directory = root / overlays.OVERLAY_DIR
+    if directory.is_dir():
+        pinned = {f"{ref.name}.yaml" for ref in project.overlays}
+        for entry in sorted(directory.iterdir()):
+            if entry.name.startswith(".") or entry.name in pinned:
+                continue
+            problems.append(Problem(Location(f"{overlays.OVERLAY_DIR}/{entry.name}"), MLC072,
+                                    f"'{entry.name}' is no overlay mlcycle.yaml pins (overlays:); "
+                                    f"an overlay is removed with `{overlays.REMOVE} NAME`, which "
+                                    "deletes its file; add one with `"
+                                    f"{overlays.ADD} NAME`"))
+    return states
+
+
 def items_with_problems(project: Project, problems: list[Problem]
                         ) -> frozenset[tuple[str, int]]:
-    """(phase, index) of every item that a problem points into: not judged by check."""
+    """(phase, index) of every item that a problem points into: not judged by check
+    (an overlay's item: (its status file, index))."""
     import bisect
 
-    by_file = {p.source.display: p for p in project.phases}
+    by_file = {p.source.display: (p.id, p.source) for p in project.phases}
+    by_file.update({o.source.display: (o.source.display, o.source) for o in project.overlays})
     tainted = set()
     for problem in problems:
-        phase = by_file.get(problem.location.path)
-        if phase is None or not problem.location.line:
+        found = by_file.get(problem.location.path)
+        if found is None or not problem.location.line:
             continue
-        starts = [line for line, _ in phase.source.marks.items]
+        starts = [line for line, _ in found[1].marks.items]
         index = bisect.bisect_right(starts, problem.location.line - 1) - 1
         if index >= 0:
-            tainted.add((phase.id, index))
+            tainted.add((found[0], index))
     return frozenset(tainted)
 
 
@@ -258,35 +412,43 @@ def pinned_definitions(project: ProjectFile, source: Source, root: Path) -> Defi
     ``releases``), never from whatever version this mlcycle ships; a team's
     playbook directory must be at the pinned version.
     """
-    ref = project.playbook
+    return pinned_definitions_of(project.playbook, ("playbook",), "playbook", source, root)
+
+
+def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ...], key: str,
+                          source: Source, root: Path) -> Definitions:
+    """The definitions of ``ref`` (the playbook, or an overlay at ``at`` in mlcycle.yaml,
+    named ``key`` in messages), pinned by name and version."""
+    kind = "playbook" if key == "playbook" else "overlay"
     if ref.path is not None:
         # A recorded path is always a path, even without a slash ("playbook").
-        directory = _playbook_directory(root, ref.path, source)
+        directory = _playbook_directory(root, ref.path, source, at, key)
         name, version, rec = _team_record(directory)
         if name != ref.name:
             raise MlcycleError([source.problem(
-                ("playbook", "name"), MLC030, f"playbook is named '{name}' in its "
+                (*at, "name"), MLC030, f"{kind} is named '{name}' in its "
                 f"playbook.yaml, not '{ref.name}'")])
         if version != ref.version:
             raise MlcycleError([source.problem(
-                ("playbook", "version"), MLC043, f"playbook.version: this project pins "
+                (*at, "version"), MLC043, f"{key}.version: this project pins "
                 f"{ref.name} {ref.version}, but the playbook directory '{ref.path}' is at "
-                f"{version}; move the project to it with `mlcycle upgrade`, or restore "
-                "the playbook")])
+                f"{version}; move the project to it with `mlcycle "
+                f"{'upgrade' if kind == 'playbook' else 'overlay upgrade ' + ref.name}`, or "
+                f"restore the {kind}")])
         return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
     names = playbooks.builtin_names()
     if ref.name not in names:
         raise MlcycleError([source.problem(
-            ("playbook", "name"), MLC030, f"unknown playbook '{ref.name}'"
-            f"{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a team's "
-            "playbook also needs its directory under playbook.path)")])
+            (*at, "name"), MLC030 if kind == "playbook" else MLC071, f"unknown {kind} "
+            f"'{ref.name}'{did_you_mean(ref.name, names)}; built-in: {', '.join(names)} (a "
+            f"team's {kind} also needs its directory under {key}.path)")])
     found = _builtin_record(ref.name, ref.version)
     if found is None:
         from mlcycle import DISTRIBUTION, __version__
 
         known = releases.versions(ref.name)
         raise MlcycleError([source.problem(
-            ("playbook", "version"), MLC043, f"playbook.version: {ref.name} {ref.version} is "
+            (*at, "version"), MLC043, f"{key}.version: {ref.name} {ref.version} is "
             f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
             f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
             f"that mlcycle (pip install -U {DISTRIBUTION})")])
@@ -304,14 +466,16 @@ def project_playbook(project: Project) -> playbooks.Playbook:
     return playbooks.load(ref.name)
 
 
-def _playbook_directory(root: Path, path: str, source: Source) -> Path:
+def _playbook_directory(root: Path, path: str, source: Source,
+                        at: tuple[str | int, ...] = ("playbook",), key: str = "playbook"
+                        ) -> Path:
     def refuse(why: str) -> MlcycleError:
-        return MlcycleError([source.problem(("playbook", "path"), MLC030,
-                                            f"playbook.path '{path}' {why}")])
+        return MlcycleError([source.problem((*at, "path"), MLC030,
+                                            f"{key}.path '{path}' {why}")])
 
     if "\0" in path:
         raise MlcycleError([source.problem(
-            ("playbook", "path"), MLC030, f"playbook.path {path!r} contains a NUL character, "
+            (*at, "path"), MLC030, f"{key}.path {path!r} contains a NUL character, "
             "which no file name can hold")])
     try:
         directory = (root / Path(path).expanduser()).resolve()
@@ -340,7 +504,9 @@ def _lifecycle_entries(root: Path) -> list[Path]:
     directory = root / LIFECYCLE_DIR
     # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
     # or a stray file must not be skipped in silence, its items never checked.
-    return sorted(p for p in directory.iterdir() if not p.name.startswith(".")) \
+    # lifecycle/overlays/ holds the overlays' status files (load.overlays).
+    return sorted(p for p in directory.iterdir() if not p.name.startswith(".")
+                  and not (p.name == "overlays" and p.is_dir())) \
         if directory.is_dir() else []
 
 
@@ -408,9 +574,13 @@ def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) 
 def _project_problems(
     root: Path, project: ProjectFile, source: Source, playbook: Outline,
     phases: list[PhaseState], complete: bool, item_rules: bool = True,
+    states: list[OverlayState] | None = None,
 ) -> list[Problem]:
-    problems = item_problems([e for p in phases for e in p.placed()], playbook.role_ids,
-                             complete) if item_rules else []
+    states = states or []
+    overlay_placed = [Placed(item, s.source, ("items", i)) for s in states
+                      for i, item in enumerate(s.file.items)]
+    problems = item_problems([e for p in phases for e in p.placed()] + overlay_placed,
+                             playbook.role_ids, complete) if item_rules else []
     phase_ids = playbook.phase_ids
     if project.current_phase not in phase_ids:
         problems.append(source.problem(
@@ -438,6 +608,9 @@ def _project_problems(
     for phase in phases:
         for index, item in enumerate(phase.file.items):
             problems.extend(_evidence_problems(root, phase.source, index, item))
+    for state in states:
+        for index, item in enumerate(state.file.items):
+            problems.extend(_evidence_problems(root, state.source, index, item))
     return problems
 
 

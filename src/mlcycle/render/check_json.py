@@ -61,7 +61,11 @@ def data(result: Result) -> dict[str, Any]:
         out["project"] = {"name": project.file.name, "slug": project.file.slug,
                           "playbook": project.playbook.name,
                           "playbook_version": project.file.playbook.version,
-                          "current_phase": project.file.current_phase}
+                          "current_phase": project.file.current_phase,
+                          **({"overlays": [{"name": o.name, "version": o.version,
+                                            "gate_at": dict(o.gate_at)}
+                                           for o in project.file.overlays]}
+                             if project.file.overlays else {})}
         out["scope"] = {"mode": options.mode, "phase": options.phase,
                         "phases": list(result.evaluated)}
         out["phases"] = [
@@ -75,7 +79,7 @@ def data(result: Result) -> dict[str, Any]:
         out["gates"] = [
             {"phase": g.phase, "item": g.item.id, "title": g.item.title,
              "status": g.item.status, "owner": g.item.owner, "closed": g.closed,
-             "why_open": g.why_open or None}
+             "why_open": g.why_open or None, **({"overlay": g.overlay} if g.overlay else {})}
             for g in gates
         ]
         out["findings"] = [{**_located(f.problem), "phase": f.phase, "item": f.item}

@@ -55,6 +55,9 @@ def _heading(d: Dashboard) -> str:
             f"as of {d.today.isoformat()}")
     if project.file.profile != "production":  # production: every item applies
         head += f" · profile: {project.file.profile}"
+    if project.file.overlays:
+        head += " · overlays: " + ", ".join(f"{o.name} {o.version}"
+                                            for o in project.file.overlays)
     if d.owner is not None:
         head += f" · owner: {d.owner}"
     return head
@@ -259,6 +262,8 @@ def as_json(d: Dashboard, all_items: bool = True) -> str:
                     "playbook_version": project.file.playbook.version,
                     "current_phase": project.file.current_phase,
                     "profile": project.file.profile},
+        **({"overlays": [{"name": o.name, "version": o.version, "gate_at": dict(o.gate_at)}
+                         for o in project.file.overlays]} if project.file.overlays else {}),
         "today": d.today.isoformat(),
         "owner": d.owner,
         "phase": d.phase,

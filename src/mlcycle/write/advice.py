@@ -26,7 +26,7 @@ def reopen_command(project: Project, item_ids: list[str]) -> str | None:
     one; None otherwise (reopen only goes back)."""
     ids = [p.id for p in project.phases]
     current = ids.index(project.file.current_phase)
-    where = {i.id: p.id for p in project.phases for i in p.file.items}
+    where = {i.id: p.id for p, _, i in project.entries()}  # an overlay's: where it joins
     earliest = min(ids.index(where[i]) for i in item_ids)
     if earliest >= current:
         return None

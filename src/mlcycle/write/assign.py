@@ -34,8 +34,10 @@ def picks(project: Project, phase_id: str, role: str | None) -> list[Pick]:
     the one person its responsible roles name, when there is one."""
     team = project.file.team
     out: list[Pick] = []
-    phase = project.phases[project.phase_index(phase_id)]
-    for item in phase.file.items:
+    # The phase's own items, then those of the overlays attached to it.
+    for phase, _, item in project.entries():
+        if phase.id != phase_id:
+            continue
         if item.owner is not None or item.status not in OPEN_STATUSES:
             continue
         if role is not None and role not in item.raci.responsible:

@@ -22,11 +22,10 @@ def dependents(project: Project, roots: Iterable[str]) -> list[Placed]:
     project order."""
     placed: dict[str, Placed] = {}
     users: dict[str, list[str]] = {}
-    for phase in project.phases:
-        for index, item in enumerate(phase.file.items):
-            placed[item.id] = (phase, index, item)
-            for dep in item.depends_on:
-                users.setdefault(dep, []).append(item.id)
+    for phase, index, item in project.entries():
+        placed[item.id] = (phase, index, item)
+        for dep in item.depends_on:
+            users.setdefault(dep, []).append(item.id)
     start = list(dict.fromkeys(roots))
     seen = set(start)
     todo = list(start)

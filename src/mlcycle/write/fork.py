@@ -5,9 +5,9 @@ Copied: ``playbook.yaml`` (renamed and re-versioned when asked, by an exact
 span edit, so its comments stay), every phase file, ``CHANGES.md`` and the
 document templates the phases use (with the templates they include) into
 ``DEST/templates/docs/``. Never ``phases/_released/``: those records belong to
-mlcycle. Everything is staged in a temporary directory beside DEST and renamed
-into place at the end; on a failure or Ctrl-C the staging directory is removed
-and DEST does not exist.
+mlcycle. Everything is staged in a directory beside DEST and renamed into place
+at the end (``disk.transaction.new_directory``); on a failure or Ctrl-C the
+staging directory is removed and DEST does not exist.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 
 from mlcycle.codes import MLC055
+from mlcycle.disk import transaction
 from mlcycle.errors import MlcycleError
 from mlcycle.load import playbooks
 from mlcycle.load.model import PATTERN_MEANINGS
@@ -49,9 +49,10 @@ def fork(name: str, dest: Path, new_name: str | None, version: str | None) -> Pa
     parent = dest.absolute().parent
     if not parent.is_dir():
         raise MlcycleError.at(MLC055, "the parent directory does not exist", shown)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".mlcycle-fork",
-                                    dir=parent))
-    try:
+    # Staged beside DEST and renamed into place as a whole (disk.transaction):
+    # the copy is read back as a playbook first, from the staged directory.
+    with transaction.new_directory(dest, MlcycleError.at(
+            MLC055, "exists; fork never overwrites", shown)) as staging:
         source = playbook.directory
         meta = YamlText((source / "playbook.yaml").read_bytes(), "playbook.yaml")
         if new_name is not None:
@@ -76,15 +77,4 @@ def fork(name: str, dest: Path, new_name: str | None, version: str | None) -> Pa
             shutil.copyfile(templates / relative, target)
             wanted.extend(_INCLUDE.findall((templates / relative).read_text(encoding="utf-8")))
         playbooks.load_directory(staging)  # what `playbooks show DEST` will read
-        # mkdtemp makes the staging directory private (0700); the fork is an
-        # ordinary directory of the repository, so it gets what mkdir would give.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(staging, 0o777 & ~umask)
-        if os.path.lexists(dest):  # appeared meanwhile: still never overwrite
-            raise MlcycleError.at(MLC055, "exists; fork never overwrites", shown)
-        os.rename(staging, dest)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return dest

@@ -53,11 +53,10 @@ def usage(message: str, code: str = MLC031) -> MlcycleError:
 
 
 def find_item(project: Project, item_id: str) -> tuple[PhaseState, int, Item]:
-    for phase in project.phases:
-        for index, item in enumerate(phase.file.items):
-            if item.id == item_id:
-                return phase, index, item
-    ids = [i.id for p in project.phases for i in p.file.items]
+    for phase, index, item in project.entries():  # overlays' items too
+        if item.id == item_id:
+            return phase, index, item
+    ids = [i.id for _, _, i in project.entries()]
     raise usage(f"no item '{line(item_id)}' in this project"
                 f"{line(did_you_mean(item_id, ids))}; `mlcycle status` lists them",
                 MLC027)
@@ -216,7 +215,7 @@ def split_status(project: Project, words: list[str]) -> tuple[list[str], str | N
     names no item of the project (a mistyped status is then reported as one)."""
     if len(words) < 2:
         return words, None
-    ids = {i.id for p in project.phases for i in p.file.items}
+    ids = {i.id for _, _, i in project.entries()}
     if words[-1] in ids:
         return words, None
     return words[:-1], words[-1]
@@ -289,7 +288,7 @@ def _apply(project: Project, session: Session, change: ItemChange,
     if change.due is not None:
         check_date(change.due, "--due")
     evidence = [evidence_path(project, e, cwd) for e in change.evidence]
-    doc = session.phase_doc(phase.id)
+    doc = session.item_doc(phase)
     at = ("items", index)
     details: list[str] = []
     head = ""
@@ -353,7 +352,7 @@ def waive(project: Project, item_id: str, reason: str, by: str | None, until: st
                     f"{today.isoformat()})")
     by = _approver(project, item, by, "a waiver")
     session = Session(project)
-    doc = session.phase_doc(phase.id)
+    doc = session.item_doc(phase)
     at = ("items", index)
     if item.status != "waived":
         doc.set((*at, "status"), "waived")
@@ -386,7 +385,7 @@ def not_applicable(project: Project, item_id: str, reason: str, by: str | None,
     check_text(reason, "--reason", multiline=True, limit=2000)
     by = _approver(project, item, by, "not applicable")
     session = Session(project)
-    doc = session.phase_doc(phase.id)
+    doc = session.item_doc(phase)
     at = ("items", index)
     if item.status != "na":
         doc.set((*at, "status"), "na")
@@ -454,14 +453,14 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
     people = project.file.team.get(role, [])
     _refuse_removing_an_approver(project, role, person)
     leaves = not any(person in held for r, held in project.file.team.items() if r != role)
-    owned = [(p, index, i) for p in project.phases for index, i in enumerate(p.file.items)
+    owned = [(p, index, i) for p, index, i in project.entries()
              if i.owner == person] if leaves else []
     still_open = [(p, index, i) for p, index, i in owned if i.status not in CLOSED]
     _check_reassign(project, role, person, reassign_to, [i.id for _, _, i in still_open])
     doc.remove(("team", role), people.index(person))
     details = []
     for p, index, _item in still_open:
-        session.phase_doc(p.id).set(("items", index, "owner"), reassign_to)
+        session.item_doc(p).set(("items", index, "owner"), reassign_to)
     if still_open:
         details.append(f"{len(still_open)} open item{'s' * (len(still_open) != 1)} to "
                        f"{line(reassign_to or '')}")
@@ -476,7 +475,7 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
 
 def _refuse_removing_an_approver(project: Project, role: str, person: str) -> None:
     """A current waiver's approver must keep the item's accountable role."""
-    approved = [i.id for p in project.phases for i in p.file.items
+    approved = [i.id for _, _, i in project.entries()
                 if i.status == "waived" and i.waiver is not None
                 and i.waiver.approved_by == person and i.raci.accountable == role]
     if approved:

@@ -128,7 +128,7 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
 
 def _reset(session: Session, state: PhaseState, index: int, item: Item, note: str,
            option: str, today: date) -> None:
-    doc = session.phase_doc(state.id)
+    doc = session.item_doc(state)
     if item.status != "doing":
         doc.set(("items", index, "status"), "doing")
     doc.set(("items", index, "notes"), added_note(state, item, note, option))

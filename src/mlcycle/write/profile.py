@@ -27,7 +27,7 @@ from mlcycle.write.session import Session
 
 def switched(project: Project, before: str, after: str) -> tuple[list[Item], list[Item]]:
     """The gates a change of profile switches off, and those it switches on."""
-    gates = [i for p in project.phases for i in p.file.items if i.gate]
+    gates = [i for _, _, i in project.entries() if i.gate]  # overlays' gates too
     off = [i for i in gates if i.applies_to(before) and not i.applies_to(after)]
     on = [i for i in gates if i.applies_to(after) and not i.applies_to(before)]
     return off, on

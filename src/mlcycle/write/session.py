@@ -16,8 +16,8 @@ from mlcycle.codes import MLC201
 from mlcycle.disk.transaction import FileChange, StaleError, commit
 from mlcycle.errors import MlcycleError
 from mlcycle.load import project as project_mod
-from mlcycle.load.model import PhaseFile, ProjectFile
-from mlcycle.load.project import PROJECT_FILE, Project
+from mlcycle.load.model import OverlayFile, PhaseFile, ProjectFile
+from mlcycle.load.project import PROJECT_FILE, OverlayState, PhaseState, Project
 from mlcycle.load.source import Source
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_document
@@ -31,8 +31,11 @@ class Session:
         # Whole files rendered from the edited project (LIFECYCLE.md after a team
         # change), written in the same all-or-nothing commit.
         self.extra: list[FileChange] = []
+        # Overlays this change adds (``overlay add``: their status file is in ``extra``).
+        self.added: list[OverlayState] = []
         self._sources = {PROJECT_FILE: project.source,
-                         **{p.source.display: p.source for p in project.phases}}
+                         **{p.source.display: p.source for p in project.phases},
+                         **{o.source.display: o.source for o in project.overlays}}
 
     def edit(self, display: str) -> YamlText:
         """The file ``display`` (relative to the project), opened for editing."""
@@ -52,6 +55,10 @@ class Session:
         phase = self.project.phases[self.project.phase_index(phase_id)]
         return self.edit(phase.source.display)
 
+    def item_doc(self, phase: PhaseState) -> YamlText:
+        """The file holding an item of ``phase`` (an overlay's own file for its items)."""
+        return self.edit(phase.source.display)
+
     def changes(self) -> list[FileChange]:
         out = []
         for display, doc in self.docs.items():
@@ -67,6 +74,8 @@ class Session:
         project = self.project
         new_file, new_source = project.file, project.source
         phases = list(project.phases)
+        states = list(project.overlays) + self.added
+        overlay_files = [o.source.display for o in states]
         for change in self.changes():
             if change.display not in self.docs:
                 continue  # a rendered file: the project does not read it
@@ -81,6 +90,11 @@ class Session:
                 if change.display == PROJECT_FILE:
                     new_file = validate(ProjectFile, data, text, change.display, marks)
                     new_source = source
+                elif change.display in overlay_files:
+                    index = overlay_files.index(change.display)
+                    states[index] = _reread(states[index],
+                                            validate(OverlayFile, data, text, change.display,
+                                                     marks), source)
                 else:
                     index = [p.source.display for p in phases].index(change.display)
                     model = validate(PhaseFile, data, text, change.display, marks)
@@ -88,14 +102,15 @@ class Session:
                                                         source=source)
             except MlcycleError as exc:
                 raise EditError(f"the edit would make {change.display} invalid: {exc}") from None
+        outline = project_mod.with_overlay_roles(project.playbook, states)
         problems = project_mod.project_problems(
-            project.root, new_file, new_source, project.definitions, project.playbook, phases,
-            True)
+            project.root, new_file, new_source, project.definitions, outline, phases,
+            True, states)
         if problems:
             raise EditError("the edit would make the project invalid: "
                             + "; ".join(str(p) for p in problems))
-        return Project(project.root, new_file, new_source, project.playbook, phases,
-                       project.definitions)
+        return Project(project.root, new_file, new_source, outline, phases,
+                       project.definitions, states)
 
     def diff(self) -> str:
         out: list[str] = []
@@ -108,5 +123,18 @@ class Session:
                        for line in out)
 
     def write(self) -> None:
-        commit(self.changes())
+        changes = self.changes()
+        # A new file's folder (lifecycle/overlays/, docs/<phase>/ of an overlay) is
+        # made first: an empty folder left by a failed commit changes no reading.
+        for change in changes:
+            if change.after is not None and change.before is None:
+                change.path.parent.mkdir(parents=True, exist_ok=True)
+        commit(changes)
 
+
+
+def _reread(state: OverlayState, file: OverlayFile, source: Source) -> OverlayState:
+    """An overlay with its status file as edited (same items, same attachments)."""
+    views = {pid: dataclasses.replace(view, file=file, source=source)
+             for pid, view in state.views.items()}
+    return dataclasses.replace(state, file=file, source=source, views=views)

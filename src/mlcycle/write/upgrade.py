@@ -42,8 +42,10 @@ from mlcycle.load.project import (
     PhaseState,
     _lifecycle_entries,
     find_root,
+    load_overlays,
     phase_file_name,
     project_problems,
+    with_overlay_roles,
 )
 from mlcycle.load.source import Source, load_model, load_models
 from mlcycle.load.validation import validate
@@ -526,32 +528,18 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                              [(p.id, p.title, p.items) for p in playbook.phases])
     defs = Definitions.from_record(rec, label(playbook.name, playbook.version))
     outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
-    problems = project_problems(root, new_file, new_source, defs, outline, states, True)
+    # The overlays stay as they are; their attachments must still name phases.
+    problems: list[Problem] = []
+    overlays = load_overlays(root, new_file, new_source, defs, problems, {})
+    problems += project_problems(root, new_file, new_source, defs,
+                                 with_overlay_roles(outline, overlays), states, True, overlays)
     if problems:
         raise MlcycleError(problems)
 
 
 def apply(changes: list[FileChange]) -> None:
-    """Write the plan all or nothing; directories it had to create (a new
+    """Write the plan all or nothing; directories it has to create (a new
     phase's docs/<phase>/) are removed again when the write fails."""
     from mlcycle.disk.transaction import commit
 
-    created: list[Path] = []
-    try:
-        for change in changes:
-            missing = []
-            current = change.path.parent
-            while not current.exists():
-                missing.append(current)
-                current = current.parent
-            for directory in reversed(missing):
-                directory.mkdir()
-                created.append(directory)
-        commit(changes)
-    except BaseException:
-        for directory in reversed(created):
-            try:
-                directory.rmdir()
-            except OSError:
-                pass
-        raise
+    commit(changes, make_dirs=True)

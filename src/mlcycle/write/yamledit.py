@@ -335,6 +335,21 @@ class YamlText:
         text = "".join(self._seq_entry(v, dash, gap, last) for v in values)
         self._splice(at, at, lead + text)
 
+    def remove_key(self, path: Path_, key: str) -> None:
+        """Remove ``key: value`` from the block mapping at ``path`` (one that keeps
+        other keys): its lines, its value's and a comment on them."""
+        mapping, _ = self._find(path)
+        if not isinstance(mapping, MappingNode) or mapping.flow_style \
+                or len(mapping.value) < 2:
+            raise EditError(f"{self.display}: {path} is not a block mapping with other keys")
+        found = [(k, v) for k, v in mapping.value if k.value == key]
+        if not found:
+            raise EditError(f"{self.display}: no key {key!r} at {path}")
+        k, v = found[0]
+        del self._mirror(path)[key]
+        start = self._line_start(self._off(k.start_mark))
+        self._splice(start, self._after_line(self._content_end(v)), "")
+
     def remove(self, path: Path_, index: int) -> None:
         """Remove entry ``index`` of the list at ``path``; the last one leaves ``[]``."""
         node, key = self._find(path)
