@@ -158,7 +158,9 @@ def mts(tmp_path: Path) -> Path:
         assert run("init", root, "--no-input", "--playbook", "ml-test-score", *MTS_TEAM).code == 0
     for rel, text in ((WORKFLOW, "on: push\njobs: {}\n"),
                       (TEST_FILE, "def test_schema() -> None:\n    assert True\n"),
-                      ("notebooks/schema.ipynb", '{"cells": []}\n')):
+                      # A notebook with work in it (one without cells is no evidence).
+                      ("notebooks/schema.ipynb",
+                       '{"cells": [{"cell_type": "code", "source": ["df.dtypes"]}]}\n')):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text)
     return root
