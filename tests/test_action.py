@@ -132,8 +132,8 @@ def test_step_invalid_input_is_exit_2(project: Path, tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout.startswith(f"::error file=mlcycle.yaml,line={last}")
     assert done.stderr == (f"mlcycle.yaml:{last}:1: error[MLC010]: owner: unknown key 'owner'; "
-                           "allowed: format, name, slug, playbook, current_phase, team, metrics, "
-                           "github, history, former\n")
+                           "allowed: format, name, slug, playbook, current_phase, profile, team, "
+                           "metrics, github, overlays, history, former\n")
     assert summary.read_text(encoding="utf-8").startswith(
         "# earlier step\n## mlcycle check: invalid input\n")
     assert output.read_text(encoding="utf-8") == "exit-code=2\n"

@@ -20,7 +20,8 @@ SHOWN = "x\\x0a::error file=README.md,line=1::forged\\x0amlcycle check: passed"
 # In a plain line of a GitHub Actions log (stderr too) no "::" of a user's is
 # left for the runner to read; in the annotation's message it is text already.
 SHOWN_IN_LOG = SHOWN.replace("::", ":\\x3a")
-ALLOWED = "format, name, slug, playbook, current_phase, profile, team, metrics, github, history, former"
+ALLOWED = ("format, name, slug, playbook, current_phase, profile, team, metrics, github, overlays, "
+           "history, former")
 
 
 def test_unknown_key_with_newlines_cannot_forge_lines(tmp_path: Path,
