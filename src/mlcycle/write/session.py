@@ -123,13 +123,9 @@ class Session:
                        for line in out)
 
     def write(self) -> None:
-        changes = self.changes()
         # A new file's folder (lifecycle/overlays/, docs/<phase>/ of an overlay) is
-        # made first: an empty folder left by a failed commit changes no reading.
-        for change in changes:
-            if change.after is not None and change.before is None:
-                change.path.parent.mkdir(parents=True, exist_ok=True)
-        commit(changes)
+        # made by the commit, and removed again if the commit fails.
+        commit(self.changes(), make_dirs=True)
 
 
 
