@@ -405,12 +405,17 @@ def test_a_malformed_host_in_mlcycle_yaml_is_a_located_input_error(tmp_path: Pat
     at = len(lines) - 1
     result = run("validate", cwd=root)
     assert (result.code, result.out) == (2, "")
-    assert result.err.splitlines()[:2] == [
+    assert result.err.splitlines() == [
+        # Written by hand, not by `mlcycle hosts`: no history entry added these hosts.
+        f"mlcycle.yaml:{at - 1}:5: error[MLC047]: evidence.urls: mlcycle.yaml lists github.com, "
+        "https://mlflow.example.com, github.com, but no history entry added a host; change it "
+        "with `mlcycle hosts add|remove HOST --by PERSON` (it records each host in the history)",
         f"mlcycle.yaml:{at}:7: error[MLC048]: evidence.urls[1]: 'https://mlflow.example.com' is "
         "a URL; list its host only (github.com); change the list with `mlcycle hosts "
         "add|remove HOST`",
         f"mlcycle.yaml:{at + 1}:7: error[MLC048]: evidence.urls[2]: 'github.com' is listed "
-        "twice; keep one; change the list with `mlcycle hosts add|remove HOST`"]
+        "twice; keep one; change the list with `mlcycle hosts add|remove HOST`",
+        "3 errors in 1 file"]
 
 
 def test_a_hand_written_evidence_entry_names_one_host(tmp_path: Path) -> None:
@@ -445,3 +450,30 @@ def test_an_empty_list_admits_no_url_and_no_list_admits_all(tmp_path: Path, sett
     found = {f["code"] for f in json.loads(result.out)["findings"]
              if f["item"] == "problem-statement"}
     assert found == ({"MLC152"} if code == 0 else {"MLC134"})
+
+
+def test_a_host_listed_by_hand_is_refused_until_the_history_records_it(tmp_path: Path) -> None:
+    """Adding a host by hand would admit URL evidence nobody recorded deciding on
+    (as a profile or a primary metric edited by hand)."""
+    root = project(tmp_path)
+    assert run("hosts", "add", "github.com", "--by", "Ana", cwd=root).code == 0
+    text = (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    assert "      - github.com\n" in text or "    - github.com\n" in text
+    forged = text.replace("- github.com\n", "- github.com\n    - evil.example\n", 1) \
+        if "    - github.com\n" in text else \
+        text.replace("      - github.com\n", "      - github.com\n      - evil.example\n", 1)
+    (root / "mlcycle.yaml").write_text(forged, encoding="utf-8")
+    at = forged.splitlines().index(next(line for line in forged.splitlines()
+                                        if line.strip() == "urls:")) + 2  # its first host
+    before = snapshot(root)
+    result = run("validate", cwd=root)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"mlcycle.yaml:{at}:5: error[MLC047]: evidence.urls: mlcycle.yaml lists github.com, "
+        "evil.example, but the history's evidence entries leave github.com; change it with "
+        "`mlcycle hosts add|remove HOST --by PERSON` (it records each host in the history)",
+        "1 error in 1 file"]
+    assert snapshot(root) == before
+    (root / "mlcycle.yaml").write_text(text, encoding="utf-8")  # as the command left it
+    assert run("hosts", "add", "evil.example", "--by", "Ana", cwd=root).code == 0
+    assert run("validate", cwd=root).code == 0

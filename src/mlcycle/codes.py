@@ -204,6 +204,12 @@ MLC046 = _code(
     "the primary metric in mlcycle.yaml differs from the last `metric` history entry (set by "
     "hand)",
     "change the primary metric with `mlcycle metric set`, which records it in the history")
+MLC047 = _code(
+    "MLC047", "input",
+    "`evidence.urls` in mlcycle.yaml differs from the hosts the history's evidence entries "
+    "added and removed (a host listed, or the list written, by hand)",
+    "change the list with `mlcycle hosts add|remove HOST --by PERSON`, which records each "
+    "host in the history")
 MLC048 = _code(
     "MLC048", "input",
     "`evidence: {urls: [...]}` in mlcycle.yaml lists something that is not a host name "

@@ -148,6 +148,7 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
     problems.extend(_metric_problems(project, source))
     problems.extend(_unexplained_loosenings(project, source))
     problems.extend(_profile_problems(project, source))
+    problems.extend(_host_list_problems(project, source))
     if project.current_phase != previous.to and project.current_phase in position:
         problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
                 f"history entry (history[{len(history) - 1}]) moved the project to "
@@ -218,6 +219,43 @@ def _host_entry_problems(source: Any, index: int, entry: Any, previous: Any) -> 
                                     "entry names one host: 'added_host: HOST' or "
                                     "'removed_host: HOST'"))
     return found
+
+
+def recorded_hosts(project: ProjectFile) -> list[str] | None:
+    """The host list the history's evidence entries built (``mlcycle hosts``), in
+    their order; None when no entry ever named a host (every URL is accepted)."""
+    hosts: list[str] | None = None
+    for entry in project.history:
+        if entry.event != "evidence":
+            continue
+        hosts = [] if hosts is None else hosts
+        if entry.added_host is not None and entry.added_host not in hosts:
+            hosts.append(entry.added_host)
+        if entry.removed_host in hosts:
+            hosts.remove(entry.removed_host)
+    return hosts
+
+
+def _host_list_problems(project: ProjectFile, source: Any) -> list[Problem]:
+    """MLC047: the host list is the one the history's evidence entries built; a
+    host added by hand would admit URL evidence nobody recorded deciding on."""
+    from mlcycle.codes import MLC047
+
+    recorded = recorded_hosts(project)
+    listed = project.evidence.urls if project.evidence is not None else None
+    if (listed is None and recorded is None) or (
+            listed is not None and recorded is not None and set(listed) == set(recorded)):
+        return []
+    said = f"lists {', '.join(listed) or 'no host'}" if listed is not None else \
+        "has no host list"
+    if recorded is None:
+        was = "no history entry added a host"
+    else:
+        was = f"the history's evidence entries leave {', '.join(recorded) or 'no host'}"
+    loc: tuple[str | int, ...] = ("evidence", "urls") if listed is not None else ("history",)
+    return [source.problem(loc, MLC047, f"evidence.urls: mlcycle.yaml {said}, but {was}; "
+                           "change it with `mlcycle hosts add|remove HOST --by PERSON` (it "
+                           "records each host in the history)")]
 
 
 def recorded_profile(project: ProjectFile) -> str:
