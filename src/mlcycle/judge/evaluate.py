@@ -87,7 +87,7 @@ def evaluate(project: Project, options: Options,
             subject = Subject(phase, index, item)
             # Every rule runs (each records its findings); the first reason wins.
             reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
-            why = next((reason for reason in reasons if reason), "")
+            why = next(filter(None, reasons), "")
             state = ItemState(phase.id, index, item, not why, why,
                               item.gate and phase.id in ctx.in_scope)
             ctx.states[item.id] = state
