@@ -494,7 +494,11 @@ def _prefetch_jobs(root: Path, project: ProjectFile | None) -> list[tuple[Path, 
     if project is not None and project.playbook.path is not None \
             and "\0" not in project.playbook.path:
         try:
-            jobs += playbooks.phase_file_jobs((root / project.playbook.path).resolve())
+            directory = (root / project.playbook.path).resolve()
+            # A playbook another project of this portfolio read is not read again
+            # (its playbook.yaml would be, only to list what not to parse).
+            if _SHARED is None or ("path", str(directory)) not in _SHARED:
+                jobs += playbooks.phase_file_jobs(directory)
         except (OSError, RuntimeError, MlcycleError):
             pass  # reported, located, when the playbook itself is loaded
     return jobs

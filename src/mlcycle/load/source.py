@@ -55,17 +55,29 @@ class Source:
         It agrees with the parser or steps aside: lines are split where libyaml
         counts line breaks (CR, CRLF, LF, NEL, LS, PS), and a line that continues
         a quoted scalar or a flow collection is never taken for a key or an entry.
+        Only the item's own lines are split (up to the next item's line).
         """
-        if self._lines is None:
-            self._lines = split_lines(self.text)
+        if self._continued is None:
             self._continued = frozenset(line for first, last in self.marks.continued
                                         for line in range(first + 1, last + 1))
-        lines = self._lines
-        skip = self._continued or frozenset()
         items = self.marks.items
         line, column = items[index]
-        end = items[index + 1][0] if index + 1 < len(items) else len(lines)
-        begin = line
+        last = index + 1 >= len(items)
+        end = None if last else items[index + 1][0]
+        lines = self._item_lines(index)
+        if lines is None:
+            if self._lines is None:
+                self._lines = split_lines(self.text)
+            lines, first = self._lines, 0
+        else:
+            first = line  # lines[0] is line ``line`` of the file
+        if end is None:
+            end = first + len(lines)
+        continued = self._continued
+        skip = frozenset(n - first for n in range(line, end) if n in continued) \
+            if continued else frozenset()
+        begin, line = line - first, line - first
+        end -= first
         for part in sub:
             if isinstance(part, str):
                 found = _find_key(lines, skip, begin, end, column, part)
@@ -74,7 +86,27 @@ class Source:
             if found is None:
                 return None
             line, column, begin, end = found
-        return line, column
+        return line + first, column
+
+    def _item_lines(self, index: int) -> list[str] | None:
+        """The lines from item ``index``'s first line up to the next item's (or the
+        end of the text), split as ``split_lines`` splits the whole text; None when
+        the recorded offsets do not fit the text (then the whole text is split)."""
+        starts, text = self.marks.starts, self.text
+        if len(starts) != len(self.marks.items):
+            return None
+        start = starts[index]
+        stop = starts[index + 1] if index + 1 < len(starts) else len(text)
+        # Each offset must be a line's start: 0 or just after a line break.
+        for offset in (start, stop):
+            if offset in (0, len(text)):
+                continue
+            if text[offset - 1] not in _BREAK_CHARS or text[offset - 1:offset + 1] == "\r\n":
+                return None
+        return split_lines(text[start:stop])
+
+
+_BREAK_CHARS = frozenset("\n\r\x85\u2028\u2029")
 
 
 def _indent(text: str) -> int:
