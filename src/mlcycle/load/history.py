@@ -36,20 +36,65 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
     """Every inconsistency between ``history`` and ``current_phase``; ``source`` is the
     ``load.source.Source`` of mlcycle.yaml. Phases outside ``phase_ids`` are reported
     elsewhere (MLC027) and not judged again here."""
-    problems: list[Problem] = []
-
-    def problem(loc: tuple[str | int, ...], message: str) -> None:
-        problems.append(source.problem(loc, CODE, message))
-
     history = project.history
     if not history:
-        problem(("current_phase",), "history is empty: the project's first history entry "
-                f"must be `event: init` at phase '{phase_ids[0]}'")
-        return problems
+        return [source.problem(("current_phase",), CODE, "history is empty: the project's "
+                               "first history entry must be `event: init` at phase "
+                               f"'{phase_ids[0]}'")]
+    problems: list[Problem] = []
     position = {phase: index for index, phase in enumerate(phase_ids)}
     last_upgrade = max((i for i, e in enumerate(history) if e.event == "upgrade"), default=-1)
-    # The phase order each entry before the last upgrade was made on: the
-    # playbook the next upgrade came from, when it is a released built-in one.
+    older_orders = _older_orders(project, last_upgrade)
+    landed: str | None = None  # where the previous upgrade left the playbook
+    previous = None
+    for index, entry in enumerate(history):
+        if previous is not None and entry.date < previous.date:
+            problems.append(source.problem(
+                ("history", index, "date"), CODE, f"history[{index}].date: "
+                f"{entry.date.isoformat()} is before the previous entry's "
+                f"{previous.date.isoformat()}; dates never go backwards"))
+        if index == 0:
+            problems.extend(_first_entry_problems(source, entry, phase_ids, position,
+                                                  last_upgrade))
+        elif entry.event == "upgrade":
+            assert previous is not None
+            problems.extend(_upgrade_problems(source, index, entry, previous.to))
+            if landed is not None and entry.from_playbook not in (None, landed):
+                problems.append(source.problem(
+                    ("history", index, "from_playbook"), CODE, f"history[{index}]"
+                    f".from_playbook: {entry.from_playbook}, but the previous upgrade landed "
+                    f"on {landed}; an upgrade starts from the playbook the project was on"))
+            landed = entry.to_playbook
+        elif previous is not None:
+            # An entry before the last upgrade is judged against an older playbook's phases.
+            positions = older_orders.get(index, {}) if index < last_upgrade else position
+            problems.extend(_later_entry_problems(source, index, entry, previous.to, positions))
+        problems.extend(_host_entry_problems(source, index, entry, previous))
+        problems.extend(_stray_key_problems(source, index, entry))
+        previous = entry
+    assert previous is not None
+    pinned = f"{project.playbook.name}@{project.playbook.version}"
+    if last_upgrade >= 0 and history[last_upgrade].to_playbook not in (None, pinned):
+        problems.append(source.problem(
+            ("history", last_upgrade, "to_playbook"), CODE, f"history[{last_upgrade}]"
+            f".to_playbook: {history[last_upgrade].to_playbook}, but mlcycle.yaml pins "
+            f"{pinned}; the last upgrade must land on the pinned playbook"))
+    problems.extend(_metric_problems(project, source))
+    problems.extend(_unexplained_loosenings(project, source))
+    problems.extend(_profile_problems(project, source))
+    problems.extend(_host_list_problems(project, source))
+    if project.current_phase != previous.to and project.current_phase in position:
+        problems.append(source.problem(
+            ("current_phase",), CODE, f"current_phase: '{project.current_phase}', but the "
+            f"last history entry (history[{len(history) - 1}]) moved the project to "
+            f"'{previous.to}'; {HOW}"))
+    return problems
+
+
+def _older_orders(project: ProjectFile, last_upgrade: int) -> dict[int, dict[str, int]]:
+    """The phase order each entry before the last upgrade was made on: the
+    playbook the next upgrade came from, when it is a released built-in one."""
+    history = project.history
     older_orders: dict[int, dict[str, int]] = {}
     order: dict[str, int] = {}
     for index in range(last_upgrade - 1, -1, -1):
@@ -57,103 +102,91 @@ def history_problems(project: ProjectFile, source: Any, phase_ids: list[str]) ->
             order = _released_order(history[index + 1].from_playbook) \
                 if project.playbook.path is None else {}
         older_orders[index] = order
-    landed: str | None = None  # where the previous upgrade left the playbook
-    previous = None
-    for index, entry in enumerate(history):
-        name = f"history[{index}]"
-        if previous is not None and entry.date < previous.date:
-            problem(("history", index, "date"), f"{name}.date: {entry.date.isoformat()} is "
-                    f"before the previous entry's {previous.date.isoformat()}; dates never go "
-                    "backwards")
-        if index == 0:
-            if entry.event != "init":
-                problem(("history", 0, "event"), f"{name}.event: the first entry must be "
-                        f"'init', not '{entry.event}'")
-            elif entry.from_ is not None:
-                problem(("history", 0, "from"), f"{name}.from: an init entry comes from "
-                        "nowhere; remove 'from'")
-            if entry.to != phase_ids[0] and entry.to in position and last_upgrade < 0:
-                problem(("history", 0, "to"), f"{name}.to: a project starts at the first phase "
-                        f"'{phase_ids[0]}', not '{entry.to}'")
-        elif entry.event == "init":
-            problem(("history", index, "event"), f"{name}.event: 'init' may only be the first "
-                    "entry")
-        elif entry.event in ("metric", "overlay-add", "overlay-remove", "overlay-upgrade"):
-            assert previous is not None
-            kind = entry.event.replace("-", " ")
-            if entry.from_ is not None:
-                problem(("history", index, "from"), f"{name}.from: a {kind} entry does not "
-                        "move the project; remove 'from'")
-            if entry.to != previous.to:
-                problem(("history", index, "to"), f"{name}.to: a {kind} entry leaves the "
-                        f"project at '{previous.to}' (where the previous entry left it), not "
-                        f"'{entry.to}'")
-            if entry.event != "metric":
-                if entry.overlay is None:
-                    problem(("history", index, "event"), f"{name}: an {kind} entry needs "
-                            "'overlay: NAME@VERSION'")
-                if entry.event == "overlay-remove" and (not entry.reason or not entry.by):
-                    problem(("history", index, "event"), f"{name}: an overlay remove entry "
-                            "needs 'reason' and 'by' (`mlcycle overlay remove NAME --reason "
-                            "TEXT --by PERSON`)")
-            elif entry.to_metric is None:
-                problem(("history", index, "event"), f"{name}: a metric entry needs "
-                        "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
-        elif entry.event == "profile":
-            assert previous is not None
-            problems.extend(_profile_entry_problems(source, index, entry, previous.to))
-        elif entry.event == "evidence":
-            pass  # judged by _host_entry_problems, below
-        elif entry.event == "upgrade":
-            assert previous is not None
-            problems.extend(_upgrade_problems(source, index, entry, previous.to))
-            if landed is not None and entry.from_playbook not in (None, landed):
-                problem(("history", index, "from_playbook"), f"{name}.from_playbook: "
-                        f"{entry.from_playbook}, but the previous upgrade landed on {landed}; "
-                        "an upgrade starts from the playbook the project was on")
-            landed = entry.to_playbook
-        elif previous is not None:
-            # An entry before the last upgrade is judged against an older playbook's phases.
-            positions = older_orders.get(index, {}) if index < last_upgrade else position
-            problems.extend(_move_problems(source, index, entry, previous.to,
-                                           list(positions), positions))
-        problems.extend(_host_entry_problems(source, index, entry, previous))
-        metric_keys = ("from_metric",) if entry.event == "init" else () \
-            if entry.event == "metric" else ("from_metric", "to_metric")
-        for key in metric_keys:
-            if getattr(entry, key) is not None:
-                problem(("history", index, key), f"{name}.{key}: only a metric entry (or the "
-                        "init entry's to_metric) names the primary metric; remove it")
-        profile_keys = () if entry.event == "profile" else ("from_profile",) \
-            if entry.event == "init" else ("from_profile", "to_profile")
-        for key in profile_keys:
-            if getattr(entry, key) is not None:
-                problem(("history", index, key), f"{name}.{key}: only a profile entry (or the "
-                        "init entry's to_profile) names the profile; remove it")
-        if entry.overlay is not None and not entry.event.startswith("overlay-"):
-            problem(("history", index, "overlay"), f"{name}.overlay: only an overlay entry "
-                    "(overlay-add, -remove, -upgrade) names an overlay; remove it")
-        if entry.event != "upgrade":
-            for key in ("from_playbook", "to_playbook"):
-                if getattr(entry, key) is not None:
-                    problem(("history", index, key), f"{name}.{key}: only an upgrade entry "
-                            "names playbooks; remove it")
-        previous = entry
-    assert previous is not None
-    pinned = f"{project.playbook.name}@{project.playbook.version}"
-    if last_upgrade >= 0 and history[last_upgrade].to_playbook not in (None, pinned):
-        problem(("history", last_upgrade, "to_playbook"), f"history[{last_upgrade}].to_playbook: "
-                f"{history[last_upgrade].to_playbook}, but mlcycle.yaml pins {pinned}; the last "
-                "upgrade must land on the pinned playbook")
-    problems.extend(_metric_problems(project, source))
-    problems.extend(_unexplained_loosenings(project, source))
-    problems.extend(_profile_problems(project, source))
-    problems.extend(_host_list_problems(project, source))
-    if project.current_phase != previous.to and project.current_phase in position:
-        problem(("current_phase",), f"current_phase: '{project.current_phase}', but the last "
-                f"history entry (history[{len(history) - 1}]) moved the project to "
-                f"'{previous.to}'; {HOW}")
-    return problems
+    return older_orders
+
+
+def _first_entry_problems(source: Any, entry: Any, phase_ids: list[str],
+                          position: dict[str, int], last_upgrade: int) -> list[Problem]:
+    """The first entry is ``init``, from nowhere, at the first phase (unless an
+    upgrade has since changed the phases)."""
+    found = []
+    if entry.event != "init":
+        found.append(source.problem(("history", 0, "event"), CODE, "history[0].event: the "
+                                    f"first entry must be 'init', not '{entry.event}'"))
+    elif entry.from_ is not None:
+        found.append(source.problem(("history", 0, "from"), CODE, "history[0].from: an init "
+                                    "entry comes from nowhere; remove 'from'"))
+    if entry.to != phase_ids[0] and entry.to in position and last_upgrade < 0:
+        found.append(source.problem(("history", 0, "to"), CODE, "history[0].to: a project "
+                                    f"starts at the first phase '{phase_ids[0]}', not "
+                                    f"'{entry.to}'"))
+    return found
+
+
+def _later_entry_problems(source: Any, index: int, entry: Any, at: str,
+                          positions: dict[str, int]) -> list[Problem]:
+    """An entry after the first, other than an upgrade: by its event."""
+    if entry.event == "init":
+        return [source.problem(("history", index, "event"), CODE, f"history[{index}].event: "
+                               "'init' may only be the first entry")]
+    if entry.event in ("metric", "overlay-add", "overlay-remove", "overlay-upgrade"):
+        return _in_place_problems(source, index, entry, at)
+    if entry.event == "profile":
+        return _profile_entry_problems(source, index, entry, at)
+    if entry.event == "evidence":
+        return []  # judged by _host_entry_problems
+    return _move_problems(source, index, entry, at, list(positions), positions)
+
+
+def _in_place_problems(source: Any, index: int, entry: Any, at: str) -> list[Problem]:
+    """A metric or overlay entry changes the project where it stands, and names
+    what it changed."""
+    name = f"history[{index}]"
+    kind = entry.event.replace("-", " ")
+    found = []
+
+    def problem(loc: tuple[str | int, ...], message: str) -> None:
+        found.append(source.problem(loc, CODE, message))
+
+    if entry.from_ is not None:
+        problem(("history", index, "from"), f"{name}.from: a {kind} entry does not move the "
+                "project; remove 'from'")
+    if entry.to != at:
+        problem(("history", index, "to"), f"{name}.to: a {kind} entry leaves the project at "
+                f"'{at}' (where the previous entry left it), not '{entry.to}'")
+    if entry.event == "metric":
+        if entry.to_metric is None:
+            problem(("history", index, "event"), f"{name}: a metric entry needs "
+                    "'to_metric: NAME>=FLOOR' (or NAME<=FLOOR)")
+        return found
+    if entry.overlay is None:
+        problem(("history", index, "event"), f"{name}: an {kind} entry needs "
+                "'overlay: NAME@VERSION'")
+    if entry.event == "overlay-remove" and (not entry.reason or not entry.by):
+        problem(("history", index, "event"), f"{name}: an overlay remove entry needs 'reason' "
+                "and 'by' (`mlcycle overlay remove NAME --reason TEXT --by PERSON`)")
+    return found
+
+
+def _stray_key_problems(source: Any, index: int, entry: Any) -> list[Problem]:
+    """Keys that belong to another kind of entry: a metric, a profile, an overlay
+    or playbooks named where the event does not change them."""
+    name = f"history[{index}]"
+    event = entry.event
+    owners = (
+        (("from_metric",) if event == "init" else () if event == "metric"
+         else ("from_metric", "to_metric"),
+         "only a metric entry (or the init entry's to_metric) names the primary metric"),
+        (() if event == "profile" else ("from_profile",) if event == "init"
+         else ("from_profile", "to_profile"),
+         "only a profile entry (or the init entry's to_profile) names the profile"),
+        (() if event.startswith("overlay-") else ("overlay",),
+         "only an overlay entry (overlay-add, -remove, -upgrade) names an overlay"),
+        (() if event == "upgrade" else ("from_playbook", "to_playbook"),
+         "only an upgrade entry names playbooks"),
+    )
+    return [source.problem(("history", index, key), CODE, f"{name}.{key}: {why}; remove it")
+            for keys, why in owners for key in keys if getattr(entry, key) is not None]
 
 
 def _metric_problems(project: ProjectFile, source: Any) -> list[Problem]:

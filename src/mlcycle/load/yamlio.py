@@ -238,6 +238,7 @@ _SCALAR = yaml.ScalarEvent
 _MAP_START = yaml.MappingStartEvent
 _SEQ_START = yaml.SequenceStartEvent
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_VALUE_STARTS = (_SCALAR, _MAP_START, _SEQ_START)  # an event that starts a value
 
 
 class _Builder:
@@ -253,6 +254,8 @@ class _Builder:
         self.text = text
         self.display = display
         self.marks = Marks()
+        # The top-level `items` list, once open: its entries' marks are noted.
+        self.items_list: list[Any] | None = None
 
     def error(self, code: str, message: str, event: Any) -> MlcycleError:
         return _error(code, message, self.display, event.start_mark)
@@ -314,12 +317,62 @@ class _Builder:
             raise self.error(MLC006, "file holds an empty mapping: nothing to read", root)
         return data, self.marks
 
+    def plain_number(self, value: str, event: Any) -> Any:
+        """A plain scalar that starts like a number: an int, a number kept as
+        written (PlainNumber), or the text itself."""
+        if value[:1] in _INT_START and _INT_RE.match(value):
+            return int(value) if len(value) <= MAX_INT_DIGITS else self.integer(event)
+        if _NUMBER_RE.match(value):
+            self.marks.numbers += 1
+            return PlainNumber(value)
+        return value
+
+    def note_continued(self, event: Any) -> None:
+        """A quoted scalar over several lines: its lines are no keys. A block
+        scalar's lines are indented deeper than its key, so no scan mistakes them
+        for keys (and its end mark is the next line's)."""
+        if event.end_mark.line != event.start_mark.line and event.style not in _BLOCK_STYLES:
+            self.marks.continued.append((event.start_mark.line, event.end_mark.line))
+
+    def open(self, event: Any, kind: Any, depth: int, key: Any,
+             lines: dict[str, Any] | None) -> tuple[Any, dict[str, Any] | None]:
+        """A new mapping or sequence, once it is known to be allowed here, with
+        the key -> first event table a mapping keeps (None for a sequence). The
+        top-level ``items`` list becomes ``items_list``, whose entries' marks are
+        noted."""
+        if lines is not None and key is _MISSING:
+            raise self.error(MLC005, "a mapping key must be a plain value", event)
+        if depth + 2 > MAX_DEPTH:  # the top mapping is level 1
+            raise self.error(MLC005, f"nesting deeper than {MAX_DEPTH} levels", event)
+        if event.tag not in (None, _UNTAGGED, _MAP if kind is _MAP_START else _SEQ):
+            raise self.bad_tag(event)
+        if kind is _MAP_START:
+            return {}, {}
+        new: list[Any] = []
+        if depth == 0 and key == "items":
+            self.items_list = new
+        return new, None
+
+    def flow_start(self, event: Any, depth: int) -> tuple[int, int] | None:
+        """(depth, line) of an outer flow collection opening here, else None."""
+        return (depth, event.start_mark.line) if event.flow_style else None
+
+    def flow_end(self, flow_at: tuple[int, int], depth: int,
+                 event: Any) -> tuple[int, int] | None:
+        """The open outer flow collection, or None once this event closed it
+        (its lines, when more than one, are no keys)."""
+        if flow_at[0] != depth:
+            return flow_at
+        if event.end_mark.line != flow_at[1]:
+            self.marks.continued.append((flow_at[1], event.end_mark.line))
+        return None
+
     def document(self, get: Any, root_event: Any) -> dict[str, Any]:
         scalar = self.scalar
         self.marks = Marks()
+        self.items_list = None
         item_marks = self.marks.items
         item_starts = self.marks.starts
-        continued = self.marks.continued
         flow_at: tuple[int, int] | None = None  # (depth, line) of the open outer flow collection
         marks_of: list[Any] | None = None  # the top-level `items` list, once open
         # Each frame: (container, key waiting for its value, key -> its first event).
@@ -333,8 +386,7 @@ class _Builder:
         while True:
             event = get()
             kind = event.__class__
-            if marks_of is container and (kind is _SCALAR or kind is _MAP_START
-                                          or kind is _SEQ_START):
+            if marks_of is container and kind in _VALUE_STARTS:
                 mark = event.start_mark
                 item_marks.append((mark.line, mark.column))
                 item_starts.append(mark.index - mark.column)  # both count characters
@@ -344,43 +396,27 @@ class _Builder:
                     plain = _PLAIN_VALUES.get(value, _MISSING)
                     if plain is not _MISSING:
                         value = plain
-                    elif value[:1] in _INT_START and _INT_RE.match(value):
-                        value = int(value) if len(value) <= MAX_INT_DIGITS else \
-                            self.integer(event)
-                    elif value[:1] in _FLOAT_START and _NUMBER_RE.match(value):
-                        value = PlainNumber(value)
-                        self.marks.numbers += 1
+                    elif value[:1] in _FLOAT_START:  # perhaps a number: rare, so not inlined
+                        value = self.plain_number(value, event)
                 else:  # quoted, block or tagged
                     value = scalar(event)
-                    # A block scalar's lines are indented deeper than its key, so no
-                    # scan mistakes them for keys (and its end mark is the next line's).
-                    if (flow_at is None and event.end_mark.line != event.start_mark.line
-                            and event.style not in _BLOCK_STYLES):
-                        continued.append((event.start_mark.line, event.end_mark.line))
+                    if flow_at is None:
+                        self.note_continued(event)
             elif kind is _MAP_START or kind is _SEQ_START:
-                if lines is not None and key is _MISSING:
-                    raise self.error(MLC005, "a mapping key must be a plain value", event)
-                if len(stack) + 2 > MAX_DEPTH:  # the top mapping is level 1
-                    raise self.error(MLC005, f"nesting deeper than {MAX_DEPTH} levels", event)
-                if event.tag not in (None, _UNTAGGED, _MAP if kind is _MAP_START else _SEQ):
-                    raise self.bad_tag(event)
-                new: Any = {} if kind is _MAP_START else []
-                if kind is _SEQ_START and not stack and key == "items":
-                    marks_of = new
-                if flow_at is None and event.flow_style:
-                    flow_at = (len(stack), event.start_mark.line)
+                new, new_lines = self.open(event, kind, len(stack), key, lines)
+                marks_of = self.items_list
+                if flow_at is None:
+                    flow_at = self.flow_start(event, len(stack))
                 stack.append((container, key, lines))
-                container, key, lines = new, _MISSING, ({} if kind is _MAP_START else None)
+                container, key, lines = new, _MISSING, new_lines
                 continue
             elif kind in _ENDS:
                 value = container
                 if not stack:
                     return value  # type: ignore[no-any-return]
                 container, key, lines = stack.pop()
-                if flow_at is not None and flow_at[0] == len(stack):
-                    if event.end_mark.line != flow_at[1]:
-                        continued.append((flow_at[1], event.end_mark.line))
-                    flow_at = None
+                if flow_at is not None:
+                    flow_at = self.flow_end(flow_at, len(stack), event)
             elif kind is yaml.AliasEvent:
                 raise self.error(MLC005, f"alias '*{event.anchor}': anchors and aliases are "
                                  "not supported in mlcycle files", event)
