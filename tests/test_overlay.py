@@ -228,7 +228,8 @@ def test_an_overlay_definition_edited_in_its_status_file_is_mlc040(tmp_path: Pat
     assert done.err.splitlines()[0] == (
         f"{OVERLAY_FILE}:{gate + 1}:11: error[MLC040]: items[0].gate: false here, but true in "
         "overlay ml-test-score 1.0.0; change definitions in the playbook, not in status files "
-        "(if you changed the playbook: give it a new version and run `mlcycle upgrade`)")
+        "(if you changed the playbook: give it a new version and run `mlcycle overlay "
+        "upgrade ml-test-score`)")
     # An item dropped from the file: MLC041; the version pin unknown: MLC043.
     path.write_text("".join(lines[:at]) + "".join(lines[at:]).split("\n\n", 1)[1])
     assert "error[MLC041]: item 'feature-schema' of overlay ml-test-score 1.0.0 is missing " \
@@ -373,22 +374,25 @@ def test_diff_shows_an_overlay_added_and_flags_its_removal(tmp_path: Path) -> No
             "no overlay-remove entry in the history records it: removed by hand)\n") in out
 
 
-def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlcycle.load import overlays
-
-    data = {**overlays.defaults(),
-            "ml-test-score": {**overlays.defaults()["ml-test-score"], "lifecycle": False}}
-    monkeypatch.setattr(overlays, "defaults", lambda: data)
-    done = run("init", str(tmp_path / "p"), "--no-input", "--playbook", "ml-test-score",
+def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(tmp_path: Path) -> None:
+    done = run("init", str(tmp_path / "p"), "--no-input", "--playbook", "responsible-ai",
                cwd=tmp_path)
     assert done.code == 2
-    assert done.err == ("<command line>: error[MLC030]: 'ml-test-score' is an overlay, not a "
+    assert done.err == ("<command line>: error[MLC030]: 'responsible-ai' is an overlay, not a "
                         "lifecycle playbook: init the project with a lifecycle (`mlcycle "
-                        "playbooks` lists them), then `mlcycle overlay add ml-test-score`\n")
+                        "playbooks` lists them), then `mlcycle overlay add responsible-ai`\n")
     assert not (tmp_path / "p").exists()
-    listed = ok("playbooks", cwd=tmp_path)
-    assert "product" in listed and "ml-test-score" not in listed
+    # Listed, but only under the overlays; still a playbook to show and fork.
+    lifecycles, listed_overlays = ok("playbooks", cwd=tmp_path).split("\n\n")
+    assert [row.split()[0] for row in lifecycles.splitlines()[2:]] == [
+        "crisp-dm", "five-phase", "ml-test-score", "product", "tdsp", "ten-step"]
+    assert listed_overlays.splitlines()[0] == "overlays (mlcycle overlay add NAME):"
+    assert [row.split()[0] for row in listed_overlays.splitlines()[3:]] == [
+        "ml-test-score", "responsible-ai"]
+    assert ok("playbooks", "show", "responsible-ai", cwd=tmp_path).startswith(
+        "responsible-ai 1.0.0: Responsible AI\n")
+    ok("playbooks", "fork", "responsible-ai", tmp_path / "ours", cwd=tmp_path)
+    assert (tmp_path / "ours" / "responsible-ai.yaml").is_file()
 
 
 def test_upgrading_the_lifecycle_keeps_the_overlay(tmp_path: Path) -> None:

@@ -129,6 +129,8 @@ def ledger_problems(project: ProjectFile, source: Any) -> list[Problem]:
 def item_problems(defs: Definitions, items: list[Item], source: Any) -> list[Problem]:
     """Every difference between an overlay status file and its pinned definitions."""
     label = f"overlay {defs.label}"
+    # An overlay moves to its new version with its own command.
+    where = WHERE_TO_CHANGE.replace("`mlcycle upgrade`", f"`mlcycle overlay upgrade {defs.name}`")
     problems: list[Problem] = []
     order = [d["id"] for phase in defs.phase_ids for d in defs.items.get(phase, [])]
     present: set[str] = set()
@@ -146,7 +148,7 @@ def item_problems(defs: Definitions, items: list[Item], source: Any) -> list[Pro
         for sub, message in item_differences(item, defs.items[home[0]][home[1]]):
             problems.append(source.problem(
                 ("items", index, *sub), MLC040,
-                f"items[{index}].{message.replace('{label}', label)}; {WHERE_TO_CHANGE}"))
+                f"items[{index}].{message.replace('{label}', label)}; {where}"))
     for item_id in order:
         if item_id not in present:
             problems.append(source.problem(
