@@ -471,3 +471,51 @@ def test_the_responsible_ai_overlay_works_on_every_built_in_lifecycle(
     plain = len([i for p in _record(playbook)["phases"] if p["id"] == target
                  for i in p["items"]])
     assert row["total"] == plain + 7
+
+
+@pytest.fixture
+def older_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The released records with an older ml-test-score, 0.9.0 (its definitions as
+    1.0.0's): as if this mlcycle had shipped 0.9.0 before."""
+    from mlcycle.load import releases
+
+    records = tmp_path / "released"
+    records.mkdir()
+    for path in RELEASED.glob("*.json"):
+        (records / path.name).write_bytes(path.read_bytes())
+    record = json.loads((RELEASED / "ml-test-score-1.0.0.json").read_text())
+    record["version"] = "0.9.0"
+    (records / "ml-test-score-0.9.0.json").write_text(json.dumps(record))
+    monkeypatch.setattr(releases, "released_dir", lambda: records)
+    return records
+
+
+def test_check_and_upgrade_name_a_built_in_overlay_pinned_at_an_older_version(
+        tmp_path: Path, older_release: Path) -> None:
+    root = init(tmp_path)
+    add_overlay(root)
+    project = root / "mlcycle.yaml"
+    text = project.read_text()
+    assert text.count("ml-test-score@1.0.0") == 1 and text.count("version: 1.0.0\n") == 1
+    project.write_text(text.replace("ml-test-score@1.0.0", "ml-test-score@0.9.0")
+                       .replace("version: 1.0.0\n", "version: 0.9.0\n"))
+    line = next(n for n, row in enumerate(project.read_text().splitlines(), 1)
+                if row == "    version: 0.9.0")
+    note = (f"mlcycle.yaml:{line}:14: note[MLC320]: overlay ml-test-score is pinned at 0.9.0, "
+            "and this mlcycle ships 1.0.0; move it with `mlcycle overlay upgrade "
+            "ml-test-score` (every item's state kept by id)\n")
+    plain = run("check", cwd=root)
+    assert (plain.code, plain.err) == (0, note)
+    # upgrade moves the lifecycle only, and says so once, whatever it did.
+    up = run("upgrade", "--by", "Ana", cwd=root)
+    assert (up.code, up.out, up.err) == (0, "up to date: product@3.1.0; nothing to do\n", note)
+    asked = run("upgrade", "--check", cwd=root)
+    assert (asked.code, asked.out, asked.err) == (
+        1, "up to date: product@3.1.0; not its overlays (mlcycle overlay upgrade)\n", note)
+    # What the note says to run moves it, and the note is gone.
+    assert ok("overlay", "upgrade", "ml-test-score", "--by", "Ana", cwd=root).startswith(
+        "overlay upgraded: ml-test-score 0.9.0 -> 1.0.0 ")
+    assert "    version: 1.0.0\n" in project.read_text()
+    assert run("check", cwd=root).err == ""
+    done = run("upgrade", "--check", cwd=root)
+    assert (done.code, done.out, done.err) == (0, "up to date: product@3.1.0\n", "")

@@ -1,8 +1,9 @@
 """``mlcycle report --framework NAME``: the evidence index of the items tagged for
 a framework (here those of the responsible-ai overlay on a ``product`` project,
 each listed in the lifecycle phase its gates close), as exact Markdown, as HTML,
-written with ``-o``; its usage errors; a project with no tagged item. The Markdown is linted (pymarkdown) and rendered
-(cmarkgfm) as the other Markdown outputs are."""
+written with ``-o``; its usage errors; a project with no tagged item. The
+Markdown is linted (pymarkdown) and rendered (cmarkgfm) as the other Markdown
+outputs are."""
 
 from __future__ import annotations
 
@@ -147,7 +148,8 @@ def test_output_file_html_and_deterministic(project: Path, monkeypatch: pytest.M
             "with the EU AI Act; only an assessment of the product against the framework "
             "itself can say that.</p>\n") in page
     assert ("<p class=\"meta\">Project <strong id=\"project\">Churn &amp; co</strong>; "
-            "playbook <strong>product 3.1.0 (overlays: responsible-ai 1.0.0)</strong>; as of 2026-12-10; generated "
+            "playbook <strong>product 3.1.0 (overlays: responsible-ai 1.0.0)</strong>; as of "
+            "2026-12-10; generated "
             "2026-12-11 00:00 UTC.</p>\n") in page
     assert page.count("<h2>") == 8
     assert ("<tr class=\"ok\" data-item=\"explanation-for-affected-people\"><td><strong>"

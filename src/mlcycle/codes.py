@@ -70,7 +70,7 @@ RANGES: dict[tuple[Kind, Severity], range] = {
 _EXIT: dict[tuple[Kind, Severity], int] = {
     ("input", "error"): 2, ("input", "note"): 2, ("finding", "error"): 1,
     ("finding", "warning"): 0, ("finding", "note"): 0, ("refusal", "error"): 1,
-    ("warning", "warning"): 0,
+    ("warning", "warning"): 0, ("warning", "note"): 0,
 }
 
 
@@ -460,6 +460,12 @@ MLC311 = _code(
     "MLC311", "warning",
     "codeowners: a person who owns a path in CODEOWNERS has no GitHub handle in mlcycle.yaml",
     "add it with `mlcycle team add ROLE PERSON --github HANDLE`", severity="warning")
+MLC320 = _code(
+    "MLC320", "warning",
+    "check, upgrade: a built-in overlay is pinned at a version older than the one this "
+    "mlcycle ships (said once per overlay; `upgrade` moves the lifecycle only)",
+    "move it with `mlcycle overlay upgrade NAME` (every item's state kept by id)",
+    severity="note")
 
 
 # --- views ---------------------------------------------------------------------

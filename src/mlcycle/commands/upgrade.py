@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from mlcycle import dates
 from mlcycle.cli_kit.editing import TodayOption
 from mlcycle.cli_kit.output import say, show
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from mlcycle.load.model import ProjectFile
+    from mlcycle.load.playbooks import Playbook
+    from mlcycle.load.source import Source
+    from mlcycle.write.upgrade_summary import OldPhase
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +38,9 @@ def upgrade(
         "--drop", metavar="ITEM", help="Accept losing the state of ITEM, which the new "
         "playbook removes; repeatable.")] = None,
     check: Annotated[bool, typer.Option(
-        "--check", help="Exit 1 when a newer version exists, 0 when up to date.")] = False,
+        "--check", help="Exit 1 when a newer version exists (of the playbook, or of a "
+        "built-in overlay: `mlcycle overlay upgrade NAME` moves that), 0 when up to date.")
+    ] = False,
     by: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--by", metavar="PERSON", help="Who upgrades (default: git's user.name, else the "
         "login).")] = None,
@@ -44,19 +54,40 @@ def upgrade(
     Example:
       mlcycle upgrade --to ./playbook --dry-run
     """
+    from mlcycle.load.overlays import newer_builtin
     from mlcycle.write import upgrade as core
-    from mlcycle.write.items import check_text, git_user_name
 
     when = dates.today(today)
     root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
     ref = project.playbook
+    # The built-in overlays this upgrade leaves behind (it moves the lifecycle only):
+    # said once, after what it does.
+    overlay_notes = newer_builtin(project, source)
     if check:
+        for note in overlay_notes:
+            say(str(note), err=True)
         if core.newer_available(project, playbook):
             say(f"{ref.name}@{ref.version} -> {playbook.name}@{playbook.version} "
                        "available (mlcycle upgrade)")
             return 1
+        if overlay_notes:
+            say(f"up to date: {ref.name}@{ref.version}; not its overlays (mlcycle overlay "
+                "upgrade)")
+            return 1
         say(f"up to date: {ref.name}@{ref.version}")
         return 0
+    code = _upgrade(root, project, source, old, playbook, path, drop, dry_run, by, when)
+    for note in overlay_notes:
+        say(str(note), err=True)
+    return code
+
+
+def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
+             playbook: Playbook, path: str | None, drop: list[str] | None, dry_run: bool,
+             by: str | None, when: date) -> int:
+    from mlcycle.write import upgrade as core
+    from mlcycle.write.items import check_text, git_user_name
+
     # Not yet held to the team (issue 20 names advance, reopen, waive, na): --by,
     # else git's user.name, else the login, as before.
     person = check_text(by, "--by") if by is not None else (
