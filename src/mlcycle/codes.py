@@ -66,6 +66,7 @@ RANGES: dict[tuple[Kind, Severity], range] = {
     ("finding", "note"): range(150, 200),
     ("refusal", "error"): range(201, 300),
     ("warning", "warning"): range(301, 400),
+    ("warning", "note"): range(301, 400),
 }
 _EXIT: dict[tuple[Kind, Severity], int] = {
     ("input", "error"): 2, ("input", "note"): 2, ("finding", "error"): 1,
