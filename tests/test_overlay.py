@@ -490,32 +490,86 @@ def older_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return records
 
 
-def test_check_and_upgrade_name_a_built_in_overlay_pinned_at_an_older_version(
+def _pin_older(root: Path) -> str:
+    """ml-test-score pinned (and recorded as added) at 0.9.0; the note check gives."""
+    project = root / "mlcycle.yaml"
+    text = project.read_text()
+    assert text.count("ml-test-score@1.0.0") == 1
+    assert text.count("\n    version: 1.0.0\n") == 1
+    project.write_text(text.replace("ml-test-score@1.0.0", "ml-test-score@0.9.0")
+                       .replace("\n    version: 1.0.0\n", "\n    version: 0.9.0\n"))
+    line = next(n for n, row in enumerate(project.read_text().splitlines(), 1)
+                if row == "    version: 0.9.0")
+    return (f"mlcycle.yaml:{line}:14: note[MLC320]: overlay ml-test-score is pinned at 0.9.0, "
+            "and this mlcycle ships 1.0.0; move it with `mlcycle overlay upgrade "
+            "ml-test-score` (every item's state kept by id)\n")
+
+
+def _state_lines(root: Path, item: str) -> str:
+    text = (root / OVERLAY_FILE).read_text()
+    block = text.split(f"  - id: {item}\n", 1)[1].split("\n\n", 1)[0]
+    return block[block.index("    status:"):]
+
+
+def test_check_notes_and_plain_upgrade_moves_a_built_in_overlay_pinned_older(
         tmp_path: Path, older_release: Path) -> None:
     root = init(tmp_path)
     add_overlay(root)
-    project = root / "mlcycle.yaml"
-    text = project.read_text()
-    assert text.count("ml-test-score@1.0.0") == 1 and text.count("version: 1.0.0\n") == 1
-    project.write_text(text.replace("ml-test-score@1.0.0", "ml-test-score@0.9.0")
-                       .replace("version: 1.0.0\n", "version: 0.9.0\n"))
-    line = next(n for n, row in enumerate(project.read_text().splitlines(), 1)
-                if row == "    version: 0.9.0")
-    note = (f"mlcycle.yaml:{line}:14: note[MLC320]: overlay ml-test-score is pinned at 0.9.0, "
-            "and this mlcycle ships 1.0.0; move it with `mlcycle overlay upgrade "
-            "ml-test-score` (every item's state kept by id)\n")
+    (root / "docs/data/ml-test-score-scorecard.md").write_text(PROSE)
+    ok("set", "feature-schema", "done", "-e", "docs/data/ml-test-score-scorecard.md",
+       "--owner", "Ana", cwd=root)
+    kept = _state_lines(root, "feature-schema")
+    overlay_before = (root / OVERLAY_FILE).read_bytes()
+    note = _pin_older(root)
     plain = run("check", cwd=root)
     assert (plain.code, plain.err) == (0, note)
-    # upgrade moves the lifecycle only, and says so once, whatever it did.
-    up = run("upgrade", "--by", "Ana", cwd=root)
-    assert (up.code, up.out, up.err) == (0, "up to date: product@3.1.0; nothing to do\n", note)
     asked = run("upgrade", "--check", cwd=root)
     assert (asked.code, asked.out, asked.err) == (
         1, "up to date: product@3.1.0; not its overlays (mlcycle overlay upgrade)\n", note)
-    # What the note says to run moves it, and the note is gone.
-    assert ok("overlay", "upgrade", "ml-test-score", "--by", "Ana", cwd=root).startswith(
-        "overlay upgraded: ml-test-score 0.9.0 -> 1.0.0 ")
-    assert "    version: 1.0.0\n" in project.read_text()
+    before = snapshot(root)
+    moved = (f"ml-test-score 0.9.0 -> 1.0.0 (by Ana, {TODAY}; every item's state kept by "
+             "id)")
+    dry = run("upgrade", "--dry-run", "--by", "Ana", cwd=root)
+    assert (dry.code, dry.err) == (0, "")
+    assert dry.out == ("upgrade product@3.1.0: up to date\n\noverlays upgraded (1):\n"
+                       f"  {moved}\n\ndry run: nothing written\n")
+    assert snapshot(root) == before
+    done = run("upgrade", "--by", "Ana", cwd=root)
+    assert (done.code, done.err) == (0, "")
+    assert done.out.endswith(f"\noverlay upgraded: {moved}\n")
+    data = (root / "mlcycle.yaml").read_text()
+    assert "\n    version: 1.0.0\n" in data and "overlay: ml-test-score@1.0.0\n" in data
+    assert "event: overlay-upgrade" in data and "event: upgrade" not in data
+    assert _state_lines(root, "feature-schema") == kept
+    # 0.9.0's definitions are 1.0.0's: not one byte of the status file moves
+    # (the comment heading each overlay phase stays where it was, once).
+    assert (root / OVERLAY_FILE).read_bytes() == overlay_before
     assert run("check", cwd=root).err == ""
-    done = run("upgrade", "--check", cwd=root)
-    assert (done.code, done.out, done.err) == (0, "up to date: product@3.1.0\n", "")
+    again = run("upgrade", "--check", cwd=root)
+    assert (again.code, again.out, again.err) == (0, "up to date: product@3.1.0\n", "")
+
+
+def test_upgrade_moves_the_lifecycle_and_a_built_in_overlay_in_one_change(
+        tmp_path: Path, older_release: Path) -> None:
+    import shutil
+
+    root = tmp_path / "p"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "old" / "product-3.0.0", root)
+    ok("overlay", "add", "ml-test-score", "--by", "Ana", cwd=root)
+    overlay_before = (root / OVERLAY_FILE).read_bytes()
+    note = _pin_older(root)
+    assert run("check", "--all", cwd=root).err == note
+    done = run("upgrade", "--by", "Ana", cwd=root)
+    assert (done.code, done.err) == (0, "")
+    assert done.out.splitlines()[0] == "upgrade product@3.0.0 -> product@3.1.0"
+    assert ("\noverlays upgraded (1):\n  ml-test-score 0.9.0 -> 1.0.0 (by Ana, "
+            f"{TODAY}; every item's state kept by id)\n") in done.out
+    assert "\nupgraded: product@3.0.0 -> product@3.1.0\n" in done.out
+    data = (root / "mlcycle.yaml").read_text()
+    assert "  name: product\n  version: 3.1.0\n" in data
+    assert "\n    version: 1.0.0\n" in data
+    history = data.split("history:\n", 1)[1]
+    assert history.index("event: overlay-upgrade") < history.index("event: upgrade\n")
+    assert run("validate", root).code == 0
+    assert run("check", "--all", cwd=root).err == ""
+    assert (root / OVERLAY_FILE).read_bytes() == overlay_before

@@ -16,6 +16,7 @@ from mlcycle.cli_kit.output import say, show
 if TYPE_CHECKING:
     from datetime import date
 
+    from mlcycle.disk.transaction import FileChange
     from mlcycle.load.model import ProjectFile
     from mlcycle.load.playbooks import Playbook
     from mlcycle.load.source import Source
@@ -76,15 +77,34 @@ def upgrade(
             return 1
         say(f"up to date: {ref.name}@{ref.version}")
         return 0
-    code = _upgrade(root, project, source, old, playbook, path, drop, dry_run, by, when)
-    for note in overlay_notes:
+    # Plain `upgrade` onto a built-in lifecycle moves the built-in overlays too.
+    moves = path is None and to is None and bool(overlay_notes)
+    code, moved = _upgrade(root, project, source, old, playbook, path, drop, dry_run, by, when,
+                           moves)
+    for note in overlay_notes if not moved else []:
         say(str(note), err=True)
     return code
 
 
+def _overlays(root: Path, person: str, when: date) -> tuple[list[FileChange], list[str]]:
+    """The built-in overlays' upgrade (``overlay upgrade NAME`` for each one behind),
+    computed on the project as it loads; nothing when it does not load cleanly
+    (the notes then name the command)."""
+    from mlcycle.load import project as project_mod
+    from mlcycle.write import overlay
+
+    loaded, problems = project_mod.load_partial(root)
+    if loaded is None or problems:
+        return [], []
+    found = overlay.upgrade_builtins(loaded, person, when)
+    return (found[0].changes(), found[1]) if found is not None else ([], [])
+
+
 def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
              playbook: Playbook, path: str | None, drop: list[str] | None, dry_run: bool,
-             by: str | None, when: date) -> int:
+             by: str | None, when: date, move_overlays: bool) -> tuple[int, bool]:
+    """The upgrade; returns the exit code and whether the built-in overlays moved too."""
+    from mlcycle.load.project import PROJECT_FILE
     from mlcycle.write import upgrade as core
     from mlcycle.write.items import check_text, git_user_name
 
@@ -92,16 +112,33 @@ def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhas
     # else git's user.name, else the login, as before.
     person = check_text(by, "--by") if by is not None else (
         git_user_name(root) or os.environ.get("USER") or "unknown")
-    plan = core.plan(root, project, source, old, playbook, path, list(drop or []), person, when)
-    if plan.nothing_to_do:
+    extra, lines = _overlays(root, person, when) if move_overlays else ([], [])
+    base = next((c.after for c in extra if c.display == PROJECT_FILE), None)
+    texts = {c.display: c.after.decode("utf-8") for c in extra
+             if c.display.startswith("lifecycle/overlays/") and c.after is not None}
+    plan = core.plan(root, project, source, old, playbook, path, list(drop or []), person, when,
+                     base, texts or None)
+    if plan.nothing_to_do and not lines:
         say(f"up to date: {plan.target_label}; nothing to do")
-        return 0
-    show("\n".join(plan.summary) + "\n")
+        return 0, False
+    summary = [f"upgrade {plan.target_label}: up to date"] if plan.nothing_to_do \
+        else plan.summary
+    if lines:
+        summary += ["", f"overlays upgraded ({len(lines)}):",
+                    *(f"  {text.removeprefix('overlay upgraded: ')}" for text in lines)]
+    show("\n".join(summary) + "\n")
     if dry_run:
         show("\ndry run: nothing written\n")
-        return 0
-    core.apply(plan.changes)
-    show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n")
+        return 0, bool(lines)
+    ours = {c.display for c in plan.changes}
+    core.apply(plan.changes + [c for c in extra if c.display not in ours]
+               if not plan.nothing_to_do else extra)
+    if not plan.nothing_to_do:
+        show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n")
+    else:
+        show("\n")
+    for text in lines:
+        show(f"{text}\n")
     from mlcycle.load import primary
 
     if project.metrics is None and primary.refers(item for _, item in playbook.items()) \
@@ -119,4 +156,4 @@ def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhas
             say(f"note: '{item.id}' is done and now recurs every {recurring[item.id]}; add "
                 f"done_on: YYYY-MM-DD (the day it was last done), or run `mlcycle done "
                 f"{item.id}` when it is done again")
-    return 0
+    return 0, bool(lines)
