@@ -525,7 +525,7 @@ def test_check_notes_and_plain_upgrade_moves_a_built_in_overlay_pinned_older(
     assert (plain.code, plain.err) == (0, note)
     asked = run("upgrade", "--check", cwd=root)
     assert (asked.code, asked.out, asked.err) == (
-        1, "up to date: product@3.1.0; not its overlays (mlcycle overlay upgrade)\n", note)
+        1, "up to date: product@3.1.0; not its overlays (mlcycle upgrade)\n", note)
     before = snapshot(root)
     moved = (f"ml-test-score 0.9.0 -> 1.0.0 (by Ana, {TODAY}; every item's state kept by "
              "id)")

@@ -463,9 +463,11 @@ MLC311 = _code(
     "add it with `mlcycle team add ROLE PERSON --github HANDLE`", severity="warning")
 MLC320 = _code(
     "MLC320", "warning",
-    "check, upgrade: a built-in overlay is pinned at a version older than the one this "
-    "mlcycle ships (said once per overlay; `upgrade` moves the lifecycle only)",
-    "move it with `mlcycle overlay upgrade NAME` (every item's state kept by id)",
+    "check, upgrade --check (and an upgrade that leaves it, as `upgrade --to` does): a "
+    "built-in overlay is pinned at a version older than the one this mlcycle ships (said "
+    "once per overlay)",
+    "move it with `mlcycle overlay upgrade NAME`, or `mlcycle upgrade` with the lifecycle "
+    "(every item's state kept by id)",
     severity="note")
 
 

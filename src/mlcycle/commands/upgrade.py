@@ -40,7 +40,7 @@ def upgrade(
         "playbook removes; repeatable.")] = None,
     check: Annotated[bool, typer.Option(
         "--check", help="Exit 1 when a newer version exists (of the playbook, or of a "
-        "built-in overlay: `mlcycle overlay upgrade NAME` moves that), 0 when up to date.")
+        "built-in overlay), 0 when up to date.")
     ] = False,
     by: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--by", metavar="PERSON", help="Who upgrades (default: git's user.name, else the "
@@ -49,7 +49,9 @@ def upgrade(
 ) -> int:
     """Move the project to a new playbook version.
 
-    By item id, every item's state kept byte for byte.
+    By item id, every item's state kept byte for byte. Onto a built-in
+    playbook (no --to), the built-in overlays behind the versions this
+    mlcycle ships move too, in the same change.
 
     \b
     Example:
@@ -72,8 +74,7 @@ def upgrade(
                        "available (mlcycle upgrade)")
             return 1
         if overlay_notes:
-            say(f"up to date: {ref.name}@{ref.version}; not its overlays (mlcycle overlay "
-                "upgrade)")
+            say(f"up to date: {ref.name}@{ref.version}; not its overlays (mlcycle upgrade)")
             return 1
         say(f"up to date: {ref.name}@{ref.version}")
         return 0
