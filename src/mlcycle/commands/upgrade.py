@@ -63,8 +63,8 @@ def upgrade(
     when = dates.today(today)
     root, project, source, old, playbook, path = core.read_all(directory, to, Path.cwd())
     ref = project.playbook
-    # The built-in overlays this upgrade leaves behind (it moves the lifecycle only):
-    # said once, after what it does.
+    # The built-in overlays behind the versions this mlcycle ships: moved below by a
+    # plain upgrade onto a built-in lifecycle, else said once, after what it does.
     overlay_notes = newer_builtin(project, source)
     if check:
         for note in overlay_notes:
@@ -131,15 +131,20 @@ def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhas
     if dry_run:
         show("\ndry run: nothing written\n")
         return 0, bool(lines)
+    if plan.nothing_to_do:  # only the overlays move
+        core.apply(extra)
+        show("\n" + "".join(f"{text}\n" for text in lines))
+        return 0, True
     ours = {c.display for c in plan.changes}
-    core.apply(plan.changes + [c for c in extra if c.display not in ours]
-               if not plan.nothing_to_do else extra)
-    if not plan.nothing_to_do:
-        show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n")
-    else:
-        show("\n")
-    for text in lines:
-        show(f"{text}\n")
+    core.apply(plan.changes + [c for c in extra if c.display not in ours])
+    show(f"\nupgraded: {plan.source_label} -> {plan.target_label}\n"
+         + "".join(f"{text}\n" for text in lines))
+    _notes(project, playbook, old, plan.target_label)
+    return 0, bool(lines)
+
+
+def _notes(project: ProjectFile, playbook: Playbook, old: list[OldPhase], label: str) -> None:
+    """What the new version asks of the project that the upgrade cannot do."""
     from mlcycle.load import primary
 
     if project.metrics is None and primary.refers(item for _, item in playbook.items()) \
@@ -147,7 +152,7 @@ def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhas
         # This upgrade brings the first checks that read the metric. Not a
         # refusal: the project stays valid, but those gates stop `check`
         # (MLC045) until it is declared.
-        say(f"note: {plan.target_label}'s checks read the project's primary metric, which "
+        say(f"note: {label}'s checks read the project's primary metric, which "
             f"mlcycle.yaml does not declare; {primary.HOW_TO_DECLARE}")
     recurring = {item.id: item.recurs for _, item in playbook.items() if item.recurs}
     for item in (i for phase in old for i in phase.file.items):
@@ -157,4 +162,3 @@ def _upgrade(root: Path, project: ProjectFile, source: Source, old: list[OldPhas
             say(f"note: '{item.id}' is done and now recurs every {recurring[item.id]}; add "
                 f"done_on: YYYY-MM-DD (the day it was last done), or run `mlcycle done "
                 f"{item.id}` when it is done again")
-    return 0, bool(lines)
