@@ -754,6 +754,7 @@ UPGRADE_VS_CHECK = 1.5  # issue 23: `upgrade` at most 1.5x `check` (paired media
 
 
 OVERLAY_MAX_RATIO = 1.3  # issue 22: `check` with overlays within 1.3x `check` without them
+OVERLAYS = ("ml-test-score", "responsible-ai")  # the built-in overlays, both added
 
 
 def overlay_available(mlcycle: str) -> bool:
@@ -763,22 +764,24 @@ def overlay_available(mlcycle: str) -> bool:
 
 def overlay_benchmark(mlcycle: str, scratch: Path, repeat: int) -> list[tuple[str, str, bool]]:
     """`check` on a fresh `product` project, and on the same project with the
-    `ml-test-score` overlay (28 more items in their own status file)."""
+    `ml-test-score` and `responsible-ai` overlays (28 + 7 more items in their own
+    status files), as issue 22 asks."""
     plain, overlaid = scratch / "overlay-plain", scratch / "overlay-with"
     for root in (plain, overlaid):
         subprocess.run([mlcycle, "init", str(root), "--no-input", "--team", "pm=Ana",
                         "--primary-metric", "precision_at_50>=0.30"], env=ENV, check=True,
                        capture_output=True)
-    subprocess.run([mlcycle, "overlay", "add", "ml-test-score", "--by", "Ana"], cwd=overlaid,
-                   env=ENV, check=True, capture_output=True)
+    for name in OVERLAYS:
+        subprocess.run([mlcycle, "overlay", "add", name, "--by", "Ana"], cwd=overlaid,
+                       env=ENV, check=True, capture_output=True)
     cases = [Case(f"`mlcycle check{flag}`, product{label}", lambda n, f=flag: [mlcycle, "check",
                                                                                *f.split()],
                   cwd=root, ok_codes=(0, 1))
              for flag in ("", " --all") for label, root in (("", plain),
-                                                            (" + ml-test-score", overlaid))]
+                                                            (" + both overlays", overlaid))]
     measure(cases, repeat, scratch)
     print("\n## Overlays\n\n`check` on a fresh `product` project, without and with the "
-          "`ml-test-score` overlay.\n")
+          "`ml-test-score` and `responsible-ai` overlays.\n")
     print(table(["command", "best s (median)", "peak MiB", "exit"],
                 [[c.label, f"{c.best:.3f} ({c.median:.3f})", f"{c.peak_mib:.0f}",
                   str(c.warm.code if c.warm else "?")] for c in cases]))
@@ -973,7 +976,8 @@ def main() -> int:
     parser.add_argument("--pull-only", action="store_true",
                         help="only `metrics pull` from a local MLflow store")
     parser.add_argument("--overlay-only", action="store_true",
-                        help="only `check` without and with the ml-test-score overlay")
+                        help="only `check` without and with the ml-test-score and "
+                             "responsible-ai overlays")
     parser.add_argument("--upgrade-only", action="store_true",
                         help="only `upgrade` of a 10,000-item project")
     parser.add_argument("--startup-only", action="store_true",
@@ -1302,7 +1306,7 @@ def main() -> int:
             if upgrade_available(mlcycle):
                 verdicts += upgrade_benchmark(mlcycle, scratch, repeat)
 
-            # 6. check with the ml-test-score overlay ------------------------------------
+            # 6. check with both built-in overlays ----------------------------------------
             if overlay_available(mlcycle):
                 verdicts += overlay_benchmark(mlcycle, scratch, repeat)
 

@@ -1,6 +1,6 @@
 """Framework tags on item definitions (``tags: [eu-ai-act:art-10]``): their syntax,
 the references of the frameworks mlcycle knows, and the built-in responsible-ai
-playbook that uses them."""
+playbook that uses them (an overlay only: `init` refuses it, `overlay add` adds it)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run
+from helpers.cli import run
+from helpers.project import init_date
 
 LINE = "    tags: [eu-ai-act:art-10, nist-ai-rmf:govern, nist-ai-rmf:map]\n"
 
@@ -99,10 +100,13 @@ def test_responsible_ai_items_cite_their_frameworks() -> None:
 
 
 def test_status_files_carry_tags_and_a_changed_tag_is_caught(tmp_path: Path) -> None:
-    result = run("init", tmp_path / "p", "--name", "Churn", "--playbook", "responsible-ai",
-                 "--no-input")
+    result = run("init", tmp_path / "p", "--name", "Churn", "--playbook", "product",
+                 "--team", "pm=Ana", "--no-input")
     assert result.code == 0, result.err
-    status = tmp_path / "p" / "lifecycle" / "01-responsible-ai.yaml"
+    added = run("overlay", "add", "responsible-ai", "--by", "Ana", "--today", "2026-12-10",
+                cwd=tmp_path / "p")
+    assert (added.code, added.err) == (0, ""), added
+    status = tmp_path / "p" / "lifecycle" / "overlays" / "responsible-ai.yaml"
     text = status.read_text(encoding="utf-8")
     block = ("    tags:\n      - eu-ai-act:art-10\n      - nist-ai-rmf:govern\n"
              "      - nist-ai-rmf:map\n    status: todo\n")
@@ -112,11 +116,11 @@ def test_status_files_carry_tags_and_a_changed_tag_is_caught(tmp_path: Path) -> 
                       encoding="utf-8")
     result = run("validate", tmp_path / "p")
     assert (result.code, result.err.splitlines()) == (2, [
-        "lifecycle/01-responsible-ai.yaml:33:7: error[MLC040]: items[0].tags: "
+        "lifecycle/overlays/responsible-ai.yaml:32:7: error[MLC040]: items[0].tags: "
         "[eu-ai-act:art-10, nist-ai-rmf:govern] here, but [eu-ai-act:art-10, "
-        "nist-ai-rmf:govern, nist-ai-rmf:map] in playbook responsible-ai 1.0.0; change "
+        "nist-ai-rmf:govern, nist-ai-rmf:map] in overlay responsible-ai 1.0.0; change "
         "definitions in the playbook, not in status files (if you changed the playbook: give "
-        "it a new version and run `mlcycle upgrade`)",
+        "it a new version and run `mlcycle overlay upgrade responsible-ai`)",
         "1 error in 1 file"])
 
 

@@ -293,9 +293,11 @@ def test_built_in_playbooks_and_marked_templates_give_no_warning(tmp_path: Path)
     from mlcycle.judge.evaluate import STUB_MARKER as CHECKED
 
     assert STUB_MARKER.encode() == CHECKED
-    for name in run("playbooks").out.split("\n")[2:]:
-        if name.strip():
-            assert run("playbooks", "show", name.split()[0]).err == ""
+    lifecycles, overlays = run("playbooks").out.split("\n\n")
+    rows = lifecycles.splitlines()[2:] + overlays.splitlines()[3:]
+    assert "responsible-ai" in {row.split()[0] for row in rows}
+    for row in rows:
+        assert run("playbooks", "show", row.split()[0]).err == ""
     playbook = team_playbook(tmp_path / "pb")
     docs = playbook / "templates" / "docs"
     docs.mkdir(parents=True)

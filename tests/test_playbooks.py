@@ -17,6 +17,9 @@ PHASES = Path(__file__).resolve().parents[1] / "phases"
 BUILTINS = sorted(p.parent.name for p in PHASES.glob("*/playbook.yaml"))
 EXPECTED_BUILTINS = ["crisp-dm", "five-phase", "ml-test-score", "product", "responsible-ai", "tdsp",
                      "ten-step"]
+# Listed by `mlcycle playbooks` as lifecycles; responsible-ai is an overlay only.
+EXPECTED_LIFECYCLES = [name for name in EXPECTED_BUILTINS if name != "responsible-ai"]
+EXPECTED_OVERLAYS = ["ml-test-score", "responsible-ai"]
 
 # Section 1 of the lifecycle reference: (phase in five-phase, phase in product,
 # item id, responsible roles, accountable role). Facts to keep exactly.
@@ -147,16 +150,26 @@ def test_ml_test_score_has_28_tests_in_four_sections_of_seven() -> None:
 def test_playbooks_lists_every_builtin() -> None:
     result = run("playbooks")
     assert (result.code, result.err) == (0, "")
-    lines = result.out.splitlines()
+    assert sorted(BUILTINS) == EXPECTED_BUILTINS
+    # Two tables: the lifecycles, then (after a blank line) the overlays.
+    lifecycles, overlays = result.out.split("\n\n")
+    lines = lifecycles.splitlines()
     assert lines[0].split()[:5] == ["name", "version", "phases", "items", "gates"]
     rows = {line.split()[0]: line.split() for line in lines[2:]}
-    assert sorted(rows) == EXPECTED_BUILTINS
+    assert sorted(rows) == EXPECTED_LIFECYCLES
+    extra = overlays.splitlines()
+    assert extra[0] == "overlays (mlcycle overlay add NAME):"
+    assert extra[1].split()[:5] == ["name", "version", "phases", "items", "gates"]
+    overlay_rows = {line.split()[0]: line.split() for line in extra[3:]}
+    assert sorted(overlay_rows) == EXPECTED_OVERLAYS
     for name in EXPECTED_BUILTINS:
         data = show_json(name)
         items = items_of(data)
         gates = sum(item["gate"] for _, item in items)
-        assert rows[name][1:5] == [data["version"], str(len(data["phases"])), str(len(items)),
-                                   str(gates)]
+        for table in (rows, overlay_rows):
+            if name in table:
+                assert table[name][1:5] == [data["version"], str(len(data["phases"])),
+                                            str(len(items)), str(gates)]
 
 
 def test_own_playbook_with_an_error_points_at_file_line_col(tmp_path: Path) -> None:

@@ -211,7 +211,7 @@ def test_nothing_shipped_tells_people_to_install_the_bare_name() -> None:
 def test_nothing_rendered_tells_people_to_install_the_bare_name(tmp_path: Path) -> None:
     listed = run("playbooks")
     assert listed.code == 0
-    names = [line.split()[0] for line in listed.out.splitlines()[2:] if line.strip()]
+    names = [line.split()[0] for line in listed.out.split("\n\n")[0].splitlines()[2:]]
     assert "product" in names and len(names) >= 6
     git_init(tmp_path / "repo")
     found = []

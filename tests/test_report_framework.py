@@ -1,7 +1,9 @@
 """``mlcycle report --framework NAME``: the evidence index of the items tagged for
-a framework, as exact Markdown, as HTML, written with ``-o``; its usage errors;
-a project with no tagged item. The Markdown is linted (pymarkdown) and rendered
-(cmarkgfm) as the other Markdown outputs are."""
+a framework (here those of the responsible-ai overlay on a ``product`` project,
+each listed in the lifecycle phase its gates close), as exact Markdown, as HTML,
+written with ``-o``; its usage errors; a project with no tagged item. The
+Markdown is linted (pymarkdown) and rendered (cmarkgfm) as the other Markdown
+outputs are."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import init_date, snapshot
 from test_markdown_media import _html, _lint, _tables
 
 TODAY = "2026-12-10"
@@ -22,26 +25,27 @@ WARNING = (
     "can say that.\n")
 HEAD = "| Item | Phase | State | Owner | Evidence |\n|---|---|---|---|---|\n"
 LAWFUL = ("| `training-data-lawful-basis` Consent and lawful basis for the training data "
-          "| `responsible-ai` | done | Ana | `docs/responsible-ai/data-protection.md` |\n")
+          "| `quality` | done | Ana | `docs/responsible-ai/data-protection.md` |\n")
 PERSONAL = ("| `personal-data-minimised` Personal data minimised and protected "
-            "| `responsible-ai` | todo | (nobody) | (none) |\n")
+            "| `quality` | todo | (nobody) | (none) |\n")
 FAIRNESS = ("| `fairness-across-groups` Fairness across the groups the product affects "
-            "| `responsible-ai` | done, but open: its metric checks fail | Cy "
+            "| `quality` | done, but open: its metric checks fail | Cy "
             "| `docs/responsible-ai/fairness-report.md`, `reports/fairness.json` |\n")
 EXPLAIN = ("| `explanation-for-affected-people` Explanation available to the people affected "
-           "| `responsible-ai` | done | Ana "
+           "| `quality` | done | Ana "
            "| `https://wiki.example.com/explain`, `docs/responsible-ai/data-protection.md` |\n")
 RECOURSE = ("| `recourse-and-human-review` Recourse and human review for contested "
-            "predictions | `responsible-ai` | todo | (nobody) | (none) |\n")
-MISUSE = ("| `misuse-monitoring` Misuse and abuse monitoring | `responsible-ai` "
+            "predictions | `quality` | todo | (nobody) | (none) |\n")
+MISUSE = ("| `misuse-monitoring` Misuse and abuse monitoring | `quality` "
           "| waived until 2027-06-30 | (nobody) | (none) |\n")
-INCIDENT = ("| `incident-and-rollback-plan` Incident and rollback plan | `responsible-ai` "
+INCIDENT = ("| `incident-and-rollback-plan` Incident and rollback plan | `quality` "
             "| doing | Bo | (none) |\n")
 
 
 def top(title: str, short: str, summary: str) -> str:
     return (f"# Evidence index: {title}\n\n"
-            f"Project **Churn \\& co**, playbook responsible-ai 1.0.0, as of {TODAY}.\n\n"
+            f"Project **Churn \\& co**, playbook product 3.1.0 (overlays: responsible-ai 1.0.0), "
+            f"as of {TODAY}.\n\n"
             + WARNING.format(short=short) + f"\n{summary}\n")
 
 
@@ -77,12 +81,15 @@ def ok(*args: str | Path, cwd: Path | None = None) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A responsible-ai project: items done (one whose metric check now fails),
-    one waived, one in progress, the rest untouched."""
+    """A product project with the responsible-ai overlay: its items done (one whose
+    metric check now fails), one waived, one in progress, the rest untouched."""
     with init_date():
-        ok("init", tmp_path / "p", "--name", "Churn & co", "--playbook", "responsible-ai",
+        ok("init", tmp_path / "p", "--name", "Churn & co", "--playbook", "product",
            "--team", "pm=Ana", "--team", "mlm=Bo", "--team", "ds=Cy", "--no-input")
     root = tmp_path / "p"
+    assert ok("overlay", "add", "responsible-ai", "--by", "Ana", "--today", TODAY,
+              cwd=root) == ("overlay added: responsible-ai 1.0.0 (responsible-ai -> quality; "
+                            f"by Ana, {TODAY})\n")
     docs = root / "docs" / "responsible-ai"
     (docs / "data-protection.md").write_text(
         "# Data protection\n\nWe train on usage logs collected under our customer contract, "
@@ -141,12 +148,13 @@ def test_output_file_html_and_deterministic(project: Path, monkeypatch: pytest.M
             "with the EU AI Act; only an assessment of the product against the framework "
             "itself can say that.</p>\n") in page
     assert ("<p class=\"meta\">Project <strong id=\"project\">Churn &amp; co</strong>; "
-            "playbook <strong>responsible-ai 1.0.0</strong>; as of 2026-12-10; generated "
+            "playbook <strong>product 3.1.0 (overlays: responsible-ai 1.0.0)</strong>; as of "
+            "2026-12-10; generated "
             "2026-12-11 00:00 UTC.</p>\n") in page
     assert page.count("<h2>") == 8
     assert ("<tr class=\"ok\" data-item=\"explanation-for-affected-people\"><td><strong>"
             "explanation-for-affected-people</strong> Explanation available to the people "
-            "affected</td><td>responsible-ai</td><td>done</td><td>Ana</td><td><code>"
+            "affected</td><td>quality</td><td>done</td><td>Ana</td><td><code>"
             "https://wiki.example.com/explain</code><br><code>docs/responsible-ai/"
             "data-protection.md</code></td></tr>\n") in page
     again = run("report", "--framework", "eu-ai-act", "--today", TODAY, cwd=project)
@@ -195,7 +203,7 @@ def test_usage_errors(project: Path, args: tuple[str, ...], message: str) -> Non
 def test_a_project_without_tagged_items_says_so(tmp_path: Path) -> None:
     with init_date():
         ok("init", tmp_path / "p", "--name", "Dedup", "--playbook", "five-phase",
-           "--no-input")
+           "--team", "pm=Ana", "--no-input")
     out = ok("report", "--framework", "eu-ai-act", "--format", "markdown", "--today", TODAY,
              cwd=tmp_path / "p")
     assert out == (
@@ -203,12 +211,19 @@ def test_a_project_without_tagged_items_says_so(tmp_path: Path) -> None:
         f"Project **Dedup**, playbook five-phase 2.0.0, as of {TODAY}.\n\n"
         + WARNING.format(short="the EU AI Act")
         + "\nNo item of this project is tagged for eu-ai-act (a tag such as eu-ai-act:art-10 "
-          "in an item's tags), so there is nothing to index.\n")
+          "in an item's tags), so there is nothing to index; `mlcycle overlay add "
+          "responsible-ai` adds the built-in checks whose items are tagged for eu-ai-act.\n")
     page = ok("report", "--framework", "nist-ai-rmf", "--today", TODAY, cwd=tmp_path / "p")
     assert ("<p id=\"summary\">No item of this project is tagged for nist-ai-rmf (a tag such "
             "as nist-ai-rmf:measure in an item&#39;s tags), so there is nothing to "
-            "index.</p>\n") in page
+            "index; mlcycle overlay add responsible-ai adds the built-in checks whose items "
+            "are tagged for nist-ai-rmf.</p>\n") in page
     assert "<h2>" not in page
+    # What it says to run gives the index its items.
+    ok("overlay", "add", "responsible-ai", "--by", "Ana", "--today", TODAY, cwd=tmp_path / "p")
+    out = ok("report", "--framework", "eu-ai-act", "--format", "markdown", "--today", TODAY,
+             cwd=tmp_path / "p")
+    assert "\n7 items tagged for eu-ai-act, 0 closed.\n" in out
 
 
 def test_finer_references_fold_into_their_group(tmp_path: Path) -> None:
@@ -248,8 +263,9 @@ def test_the_html_index_in_chromium(tmp_path: Path) -> None:
 
     assert chromium()
     with init_date():
-        ok("init", tmp_path / "p", "--name", HOSTILE, "--playbook", "responsible-ai",
-           "--no-input")
+        ok("init", tmp_path / "p", "--name", HOSTILE, "--playbook", "product",
+           "--team", "pm=Ana", "--no-input")
+    ok("overlay", "add", "responsible-ai", "--by", "Ana", "--today", TODAY, cwd=tmp_path / "p")
     ok("report", "--framework", "nist-ai-rmf", "-o", "index.html", "--today", TODAY,
        cwd=tmp_path / "p")
     done = browse(tmp_path / "p" / "index.html", tmp_path / "profile", "--dump-dom")

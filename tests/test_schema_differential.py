@@ -32,8 +32,8 @@ from mlcycle.errors import MlcycleError
 from mlcycle.load.model import PhaseFile, ProjectFile
 from mlcycle.load.source import load_model
 
-PLAYBOOKS = ["product", "five-phase", "crisp-dm", "tdsp", "ten-step", "ml-test-score",
-             "responsible-ai"]
+# Every built-in lifecycle (responsible-ai is an overlay only: `init` refuses it).
+PLAYBOOKS = ["product", "five-phase", "crisp-dm", "tdsp", "ten-step", "ml-test-score"]
 EPOCH = "1767225600"  # 2026-01-01: init's one recorded date, whatever day the suite runs
 
 # Rules no JSON Schema of one file can state; mlcycle checks them after the

@@ -53,7 +53,7 @@ def tool(name: str, *args: str, cwd: Path | None = None) -> subprocess.Completed
 def builtin_playbooks() -> list[str]:
     result = run("playbooks")
     assert result.code == 0
-    lines = result.out.splitlines()
+    lines = result.out.split("\n\n")[0].splitlines()  # the lifecycles, not the overlays
     assert lines[0].split()[0] == "name" and set(lines[1]) <= {"-", " "}
     return [line.split()[0] for line in lines[2:]]
 

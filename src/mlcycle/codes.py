@@ -66,11 +66,12 @@ RANGES: dict[tuple[Kind, Severity], range] = {
     ("finding", "note"): range(150, 200),
     ("refusal", "error"): range(201, 300),
     ("warning", "warning"): range(301, 400),
+    ("warning", "note"): range(301, 400),
 }
 _EXIT: dict[tuple[Kind, Severity], int] = {
     ("input", "error"): 2, ("input", "note"): 2, ("finding", "error"): 1,
     ("finding", "warning"): 0, ("finding", "note"): 0, ("refusal", "error"): 1,
-    ("warning", "warning"): 0,
+    ("warning", "warning"): 0, ("warning", "note"): 0,
 }
 
 
@@ -503,6 +504,14 @@ MLC311 = _code(
     "MLC311", "warning",
     "codeowners: a person who owns a path in CODEOWNERS has no GitHub handle in mlcycle.yaml",
     "add it with `mlcycle team add ROLE PERSON --github HANDLE`", severity="warning")
+MLC320 = _code(
+    "MLC320", "warning",
+    "check, upgrade --check (and an upgrade that leaves it, as `upgrade --to` does): a "
+    "built-in overlay is pinned at a version older than the one this mlcycle ships (said "
+    "once per overlay)",
+    "move it with `mlcycle overlay upgrade NAME`, or `mlcycle upgrade` with the lifecycle "
+    "(every item's state kept by id)",
+    severity="note")
 
 
 # --- views ---------------------------------------------------------------------

@@ -123,6 +123,11 @@ def check(
         refused = refusal(output, protected, str(output))
         if refused is not None:  # before anything is printed: no report that looks like a pass
             raise MlcycleError([*result.problems, *refused.problems])
+    if loaded and loaded[0].file.overlays:
+        from mlcycle.load.overlays import newer_builtin
+
+        for note in newer_builtin(loaded[0].file, loaded[0].source):  # MLC320, exit unchanged
+            show_report(f"{note}\n", err=True)
     if base is None:
         return _report(result, format, output, directory, protected)
     if when is None:  # --today is no date: nothing to compare on (its problem, exit 2)

@@ -21,17 +21,24 @@ def register(app: typer.Typer) -> None:
 
 
 def list_playbooks(ctx: typer.Context) -> int:
-    """List the built-in playbooks: name, version, phases, items, gates."""
+    """List the built-in playbooks: name, version, phases, items, gates.
+
+    The lifecycles (`mlcycle init --playbook NAME`) first, then, after a blank
+    line, the overlays (`mlcycle overlay add NAME`).
+    """
     if ctx.invoked_subcommand is not None:
         return 0
     from mlcycle.load import playbooks
-    from mlcycle.load.overlays import overlay_only
+    from mlcycle.load.overlays import ADD, builtin_overlays, overlay_only
     from mlcycle.render.playbook import summary_table
 
-    # A playbook that is only an overlay is added with `overlay add`, not listed here.
-    loaded = [playbooks.load(name) for name in playbooks.builtin_names()
-              if name not in overlay_only()]
-    output.show(summary_table(loaded))
+    # A playbook that is only an overlay is no lifecycle: it is listed in the
+    # second table only, so that `init --playbook` is never offered it and users
+    # still discover it. The first table ends at the blank line.
+    loaded = {name: playbooks.load(name) for name in playbooks.builtin_names()}
+    output.show(summary_table([p for name, p in loaded.items() if name not in overlay_only()])
+                + f"\noverlays ({ADD} NAME):\n"
+                + summary_table([loaded[name] for name in builtin_overlays()]))
     return 0
 
 

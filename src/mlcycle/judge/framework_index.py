@@ -42,11 +42,14 @@ class Section:
 class Index:
     framework: Framework
     project: str
-    playbook: str  # "NAME VERSION"
+    playbook: str  # "NAME VERSION", then "(overlays: NAME VERSION, ...)" when any
     today: str
     sections: tuple[Section, ...]
     items: int  # distinct items tagged for the framework
     closed: int
+    # The built-in overlay that brings tagged items, when the project has none
+    # and does not pin it (what `report` tells the user to add).
+    suggest: str | None = None
 
 
 def _state(s: ItemState) -> str:
@@ -83,7 +86,14 @@ def index(result: Result, framework: Framework) -> Index:
             groups.setdefault(group.key, (group.heading, []))[1].append(entry)
     sections = tuple(Section(heading, tuple(entries))
                      for _, (heading, entries) in sorted(groups.items()))
+    pinned = {project.file.playbook.name, *(ref.name for ref in project.file.overlays)}
+    suggest = frameworks.TAGGED_OVERLAY \
+        if not tagged and frameworks.TAGGED_OVERLAY not in pinned else None
+    # The overlays too: their items are often the ones indexed.
+    overlays = ", ".join(f"{ref.name} {ref.version}" for ref in project.file.overlays)
     return Index(framework, project.file.name,
-                 f"{project.file.playbook.name} {project.file.playbook.version}",
-                 options.today.isoformat(), sections, len(tagged), sum(tagged.values()))
+                 f"{project.file.playbook.name} {project.file.playbook.version}"
+                 + (f" (overlays: {overlays})" if overlays else ""),
+                 options.today.isoformat(), sections, len(tagged), sum(tagged.values()),
+                 suggest)
 

@@ -45,6 +45,10 @@ _EU_ANNEXES = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi"
 _EU_REF = re.compile(r"^(?:art-([1-9][0-9]{0,2})(?:\.[1-9][0-9]*)*|annex-([ivx]+))$")
 
 _NIST_FUNCTIONS = ("govern", "map", "measure", "manage")
+
+# The built-in overlay whose items carry tags of every framework known here:
+# what a project with no tagged item adds to get some.
+TAGGED_OVERLAY = "responsible-ai"
 _NIST_REF = re.compile(r"^(govern|map|measure|manage)(?:-[1-9][0-9]*(?:\.[1-9][0-9]*)?)?$")
 
 

@@ -38,25 +38,28 @@ def project_inputs(root: Path, project: Project | None = None,
               root / LIFECYCLE_DIR: "a status file in lifecycle/",
               root / JOURNAL: "the journal of an interrupted change",
               root / OWN_DIR: OWN_SCHEMAS}
-    specs: list[str] = []
+    specs: list[tuple[str, str]] = []  # (playbook spec, what it is to the project)
     # (what it is, path): evidence, and the metrics files an item's checks read.
     files: list[tuple[str, str]] = []
     if project is not None:
-        specs.append(_spec(project.file.playbook.path, project.file.playbook.name))
-        for phase in project.phases:
-            for item in phase.file.items:
-                files += [(f"evidence of item '{item.id}'", e) for e in item.evidence]
-                refs = [*item.metrics, *(side for c in item.parity
-                                         for side in (c.experiment, c.production))]
-                files += [(f"a metrics file of item '{item.id}'", r.file) for r in refs]
+        specs.append((_spec(project.file.playbook.path, project.file.playbook.name),
+                      "the project's playbook"))
+        specs += [(_spec(ref.path, ref.name), f"the playbook of overlay '{ref.name}'")
+                  for ref in project.file.overlays if ref.path]
+        # Overlays' items too (entries()): their evidence is read as the phases' is.
+        for _, _, item in project.entries():
+            files += [(f"evidence of item '{item.id}'", e) for e in item.evidence]
+            refs = [*item.metrics, *(side for c in item.parity
+                                     for side in (c.experiment, c.production))]
+            files += [(f"a metrics file of item '{item.id}'", r.file) for r in refs]
     if project is None or not complete:
         spec, raw = _raw_references(root)
-        specs.append(spec)
+        specs.append((spec, "the project's playbook"))
         files += raw
-    for spec in specs:
+    for spec, what in specs:
         playbook = _playbook_directory(spec, root) if spec else None
         if playbook is not None:
-            inputs[playbook] = "the project's playbook"
+            inputs.setdefault(playbook, what)
     for what, path in files:
         where = _evidence_path(root, path)
         if where is not None:
@@ -105,7 +108,9 @@ def _raw_references(root: Path) -> tuple[str, list[tuple[str, str]]]:
                      name if isinstance(name, str) else "")
     evidence: list[tuple[str, str]] = []
     directory = root / LIFECYCLE_DIR
-    for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+    # The phases' status files and the overlays' (lifecycle/overlays/<name>.yaml).
+    for file in [*sorted(directory.glob("*.yaml")), *sorted(directory.glob("overlays/*.yaml"))
+                 ] if directory.is_dir() else []:
         evidence.extend(_evidence_of(_parsed(file)))
     return spec, evidence
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mlcycle.codes import MLC040, MLC041, MLC042, MLC071, MLC072
+from mlcycle.codes import MLC040, MLC041, MLC042, MLC071, MLC072, MLC320
 from mlcycle.errors import Problem
 from mlcycle.load.definitions import WHERE_TO_CHANGE, Definitions, item_differences
 from mlcycle.load.model import Item, ProjectFile
@@ -67,6 +67,29 @@ def default_gate_at(overlay: str, playbook: str) -> dict[str, str] | None:
     entry = defaults().get(overlay) or {}
     found = (entry.get("gate_at") or {}).get(playbook)
     return dict(found) if found is not None else None
+
+
+def newer_builtin(project: ProjectFile, source: Any) -> list[Problem]:
+    """MLC320 notes: each built-in overlay pinned at a version older than the one
+    this mlcycle ships (its newest released record), with the command that moves it."""
+    from mlcycle.load import releases
+
+    notes = []
+    for index, ref in enumerate(project.overlays):
+        shipped = releases.versions(ref.name) if ref.path is None else []
+        if not shipped:
+            continue  # a team's overlay, or one the loader reports as unknown
+        try:
+            older = releases._version_key(ref.version) < releases._version_key(shipped[-1])
+        except ValueError:
+            continue  # not a version: the loader says so
+        if older:
+            notes.append(source.problem(
+                ("overlays", index, "version"), MLC320,
+                f"overlay {ref.name} is pinned at {ref.version}, and this mlcycle ships "
+                f"{shipped[-1]}; move it with `mlcycle overlay upgrade {ref.name}` (every "
+                "item's state kept by id)", "note"))
+    return notes
 
 
 def attachment_problems(project: ProjectFile, source: Any, index: int, defs: Definitions,
@@ -129,6 +152,8 @@ def ledger_problems(project: ProjectFile, source: Any) -> list[Problem]:
 def item_problems(defs: Definitions, items: list[Item], source: Any) -> list[Problem]:
     """Every difference between an overlay status file and its pinned definitions."""
     label = f"overlay {defs.label}"
+    # An overlay moves to its new version with its own command.
+    where = WHERE_TO_CHANGE.replace("`mlcycle upgrade`", f"`mlcycle overlay upgrade {defs.name}`")
     problems: list[Problem] = []
     order = [d["id"] for phase in defs.phase_ids for d in defs.items.get(phase, [])]
     present: set[str] = set()
@@ -146,7 +171,7 @@ def item_problems(defs: Definitions, items: list[Item], source: Any) -> list[Pro
         for sub, message in item_differences(item, defs.items[home[0]][home[1]]):
             problems.append(source.problem(
                 ("items", index, *sub), MLC040,
-                f"items[{index}].{message.replace('{label}', label)}; {WHERE_TO_CHANGE}"))
+                f"items[{index}].{message.replace('{label}', label)}; {where}"))
     for item_id in order:
         if item_id not in present:
             problems.append(source.problem(

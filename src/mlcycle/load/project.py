@@ -291,10 +291,19 @@ def overlay_state(index: int, ref: OverlayRef, odefs: Definitions, ofile: Overla
     return OverlayState(index, ref, odefs, ofile, osource, attached, views)
 
 
+def _overlay_text(text: str, display: str) -> tuple[OverlayFile, Source]:
+    from mlcycle.load.validation import validate
+    from mlcycle.load.yamlio import parse_document
+
+    data, marks = parse_document(text, display)
+    return validate(OverlayFile, data, text, display, marks), Source(display, text, marks)
+
+
 def load_overlays(root: Path, project: ProjectFile, source: Source, defs: Definitions,
-                   problems: list[Problem], unpinned: dict[str, list[Problem]]
-                   ) -> list[OverlayState]:
-    """Every pinned overlay that loads: its definitions and its status file."""
+                   problems: list[Problem], unpinned: dict[str, list[Problem]],
+                   texts: dict[str, str] | None = None) -> list[OverlayState]:
+    """Every pinned overlay that loads: its definitions and its status file (from
+    ``texts``, display -> text, when a change about to be written holds it)."""
     states: list[OverlayState] = []
     seen: set[str] = set()
     for index, ref in enumerate(project.overlays):
@@ -314,6 +323,10 @@ def load_overlays(root: Path, project: ProjectFile, source: Source, defs: Defini
             continue
         display = overlays.overlay_file_name(ref.name)
         path = root / display
+        if texts is not None and display in texts:
+            states.append(overlay_state(index, ref, odefs, *_overlay_text(texts[display],
+                                                                          display), defs))
+            continue
         if not path.is_file():
             problems.append(Problem(Location(display), MLC071, f"missing: overlay "
                                     f"'{ref.name}' (mlcycle.yaml overlays[{index}]) has no "

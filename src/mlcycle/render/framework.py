@@ -20,14 +20,18 @@ NOT_COMPLIANCE = (
     "can say that.")
 
 
-def none_tagged(index: Index) -> str:
+def none_tagged(index: Index, tick: str = "`") -> str:
+    """``tick`` quotes the command: a backtick in Markdown, nothing in HTML."""
+    how = (f"; {tick}mlcycle overlay add {index.suggest}{tick} adds the built-in checks "
+           f"whose items are tagged for {index.framework.name}") if index.suggest else ""
     return (f"No item of this project is tagged for {index.framework.name} (a tag such as "
-            f"{index.framework.example} in an item's tags), so there is nothing to index.")
+            f"{index.framework.example} in an item's tags), so there is nothing to index"
+            f"{how}.")
 
 
-def summary(index: Index) -> str:
+def summary(index: Index, tick: str = "`") -> str:
     if not index.items:
-        return none_tagged(index)
+        return none_tagged(index, tick)
     items = "item" if index.items == 1 else "items"
     return f"{index.items} {items} tagged for {index.framework.name}, {index.closed} closed."
 
@@ -61,4 +65,4 @@ def html(index: Index, generated: str | None) -> str:
     return render_page("framework.html.j2", x=index, generated=generated,
                        warning=NOT_COMPLIANCE.format(framework=index.framework.short,
                                                      check="mlcycle check"),
-                       summary=summary(index))
+                       summary=summary(index, tick=""))

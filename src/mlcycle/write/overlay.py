@@ -119,11 +119,16 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
     return out
 
 
-def _add_roles(doc: YamlText, project: Project, playbook: Playbook) -> None:
-    """Each role the overlay uses that ``team:`` lacks, as an empty list."""
-    missing = [r for r in playbook.role_ids if r not in project.file.team]
+def _add_roles(doc: YamlText, project: Project, playbook: Playbook,
+               added: set[str] | None = None) -> None:
+    """Each role the overlay uses that ``team:`` lacks, as an empty list (``added``:
+    the roles an earlier overlay of the same change added already)."""
+    missing = [r for r in playbook.role_ids if r not in project.file.team
+               and r not in (added or set())]
     if not missing:
         return
+    if added is not None:
+        added.update(missing)
     if not doc.has(("team",)):
         doc.set(("team",), {role: [] for role in missing})
         return
@@ -253,48 +258,106 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
     """Move overlay ``name`` to a new version (the built-in one this mlcycle ships,
     or its team directory as it is now, or ``to``), every item's state kept by id
     (an item the new version ``replaces`` takes the old one's state)."""
+    move = _prepare(project, name, to, gate_at, cwd)
+    if move is None:
+        version = next(r.version for r in project.file.overlays if r.name == name)
+        raise Refused([f"mlcycle overlay upgrade: {name} is at {version} already; "
+                       "nothing written"])
+    check_date(project, today)
+    person = who(project, by)
+    session = Session(dataclasses.replace(project, overlays=[s for s in project.overlays
+                                                             if s.name != name]))
+    line_out = _record(session, project, move, person, today)
+    session.edited()
+    return Outcome(session, line_out)
+
+
+def upgrade_builtins(project: Project, by: str, today: date) -> tuple[Session, list[str]] | None:
+    """``mlcycle upgrade``'s part: every built-in overlay pinned older than the
+    version this mlcycle ships, moved as ``overlay upgrade NAME`` moves it, in one
+    session (None when none is behind). ``by`` is taken as given: the lifecycle
+    upgrade records the same person."""
+    behind = [ref.name for ref in project.file.overlays
+              if ref.path is None and _older(ref.version, playbooks.load(ref.name).version)]
+    if not behind:
+        return None
+    moves = [move for move in (_prepare(project, name, None, [], project.root)
+                               for name in behind) if move is not None]
+    session = Session(dataclasses.replace(project, overlays=[s for s in project.overlays
+                                                             if s.name not in behind]))
+    lines = [_record(session, project, move, by, today) for move in moves]
+    session.edited()
+    return session, lines
+
+
+def _older(pinned: str, shipped: str) -> bool:
+    from mlcycle.load.releases import _version_key
+
+    try:
+        return _version_key(pinned) < _version_key(shipped)
+    except ValueError:
+        return False
+
+
+@dataclasses.dataclass
+class _Move:
+    """One overlay's upgrade, computed: what it is, where it goes, its new file."""
+
+    state: _Current
+    playbook: Playbook
+    path: str | None
+    attach: dict[str, str]
+    rendered: dict[str, str]
+    text: str
+
+
+def _prepare(project: Project, name: str, to: str | None, gate_at: list[str], cwd: Path
+             ) -> _Move | None:
+    """The upgrade of overlay ``name``, computed (None: nothing to move)."""
     state = _current(project, _pinned_name(project, name))
     ref = state.ref
     playbook, path = _target(project, ref, to, cwd)
     if playbook.version == ref.version and path == ref.path and not gate_at:
-        raise Refused([f"mlcycle overlay upgrade: {name} is at {ref.version} already; "
-                       "nothing written"])
+        return None
     kept = {p: t for p, t in ref.gate_at.items() if p in playbook.phase_ids}
     defaults = (overlays.default_gate_at(name, project.file.playbook.name) or {}) \
         if playbook.builtin and project.file.playbook.path is None else {}
     attach = _gate_at(project, playbook, [f"{p}={t}" for p, t in {**defaults, **kept}.items()
                                           if p in playbook.phase_ids] + gate_at)
     rendered = _rendered(project, playbook, attach)
-    display = overlays.overlay_file_name(name)
-    text = _kept_states(state, playbook, rendered[display])
-    check_date(project, today)
-    person = who(project, by)
-    others = dataclasses.replace(project, overlays=[s for s in project.overlays
-                                                    if s.name != name])
-    session = Session(others)
+    text = _kept_states(state, playbook, rendered[overlays.overlay_file_name(name)])
+    return _Move(state, playbook, path, attach, rendered, text)
+
+
+def _record(session: Session, project: Project, move: _Move, person: str, today: date) -> str:
+    """``move`` written into ``session``: the pin, the history entry, the status
+    file, new document stubs, new roles. Returns the line that says it."""
+    ref, playbook, name = move.state.ref, move.playbook, move.state.ref.name
     session.added.append(dataclasses.replace(
-        _state(project, playbook, pin_ref(name, playbook.version, path, attach), text),
-        index=state.index))
+        _state(project, playbook, pin_ref(name, playbook.version, move.path, move.attach),
+               move.text), index=move.state.index))
     doc = session.project_doc()
     doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-upgrade",
                                "to": project.file.current_phase,
                                "overlay": f"{name}@{playbook.version}", "by": person}])
-    at = ("overlays", state.index)
+    at = ("overlays", move.state.index)
     changed: list[tuple[str, object]] = [("version", Verbatim(playbook.version))] \
         if playbook.version != ref.version else []
-    changed += [("path", path)] if path is not None and path != ref.path else []
-    changed += [("gate_at", attach)] if attach != ref.gate_at else []
+    changed += [("path", move.path)] if move.path is not None and move.path != ref.path else []
+    changed += [("gate_at", move.attach)] if move.attach != ref.gate_at else []
     for key, value in changed:
         doc.set((*at, key), value)
-    _add_roles(doc, project, playbook)
+    _add_roles(doc, project, playbook, session.roles_added)
+    display = overlays.overlay_file_name(name)
     target = project.root / display
-    session.extra.append(FileChange(target, display, target.read_bytes(), text.encode("utf-8")))
+    session.extra.append(FileChange(target, display, target.read_bytes(),
+                                    move.text.encode("utf-8")))
     session.extra += [FileChange(project.root / p, p, None, t.encode("utf-8"))
-                      for p, t in rendered.items()
-                      if p.startswith("docs/") and not (project.root / p).exists()]
-    session.edited()
-    return Outcome(session, f"overlay upgraded: {name} {ref.version} -> {playbook.version} "
-                   f"(by {line(person)}, {today.isoformat()}; every item's state kept by id)")
+                      for p, t in move.rendered.items()
+                      if p.startswith("docs/") and not (project.root / p).exists()
+                      and not any(c.display == p for c in session.extra)]
+    return (f"overlay upgraded: {name} {ref.version} -> {playbook.version} "
+            f"(by {line(person)}, {today.isoformat()}; every item's state kept by id)")
 
 
 def _pinned_name(project: Project, name: str) -> str:
@@ -357,7 +420,7 @@ def _with_states(text: str, playbook: Playbook, states: dict[str, list[str]],
         start = text.index(f"\n  - id: {item.id}\n") if f"\n  - id: {item.id}\n" in text \
             else text.index(f"- id: {item.id}")
         at = text.index(fresh, start)
-        shifted = [(" " * 4 + ln[column:]) if ln[:column].strip() == "" else ln
+        shifted = [(" " * 4 + ln[column:]) if ln.strip() and ln[:column].strip() == "" else ln
                    for ln in lines]
         text = text[:at] + "\n" + "\n".join(shifted) + "\n" + text[at + len(fresh):]
     return text

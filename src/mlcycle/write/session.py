@@ -33,6 +33,7 @@ class Session:
         self.extra: list[FileChange] = []
         # Overlays this change adds (``overlay add``: their status file is in ``extra``).
         self.added: list[OverlayState] = []
+        self.roles_added: set[str] = set()  # roles an overlay of this change added to team:
         self._sources = {PROJECT_FILE: project.source,
                          **{p.source.display: p.source for p in project.phases},
                          **{o.source.display: o.source for o in project.overlays}}

@@ -106,6 +106,10 @@ def _state_lines(lines: list[str], continued: set[int], start: int, end: int,
         if line == start:
             block[0] = " " * column + block[0][column:]
         out.extend(block)
-    while out and not out[-1].strip():
-        out.pop()  # the blank lines between items are the file's, not the item's
+    # The blank lines between items are the file's, not the item's, and so is a
+    # comment left of the item's keys (an overlay file's heading of the next
+    # overlay phase): kept, it would be written twice.
+    while out and (not out[-1].strip() or (
+            out[-1].lstrip().startswith("#") and len(out[-1]) - len(out[-1].lstrip()) < column)):
+        out.pop()
     return out

@@ -201,9 +201,14 @@ class _Match:
 
 
 def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
-         playbook: Playbook, path: str | None, drops: list[str], by: str, today: date) -> Plan:
+         playbook: Playbook, path: str | None, drops: list[str], by: str, today: date,
+         base: bytes | None = None, overlay_texts: dict[str, str] | None = None) -> Plan:
     """The upgrade, computed and verified in memory: match the items, refuse a
-    loss of state, render what changes, check the result, summarise it."""
+    loss of state, render what changes, check the result, summarise it.
+
+    ``base`` is mlcycle.yaml as the built-in overlays' upgrade leaves it (the
+    edits start from it), ``overlay_texts`` their new status files: the result
+    is verified with them (``write.overlay.upgrade_builtins``)."""
     ref = project.playbook
     before, after = label(ref.name, ref.version), label(playbook.name, playbook.version)
     match = _match(old, playbook)
@@ -217,10 +222,12 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
         return Plan(before, after, [], [], nothing_to_do=True)
     _refuse_same_label(project, path, before, after, same_pin, today)
     _refuse_small_bump(root, project, playbook, path, match)
-    changes.append(_project_change(root, project, playbook, path, before, after, by, today))
+    changes.append(_project_change(root, project, playbook, path, before, after, by, today,
+                                   base))
     for change in changes:
         _check_path(root, change.display)
-    _verify(root, changes, new_phase_files, kept, playbook, match.origin, match.old_items)
+    _verify(root, changes, new_phase_files, kept, playbook, match.origin, match.old_items,
+            overlay_texts)
     real = [c for c in changes if c.after != c.before]
     summary = summary_lines(old, match.old_items, playbook, match.origin, match.renamed,
                             match.removed, real, before, after, path)
@@ -465,10 +472,11 @@ def _merge(rendered: str, items: Any, origin: dict[str, str],
 
 
 def _project_change(root: Path, project: ProjectFile, playbook: Playbook, path: str | None,
-                    before: str, after: str, by: str, today: date) -> FileChange:
+                    before: str, after: str, by: str, today: date,
+                    base: bytes | None = None) -> FileChange:
     where = root / PROJECT_FILE
     raw = where.read_bytes()
-    doc = YamlText(raw, PROJECT_FILE)
+    doc = YamlText(raw if base is None else base, PROJECT_FILE)
     doc.set(("playbook", "name"), playbook.name)
     doc.set(("playbook", "version"), Verbatim(playbook.version))
     if path is not None:
@@ -496,7 +504,8 @@ def _check_path(root: Path, display: str) -> None:
 
 def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[str, str]],
             unchanged: dict[str, OldPhase], playbook: Playbook, origin: dict[str, str],
-            old_items: dict[str, tuple[OldPhase, int, Item]]) -> None:
+            old_items: dict[str, tuple[OldPhase, int, Item]],
+            overlay_texts: dict[str, str] | None = None) -> None:
     """The new project, read back: every rule against the target playbook, and
     every kept item's state equal to what it was. A failure is a bug of ours."""
     project_change = next(c for c in changes if c.display == PROJECT_FILE)
@@ -530,7 +539,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
     outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
     # The overlays stay as they are; their attachments must still name phases.
     problems: list[Problem] = []
-    overlays = load_overlays(root, new_file, new_source, defs, problems, {})
+    overlays = load_overlays(root, new_file, new_source, defs, problems, {}, overlay_texts)
     problems += project_problems(root, new_file, new_source, defs,
                                  with_overlay_roles(outline, overlays), states, True, overlays)
     if problems:
