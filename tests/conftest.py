@@ -13,10 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-# For the transition only: tests written before tests/helpers/ import these from conftest.
-from helpers.cli import Result, run  # noqa: F401
-from helpers.project import FIXTURES, INIT_EPOCH, init_date, snapshot  # noqa: F401
+from helpers.project import FIXTURES
 from hypothesis import HealthCheck, settings
 
 # A runner that starts the suite in the background (a shell without job control,

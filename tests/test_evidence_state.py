@@ -11,7 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import init_date, run, snapshot
+from helpers.cli import run
+from helpers.project import init_date, snapshot
 
 PROBLEM = ["problem-statement", "team-and-allies", "why-ml", "prediction-consumption",
            "problem-to-model", "success-metrics", "feasibility-and-cost"]

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
+from helpers.cli import run
 from test_recurring import line_of, project
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import init_date, run
+from helpers.cli import run
+from helpers.project import init_date
 
 PLAYBOOK = {
     "playbook.yaml": """\
