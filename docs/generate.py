@@ -7,7 +7,7 @@ Each page is built from what the installed mlcycle itself holds, through public
 APIs: the commands and their options from the typer app (click's command and
 parameter attributes), the MLC codes from the code tables (``code_rows``), the
 built-in playbooks through ``mlcycle.load.playbooks``, and the file formats from
-the JSON Schemas ``mlcycle schema`` prints. ``tests/test_docs_site.py`` fails
+the JSON Schemas ``mlcycle schema`` prints. ``tests/clients/test_docs_site.py`` fails
 when a committed page differs from what this script writes.
 
 The output depends on nothing but mlcycle's own data: no terminal width, no

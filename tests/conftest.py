@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, settings
 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
-# The fuzz tests' profiles (tests/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
+# The fuzz tests' profiles (tests/fuzz/test_fuzz_*.py). HYPOTHESIS_PROFILE=ci runs
 # 1,200 mutated projects and 300 edit sequences (.ci/run, twice); by default 30
 # and 10, so the normal suite stays fast. Their own names: Hypothesis' built-in
 # "ci" profile, which CI=true selects for every other property test, is left as

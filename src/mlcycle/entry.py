@@ -3,7 +3,7 @@ without importing typer (which alone costs ~5x a bare Python start), and
 hands every other command line to the typer app in ``mlcycle.cli``.
 
 The top-level help is the text typer renders, stored in ``_help.py`` by
-``tests/test_entry.py`` (regenerate with MLCYCLE_REGEN_GOLDEN=1); that test
+``tests/cli/test_entry.py`` (regenerate with MLCYCLE_REGEN_GOLDEN=1); that test
 fails as soon as the two differ.
 """
 

@@ -10,7 +10,7 @@ returns ``()`` in its place before pydantic first asks. A value naming some
 plugins (``PYDANTIC_DISABLE_PLUGINS=name,...``) or an empty one means the user
 wants the others: then pydantic's own loader runs, untouched.
 
-``tests/test_startup.py`` checks that pydantic's loader gives ``()`` too under
+``tests/cli/test_startup.py`` checks that pydantic's loader gives ``()`` too under
 each value this module handles, so the two cannot drift.
 """
 

@@ -7,7 +7,7 @@ typer builds a click command from every registered function on each run
 a command line that names a command registers only the module that defines it:
 `mlcycle check` does not pay for the other twenty. Anything else (no command, a
 typo, completion, a root option other than --debug) registers them all, for the
-full list and click's "did you mean". ``tests/test_startup.py`` checks that
+full list and click's "did you mean". ``tests/cli/test_startup.py`` checks that
 ``MODULES`` names exactly what each module registers.
 """
 

@@ -11,7 +11,7 @@ has that checksum; anything else (a team's template, an edited file, the
 sandbox) is compiled by Jinja as before.
 
 Regenerate after changing a template or upgrading Jinja:
-``python -m mlcycle.init.precompile`` (``tests/test_startup.py`` fails until the
+``python -m mlcycle.init.precompile`` (``tests/cli/test_startup.py`` fails until the
 stored module is what this prints).
 """
 

@@ -42,7 +42,7 @@ class Action:
 
 
 # The actions the rendered workflow uses, pinned (both run on node24); action.yml
-# pins the same setup-python (tests/test_workflow.py holds them together).
+# pins the same setup-python (tests/clients/test_workflow.py holds them together).
 ACTIONS = {
     "checkout": Action("actions/checkout", "v7.0.1", "3d3c42e5aac5ba805825da76410c181273ba90b1"),
     "setup_python": Action("actions/setup-python", "v7.0.0",

@@ -21,7 +21,7 @@ SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
 def _closed(node: Any) -> Any:
     """pydantic states a constrained mapping key (``team``'s role ids) as
     ``patternProperties``, which leaves every other key allowed; the model
-    refuses them, so the schema must too (found by tests/test_schema_differential.py)."""
+    refuses them, so the schema must too (found by tests/read/test_schema_differential.py)."""
     if isinstance(node, dict):
         if "patternProperties" in node:
             node.setdefault("additionalProperties", False)
