@@ -21,6 +21,7 @@ No imports beyond ``re``: ``check`` loads this on every run.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 controls (newline and tab included: one message is one line), DEL, C1
@@ -54,14 +55,17 @@ def text(document: str) -> str:
     return "\n".join(line(part) for part in document.split("\n"))
 
 
-_UNSAFE_IN_HTML = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
+@functools.cache
+def _unsafe_in_html() -> re.Pattern[str]:
+    # Compiled when first needed: a large class, and `check` never writes HTML.
+    return re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
 
 
 def html_text(value: object) -> str:
     """HTML medium, before Jinja's autoescape (which handles ``& < > " '``):
     controls, bidi overrides and the like become visible escapes, as in every
     other medium; a value's own line breaks and tabs stay (HTML folds them)."""
-    return _UNSAFE_IN_HTML.sub(_visible, str(value))
+    return _unsafe_in_html().sub(_visible, str(value))
 
 
 def quote(value: object) -> str:
@@ -164,9 +168,12 @@ def json_safe(document: str) -> str:
     unsafe character that json leaves raw (DEL, C1, bidi controls, U+2028/2029,
     lone surrogates) written as a ``\\uXXXX`` escape. Outside strings JSON is
     ASCII, so only string contents change, and they parse back to the same text."""
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+    return _unsafe_in_json().sub(lambda m: f"\\u{ord(m.group()):04x}", document)
 
 
 # json.dumps escapes every C0 control inside strings, so a raw newline in its
 # output is the indentation's own.
-_UNSAFE_IN_JSON = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+@functools.cache
+def _unsafe_in_json() -> re.Pattern[str]:
+    # Compiled when first needed, as the HTML one.
+    return re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))

@@ -30,7 +30,6 @@ from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.load import definitions, journal, overlays, playbooks, releases
 from mlcycle.load.definitions import Definitions, phase_problems
 from mlcycle.load.history import history_problems
-from mlcycle.load.hosts import host_problems
 from mlcycle.load.model import Item, OverlayFile, OverlayRef, PhaseFile, PlaybookRef, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
@@ -274,7 +273,10 @@ def project_problems(root: Path, project: ProjectFile, source: Source, defs: Def
                                       item_rules=differs, states=states))
     problems.extend(history_problems(project, source, outline.phase_ids))
     problems.extend(overlays.ledger_problems(project, source))
-    problems.extend(host_problems(project, source))
+    if project.evidence is not None:  # imported only for a project that sets it
+        from mlcycle.load.hosts import host_problems
+
+        problems.extend(host_problems(project, source))
     return problems
 
 

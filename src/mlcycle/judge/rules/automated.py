@@ -11,7 +11,6 @@ became state) carries the flag on open items."""
 from __future__ import annotations
 
 from mlcycle.codes import MLC136
-from mlcycle.judge.automation import WHAT, automation_evidence
 from mlcycle.judge.rules.common import Context, Subject
 
 CODES = (MLC136,)
@@ -21,6 +20,9 @@ def check(ctx: Context, subject: Subject) -> str:
     item = subject.item
     if not item.automated or item.status != "done":
         return ""
+    # Imported only when a done item says so: `check` starts without it.
+    from mlcycle.judge.automation import WHAT, automation_evidence
+
     for cited in item.evidence:
         if not automation_evidence(cited):
             continue

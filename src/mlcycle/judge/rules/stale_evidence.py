@@ -14,7 +14,6 @@ from __future__ import annotations
 from mlcycle.codes import MLC137, MLC165
 from mlcycle.escape import quote
 from mlcycle.judge.rules.common import Context, Subject
-from mlcycle.load.digest import digest
 from mlcycle.load.project import is_url
 
 CODES = (MLC137, MLC165)
@@ -29,6 +28,8 @@ def check(ctx: Context, subject: Subject) -> str:
     paths = list(dict.fromkeys(e for e in item.evidence if not is_url(e)))
     if not paths or any(p not in recorded for p in paths):
         return ""
+    from mlcycle.load.digest import digest  # only for an item reopen reset: lean start-up
+
     for cited in paths:
         try:
             if digest(ctx.project.root, cited) != recorded[cited]:
