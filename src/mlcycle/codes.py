@@ -432,6 +432,12 @@ MLC141 = _code(
     "a recurring item is done but has no `done_on` date, so nobody knows when it is due again",
     "run `mlcycle done ITEM` when the work is done (it records today), or add "
     "`done_on: YYYY-MM-DD` with the day it was last done")
+MLC142 = _code(
+    "MLC142", "finding",
+    "a recurring item's `done_on` is later than tomorrow: a completion in the future would "
+    "keep the item from ever coming due (a day of slack for time zones)",
+    "set `done_on` to the day the work was done, or run `mlcycle done ITEM` (it records "
+    "today)")
 MLC150 = _code("MLC150", "finding", "an open item is past its due date",
                "finish it, or move `due` to a realistic date", severity="warning")
 MLC151 = _code("MLC151", "finding", f"a waiver expires within {EXPIRY_WARNING_DAYS} days",

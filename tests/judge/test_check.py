@@ -357,6 +357,12 @@ FINDINGS: list[tuple[str, list[dict[str, Any]], dict[str, str], list[str]]] = [
         "lifecycle/01-problem.yaml:12:11: error[MLC141]: item 'g' recurs every 30d but is done "
         "with no done_on date; run `mlcycle done g` when it is done again, or add done_on: "
         "YYYY-MM-DD (the day it was last done)"]),
+    ("MLC142", [_gate("g", recurs="30d", status="done", done_on="2025-06-03")], {}, [
+        "lifecycle/01-problem.yaml:13:12: error[MLC142]: item 'g': done_on 2025-06-03 is in the "
+        "future (today is 2025-06-01), so it would never come due; set the day it was done, or "
+        "run `mlcycle done g` (it records today)"]),
+    ("MLC142-tomorrow-is-allowed", [_gate("g", recurs="30d", status="done",
+                                          done_on="2025-06-02")], {}, []),
     ("MLC160-for-14-days", [_gate("g", recurs="30d", status="done", done_on="2025-04-19")],
      {}, [
         "lifecycle/01-problem.yaml:13:12: warning[MLC160]: item 'g' is due again since "
@@ -640,12 +646,12 @@ def test_golden_fixture_covers_every_code(copy_fixture: Any) -> None:
     # --min-score (MLC128: test_score.py). The codes of issue 22 (MLC136 automated,
     # MLC137/MLC165 evidence unchanged since a reopen) are pinned in FINDINGS above and
     # in test_evidence_state.py, not added here: the fixture's output is pinned in every
-    # format.
+    # format; so is MLC142 (a done_on in the future: FINDINGS and test_recurring.py).
     data = json.loads(check(copy_fixture("check/mixed"), "--format", "json").out)
     assert {f["code"] for f in data["findings"]} == \
         {c.id for c in codes.of_kind("finding")
          if not 120 <= int(c.id[3:]) <= 128
-         and c.id not in ("MLC153", "MLC154", "MLC136", "MLC137", "MLC165")
+         and c.id not in ("MLC153", "MLC154", "MLC136", "MLC137", "MLC142", "MLC165")
          and c.id not in EVIDENCE_CONTENT}
 
 

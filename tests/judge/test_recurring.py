@@ -178,6 +178,28 @@ def test_done_without_done_on_is_an_error_naming_the_fix(tmp_path: Path) -> None
     assert run("check", root, "--today", "2030-01-01").code == 0
 
 
+def test_a_done_on_in_the_future_is_an_error_not_a_way_to_stay_fresh(tmp_path: Path) -> None:
+    """Writing `done_on: 2099-01-01` by hand would keep a recurring gate from ever
+    coming due; tomorrow is allowed (`done` records the local date, CI may be a
+    time zone behind)."""
+    root = project(tmp_path, "--profile", "pilot")
+    assert run("advance", "-C", root, "--today", "2030-01-01", "--by", "Bo").code == 0
+    assert run("done", "retrain", "-C", root, "--today", "2030-01-02").code == 0
+    # Done "tomorrow" as CI a time zone behind sees it: accepted.
+    assert run("check", root, "--today", "2030-01-01").code == 0
+    path = root / RUN
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    done_on: 2030-01-02\n", "    done_on: 2099-01-01\n"), encoding="utf-8")
+    at = line_of(path, "    done_on: 2099-01-01")
+    result = run("check", root, "--today", "2030-01-01")
+    assert (result.code, result.out.splitlines()[:-1]) == (1, [
+        f"{RUN}:{at}:14: error[MLC142]: item 'retrain': done_on 2099-01-01 is in "
+        "the future (today is 2030-01-01), so it would never come due; set the day it was "
+        "done, or run `mlcycle done retrain` (it records today)"])
+    assert run("done", "retrain", "-C", root, "--today", "2030-01-01").code == 0
+    assert run("check", root, "--today", "2030-01-01").code == 0
+
+
 def test_a_done_on_that_is_not_a_date_is_a_located_input_error(tmp_path: Path) -> None:
     root = project(tmp_path)
     path = root / RUN

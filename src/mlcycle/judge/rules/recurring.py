@@ -4,17 +4,19 @@ for ``RECUR_GRACE_DAYS`` days, then an error (and the item open again) for a gat
 of the current or an earlier phase. Operations gates are never "left" (the
 last phase has no next one), so the current phase counts here, unlike for an
 open gate. A recurring item that says done without ``done_on`` cannot be
-judged at all: an error asking for the date."""
+judged at all: an error asking for the date. Nor can one done "in the future":
+a ``done_on`` beyond tomorrow (a day of slack: `done` records the local date,
+CI may run in another time zone) would keep it from ever coming due."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mlcycle.codes import MLC140, MLC141, MLC160, RECUR_GRACE_DAYS
+from mlcycle.codes import MLC140, MLC141, MLC142, MLC160, RECUR_GRACE_DAYS
 from mlcycle.judge.rules.common import Context, Subject
 from mlcycle.load.model import Item
 
-CODES = (MLC140, MLC141, MLC160)
+CODES = (MLC140, MLC141, MLC142, MLC160)
 
 
 def due_again(item_recurs_days: int | None, done_on: date | None) -> date | None:
@@ -59,9 +61,15 @@ def check(ctx: Context, subject: Subject) -> str:
                    f"date; run `mlcycle done {item.id}` when it is done again, or add "
                    "done_on: YYYY-MM-DD (the day it was last done)")
         return f"done with no done_on (it recurs every {item.recurs})"
+    today = ctx.options.today
+    if item.done_on > today + timedelta(days=1):
+        ctx.report(subject, ("done_on",), MLC142,
+                   f"{subject.name}: done_on {item.done_on.isoformat()} is in the future "
+                   f"(today is {today.isoformat()}), so it would never come due; set the day "
+                   f"it was done, or run `mlcycle done {item.id}` (it records today)")
+        return f"done_on {item.done_on.isoformat()} is in the future"
     since = due_again(days, item.done_on)
     assert since is not None
-    today = ctx.options.today
     if today < since:
         return ""
     late = (today - since).days
