@@ -75,6 +75,24 @@ def test_deleting_the_marker_alone_leaves_the_prompts_and_closes_no_gate(
     assert snapshot(root) == before
 
 
+def test_white_space_added_to_the_prompts_answers_nothing(tmp_path: Path) -> None:
+    """Found by trying to make check pass: spaces appended to every prompt line (or
+    doubled between words) made them different bytes, and the gate closed."""
+    root = project(tmp_path)
+    stub = (root / STATEMENT).read_text()
+    padded = "".join(line.replace(" ", "  ") + " \t\n" if "TODO" in line else line + "\n"
+                     for line in stub.replace("<!-- mlcycle:stub -->\n", "", 1).splitlines())
+    (root / STATEMENT).write_text(padded)
+    before = snapshot(root)
+    code, out, err = done(root, "problem-statement", STATEMENT)
+    assert (code, out) == (1, [])
+    assert err[0] == (
+        f"{STATEMENT}:1:1: error[MLC133]: item 'problem-statement': evidence '{STATEMENT}' is "
+        "not answered yet: 22 unanswered prompt lines of the stub remain (the first here); "
+        "answer them in the team's words, or delete those that do not apply")
+    assert snapshot(root) == before
+
+
 def test_one_unfilled_table_row_is_located_at_its_line(tmp_path: Path) -> None:
     root = project(tmp_path)
     fill_doc(root / STATEMENT)

@@ -12,8 +12,9 @@ A document ``init`` rendered from a stub also has its prompts answered: the
 prompt lines of a stub are the lines of the stub, as ``init`` renders it for
 this project (``init/pristine.stubs``), that carry ``TODO`` (the note under the
 marker, each question, each ``| TODO | TODO |`` table row). A line of the
-document byte-identical to one of them (line ending aside) is unanswered;
-anything the team wrote, ``TODO`` in it or not, is not. Only the document at
+document identical to one of them but for white space (the line ending, spaces
+added at its end or between words: no answer at all) is unanswered; anything
+the team wrote, ``TODO`` in it or not, is not. Only the document at
 the path the playbook gives it is compared with its stub.
 
 It looks at the files themselves (stat, and the first MiB of a file), because
@@ -48,16 +49,21 @@ def _init_rendered(project: Project) -> dict[str, bytes]:
     return rendered(project)
 
 
+def _words(line: str) -> str:
+    return " ".join(line.split())
+
+
 def prompt_lines(stub: str) -> frozenset[str]:
-    """The prompt lines of a rendered stub (see the module's docstring)."""
-    return frozenset(text for text in stub.split("\n") if PROMPT in text)
+    """The prompt lines of a rendered stub, white space folded (see the module's
+    docstring)."""
+    return frozenset(_words(text) for text in stub.split("\n") if PROMPT in text)
 
 
 def unanswered(data: bytes, prompts: frozenset[str]) -> tuple[int, int]:
     """(how many lines of ``data`` are prompt lines, the 1-based line of the first)."""
     count = first = 0
     for number, raw in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
-        if raw.removesuffix("\r") in prompts:
+        if PROMPT in raw and _words(raw) in prompts:
             count += 1
             first = first or number
     return count, first
