@@ -399,8 +399,8 @@ MLC128 = _code(
 MLC133 = _code(
     "MLC133", "finding",
     "a gate's evidence document still holds prompt lines of its stub, unanswered (lines "
-    "byte-identical to the stub's lines that carry TODO, `| TODO |` table rows included); "
-    "located at the first one, with their count",
+    "identical, but for white space, to the stub's lines that carry TODO, `| TODO |` table "
+    "rows included); located at the first one, with their count",
     "answer each prompt in your own words (or delete the ones that do not apply to the "
     "project), then run `mlcycle check` again")
 MLC134 = _code(
