@@ -273,10 +273,11 @@ MLC071 = _code("MLC071", "input",
                "attach every overlay phase to a phase of the lifecycle (`mlcycle overlay add "
                "NAME --gate-at OVERLAY_PHASE=PHASE`)")
 MLC072 = _code("MLC072", "input",
-               "overlay pinned or removed by hand: `overlays:` disagrees with the history's "
-               "overlay-add / overlay-remove entries",
-               "add and remove overlays with `mlcycle overlay add` / `mlcycle overlay remove` "
-               "(they record the change in the history)")
+               "overlay pinned, removed or moved by hand: `overlays:` disagrees with the "
+               "history's overlay-add / -remove / -upgrade entries (an attachment included)",
+               "add and remove overlays with `mlcycle overlay add` / `mlcycle overlay remove`, "
+               "move an attachment with `mlcycle overlay upgrade NAME --gate-at "
+               "OVERLAY_PHASE=PHASE` (they record the change in the history)")
 MLC080 = _code("MLC080", "input",
                "metrics pull: the tracker's client is not installed (pip install "
                "\"mlcycle-cli[mlflow]\")",

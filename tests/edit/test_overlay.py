@@ -194,15 +194,61 @@ def test_attachment_to_a_phase_that_does_not_exist(tmp_path: Path) -> None:
     # Written by hand in mlcycle.yaml: located there, exit 2.
     add_overlay(root)
     text = (root / "mlcycle.yaml").read_text()
-    (root / "mlcycle.yaml").write_text(text.replace("      model: quality\n",
-                                                    "      model: qualty\n"))
+    # The pin's attachment (the last one: the history's entry records it too).
+    head, found, tail = text.rpartition("      model: quality\n")
+    assert found
+    (root / "mlcycle.yaml").write_text(head + "      model: qualty\n" + tail)
     line = (root / "mlcycle.yaml").read_text().splitlines().index("      model: qualty") + 1
     done = run("check", cwd=root)
     assert done.code == 2
-    assert done.err.splitlines()[0] == (
+    assert done.err.splitlines()[:2] == [
+        # Not what the history recorded either (see the next test).
+        f"mlcycle.yaml:{line - 1}:7: error[MLC072]: overlays[0].gate_at: model -> qualty "
+        "(recorded: quality): changed by hand; move an attachment with `mlcycle overlay "
+        "upgrade ml-test-score --gate-at OVERLAY_PHASE=PHASE` (it records the change)",
         f"mlcycle.yaml:{line}:14: error[MLC071]: overlays[0].gate_at.model: 'qualty' is not a "
         "phase of playbook 'product' (did you mean 'quality'?); attach overlay phase 'model' to "
-        "one of: problem, data, modeling, productionization, quality, online, operations")
+        "one of: problem, data, modeling, productionization, quality, online, operations"]
+
+
+def test_an_attachment_moved_by_hand_is_refused_until_recorded(tmp_path: Path) -> None:
+    """Moving `model: quality` to `model: operations` by hand would postpone the
+    overlay's model gates past the release unrecorded: the history's overlay-add
+    entry records each attachment, and the pin must match it."""
+    root = init(tmp_path)
+    add_overlay(root)
+    text = (root / "mlcycle.yaml").read_text()
+    assert "    overlay: ml-test-score@1.0.0\n    by: Ana\n    gate_at:\n      data: data\n" \
+        "      model: quality\n" in text
+    head, found, tail = text.rpartition("      model: quality\n")
+    assert found
+    (root / "mlcycle.yaml").write_text(head + "      model: operations\n" + tail)
+    lines = (root / "mlcycle.yaml").read_text().splitlines()
+    line = len(lines) - lines[::-1].index("    gate_at:") + 1  # the pin's, its first key
+    before = snapshot(root)
+    done = run("check", cwd=root)
+    assert (done.code, done.out) == (2, "mlcycle check: invalid input (1 input error); of what "
+                                        "loaded: no gates evaluated (no phase before the "
+                                        "current phase 'problem'); 0 errors, 0 warnings, "
+                                        "0 notes\n")
+    assert done.err.splitlines() == [
+        f"mlcycle.yaml:{line}:7: error[MLC072]: overlays[0].gate_at: model -> operations "
+        "(recorded: quality): changed by hand; move an attachment with `mlcycle overlay "
+        "upgrade ml-test-score --gate-at OVERLAY_PHASE=PHASE` (it records the change)"]
+    assert snapshot(root) == before
+    # The command it names records the move (and `diff` shows it for review).
+    (root / "mlcycle.yaml").write_text(text)
+    moved = run("overlay", "upgrade", "ml-test-score", "--gate-at", "model=operations",
+                "--by", "Ana", cwd=root)
+    assert moved.code == 0, moved.err
+    after = (root / "mlcycle.yaml").read_text()
+    pin = after[after.index("\noverlays:\n"):]
+    assert "    gate_at:\n      data: data\n      model: operations\n" in pin
+    assert after.count("    event: overlay-upgrade\n") == 1
+    assert after[after.index("event: overlay-upgrade"):].split("overlays:")[0].endswith(
+        "    gate_at:\n      data: data\n      model: operations\n"
+        "      infrastructure: productionization\n      monitoring: operations\n")
+    assert run("validate", cwd=root).code == 0
 
 
 def test_a_team_overlay_needs_every_attachment(tmp_path: Path) -> None:

@@ -571,6 +571,9 @@ class HistoryEntry(Strict):
         default=None, description="profile (and init): the project's profile after")
     overlay: Line | None = Field(default=None, description="overlay-add, -remove, -upgrade: "
                                  "the overlay (NAME@VERSION)")
+    gate_at: dict[PhaseId, PhaseId] | None = Field(
+        default=None, description="overlay-add, -upgrade: where each overlay phase attached "
+                                  "(overlay phase -> lifecycle phase)")
     added_host: Line | None = Field(default=None,
                                     description="evidence: the host added to evidence.urls")
     removed_host: Line | None = Field(default=None,

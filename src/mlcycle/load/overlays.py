@@ -125,12 +125,15 @@ def ledger_problems(project: ProjectFile, source: Any) -> list[Problem]:
     """MLC072: the overlays pinned are those the history added and did not remove,
     so an overlay (and its gates) cannot vanish in a hand edit."""
     live: dict[str, int] = {}  # name -> index of the entry that added it
+    attached: dict[str, dict[str, str] | None] = {}  # name -> the attachment last recorded
     for index, entry in enumerate(project.history):
         name = (entry.overlay or "").partition("@")[0]
         if entry.event == "overlay-add":
             live[name] = index
         elif entry.event == "overlay-remove":
             live.pop(name, None)
+        if entry.event in ("overlay-add", "overlay-upgrade"):
+            attached[name] = entry.gate_at
     problems = []
     pinned = [ref.name for ref in project.overlays]
     for index, name in enumerate(pinned):
@@ -139,6 +142,9 @@ def ledger_problems(project: ProjectFile, source: Any) -> list[Problem]:
                 ("overlays", index, "name"), MLC072,
                 f"overlays[{index}]: overlay '{name}' is pinned, but no history entry added "
                 f"it; add overlays with `{ADD} {name}` (it records the change)"))
+            continue
+        problems.extend(_attachment_moved(project.overlays[index], index,
+                                          attached.get(name), source))
     for name, index in live.items():
         if name not in pinned:
             problems.append(source.problem(
@@ -147,6 +153,23 @@ def ledger_problems(project: ProjectFile, source: Any) -> list[Problem]:
                 f"overlays: removed without `{REMOVE}`; restore it, or remove it with "
                 f"`{REMOVE} {name} --reason TEXT --by PERSON` (it records who and why)"))
     return problems
+
+
+def _attachment_moved(ref: Any, index: int, recorded: dict[str, str] | None,
+                      source: Any) -> list[Problem]:
+    """MLC072: an attachment is the one the history last recorded; moved by hand
+    (say, to a later phase) it would postpone the overlay's gates unrecorded."""
+    if recorded is None or recorded == ref.gate_at:
+        return []
+    moved = [f"{phase} -> {ref.gate_at.get(phase, '(none)')} (recorded: "
+             f"{recorded.get(phase, '(none)')})"
+             for phase in dict.fromkeys([*recorded, *ref.gate_at])
+             if recorded.get(phase) != ref.gate_at.get(phase)]
+    return [source.problem(
+        ("overlays", index, "gate_at"), MLC072,
+        f"overlays[{index}].gate_at: {'; '.join(moved)}: changed by hand; move an attachment "
+        f"with `mlcycle overlay upgrade {ref.name} --gate-at OVERLAY_PHASE=PHASE` (it records "
+        "the change)")]
 
 
 def item_problems(defs: Definitions, items: list[Item], source: Any) -> list[Problem]:

@@ -184,7 +184,8 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
     doc = session.project_doc()
     entry: dict[str, object] = {"date": Verbatim(today.isoformat()), "event": "overlay-add",
                                 "to": project.file.current_phase,
-                                "overlay": f"{name}@{playbook.version}", "by": person}
+                                "overlay": f"{name}@{playbook.version}", "by": person,
+                                "gate_at": attach}
     doc.append(("history",), [entry])
     pin: dict[str, object] = {"name": name, "version": Verbatim(playbook.version)}
     if path is not None:
@@ -339,14 +340,22 @@ def _record(session: Session, project: Project, move: _Move, person: str, today:
     doc = session.project_doc()
     doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-upgrade",
                                "to": project.file.current_phase,
-                               "overlay": f"{name}@{playbook.version}", "by": person}])
+                               "overlay": f"{name}@{playbook.version}", "by": person,
+                               "gate_at": move.attach}])
     at = ("overlays", move.state.index)
     changed: list[tuple[str, object]] = [("version", Verbatim(playbook.version))] \
         if playbook.version != ref.version else []
     changed += [("path", move.path)] if move.path is not None and move.path != ref.path else []
-    changed += [("gate_at", move.attach)] if move.attach != ref.gate_at else []
     for key, value in changed:
         doc.set((*at, key), value)
+    # The attachment key by key (a mapping is edited in place, never replaced):
+    # new and moved phases first, so the mapping never runs empty.
+    for phase, joins in move.attach.items():
+        if ref.gate_at.get(phase) != joins:
+            doc.set((*at, "gate_at", phase), joins)
+    for phase in ref.gate_at:
+        if phase not in move.attach:
+            doc.remove_key((*at, "gate_at"), phase)
     _add_roles(doc, project, playbook, session.roles_added)
     display = overlays.overlay_file_name(name)
     target = project.root / display
