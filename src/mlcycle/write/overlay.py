@@ -25,7 +25,7 @@ from mlcycle.load.playbooks import Playbook
 from mlcycle.load.project import OverlayState, Project, overlay_state
 from mlcycle.load.source import Source, load_model
 from mlcycle.load.validation import did_you_mean
-from mlcycle.write.items import Outcome, check_text, usage, who
+from mlcycle.write.items import Outcome, check_text, usage, who, with_lifecycle
 from mlcycle.write.phases import check_date
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
@@ -202,8 +202,8 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
         session.extra.append(FileChange(target, display, None, text.encode("utf-8")))
     session.edited()
     where = ", ".join(f"{k} -> {v}" for k, v in attach.items())
-    return Outcome(session, f"overlay added: {name} {playbook.version} ({where}; by "
-                   f"{line(person)}, {today.isoformat()})")
+    return with_lifecycle(Outcome(session, f"overlay added: {name} {playbook.version} "
+                                  f"({where}; by {line(person)}, {today.isoformat()})"))
 
 
 def _roles_only_of(project: Project, name: str) -> list[str]:
@@ -227,7 +227,11 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
     person = who(project, by)
     index = pinned.index(name)
     ref = project.file.overlays[index]
-    session = Session(project)
+    # The project as it will be: without the overlay, the later ones one place up
+    # (LIFECYCLE.md is rendered from it).
+    session = Session(dataclasses.replace(project, overlays=[
+        dataclasses.replace(s, index=s.index - (s.index > index))
+        for s in project.overlays if s.name != name]))
     doc = session.project_doc()
     doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-remove",
                                "to": project.file.current_phase,
@@ -249,8 +253,8 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
     if target.exists():
         session.extra.append(FileChange(target, display, target.read_bytes(), None))
     why = line(" ".join(reason.split()))
-    return Outcome(session, f"overlay removed: {name} {ref.version} ({why}; by {line(person)}, "
-                   f"{today.isoformat()}; its documents stay)")
+    return with_lifecycle(Outcome(session, f"overlay removed: {name} {ref.version} ({why}; by "
+                                  f"{line(person)}, {today.isoformat()}; its documents stay)"))
 
 
 def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by: str | None,
@@ -269,7 +273,7 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
                                                              if s.name != name]))
     line_out = _record(session, project, move, person, today)
     session.edited()
-    return Outcome(session, line_out)
+    return with_lifecycle(Outcome(session, line_out))
 
 
 def upgrade_builtins(project: Project, by: str, today: date) -> tuple[Session, list[str]] | None:
@@ -287,6 +291,7 @@ def upgrade_builtins(project: Project, by: str, today: date) -> tuple[Session, l
                                                              if s.name not in behind]))
     lines = [_record(session, project, move, by, today) for move in moves]
     session.edited()
+    with_lifecycle(Outcome(session, ""))  # LIFECYCLE.md shows the overlays' new versions
     return session, lines
 
 
