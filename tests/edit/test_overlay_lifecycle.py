@@ -1,11 +1,14 @@
-"""LIFECYCLE.md shows the pinned overlays (issue 22): a section per overlay, each
-overlay phase under the lifecycle phase it joins, re-rendered by `overlay add`,
-`remove` and `upgrade`, by team changes and kept by the lifecycle's `upgrade`.
-Every test runs the real CLI and compares the bytes on disk."""
+"""What overlays change in the project's own views (issue 22): LIFECYCLE.md shows
+them (a section per overlay, each overlay phase under the lifecycle phase it
+joins, re-rendered by `overlay add`, `remove` and `upgrade`, by team changes and
+kept by the lifecycle's `upgrade`), CODEOWNERS holds their files, and their status
+files point at their JSON Schema. Every test runs the real CLI and compares the
+bytes on disk."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,30 @@ def test_upgrading_the_lifecycle_keeps_the_overlay_sections(tmp_path: Path) -> N
     assert after == before.replace("`acme` 3.1.0", "`acme` 3.2.0")
     assert after.endswith(SECTION.format(version="1.0.0"))
     assert ok("render", cwd=root) == "LIFECYCLE.md is up to date; nothing written\n"
+
+
+def test_codeowners_holds_the_overlays_as_the_lifecycle(tmp_path: Path) -> None:
+    """An overlay's status file is owned by the people accountable for its gates
+    (as a phase's status file), a team's overlay directory by the project's frame
+    (as the playbook directory)."""
+    ok("init", "p", "--no-input", "--playbook", "product", "--team=pm=Ana", "--team=ds=Cy",
+       cwd=tmp_path)
+    root = tmp_path / "p"
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, capture_output=True)
+    ok("team", "add", "pm", "Ana", "--github", "ana", cwd=root)
+    rubric(root)
+    ok("overlay", "add", "./our-rubric", "--gate-at", "review=modeling", "--by", "Ana",
+       cwd=root)
+    ok("overlay", "add", "responsible-ai", "--by", "Ana", cwd=root)
+    ok("team", "add", "privacy", "Cy", cwd=root)
+    done = run("codeowners", "--dry-run", cwd=root)
+    assert done.code == 0
+    assert done.out.splitlines()[-4:] == [
+        "/our-rubric/ @ana",
+        "/lifecycle/overlays/our-rubric.yaml @ana",
+        "/lifecycle/overlays/responsible-ai.yaml @ana",
+        "# END mlcycle /"]
+    # Cy holds privacy, accountable for a responsible-ai gate, with no handle.
+    assert done.err == ("<command line>: warning[MLC311]: 'Cy' owns lifecycle/overlays/"
+                        "responsible-ai.yaml but has no GitHub handle in mlcycle.yaml; add it "
+                        "with `mlcycle team add ROLE 'Cy' --github HANDLE`\n")
