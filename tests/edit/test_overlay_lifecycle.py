@@ -7,8 +7,10 @@ bytes on disk."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,36 @@ def test_codeowners_holds_the_overlays_as_the_lifecycle(tmp_path: Path) -> None:
     assert done.err == ("<command line>: warning[MLC311]: 'Cy' owns lifecycle/overlays/"
                         "responsible-ai.yaml but has no GitHub handle in mlcycle.yaml; add it "
                         "with `mlcycle team add ROLE 'Cy' --github HANDLE`\n")
+
+
+def test_an_overlay_status_file_points_at_its_own_json_schema(tmp_path: Path) -> None:
+    ok("init", "p", "--no-input", "--playbook", "product", "--team=pm=Ana", cwd=tmp_path)
+    root = tmp_path / "p"
+    assert not (root / ".mlcycle/overlay.schema.json").exists()  # init: no overlay yet
+    ok("overlay", "add", "responsible-ai", "--by", "Ana", cwd=root)
+    status = root / "lifecycle/overlays/responsible-ai.yaml"
+    assert status.read_text().startswith(
+        "# yaml-language-server: $schema=../../.mlcycle/overlay.schema.json\n"
+        "# The responsible-ai 1.0.0 overlay (Responsible AI): its items,\n")
+    written = (root / ".mlcycle/overlay.schema.json").read_text()
+    assert json.loads(written) == json.loads(ok("schema", cwd=root))["overlay.schema.json"]
+    ok("schema", "-o", "fresh", cwd=tmp_path)
+    assert written == (tmp_path / "fresh/overlay.schema.json").read_text()
+
+    def validate(schema: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile",
+                               str(root / ".mlcycle" / schema), str(status)],
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    done = validate("overlay.schema.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The phase files' schema does not fit it: `overlay:` where they have `phase:`.
+    assert "'overlay' was unexpected" in validate("phase.schema.json").stdout
+    # A schema another mlcycle wrote is refreshed by the next overlay change.
+    (root / ".mlcycle/overlay.schema.json").write_text("{}\n")
+    rubric(root)
+    ok("overlay", "add", "./our-rubric", "--gate-at", "review=modeling", "--by", "Ana",
+       cwd=root)
+    assert (root / ".mlcycle/overlay.schema.json").read_text() == written
+    assert (root / "lifecycle/overlays/our-rubric.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../../.mlcycle/overlay.schema.json\n")

@@ -183,7 +183,8 @@ def render_files(opts: InitOptions, self_check: bool = True,
         project_dir=opts.project_dir)
     files["README.md"] = project("README.md.j2", **base)
     for name, text in schema_texts().items():
-        if name != "playbook.schema.json":
+        # A playbook's is for teams' playbooks; an overlay's is written by `overlay add`.
+        if name not in ("playbook.schema.json", "overlay.schema.json"):
             files[f".mlcycle/{name}"] = text
     for path, text in files.items():
         files[path] = _normalise(text)

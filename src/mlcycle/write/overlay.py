@@ -20,9 +20,11 @@ from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
 from mlcycle.load import overlays, playbooks
+from mlcycle.load.inputs import OWN_DIR
 from mlcycle.load.model import OverlayFile, OverlayRef
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.project import OverlayState, Project, overlay_state
+from mlcycle.load.schemas import schema_text
 from mlcycle.load.source import Source, load_model
 from mlcycle.load.validation import did_you_mean
 from mlcycle.write.items import Outcome, check_text, usage, who, with_lifecycle
@@ -32,6 +34,7 @@ from mlcycle.write.session import Session
 from mlcycle.write.yamledit import YamlText
 
 ARGS = "<command line>"
+OVERLAY_SCHEMA = "overlay.schema.json"
 _HEADER = re.compile(r"(?s)\A.*?^items:\n", re.MULTILINE)
 
 
@@ -101,7 +104,8 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
     titles = dict(zip(project.playbook.phase_ids,
                       (project.definitions.phase_titles.get(p, p)
                        for p in project.playbook.phase_ids), strict=True))
-    parts = [f"# The {playbook.name} {playbook.version} overlay ({playbook.title}): its items,\n"
+    parts = [f"# yaml-language-server: $schema=../../{OWN_DIR}/{OVERLAY_SCHEMA}\n"
+             f"# The {playbook.name} {playbook.version} overlay ({playbook.title}): its items,\n"
              "# each judged as an item of the lifecycle phase its overlay phase is attached\n"
              "# to (mlcycle.yaml, overlays: gate_at). Move items forward as in the phase\n"
              "# status files; definitions come from the pinned overlay.\n"
@@ -114,6 +118,8 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
                      + f"  # {phase.title} ({phase.id}): gates of phase '{target}' "
                      f"({titles.get(target, target)})\n" + body)
     out = {overlays.overlay_file_name(playbook.name): "".join(parts)}
+    # Its schema, as init writes the project's and the phases' (none before an overlay).
+    out[f"{OWN_DIR}/{OVERLAY_SCHEMA}"] = schema_text(OVERLAY_SCHEMA)
     for _, doc in playbook.docs():
         out[doc.path] = files[doc.path]
     return out
@@ -199,11 +205,23 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
         target = project.root / display
         if display.startswith("docs/") and target.exists():
             continue  # a document the team has: theirs, never overwritten
+        if display.startswith(f"{OWN_DIR}/"):
+            session.extra += _schema_change(target, display, text)
+            continue
         session.extra.append(FileChange(target, display, None, text.encode("utf-8")))
     session.edited()
     where = ", ".join(f"{k} -> {v}" for k, v in attach.items())
     return with_lifecycle(Outcome(session, f"overlay added: {name} {playbook.version} "
                                   f"({where}; by {line(person)}, {today.isoformat()})"))
+
+
+def _schema_change(target: Path, display: str, text: str) -> list[FileChange]:
+    """The overlay status files' JSON Schema, written when missing or different
+    (another mlcycle version's): mlcycle's own file, as ``schema -o .mlcycle``
+    refreshes it."""
+    data = text.encode("utf-8")
+    before = target.read_bytes() if target.is_file() else None
+    return [] if before == data else [FileChange(target, display, before, data)]
 
 
 def _roles_only_of(project: Project, name: str) -> list[str]:
@@ -357,6 +375,9 @@ def _record(session: Session, project: Project, move: _Move, person: str, today:
     target = project.root / display
     session.extra.append(FileChange(target, display, target.read_bytes(),
                                     move.text.encode("utf-8")))
+    schema = f"{OWN_DIR}/{OVERLAY_SCHEMA}"
+    if not any(c.display == schema for c in session.extra):
+        session.extra += _schema_change(project.root / schema, schema, move.rendered[schema])
     session.extra += [FileChange(project.root / p, p, None, t.encode("utf-8"))
                       for p, t in move.rendered.items()
                       if p.startswith("docs/") and not (project.root / p).exists()
