@@ -283,7 +283,7 @@ def formats_page() -> str:
     out = [HEADER, "# File formats\n\n",
            "The keys of the files mlcycle reads, from the JSON Schemas that "
            "`mlcycle schema` prints (and `mlcycle init` writes into `.mlcycle/` for "
-           "editors). Unknown keys are errors everywhere. A playbook's phase files "
+           "editors; `mlcycle overlay add` the overlay status file's). Unknown keys are errors everywhere. A playbook's phase files "
            "are described in `phases/README.md` in the repository and in "
            "[Fork and evolve a playbook](../howto/playbooks.md).\n\n"]
     for name, (_model, title) in SCHEMA_FILES.items():

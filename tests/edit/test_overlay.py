@@ -74,9 +74,10 @@ def test_a_product_project_with_both_overlays_goes_from_init_to_operations(
     out = add_overlay(root)
     assert out == ("overlay added: ml-test-score 1.0.0 (data -> data, model -> quality, "
                    "infrastructure -> productionization, monitoring -> operations; by Ana, "
-                   f"{TODAY})\n")
+                   f"{TODAY})\nLIFECYCLE.md: updated\n")
     assert ok("overlay", "add", "responsible-ai", "--by", "Ana", cwd=root) == (
-        f"overlay added: responsible-ai 1.0.0 (responsible-ai -> quality; by Ana, {TODAY})\n")
+        f"overlay added: responsible-ai 1.0.0 (responsible-ai -> quality; by Ana, {TODAY})\n"
+        "LIFECYCLE.md: updated\n")
     for role in ("legal", "privacy"):
         ok("team", "add", role, "Ana", cwd=root)
     attach = {"data": "data", "model": "quality", "infrastructure": "productionization",
@@ -352,7 +353,7 @@ def test_overlay_remove_records_who_and_why(tmp_path: Path) -> None:
     out = ok("overlay", "remove", "ml-test-score", "--reason", "scored elsewhere", "--by", "Ana",
              cwd=root)
     assert out == (f"overlay removed: ml-test-score 1.0.0 (scored elsewhere; by Ana, {TODAY}; "
-                   "its documents stay)\n")
+                   "its documents stay)\nLIFECYCLE.md: updated\n")
     assert not (root / OVERLAY_FILE).exists()
     assert (root / "docs/data/ml-test-score-scorecard.md").is_file()
     text = (root / "mlcycle.yaml").read_text()
@@ -381,7 +382,7 @@ def test_a_team_overlay_moves_to_its_new_version_with_every_state_kept(tmp_path:
         "project to it with `mlcycle overlay upgrade our-rubric`, or restore the overlay")
     out = ok("overlay", "upgrade", "our-rubric", "--by", "Ana", cwd=root)
     assert out == (f"overlay upgraded: our-rubric 1.0.0 -> 1.1.0 (by Ana, {TODAY}; every "
-                   "item's state kept by id)\n")
+                   "item's state kept by id)\nLIFECYCLE.md: updated\n")
     status = (root / "lifecycle/overlays/our-rubric.yaml").read_text()
     assert ("      A peer reviews the model, its evaluation and its data before it is used.\n"
             ) in status or "its data before it is used." in status
@@ -620,3 +621,6 @@ def test_upgrade_moves_the_lifecycle_and_a_built_in_overlay_in_one_change(
     assert run("validate", root).code == 0
     assert run("check", "--all", cwd=root).err == ""
     assert (root / OVERLAY_FILE).read_bytes() == overlay_before
+    # LIFECYCLE.md, rendered for 3.1.0, shows the overlay at its new version.
+    assert "\n## Overlay `ml-test-score` 1.0.0\n" in (root / "LIFECYCLE.md").read_text()
+    assert ok("render", cwd=root) == "LIFECYCLE.md is up to date; nothing written\n"

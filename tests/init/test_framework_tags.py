@@ -116,7 +116,7 @@ def test_status_files_carry_tags_and_a_changed_tag_is_caught(tmp_path: Path) -> 
                       encoding="utf-8")
     result = run("validate", tmp_path / "p")
     assert (result.code, result.err.splitlines()) == (2, [
-        "lifecycle/overlays/responsible-ai.yaml:32:7: error[MLC040]: items[0].tags: "
+        "lifecycle/overlays/responsible-ai.yaml:33:7: error[MLC040]: items[0].tags: "
         "[eu-ai-act:art-10, nist-ai-rmf:govern] here, but [eu-ai-act:art-10, "
         "nist-ai-rmf:govern, nist-ai-rmf:map] in overlay responsible-ai 1.0.0; change "
         "definitions in the playbook, not in status files (if you changed the playbook: give "

@@ -14,7 +14,7 @@ import pytest
 from helpers.cli import run
 from helpers.project import FIXTURES, snapshot
 
-NAMES = ["project.schema.json", "phase.schema.json", "playbook.schema.json"]
+NAMES = ["project.schema.json", "phase.schema.json", "overlay.schema.json", "playbook.schema.json"]
 VALID = FIXTURES / "valid" / "handwritten"
 PHASES = Path(__file__).resolve().parents[2] / "phases"
 
@@ -30,7 +30,7 @@ def test_schema_prints_json() -> None:
         assert schema["additionalProperties"] is False
 
 
-def test_schema_output_writes_three_files_and_rewrites_nothing(tmp_path: Path) -> None:
+def test_schema_output_writes_four_files_and_rewrites_nothing(tmp_path: Path) -> None:
     first = run("schema", "--output", "out", cwd=tmp_path)
     assert (first.code, first.err) == (0, "")
     assert first.out == "".join(f"wrote out/{name}\n" for name in NAMES)

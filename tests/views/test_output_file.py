@@ -140,7 +140,8 @@ def test_report_and_schema_create_nested_directories(project: Path, tmp_path: Pa
     result = run("schema", "-o", "schemas/v1", cwd=tmp_path)
     assert result.code == 0, result.err
     assert sorted(p.name for p in (tmp_path / "schemas/v1").iterdir()) == [
-        "phase.schema.json", "playbook.schema.json", "project.schema.json"]
+        "overlay.schema.json", "phase.schema.json", "playbook.schema.json",
+        "project.schema.json"]
 
 
 def test_a_file_in_the_way_of_the_directories_is_named(project: Path) -> None:
@@ -160,8 +161,8 @@ def test_a_refused_schema_directory_is_not_created(project: Path) -> None:
     assert (result.code, result.out) == (2, "")
     assert result.err.splitlines() == [
         *(refused(f"lifecycle/schemas/{name}.schema.json", "a status file in lifecycle/")[0]
-          for name in ("phase", "playbook", "project")),
-        "3 errors in 3 files"]
+          for name in ("overlay", "phase", "playbook", "project")),
+        "4 errors in 4 files"]
     assert tree(project) == before
 
 
@@ -172,6 +173,7 @@ def test_schema_still_refreshes_the_projects_own_schemas(project: Path) -> None:
     assert result.code == 0, result.err
     assert result.out.splitlines() == ["unchanged .mlcycle/project.schema.json",
                                        "wrote .mlcycle/phase.schema.json",
+                                       "wrote .mlcycle/overlay.schema.json",
                                        "wrote .mlcycle/playbook.schema.json"]
     fresh = run("schema", "-o", project.parent / "fresh").code
     assert fresh == 0

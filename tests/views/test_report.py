@@ -263,3 +263,49 @@ def test_an_invalid_source_date_epoch_is_refused_as_init_refuses_it(
     assert not (proj / "r.html").exists()
     init_done = run("init", str(tmp_path / "other"), "--no-input")
     assert (init_done.code, init_done.err) == (2, done.err)
+
+
+def test_items_outside_the_profile_count_closed_and_overlay_items_name_their_overlay(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the report counts what `status` counts (an item the profile leaves
+    out is not applicable, so closed, in the header and the burn-up alike) and
+    shows an overlay's items in the phase they join, named by their overlay."""
+    top = tmp_path / "repo"
+    top.mkdir()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # init records 2026-01-01
+    ok(top, "init", "p", "--no-input", "--playbook", "product", "--profile", "poc",
+       "--team", "pm=Ana Lima", "--team", "ds=Bo Li")
+    proj = top / "p"
+    ok(proj, "overlay", "add", "responsible-ai", "--by", "Ana Lima")
+    git(top, "init", "-q", "-b", "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "init", when="2026-01-01T12:00:00+00:00")
+    ok(proj, "waive", "training-data-lawful-basis", "--reason", "public data only", "--by",
+       "Ana Lima", "--until", "2026-06-30")
+    git(top, "commit", "-q", "-am", "waive", when="2026-01-02T12:00:00+00:00")
+    assert run("report", "-o", "r.html", cwd=proj).code == 0
+    text = (proj / "r.html").read_text()
+    # 13 items of product 3.1.0 apply to production or pilot only; 1 waived.
+    assert "; current phase <strong id=\"current-phase\">problem</strong>; 14 of 60 items " \
+        "closed;" in text
+    assert re.findall(r'<circle [^>]*><title>([^<]*)</title>', text) == [
+        "2026-01-02 " + git(top, "rev-parse", "--short=7", "HEAD").strip() + ": 14 closed",
+        "2026-01-20 working tree: 14 closed"]
+    assert '<p class="meta" id="burn-up-now">14 of 60 items closed now; 1 commit changed ' \
+        "an item's status.</p>" in text
+    assert ("<tr><td>quality (responsible-ai)</td><td><strong>training-data-lawful-basis"
+            "</strong> Consent and lawful basis for the training data</td><td>public data "
+            "only</td><td>Ana Lima</td>") in text
+    raci = re.search(r'<table class="raci" data-phase="quality">.*?</table>', text, re.S)
+    assert raci is not None
+    rows = re.findall(r"<tr( data-overlay=\"[^\"]+\")?><td>([^<]*)", raci.group(0))
+    assert rows[-7:] == [(' data-overlay="responsible-ai"', title) for title in (
+        "Consent and lawful basis for the training data ",
+        "Personal data minimised and protected ",
+        "Fairness across the groups the product affects ",
+        "Explanation available to the people affected ",
+        "Recourse and human review for contested predictions ",
+        "Misuse and abuse monitoring ", "Incident and rollback plan ")]
+    assert len(rows) == 13  # the product's own 6 items first, with no overlay named
+    assert all(overlay == "" for overlay, _ in rows[:6])
+    assert '<span class="meta">(responsible-ai)</span>' in raci.group(0)

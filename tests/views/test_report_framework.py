@@ -89,7 +89,7 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "p"
     assert ok("overlay", "add", "responsible-ai", "--by", "Ana", "--today", TODAY,
               cwd=root) == ("overlay added: responsible-ai 1.0.0 (responsible-ai -> quality; "
-                            f"by Ana, {TODAY})\n")
+                            f"by Ana, {TODAY})\nLIFECYCLE.md: updated\n")
     docs = root / "docs" / "responsible-ai"
     (docs / "data-protection.md").write_text(
         "# Data protection\n\nWe train on usage logs collected under our customer contract, "

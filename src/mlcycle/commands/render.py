@@ -17,8 +17,9 @@ def register(app: typer.Typer) -> None:
 def render(directory: ProjectOption = Path("."), dry_run: DryRun = False) -> int:
     """Regenerate LIFECYCLE.md from the project.
 
-    The team, the phases and their RACI, with the templates init uses; nothing
-    is written when the bytes would not change.
+    The team, the phases and their RACI, and a section per pinned overlay,
+    with the templates init uses; nothing is written when the bytes would not
+    change.
 
     \b
     Example:

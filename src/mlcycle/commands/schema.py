@@ -21,8 +21,9 @@ def schema(
 ) -> int:
     """Print or write the JSON Schemas of mlcycle's files.
 
-    The schemas of mlcycle.yaml, phase status files and playbook.yaml, for
-    editors (yaml-language-server) and other validators (check-jsonschema).
+    The schemas of mlcycle.yaml, phase and overlay status files and
+    playbook.yaml, for editors (yaml-language-server) and other validators
+    (check-jsonschema).
 
     \b
     Example:

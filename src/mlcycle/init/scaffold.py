@@ -63,6 +63,9 @@ class InitOptions:
     project_dir: str | None = None
     primary: PrimaryMetric | None = None  # init --primary-metric
     profile: str = "production"  # init --profile: poc, pilot or production
+    # The pinned overlays as LIFECYCLE.md shows them (write.lifecycle.overlays_view);
+    # none at init.
+    overlays: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def render_files(opts: InitOptions, self_check: bool = True,
     phase_ids = [p["id"] for p in phases]
     files["LIFECYCLE.md"] = project("LIFECYCLE.md.j2",
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
-        raci_letters=_raci_letters)
+        raci_letters=_raci_letters, overlays=list(opts.overlays))
     files[".github/workflows/mlcycle.yml"] = project(
         "github-workflow.yml.j2", **base, mlcycle_version=__version__,
         install_spec=install_spec(),
@@ -180,7 +183,8 @@ def render_files(opts: InitOptions, self_check: bool = True,
         project_dir=opts.project_dir)
     files["README.md"] = project("README.md.j2", **base)
     for name, text in schema_texts().items():
-        if name != "playbook.schema.json":
+        # A playbook's is for teams' playbooks; an overlay's is written by `overlay add`.
+        if name not in ("playbook.schema.json", "overlay.schema.json"):
             files[f".mlcycle/{name}"] = text
     for path, text in files.items():
         files[path] = _normalise(text)

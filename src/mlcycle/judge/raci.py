@@ -25,6 +25,8 @@ class ItemRow:
     gate: bool
     raci: Raci
     letters: dict[str, str]  # role id -> "R, A" ("" when the role has no part)
+    at: str = ""  # the phase's id, also for an overlay's item (whose ``phase`` names it)
+    overlay: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,6 @@ def matrix(project: Project, role_names: dict[str, str], phase: str | None = Non
     entries = sorted(((p, i) for p, _, i in project.entries() if phase is None or p.id == phase),
                      key=lambda e: order.get(e[0].id, len(order)))
     items = [ItemRow(p.id if p.overlay is None else f"{p.id} ({p.overlay})", i.id, i.title,
-                     i.gate, i.raci, {r: letters(i.raci, r) for r in role_ids})
+                     i.gate, i.raci, {r: letters(i.raci, r) for r in role_ids}, p.id, p.overlay)
              for p, i in entries]
     return Matrix(roles, items)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from mlcycle.judge import journey
 from mlcycle.judge.dashboard import Dashboard, dashboard
@@ -82,7 +83,23 @@ class Report:
 
     @property
     def closed(self) -> int:
-        return sum(1 for s in self.result.items if s.item.status in CLOSED)
+        return sum(1 for s in self.result.items if _closed(s))
+
+    def place(self, phase: str, item: str) -> str:
+        """The phase an item sits in, with the overlay it comes from (as ``raci``
+        names it): ``quality (responsible-ai)``."""
+        overlay = self._overlays.get(item)
+        return phase if overlay is None else f"{phase} ({overlay})"
+
+    @cached_property  # one lookup table, not a scan per row
+    def _overlays(self) -> dict[str, str]:
+        return {s.item.id: s.overlay for s in self.result.items if s.overlay is not None}
+
+
+def _closed(state: ItemState) -> bool:
+    """Closed by its status, or not applicable by the project's profile (as
+    ``status`` counts it)."""
+    return state.by_profile or state.item.status in CLOSED
 
 
 def generated_text(epoch: datetime | None) -> str | None:
@@ -98,9 +115,12 @@ def burn_up(result: Result) -> Chart | None:
     history = status_changes(project.root)
     if history is None:
         return None
-    changes = history.changes
+    # An item outside the project's profile counts as closed all along (as
+    # ``status`` counts it now), whatever its status went through.
+    skipped = {s.item.id for s in result.items if s.by_profile}
+    changes = [c for c in history.changes if c.item not in skipped]
     points: list[Point] = []
-    closed = 0
+    closed = len(skipped)
     for change in changes:
         closed += (change.new in CLOSED) - (change.old in CLOSED)
         point = Point(change.date[:10], closed, change.commit[:7])
@@ -108,7 +128,7 @@ def burn_up(result: Result) -> Chart | None:
             points[-1] = point
         else:
             points.append(point)
-    now = sum(1 for s in result.items if s.item.status in CLOSED)
+    now = sum(1 for s in result.items if _closed(s))
     points.append(Point(result.options.today.isoformat() if result.options else "",
                         now, "working tree"))
     return Chart(points, len(result.items))

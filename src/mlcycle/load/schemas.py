@@ -1,5 +1,6 @@
-"""JSON Schemas of the project file and a phase status file, from the models,
-for editors (yaml-language-server) and other validators (check-jsonschema)."""
+"""JSON Schemas of the project file, a phase status file, an overlay status file
+and a playbook file, from the models, for editors (yaml-language-server) and
+other validators (check-jsonschema)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from mlcycle import __version__
-from mlcycle.load.model import PhaseFile, PlaybookFile, ProjectFile
+from mlcycle.load.model import OverlayFile, PhaseFile, PlaybookFile, ProjectFile
 
 SCHEMA_FILES: dict[str, tuple[type[BaseModel], str]] = {
     "project.schema.json": (ProjectFile, "mlcycle project file (mlcycle.yaml)"),
     "phase.schema.json": (PhaseFile, "mlcycle phase status file (lifecycle/NN-<phase>.yaml)"),
+    # Not a phase file's: `overlay:` where a phase file has `phase:` and `title:`.
+    "overlay.schema.json": (OverlayFile,
+                            "mlcycle overlay status file (lifecycle/overlays/<name>.yaml)"),
     "playbook.schema.json": (PlaybookFile, "mlcycle playbook file (playbook.yaml)"),
 }
 
@@ -44,9 +48,11 @@ def schema_of(name: str) -> dict[str, Any]:
     }
 
 
+def schema_text(name: str) -> str:
+    """One schema as JSON text: deterministic, LF, final newline."""
+    return json.dumps(schema_of(name), indent=2, ensure_ascii=False) + "\n"
+
+
 def schema_texts() -> dict[str, str]:
-    """File name -> JSON text: deterministic, LF, final newline."""
-    return {
-        name: json.dumps(schema_of(name), indent=2, ensure_ascii=False) + "\n"
-        for name in SCHEMA_FILES
-    }
+    """File name -> JSON text."""
+    return {name: schema_text(name) for name in SCHEMA_FILES}

@@ -4,7 +4,9 @@ the people who answer for a phase's gates to approve a change to its status file
 - each status file: the people holding the accountable roles of its gates (of
   all its items when it has no gate);
 - ``mlcycle.yaml`` and a team's playbook directory: the accountable people of
-  the first phase (they answer for the project's frame).
+  the first phase (they answer for the project's frame);
+- each overlay's status file (``lifecycle/overlays/NAME.yaml``) as a phase's,
+  a team's overlay directory as the playbook directory.
 
 Owners are written as ``@handle`` from ``mlcycle.yaml``'s ``github`` map; a
 person without one is reported (MLC311) and left out; a path nobody with a
@@ -24,6 +26,7 @@ from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import Location, MlcycleError, Problem
 from mlcycle.escape import quote
 from mlcycle.load.model import Item
+from mlcycle.load.overlays import overlay_file_name
 from mlcycle.load.project import PROJECT_FILE, Project, phase_file_name
 
 DEFAULT_FILE = ".github/CODEOWNERS"
@@ -85,6 +88,13 @@ def rules(project: Project, prefix: str) -> tuple[list[str], list[Problem]]:
     for phase in project.phases:
         rule(phase_file_name(phase.number, phase.id),
              _accountable(project, list(phase.file.items)))
+    # An overlay is held like the lifecycle: its status file by the people
+    # accountable for its gates, a team's overlay directory (its definitions) by
+    # those of the project's frame.
+    for state in project.overlays:
+        if state.ref.path is not None:
+            rule(state.ref.path.rstrip("/") + "/", frame)
+        rule(overlay_file_name(state.name), _accountable(project, list(state.file.items)))
     warnings = [Problem(Location("<command line>"), MLC311,
                         f"{quote(person)} owns {', '.join(paths)} but has no GitHub handle in "
                         f"mlcycle.yaml; add it with `mlcycle team add ROLE {quote(person)} "

@@ -435,7 +435,7 @@ def team_change(project: Project, action: str, role: str, person: str,
             said.append(f"github: {line(person)} = @{handle}")
         if not said:
             return Outcome(session, f"team: {line(person)} is already {role}")
-        return _with_lifecycle(judge(Outcome(session, "\n".join(said), action="mlcycle team add"),
+        return with_lifecycle(judge(Outcome(session, "\n".join(said), action="mlcycle team add"),
                                      today, can_add_findings=False))
     if person not in people:
         raise usage(f"{quote(person)} is not {role}"
@@ -470,7 +470,7 @@ def _team_remove(project: Project, session: Session, role: str, person: str, tod
         details.append(f"former member, still the owner of {closed} closed item"
                        f"{'s' * (closed != 1)}")
     message = f"team: {role} -= {line(person)}" + (f" ({'; '.join(details)})" if details else "")
-    return _with_lifecycle(judge(Outcome(session, message, action="mlcycle team remove"), today))
+    return with_lifecycle(judge(Outcome(session, message, action="mlcycle team remove"), today))
 
 
 def _refuse_removing_an_approver(project: Project, role: str, person: str) -> None:
@@ -510,9 +510,10 @@ def _add_former(doc: Any, person: str, today: date) -> None:
         doc.set(("former",), [entry])
 
 
-def _with_lifecycle(outcome: Outcome) -> Outcome:
-    """LIFECYCLE.md names the people of each role: a team change re-renders it
-    in the same write (when the project has one)."""
+def with_lifecycle(outcome: Outcome) -> Outcome:
+    """LIFECYCLE.md names the people of each role and the pinned overlays' items:
+    a team or overlay change re-renders it in the same write (when the project
+    has one)."""
     from mlcycle.write import lifecycle
 
     session = outcome.session

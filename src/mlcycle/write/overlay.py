@@ -20,18 +20,21 @@ from mlcycle.disk.transaction import FileChange
 from mlcycle.errors import MlcycleError, Refused
 from mlcycle.escape import line, quote
 from mlcycle.load import overlays, playbooks
+from mlcycle.load.inputs import OWN_DIR
 from mlcycle.load.model import OverlayFile, OverlayRef
 from mlcycle.load.playbooks import Playbook
 from mlcycle.load.project import OverlayState, Project, overlay_state
+from mlcycle.load.schemas import schema_text
 from mlcycle.load.source import Source, load_model
 from mlcycle.load.validation import did_you_mean
-from mlcycle.write.items import Outcome, check_text, usage, who
+from mlcycle.write.items import Outcome, check_text, usage, who, with_lifecycle
 from mlcycle.write.phases import check_date
 from mlcycle.write.scalars import Verbatim
 from mlcycle.write.session import Session
 from mlcycle.write.yamledit import YamlText
 
 ARGS = "<command line>"
+OVERLAY_SCHEMA = "overlay.schema.json"
 _HEADER = re.compile(r"(?s)\A.*?^items:\n", re.MULTILINE)
 
 
@@ -101,7 +104,8 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
     titles = dict(zip(project.playbook.phase_ids,
                       (project.definitions.phase_titles.get(p, p)
                        for p in project.playbook.phase_ids), strict=True))
-    parts = [f"# The {playbook.name} {playbook.version} overlay ({playbook.title}): its items,\n"
+    parts = [f"# yaml-language-server: $schema=../../{OWN_DIR}/{OVERLAY_SCHEMA}\n"
+             f"# The {playbook.name} {playbook.version} overlay ({playbook.title}): its items,\n"
              "# each judged as an item of the lifecycle phase its overlay phase is attached\n"
              "# to (mlcycle.yaml, overlays: gate_at). Move items forward as in the phase\n"
              "# status files; definitions come from the pinned overlay.\n"
@@ -114,6 +118,8 @@ def _rendered(project: Project, playbook: Playbook, gate_at: dict[str, str]
                      + f"  # {phase.title} ({phase.id}): gates of phase '{target}' "
                      f"({titles.get(target, target)})\n" + body)
     out = {overlays.overlay_file_name(playbook.name): "".join(parts)}
+    # Its schema, as init writes the project's and the phases' (none before an overlay).
+    out[f"{OWN_DIR}/{OVERLAY_SCHEMA}"] = schema_text(OVERLAY_SCHEMA)
     for _, doc in playbook.docs():
         out[doc.path] = files[doc.path]
     return out
@@ -200,11 +206,23 @@ def add(project: Project, spec: str, gate_at: list[str], by: str | None, today: 
         target = project.root / display
         if display.startswith("docs/") and target.exists():
             continue  # a document the team has: theirs, never overwritten
+        if display.startswith(f"{OWN_DIR}/"):
+            session.extra += _schema_change(target, display, text)
+            continue
         session.extra.append(FileChange(target, display, None, text.encode("utf-8")))
     session.edited()
     where = ", ".join(f"{k} -> {v}" for k, v in attach.items())
-    return Outcome(session, f"overlay added: {name} {playbook.version} ({where}; by "
-                   f"{line(person)}, {today.isoformat()})")
+    return with_lifecycle(Outcome(session, f"overlay added: {name} {playbook.version} "
+                                  f"({where}; by {line(person)}, {today.isoformat()})"))
+
+
+def _schema_change(target: Path, display: str, text: str) -> list[FileChange]:
+    """The overlay status files' JSON Schema, written when missing or different
+    (another mlcycle version's): mlcycle's own file, as ``schema -o .mlcycle``
+    refreshes it."""
+    data = text.encode("utf-8")
+    before = target.read_bytes() if target.is_file() else None
+    return [] if before == data else [FileChange(target, display, before, data)]
 
 
 def _roles_only_of(project: Project, name: str) -> list[str]:
@@ -228,7 +246,11 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
     person = who(project, by)
     index = pinned.index(name)
     ref = project.file.overlays[index]
-    session = Session(project)
+    # The project as it will be: without the overlay, the later ones one place up
+    # (LIFECYCLE.md is rendered from it).
+    session = Session(dataclasses.replace(project, overlays=[
+        dataclasses.replace(s, index=s.index - (s.index > index))
+        for s in project.overlays if s.name != name]))
     doc = session.project_doc()
     doc.append(("history",), [{"date": Verbatim(today.isoformat()), "event": "overlay-remove",
                                "to": project.file.current_phase,
@@ -250,8 +272,8 @@ def remove(project: Project, name: str, reason: str, by: str | None, today: date
     if target.exists():
         session.extra.append(FileChange(target, display, target.read_bytes(), None))
     why = line(" ".join(reason.split()))
-    return Outcome(session, f"overlay removed: {name} {ref.version} ({why}; by {line(person)}, "
-                   f"{today.isoformat()}; its documents stay)")
+    return with_lifecycle(Outcome(session, f"overlay removed: {name} {ref.version} ({why}; by "
+                                  f"{line(person)}, {today.isoformat()}; its documents stay)"))
 
 
 def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by: str | None,
@@ -270,7 +292,7 @@ def upgrade(project: Project, name: str, to: str | None, gate_at: list[str], by:
                                                              if s.name != name]))
     line_out = _record(session, project, move, person, today)
     session.edited()
-    return Outcome(session, line_out)
+    return with_lifecycle(Outcome(session, line_out))
 
 
 def upgrade_builtins(project: Project, by: str, today: date) -> tuple[Session, list[str]] | None:
@@ -288,6 +310,7 @@ def upgrade_builtins(project: Project, by: str, today: date) -> tuple[Session, l
                                                              if s.name not in behind]))
     lines = [_record(session, project, move, by, today) for move in moves]
     session.edited()
+    with_lifecycle(Outcome(session, ""))  # LIFECYCLE.md shows the overlays' new versions
     return session, lines
 
 
@@ -361,6 +384,9 @@ def _record(session: Session, project: Project, move: _Move, person: str, today:
     target = project.root / display
     session.extra.append(FileChange(target, display, target.read_bytes(),
                                     move.text.encode("utf-8")))
+    schema = f"{OWN_DIR}/{OVERLAY_SCHEMA}"
+    if not any(c.display == schema for c in session.extra):
+        session.extra += _schema_change(project.root / schema, schema, move.rendered[schema])
     session.extra += [FileChange(project.root / p, p, None, t.encode("utf-8"))
                       for p, t in move.rendered.items()
                       if p.startswith("docs/") and not (project.root / p).exists()

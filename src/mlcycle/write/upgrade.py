@@ -214,7 +214,8 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     match = _match(old, playbook)
     _refuse_losses(project, source, playbook, match, drops, after)
     kept = _kept_phases(old, playbook)
-    fresh = _render_fresh(project, playbook, path, today, kept)
+    overlays = _overlays_view(root, project, source, playbook, base, overlay_texts)
+    fresh = _render_fresh(project, playbook, path, today, kept, overlays)
     changes, new_phase_files = _phase_changes(root, old, playbook, fresh, match, kept)
     changes += _other_changes(root, old, playbook, fresh, changes, kept)
     same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
@@ -294,15 +295,42 @@ def _kept_phases(old: list[OldPhase], playbook: Playbook) -> dict[str, OldPhase]
     return kept
 
 
+def _definitions(playbook: Playbook) -> Definitions:
+    rec = definitions.record(playbook.name, playbook.version,
+                             [(r.id, r.name) for r in playbook.roles],
+                             [(p.id, p.title, p.items) for p in playbook.phases])
+    return Definitions.from_record(rec, label(playbook.name, playbook.version))
+
+
+def _overlays_view(root: Path, project: ProjectFile, source: Source, playbook: Playbook,
+                   base: bytes | None, overlay_texts: dict[str, str] | None
+                   ) -> tuple[dict[str, Any], ...]:
+    """The pinned overlays as the new LIFECYCLE.md shows them: as the built-in
+    overlays' upgrade leaves them (``base``, ``overlay_texts``), attached to the
+    new playbook's phases. One that does not load is left out (``_verify`` says why)."""
+    from mlcycle.write import lifecycle
+
+    if not project.overlays:
+        return ()
+    if base is not None:
+        text = base.removeprefix(BOM).decode("utf-8")
+        data, marks = parse_document(text, PROJECT_FILE)
+        project, source = validate(ProjectFile, data, text, PROJECT_FILE, marks), \
+            Source(PROJECT_FILE, text, marks)
+    states = load_overlays(root, project, source, _definitions(playbook), [], {}, overlay_texts)
+    return lifecycle.overlays_view(states, project.overlays, project.team)
+
+
 def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, today: date,
-                  kept: dict[str, OldPhase]) -> dict[str, str]:
+                  kept: dict[str, OldPhase], overlays: tuple[dict[str, Any], ...] = ()
+                  ) -> dict[str, str]:
     """What ``init`` would write for the new playbook (the phases not kept only)."""
     from mlcycle.init import scaffold
 
     team = {r: list(p) for r, p in project.team.items()}
     options = scaffold.InitOptions(
         name=project.name, slug=project.slug, playbook=playbook, playbook_path=path, team=team,
-        init_date=project.history[0].date if project.history else today)
+        init_date=project.history[0].date if project.history else today, overlays=overlays)
     return scaffold.render_files(  # _verify reads back what is written
         options, self_check=False,
         phases_to_render={p for p in playbook.phase_ids if p not in kept})
@@ -532,10 +560,7 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                 if item.model_dump(include=set(STATE_FIELDS)) != \
                         kept.model_dump(include=set(STATE_FIELDS)):
                     raise RuntimeError(f"{display}: the state of item {item.id} did not survive")
-    rec = definitions.record(playbook.name, playbook.version,
-                             [(r.id, r.name) for r in playbook.roles],
-                             [(p.id, p.title, p.items) for p in playbook.phases])
-    defs = Definitions.from_record(rec, label(playbook.name, playbook.version))
+    defs = _definitions(playbook)
     outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
     # The overlays stay as they are; their attachments must still name phases.
     problems: list[Problem] = []
