@@ -63,6 +63,17 @@ def add_overlay(root: Path) -> str:
     return out
 
 
+def test_entries_that_move_nothing_are_no_steps_on_the_path(tmp_path: Path) -> None:
+    """An overlay added, a metric set: the project stays in 'problem', and status's
+    path said "problem -> problem -> problem"."""
+    root = init(tmp_path)
+    add_overlay(root)
+    ok("metric", "set", "precision_at_50>=0.35", "--by", "Ana", cwd=root)
+    shown = run("status", "--format", "json", cwd=root)
+    assert shown.code == 0, shown.err
+    assert json.loads(shown.out)["path"] == "problem"
+
+
 def test_a_product_project_with_both_overlays_goes_from_init_to_operations(
         tmp_path: Path) -> None:
     """Issue 22's "done when": the ML Test Score and the responsible-ai overlays on a

@@ -40,10 +40,10 @@ def path(project: Project) -> str:
         if move.event == "reopen":
             why = " ".join((move.reason or "").split())
             steps.append(f"{move.to} (reopened {move.date}: {line(why)})")
-        elif move.event == "upgrade":
-            continue  # the playbook changed, the project stayed where it was
-        elif not steps or move.event != "init":
+        elif move.event in ("init", "advance"):
             steps.append(move.to)
+        # Any other entry (an upgrade, a metric, a profile, an overlay, a host)
+        # changes the project where it stands: no step on the path.
     return " -> ".join(steps) or project.file.current_phase
 
 
