@@ -86,6 +86,10 @@ def _move_lines(moves: list[Any]) -> list[str]:
             where = f"at {m.to}: profile {m.profiles[0]} -> {m.profiles[1]}"
         if m.hosts is not None:  # nor does a change of the evidence hosts
             where = f"at {m.to}: hosts {m.hosts}"
+        if m.overlay is not None:  # nor an overlay added, removed or upgraded
+            where = f"at {m.to}: {m.event.removeprefix('overlay-')} overlay {m.overlay}"
+        if m.metric is not None:  # nor a primary metric declared or changed
+            where = f"at {m.to}: primary metric {m.metric}"
         entry = f"  {m.date}  {m.event:<7}  {where}"
         if m.reason:
             entry += f": {' '.join(m.reason.split())}"

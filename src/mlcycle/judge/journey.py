@@ -22,6 +22,8 @@ class Move:
     playbooks: tuple[str, str] | None = None  # an upgrade: (from, to) as NAME@VERSION
     profiles: tuple[str, str] | None = None  # a profile change: (from, to)
     hosts: str | None = None  # an evidence entry: "+= HOST" or "-= HOST"
+    overlay: str | None = None  # an overlay entry: NAME@VERSION
+    metric: str | None = None  # a metric entry: the primary metric after (NAME>=FLOOR)
 
 
 def moves(project: Project) -> list[Move]:
@@ -29,7 +31,9 @@ def moves(project: Project) -> list[Move]:
                  (h.from_playbook or "", h.to_playbook or "") if h.event == "upgrade" else None,
                  (h.from_profile or "", h.to_profile or "") if h.event == "profile" else None,
                  (f"+= {h.added_host}" if h.added_host else f"-= {h.removed_host}")
-                 if h.event == "evidence" else None)
+                 if h.event == "evidence" else None,
+                 h.overlay if h.event.startswith("overlay-") else None,
+                 h.to_metric if h.event == "metric" else None)
             for h in project.file.history]
 
 
