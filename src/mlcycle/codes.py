@@ -322,7 +322,7 @@ MLC103 = _code("MLC103", "finding",
                "least one file that holds something")
 MLC104 = _code("MLC104", "finding",
                "an evidence document is still a stub (it carries `<!-- mlcycle:stub -->`)",
-               "fill the document in and delete the marker line")
+               "fill the document in (answer every TODO prompt) and delete the marker line")
 MLC105 = _code("MLC105", "finding",
                "a waiver has expired (it is valid through its `expires` date)",
                "renew the waiver with a new date and approver, or close the item")
