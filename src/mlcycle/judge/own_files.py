@@ -48,8 +48,18 @@ class OwnFiles:
 
     def _resolve(self, path: Path) -> Path:
         if self._last is None or self._last[0] != path:
-            self._last = (path, path.resolve())
+            self._last = (path, self._resolved(path))
         return self._last[1]
+
+    def _resolved(self, path: Path) -> Path:
+        """``path.resolve()``; a path below the root by plain names (cited
+        evidence, a file of a cited directory) is resolved under the resolved root."""
+        root = self._root
+        if path.parts[:len(root.parts)] == root.parts and len(path.parts) > len(root.parts):
+            rest = path.parts[len(root.parts):]
+            if ".." not in rest:
+                return _resolved_under(self.real_root, "/".join(rest))
+        return path.resolve()
 
     def pristine(self, path: Path) -> bool:
         """Is ``path`` a file ``init`` writes once (README.md, the pre-commit
@@ -78,8 +88,11 @@ class OwnFiles:
         resolved = self._resolve(path)
         if resolved in self.files:
             return "mlcycle's"
+        parts = resolved.parts
         for directory in self.directories:
-            if resolved == directory or directory in resolved.parents:
+            # The directory itself or one of its parents: as ``resolved == directory
+            # or directory in resolved.parents``, without a Path per parent.
+            if parts[:len(directory.parts)] == directory.parts:
                 return "git's" if directory.name == ".git" else "mlcycle's"
         try:
             info = os.stat(resolved)

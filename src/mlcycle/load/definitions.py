@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from mlcycle.codes import MLC040, MLC041, MLC042
@@ -88,11 +88,14 @@ class Definitions:
         )
 
 
+_DUMPED = set(FIELDS) - STATE_FIELDS  # never changed: made once, not per item
+
+
 def canonical(item: ItemDefinition) -> dict[str, Any]:
     """An item definition as plain data: every field, defaults included (except
     the ``LATER_FIELDS`` at their default, and the ``STATE_FIELDS``, which no
     built-in playbook ever set: the records keep their bytes)."""
-    data = item.model_dump(include=set(FIELDS) - STATE_FIELDS)
+    data = item.model_dump(include=_DUMPED)
     for name, default in LATER_FIELDS.items():
         if data.get(name, default) == default:
             data.pop(name, None)
@@ -165,12 +168,17 @@ _PLAIN = tuple(name for name in FIELDS if name not in ("id", "raci", *_CHECK_FIE
                and name not in STATE_FIELDS)
 _plain_of = attrgetter(*_PLAIN)
 _raci_of = attrgetter(*RACI_FIELDS)
+# What ``_recorded`` reads for a field a record leaves out.
+_ABSENT = {name: LATER_FIELDS.get(name) for name in FIELDS}
+_plain_recorded = itemgetter(*_PLAIN)
+_raci_recorded = itemgetter(*RACI_FIELDS)
+_checks_recorded = itemgetter(*_CHECK_FIELDS)
 
 
 def _wanted(there: dict[str, Any]) -> tuple[Any, ...]:
-    return (tuple(_recorded(there, name) for name in _PLAIN),
-            tuple(there["raci"][sub] for sub in RACI_FIELDS),
-            tuple(_recorded(there, name) for name in _CHECK_FIELDS))
+    recorded = {**_ABSENT, **there}  # ``_recorded`` of every field at once
+    return (_plain_recorded(recorded), _raci_recorded(there["raci"]),
+            _checks_recorded(recorded))
 
 
 def same(here: ItemDefinition, wanted: tuple[Any, ...]) -> bool:
