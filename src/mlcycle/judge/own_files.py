@@ -135,13 +135,12 @@ def _resolved_under(real_root: Path, name: str) -> Path:
     """``real_root / name`` resolved, as ``Path.resolve`` would: ``real_root`` is
     resolved already, so only ``name``'s own parts (plain names, no ``..``) can be
     links; when one is, the whole path is resolved."""
-    path = real_root / name
-    current = real_root
-    for part in name.split("/"):
-        current = current / part
+    current = os.fspath(real_root)
+    for part in name.split("/"):  # as strings: a Path per part costs more than the lstat
+        current = os.path.join(current, part)
         if os.path.islink(current):
-            return path.resolve()
-    return path
+            return (real_root / name).resolve()
+    return real_root / name
 
 
 def _git_directory(root: Path) -> Path | None:
