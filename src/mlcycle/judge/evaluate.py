@@ -81,6 +81,7 @@ def evaluate(project: Project, options: Options,
     result = Result(project, options, evaluated)
     ctx = Context(project, options, result, frozenset(evaluated))
     profile = project.file.profile
+    checks = [rule.check for rule in ITEM_RULES]  # looked up once, not per item
     # An overlay's item is judged as a member of the phase it is attached to.
     for phase, index, item in project.entries():
         if (phase.key, index) in skip:
@@ -95,8 +96,8 @@ def evaluate(project: Project, options: Options,
             continue
         subject = Subject(phase, index, item)
         # Every rule runs (each records its findings); the first reason wins.
-        reasons = [rule.check(ctx, subject) for rule in ITEM_RULES]
-        why = next((reason for reason in reasons if reason), "")
+        reasons = [check(ctx, subject) for check in checks]
+        why = next(filter(None, reasons), "")
         state = ItemState(phase.id, index, item, not why, why,
                           item.gate and phase.id in ctx.in_scope, overlay=phase.overlay)
         ctx.states[item.id] = state

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 # Relative to the project. The workflow is the one init renders.
@@ -21,23 +22,52 @@ _MAX_INODES = 100_000  # a team playbook is a few dozen files; never walk a huge
 class OwnFiles:
     def __init__(self, root: Path, playbook_path: str | None,
                  rendered: Callable[[], dict[str, bytes]] | None = None) -> None:
-        self.files = frozenset((root / name).resolve() for name in FILES)
-        directories = [(root / name).resolve() for name in DIRECTORIES]
-        if playbook_path is not None:
-            directories.append((root / playbook_path).resolve())
-        self.directories = tuple(directories)
+        self._playbook_path = playbook_path
         self._inodes: dict[tuple[int, int], str] | None = None
         self._root = root
         self._render = rendered
         self._rendered: dict[Path, bytes] | None = None
+        self._last: tuple[Path, Path] | None = None  # whose() then pristine() of one path
+
+    # Resolved when a path is first judged (a project citing only URLs never is),
+    # each under the root resolved once: a portfolio judges a thousand projects.
+    @cached_property
+    def real_root(self) -> Path:
+        return self._root.resolve()
+
+    @cached_property
+    def files(self) -> frozenset[Path]:
+        return frozenset(_resolved_under(self.real_root, name) for name in FILES)
+
+    @cached_property
+    def directories(self) -> tuple[Path, ...]:
+        directories = [_resolved_under(self.real_root, name) for name in DIRECTORIES]
+        if self._playbook_path is not None:
+            directories.append((self._root / self._playbook_path).resolve())
+        return tuple(directories)
+
+    def _resolve(self, path: Path) -> Path:
+        if self._last is None or self._last[0] != path:
+            self._last = (path, self._resolved(path))
+        return self._last[1]
+
+    def _resolved(self, path: Path) -> Path:
+        """``path.resolve()``; a path below the root by plain names (cited
+        evidence, a file of a cited directory) is resolved under the resolved root."""
+        root = self._root
+        if path.parts[:len(root.parts)] == root.parts and len(path.parts) > len(root.parts):
+            rest = path.parts[len(root.parts):]
+            if ".." not in rest:
+                return _resolved_under(self.real_root, "/".join(rest))
+        return path.resolve()
 
     def pristine(self, path: Path) -> bool:
         """Is ``path`` a file ``init`` writes once (README.md, the pre-commit
         config), still byte for byte as it would render it today?"""
         if self._render is None:
             return False
-        resolved = path.resolve()
-        if resolved.parent != self._root.resolve() or resolved.name not in (
+        resolved = self._resolve(path)
+        if resolved.parent != self.real_root or resolved.name not in (
                 "README.md", ".pre-commit-config.yaml"):
             return False
         if self._rendered is None:
@@ -55,11 +85,14 @@ class OwnFiles:
 
     def whose(self, path: Path) -> str | None:
         """"mlcycle's" or "git's" when ``path`` is one of their files, else None."""
-        resolved = path.resolve()
+        resolved = self._resolve(path)
         if resolved in self.files:
             return "mlcycle's"
+        parts = resolved.parts
         for directory in self.directories:
-            if resolved == directory or directory in resolved.parents:
+            # The directory itself or one of its parents: as ``resolved == directory
+            # or directory in resolved.parents``, without a Path per parent.
+            if parts[:len(directory.parts)] == directory.parts:
                 return "git's" if directory.name == ".git" else "mlcycle's"
         try:
             info = os.stat(resolved)
@@ -77,7 +110,7 @@ class OwnFiles:
             # The repository's .git is walked too ("never evidence, also through a
             # hard link"), found at or above the project as git finds it, its
             # object store first on the stack so that it is popped last.
-            git = _git_directory(self._root.resolve())
+            git = _git_directory(self.real_root)
             stack: list[tuple[Path, str]] = [(git / "objects", "git's")] if git else []
             stack += [(f, "mlcycle's") for f in self.files]
             stack += [(d, "mlcycle's") for d in self.directories if d.name != ".git"]
@@ -96,6 +129,18 @@ class OwnFiles:
                     continue
             self._inodes = found
         return self._inodes
+
+
+def _resolved_under(real_root: Path, name: str) -> Path:
+    """``real_root / name`` resolved, as ``Path.resolve`` would: ``real_root`` is
+    resolved already, so only ``name``'s own parts (plain names, no ``..``) can be
+    links; when one is, the whole path is resolved."""
+    current = os.fspath(real_root)
+    for part in name.split("/"):  # as strings: a Path per part costs more than the lstat
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return (real_root / name).resolve()
+    return real_root / name
 
 
 def _git_directory(root: Path) -> Path | None:

@@ -213,8 +213,12 @@ def rows(paths: list[Path], today: date, jobs: int | None = None,
         return
     import concurrent.futures
 
+    from mlcycle.load.source import parse_here
+
+    # Each worker has a core: it parses its projects' files itself.
     with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            workers, mp_context=multiprocessing.get_context("fork"),
+            initializer=parse_here) as pool:
         # Chunks keep the hand-over cost low; map keeps discovery order.
         chunk = max(1, min(32, len(projects) // (workers * 8)))
         yield from pool.map(_row_job, [(p, today) for p in projects], chunksize=chunk)

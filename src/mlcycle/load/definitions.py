@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from mlcycle.codes import MLC040, MLC041, MLC042
@@ -54,6 +55,10 @@ class Definitions:
     phase_titles: dict[str, str]
     items: dict[str, list[dict[str, Any]]]  # phase id -> canonical item definitions
     _index: dict[str, tuple[str, int]] = field(default_factory=dict, repr=False)
+    # phase id -> each definition's values as ``same`` compares them, made once
+    # per playbook version (a portfolio shares it across its projects).
+    _compared: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict, repr=False,
+                                                        compare=False)
 
     def __post_init__(self) -> None:
         for phase_id, items in self.items.items():
@@ -63,6 +68,14 @@ class Definitions:
     def find(self, item_id: str) -> tuple[str, int] | None:
         """(phase id, position) of an item, or None when the playbook has none such."""
         return self._index.get(item_id)
+
+    def compared(self, phase_id: str) -> list[tuple[Any, ...]]:
+        """The phase's definitions in the form ``same`` compares an item with."""
+        found = self._compared.get(phase_id)
+        if found is None:
+            found = self._compared[phase_id] = [_wanted(there)
+                                                for there in self.items.get(phase_id, [])]
+        return found
 
     @classmethod
     def from_record(cls, record: dict[str, Any], label: str) -> Definitions:
@@ -75,11 +88,14 @@ class Definitions:
         )
 
 
+_DUMPED = set(FIELDS) - STATE_FIELDS  # never changed: made once, not per item
+
+
 def canonical(item: ItemDefinition) -> dict[str, Any]:
     """An item definition as plain data: every field, defaults included (except
     the ``LATER_FIELDS`` at their default, and the ``STATE_FIELDS``, which no
     built-in playbook ever set: the records keep their bytes)."""
-    data = item.model_dump(include=set(FIELDS) - STATE_FIELDS)
+    data = item.model_dump(include=_DUMPED)
     for name, default in LATER_FIELDS.items():
         if data.get(name, default) == default:
             data.pop(name, None)
@@ -145,6 +161,40 @@ def _checks_difference(mine: list[dict[str, Any]], wanted: list[dict[str, Any]])
     return "; ".join(parts) if parts else "their order differs from"
 
 
+# The fast comparison of ``same``: the fields compared by value alone, in one
+# tuple (raci by its parts; metrics and parity as dumped checks).
+_CHECK_FIELDS = ("metrics", "parity")
+_PLAIN = tuple(name for name in FIELDS if name not in ("id", "raci", *_CHECK_FIELDS)
+               and name not in STATE_FIELDS)
+_plain_of = attrgetter(*_PLAIN)
+_raci_of = attrgetter(*RACI_FIELDS)
+# What ``_recorded`` reads for a field a record leaves out.
+_ABSENT = {name: LATER_FIELDS.get(name) for name in FIELDS}
+_plain_recorded = itemgetter(*_PLAIN)
+_raci_recorded = itemgetter(*RACI_FIELDS)
+_checks_recorded = itemgetter(*_CHECK_FIELDS)
+
+
+def _wanted(there: dict[str, Any]) -> tuple[Any, ...]:
+    recorded = {**_ABSENT, **there}  # ``_recorded`` of every field at once
+    return (_plain_recorded(recorded), _raci_recorded(there["raci"]),
+            _checks_recorded(recorded))
+
+
+def same(here: ItemDefinition, wanted: tuple[Any, ...]) -> bool:
+    """Does ``here`` equal its definition (``Definitions.compared``) in every field
+    ``item_differences`` compares? The same comparisons, without building a message:
+    most items of most projects are equal to their playbook's."""
+    plain, raci, checks = wanted
+    if _plain_of(here) != plain or _raci_of(here.raci) != raci:
+        return False
+    for name, want in zip(_CHECK_FIELDS, checks, strict=True):
+        mine = getattr(here, name)
+        if (mine or want != []) and [check.model_dump() for check in mine] != want:
+            return False
+    return True
+
+
 def item_differences(here: ItemDefinition, there: dict[str, Any]
                      ) -> list[tuple[tuple[str, ...], str]]:
     """(location inside the item, message) for each definition field that differs;
@@ -195,6 +245,7 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
         problem(("title",), MLC040, f"title: {shown(title)} here, but {shown(wanted_title)} "
                 f"in {{label}}; {WHERE_TO_CHANGE}")
     expected = defs.items.get(phase_id, [])
+    compared = defs.compared(phase_id)
     present: set[str] = set()
     for index, item in enumerate(items):
         if item.id in present:
@@ -207,6 +258,8 @@ def phase_problems(defs: Definitions, phase_id: str, title: str | None,
             problem(("items", index, "id"), MLC042,
                     f"items[{index}]: item '{item.id}' is not an item of phase '{phase_id}' in "
                     f"{{label}}{where}; add items in the playbook, not in status files")
+            continue
+        if same(item, compared[home[1]]):
             continue
         for sub, message in item_differences(item, expected[home[1]]):
             problem(("items", index, *sub), MLC040,

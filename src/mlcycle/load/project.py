@@ -33,7 +33,7 @@ from mlcycle.load.history import history_problems
 from mlcycle.load.model import Item, OverlayFile, OverlayRef, PhaseFile, PlaybookRef, ProjectFile
 from mlcycle.load.playbooks import Outline
 from mlcycle.load.rules import Placed, item_problems
-from mlcycle.load.source import Source, load_model, load_models, prefetching
+from mlcycle.load.source import Source, load_model, load_models, parsing_ahead, prefetching
 from mlcycle.load.validation import did_you_mean
 
 PROJECT_FILE = "mlcycle.yaml"
@@ -209,7 +209,7 @@ def _load(root: Path) -> tuple[Project | None, list[Problem]]:
         project, source = load_model(ProjectFile, root / PROJECT_FILE, PROJECT_FILE)
     except MlcycleError as exc:
         problems.extend(exc.problems)
-    with prefetching(_prefetch_jobs(root, project)):
+    with prefetching(_prefetch_jobs(root, project) if parsing_ahead() else []):
         if project is not None and source is not None:
             try:
                 defs = pinned_definitions(project, source, root)
@@ -382,6 +382,8 @@ def items_with_problems(project: Project, problems: list[Problem]
 # While ``portfolio`` walks many projects, those on one playbook share its record
 # (None otherwise: a single command always reads its playbook afresh).
 _SHARED: dict[tuple[str, ...], tuple[str, str, dict[str, Any] | None]] | None = None
+# The Definitions made from those records, for the same run (``_definitions``).
+_SHARED_DEFS: dict[tuple[str, ...], tuple[dict[str, Any], Definitions]] = {}
 
 
 @contextmanager
@@ -393,6 +395,7 @@ def sharing_playbooks() -> Iterator[None]:
         yield
     finally:
         _SHARED = saved
+        _SHARED_DEFS.clear()
 
 
 def _team_record(directory: Path) -> tuple[str, str, dict[str, Any]]:
@@ -450,7 +453,7 @@ def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ..
                 f"{version}; move the project to it with `mlcycle "
                 f"{'upgrade' if kind == 'playbook' else 'overlay upgrade ' + ref.name}`, or "
                 f"restore the {kind}")])
-        return Definitions.from_record(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
+        return _definitions(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
     names = playbooks.builtin_names()
     if ref.name not in names:
         raise MlcycleError([source.problem(
@@ -467,7 +470,20 @@ def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ..
             f"not a version this mlcycle ({__version__}) can verify; it knows {ref.name} "
             f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
             f"that mlcycle (pip install -U {DISTRIBUTION})")])
-    return Definitions.from_record(found, f"{ref.name} {ref.version}")
+    return _definitions(found, f"{ref.name} {ref.version}")
+
+
+def _definitions(rec: dict[str, Any], label: str) -> Definitions:
+    """The definitions of a record; in a portfolio run, made once per record and
+    label for every project pinning it (with what ``phase_problems`` compares).
+    Nothing changes a ``Definitions`` once made."""
+    if _SHARED is None:
+        return Definitions.from_record(rec, label)
+    key = ("definitions", label, str(id(rec)))  # rec is kept alive by _SHARED
+    made = _SHARED_DEFS.get(key)
+    if made is None or made[0] is not rec:
+        made = _SHARED_DEFS[key] = (rec, Definitions.from_record(rec, label))
+    return made[1]
 
 
 def project_playbook(project: Project) -> playbooks.Playbook:
@@ -524,9 +540,14 @@ def _lifecycle_entries(root: Path) -> list[Path]:
     # Every entry but hidden ones (editors' swap files, .gitkeep): a '02-data.yml'
     # or a stray file must not be skipped in silence, its items never checked.
     # lifecycle/overlays/ holds the overlays' status files (load.overlays).
-    return sorted(p for p in directory.iterdir() if not p.name.startswith(".")
-                  and not (p.name == "overlays" and p.is_dir())) \
+    # Sorted by name: the order of the paths (one directory), without comparing Paths.
+    return sorted((p for p in directory.iterdir() if not p.name.startswith(".")
+                   and not (p.name == "overlays" and p.is_dir())), key=_name) \
         if directory.is_dir() else []
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def _load_phases(root: Path, playbook: Outline | None, problems: list[Problem]) -> list[PhaseState]:
@@ -634,6 +655,8 @@ def _project_problems(
 
 
 def _evidence_problems(root: Path, source: Source, index: int, item: Item) -> list[Problem]:
+    if not (item.evidence or item.metrics or item.parity):
+        return []  # most items: nothing to resolve
     problems = []
     for e_index, evidence in enumerate(item.evidence):
         if is_url(evidence):

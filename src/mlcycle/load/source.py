@@ -192,6 +192,20 @@ def _parse_file(job: tuple[Path, str]) -> Any:
 
 # (path, display) -> the parse of that file, under way on another core (see ``prefetching``).
 _AHEAD: dict[tuple[Path, str], Any] = {}
+# False in a worker that already has a core to itself (a portfolio's): it parses
+# every file itself, without summing sizes to decide whether to fork workers.
+_AHEAD_ALLOWED = True
+
+
+def parse_here() -> None:
+    """From now on, this process parses every file itself (no workers of its own)."""
+    global _AHEAD_ALLOWED
+    _AHEAD_ALLOWED = False
+
+
+def parsing_ahead() -> bool:
+    """May large files be parsed on other cores (``prefetching``, ``load_models``)?"""
+    return _AHEAD_ALLOWED
 
 
 @contextmanager
@@ -206,7 +220,8 @@ def prefetching(jobs: list[tuple[Path, str]]) -> Iterator[None]:
     parses it itself too, so a miss costs nothing but time.
     """
     # Size first: asking about fork imports multiprocessing (~5 ms of a small check).
-    if len(jobs) < 2 or _total_bytes(jobs) <= PARALLEL_BYTES or not _fork_available():
+    if not _AHEAD_ALLOWED or len(jobs) < 2 or _total_bytes(jobs) <= PARALLEL_BYTES \
+            or not _fork_available():
         yield
         return
     import concurrent.futures
@@ -252,7 +267,8 @@ def load_models(
     """
     if all(job in _AHEAD for job in jobs):
         return [_validated(model, job, _parsed(job)) for job in jobs]
-    if len(jobs) > 1 and _total_bytes(jobs) > PARALLEL_BYTES and _fork_available():
+    if _AHEAD_ALLOWED and len(jobs) > 1 and _total_bytes(jobs) > PARALLEL_BYTES \
+            and _fork_available():
         import concurrent.futures
         import multiprocessing
 
