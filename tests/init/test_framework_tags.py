@@ -100,8 +100,9 @@ def test_responsible_ai_items_cite_their_frameworks() -> None:
 
 
 def test_status_files_carry_tags_and_a_changed_tag_is_caught(tmp_path: Path) -> None:
-    result = run("init", tmp_path / "p", "--name", "Churn", "--playbook", "product",
-                 "--team", "pm=Ana", "--no-input")
+    with init_date():  # dated 2026-12-01, before the overlay's day, whatever the clock says
+        result = run("init", tmp_path / "p", "--name", "Churn", "--playbook", "product",
+                     "--team", "pm=Ana", "--no-input")
     assert result.code == 0, result.err
     added = run("overlay", "add", "responsible-ai", "--by", "Ana", "--today", "2026-12-10",
                 cwd=tmp_path / "p")
