@@ -8,7 +8,8 @@ there is one command (``commands.MODULES`` maps each command name to one):
   ``--today``) and how an outcome becomes output;
 - ``usage``: click's usage errors as one located line, exit 2;
 - ``completion``: shell completion of ids, roles and people (imported only when
-  the shell asks).
+  the shell asks);
+- ``names``: the table of commands and groups (``commands.MODULES``).
 
 It sits above the core (it may import typer) and below ``commands``.
 """

@@ -10,5 +10,11 @@ prints, exits or writes.
 - ``dashboard``: the data of ``status``; ``raci``: the RACI matrix;
 - ``journey``: the path through the phases; ``report_data``: the data of
   ``report``; ``portfolio``: one row per project under some paths;
-- ``framework_index``: ``report --framework``, the items tagged for a framework.
+- ``framework_index``: ``report --framework``, the items tagged for a framework;
+- ``evidence``: what a cited path proves (stubs, prompts, emptiness, hosts);
+  ``automation``: which evidence is automation (``done --automated``);
+- ``metricdiff``: metric values in ``diff`` and ``check --base``;
+  ``provenance``: where a pulled number came from;
+- ``workable``: what is ready now and what waits on what (``next``, ``status``);
+- ``result``: the result types; ``rules/``: one module per finding rule.
 """

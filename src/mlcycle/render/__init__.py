@@ -4,7 +4,8 @@
 ``check --format``; ``with_diff``: ``check --base``'s diff added to each;
 ``diff``: ``mlcycle diff``; ``status``: the terminal dashboard (rich), JSON and
 Markdown; ``text``: plain tables; ``raci``, ``score``, ``playbook``,
-``portfolio``: their commands' formats; ``html``: the Jinja page renderer that
-``report_html`` (``mlcycle report``), ``framework`` (``report --framework``,
-also Markdown) and ``portfolio --format html`` use.
+``portfolio``: their commands' formats; ``next_view``: ``mlcycle next``;
+``html``: the Jinja page renderer that ``report_html`` (``mlcycle report``),
+``framework`` (``report --framework``, also Markdown) and ``portfolio --format
+html`` use.
 """
