@@ -423,6 +423,12 @@ MLC137 = _code(
     "evidence file it cites is unchanged since the reopen",
     "update the evidence with what the loop back found, or cite the new work "
     "(`mlcycle set ITEM --evidence PATH`)")
+MLC138 = _code(
+    "MLC138", "finding",
+    "an item the history says a reopen reset (`reset:` of that reopen entry) lacks the "
+    "`reopened:` record of that day, which `mlcycle reopen` wrote (removed or changed by "
+    "hand, it would hide evidence unchanged since the loop back)",
+    "restore the item's `reopened:` record from git (`git log -p` of its status file)")
 MLC140 = _code(
     "MLC140", "finding",
     f"a recurring gate of the current or an earlier phase has been due again for more than "

@@ -96,7 +96,10 @@ def test_reopen_lists_the_closed_items_resting_on_a_reset_and_cascade_resets_the
         "mlcycle.yaml": [
             "-current_phase: modeling", "+current_phase: data",
             "+  - date: 2027-01-10", "+    event: reopen", "+    from: modeling",
-            "+    to: data", "+    reason: label leakage", "+    by: Dee Park"],
+            "+    to: data", "+    reason: label leakage", "+    by: Dee Park",
+            # the items it reset, each held to its `reopened:` record (MLC138)
+            "+    reset:", "+      - data-verification", "+      - eda",
+            "+      - cleaning-scripts", "+      - data-sufficiency", "+      - baseline-model"],
         "lifecycle/02-data.yaml": [
             "-    status: done", "+    status: doing",
             '+    notes: "Reopened 2027-01-10 (back to data): label leakage"', *record,

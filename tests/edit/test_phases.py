@@ -108,7 +108,7 @@ def test_reopen_records_why_resets_items_and_status_shows_the_path(tmp_path: Pat
     assert (root / "mlcycle.yaml").read_text() == PROJECT + (
         "- {date: 2026-01-11, event: advance, from: frame, to: data, by: Ana Lima}\n"
         "- {date: 2026-03-02, event: reopen, from: data, to: frame, reason: label leakage "
-        "in feature X, by: Bo Li}\n")
+        "in feature X, by: Bo Li, reset: [problem]}\n")
     assert (root / "lifecycle/01-frame.yaml").read_text() == frame_before.replace(
         "    status: 'done'        # single-quoted on purpose\n",
         "    status: 'doing'        # single-quoted on purpose\n").replace(
@@ -175,7 +175,7 @@ def test_advance_and_reopen_keep_crlf_and_the_bom(tmp_path: Path) -> None:
     assert (root / "mlcycle.yaml").read_bytes() == encode(PROJECT + (
         "- {date: 2026-01-10, event: advance, from: frame, to: data, by: Ana Lima}\n"
         "- {date: 2026-01-10, event: reopen, from: data, to: frame, reason: leak, "
-        "by: Bo Li}\n"), crlf=True, bom=True)
+        "by: Bo Li, reset: [problem]}\n"), crlf=True, bom=True)
     assert (root / "lifecycle/01-frame.yaml").read_bytes() == frame.replace(
         b"    owner:   # nobody yet\r\n",
         b"    owner:   # nobody yet\r\n"

@@ -102,6 +102,35 @@ def test_done_again_on_unchanged_evidence_warns_and_strict_evidence_fails(
         "since the reopen)")
 
 
+def test_deleting_the_reopen_record_by_hand_is_caught(tmp_path: Path) -> None:
+    """Found by trying to make check pass: without its `reopened:` record, an item
+    done again on unchanged evidence warned of nothing. The reopen entry names the
+    items it reset, and each must carry the record of that day."""
+    root = reopened(tmp_path)
+    text = (root / "mlcycle.yaml").read_text()
+    assert text.endswith("    reason: label leakage\n    by: Dee Park\n    reset:\n"
+                         "      - problem-to-model\n      - feasibility-and-cost\n")
+    assert run("done", "problem-to-model", cwd=root).code == 0
+    status = root / "lifecycle/01-problem.yaml"
+    kept = status.read_text()
+    record = ("    reopened:\n      date: 2027-01-10\n      evidence:\n"
+              f"        - path: {FRAMING}\n          sha256: {sha(root, FRAMING)}\n")
+    assert kept.count(record) == 2
+    status.write_text(kept.replace(record, "", 1))
+    before = snapshot(root)
+    result = run("check", cwd=root)
+    assert (result.code, result.err) == (1, "")
+    assert result.out.splitlines()[0] == (
+        "lifecycle/01-problem.yaml:106:5: error[MLC138]: item 'problem-to-model' was reset by "
+        "the reopen of 2027-01-10 (history), but carries none as its `reopened:` record; "
+        "restore the record `mlcycle reopen` wrote, from git (`git log -p` of this file)")
+    assert snapshot(root) == before
+    # Restored, it is judged again: done on unchanged evidence.
+    status.write_text(kept)
+    assert run("check", cwd=root).out.splitlines()[0] == WARNING.format(level="warning",
+                                                                         code="MLC165")
+
+
 def test_edited_or_new_evidence_is_the_loop_s_work(tmp_path: Path) -> None:
     root = reopened(tmp_path)
     (root / FRAMING).write_text("# Framing\n\nWe predict churn within 30 days from usage "

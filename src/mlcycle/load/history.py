@@ -184,6 +184,7 @@ def _stray_key_problems(source: Any, index: int, entry: Any) -> list[Problem]:
          "only an overlay entry (overlay-add, -remove, -upgrade) names an overlay"),
         (() if event == "upgrade" else ("from_playbook", "to_playbook"),
          "only an upgrade entry names playbooks"),
+        (() if event == "reopen" else ("reset",), "only a reopen entry names reset items"),
     )
     return [source.problem(("history", index, key), CODE, f"{name}.{key}: {why}; remove it")
             for keys, why in owners for key in keys if getattr(entry, key) is not None]

@@ -571,6 +571,9 @@ class HistoryEntry(Strict):
         default=None, description="profile (and init): the project's profile after")
     overlay: Line | None = Field(default=None, description="overlay-add, -remove, -upgrade: "
                                  "the overlay (NAME@VERSION)")
+    reset: list[ItemId] | None = Field(
+        default=None, description="reopen: the items it returned to doing (--reset, --cascade); "
+                                  "each carries the `reopened:` record of that day")
     gate_at: dict[PhaseId, PhaseId] | None = Field(
         default=None, description="overlay-add, -upgrade: where each overlay phase attached "
                                   "(overlay phase -> lifecycle phase)")

@@ -116,8 +116,11 @@ def reopen(project: Project, phase: str, reason: str, resets: list[str], by: str
         _reset(session, state, index, item,
                f"Reopened {today.isoformat()} (back to {phase}; --cascade: rests on {roots}): "
                f"{reason}", "--cascade", today)
-    _move(session, {"date": Verbatim(today.isoformat()), "event": "reopen", "from": current,
-                    "to": phase, "reason": reason, "by": person}, phase)
+    entry: dict[str, object] = {"date": Verbatim(today.isoformat()), "event": "reopen",
+                                "from": current, "to": phase, "reason": reason, "by": person}
+    if found or resting:  # what `check` holds each reset item's `reopened:` record to
+        entry["reset"] = [item.id for _, _, item in [*found, *resting]]
+    _move(session, entry, phase)
     message = f"reopened: {current} -> {phase} ({line(' '.join(reason.split()))})"
     if found:
         message += f"; back to doing: {', '.join(item.id for _, _, item in found)}"

@@ -73,6 +73,16 @@ class Context:
 
         return Files(self.project.root)
 
+    @cached_property
+    def last_reset(self) -> dict[str, date]:
+        """Item id -> the day of the last reopen entry that reset it (entries
+        written before reopens listed their items name none)."""
+        found: dict[str, date] = {}
+        for entry in self.project.file.history:
+            if entry.event == "reopen":
+                found.update(dict.fromkeys(entry.reset or (), entry.date))
+        return found
+
     @property
     def primary(self) -> PrimaryMetric | None:
         """The project's declared primary metric, which checks may read."""
