@@ -1008,7 +1008,9 @@ def main() -> int:
 
         if args.portfolio_only:
             verdicts = portfolio_benchmark(mlcycle, scratch, repeat)
-
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
 
         if args.metrics_only:
             verdicts = metrics_benchmark(mlcycle, scratch, repeat)
