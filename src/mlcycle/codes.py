@@ -193,7 +193,8 @@ MLC043 = _code(
 MLC044 = _code(
     "MLC044", "input",
     "current_phase and history disagree (a skipped phase, a reopen without reason, dates going "
-    "backwards, a phase set by hand)",
+    "backwards, a phase set by hand), or, under check --base, the change rewrites an entry "
+    "of the base's history (it is append-only)",
     "move phases with `mlcycle advance` and `mlcycle reopen`, never by hand")
 MLC045 = _code(
     "MLC045", "input",

@@ -225,6 +225,36 @@ def test_a_made_up_upgrade_entry_is_refused_at_the_entry_and_flagged_by_diff(
     ]
 
 
+def test_a_rewritten_base_history_is_refused_at_the_first_changed_entry(
+        tmp_path: Path) -> None:
+    """Found by trying to make check pass: an overlay's attachment moved past the
+    release together with the history entry that records it agrees with itself
+    (plain `check` passes), but rewrites the base's history."""
+    root = project(tmp_path, advance=False)
+    ok(root, "overlay", "add", "ml-test-score", "--by", "Ana")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    text = (root / "mlcycle.yaml").read_text(encoding="utf-8")
+    assert text.count("      model: quality\n") == 2  # the history entry and the pin
+    (root / "mlcycle.yaml").write_text(text.replace("      model: quality\n",
+                                                    "      model: operations\n"))
+    git(root, "commit", "-q", "-am", "model tests after the release")
+    assert run("check", cwd=root).code == 0  # consistent with itself
+    lines = (root / "mlcycle.yaml").read_text(encoding="utf-8").splitlines()
+    entry = lines.index("    event: overlay-add")  # 0-based: its `- date:` line is 1-based
+    result = run("check", "--base", "main", cwd=root)
+    assert result.code == 2
+    assert result.err == (
+        f"mlcycle.yaml:{entry}:5: error[MLC044]: history[1]: this change rewrites (or "
+        "removes) an entry of the base's history (1 of its 2 entries differ); the history is "
+        "append-only: restore the base's entries and record the change with the command that "
+        "makes it\n")
+    changes = run("diff", "--base", "main", cwd=root)
+    assert "!! history: history REWRITTEN: entries of the base were changed or removed" \
+        in changes.out.splitlines()
+
+
 def test_a_move_back_before_an_upgrade_from_a_released_playbook_is_refused_without_git(
         tmp_path: Path) -> None:
     root = project(tmp_path)

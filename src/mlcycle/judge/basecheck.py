@@ -96,6 +96,16 @@ def history_problems(old: ProjectFile | None, project: Project) -> list[Problem]
     before = f"{old.playbook.name}@{old.playbook.version}"
     after = f"{new.playbook.name}@{new.playbook.version}"
     problems: list[Problem] = []
+    if shared < len(old.history):
+        # The history is append-only: an entry of the base changed here (say, an
+        # overlay's recorded attachment edited together with its pin) would make
+        # every rule that trusts the history trust a forgery.
+        at = ("history", shared) if shared < len(new.history) else ("history",)
+        problems.append(project.source.problem(
+            at, MLC044, f"history[{shared}]: this change rewrites (or removes) an entry of "
+            f"the base's history ({len(old.history) - shared} of its {len(old.history)} "
+            "entries differ); the history is append-only: restore the base's entries and "
+            "record the change with the command that makes it"))
     first = True
     for index in range(shared, len(new.history)):
         entry = new.history[index]
