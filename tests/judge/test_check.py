@@ -804,3 +804,19 @@ def test_exit_2_still_reports_every_finding_in_every_format(tmp_path: Path) -> N
     markdown = check(root, "--format", "markdown").out
     assert markdown.startswith("## mlcycle check: invalid input\n")
     assert "- **error** MLC101 `lifecycle/01-problem.yaml:22:11` (h): gate 'h'" in markdown
+
+
+def test_unverified_url_note_names_ten_items_and_counts_the_rest(tmp_path: Path) -> None:
+    # A project citing URLs on thousands of items got one line of thousands of ids.
+    urls = [item(f"t{n:02d}", status="done", evidence=[f"https://example.com/{n}"])
+            for n in range(12)]
+    root = write_project(tmp_path / "p", items={"problem": urls})
+    result = check(root)
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        "note[MLC152]: URL evidence not verified (check works offline; list the hosts the team "
+        "trusts with `mlcycle hosts add HOST`): 't00', 't01', 't02', 't03', 't04', 't05', "
+        "'t06', 't07', 't08', 't09' and 2 more (`--format json` lists each)")
+    listed = json.loads(check(root, "--format", "json").out)["findings"]
+    assert sorted(f["item"] for f in listed if f["code"] == "MLC152") == \
+        [f"t{n:02d}" for n in range(12)]

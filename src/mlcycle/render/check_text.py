@@ -69,14 +69,22 @@ def lines(result: Result) -> list[str]:
     return [str(f.problem) for f in result.findings if f.code != MLC152]
 
 
+# Items the unverified-URL note names; the rest are counted (a project citing
+# URLs on thousands of items got a line of thousands of ids).
+UNVERIFIED_SHOWN = 10
+
+
 def unverified(result: Result) -> list[str]:
-    """One line naming, once each, the items whose URL evidence was not verified."""
+    """One line naming, once each, the items whose URL evidence was not verified
+    (the first ``UNVERIFIED_SHOWN``; ``--format json`` has every one)."""
     items = list(dict.fromkeys(f.item for f in result.findings if f.code == MLC152))
     if not items:
         return []
+    named = ", ".join(repr(item) for item in items[:UNVERIFIED_SHOWN])
+    if len(items) > UNVERIFIED_SHOWN:
+        named += f" and {len(items) - UNVERIFIED_SHOWN} more (`--format json` lists each)"
     return [f"note[{MLC152}]: URL evidence not verified (check works offline; list the hosts "
-            f"the team trusts with `mlcycle hosts add HOST`): "
-            f"{', '.join(repr(item) for item in items)}"]
+            f"the team trusts with `mlcycle hosts add HOST`): {named}"]
 
 
 def render(result: Result) -> str:
