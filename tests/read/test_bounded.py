@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,3 +148,28 @@ def test_chunked_validation_counts_and_builds_what_one_validation_does(
             assert set(listed) <= set(every)
     else:
         assert outcome == whole
+
+
+def test_absent_lists_are_one_shared_list_that_refuses_changes() -> None:
+    # ~600,000 of them in a 100,000-item project: one object, not one each. A
+    # change to it would reach every item at once, so it raises instead.
+    import copy
+    import pickle
+
+    from mlcycle.load.model import Item
+
+    first, second = (Item.model_validate({
+        "id": name, "title": "T", "description": "D",
+        "raci": {"responsible": ["ds"], "accountable": "mlm"}}) for name in ("a", "b"))
+    assert first.evidence is second.raci.consulted
+    for change in (lambda x: x.append("p"), lambda x: x.extend(["p"]),
+                   lambda x: x.insert(0, "p"), lambda x: x.__setitem__(slice(0, 0), ["p"]),
+                   lambda x: x.__iadd__(["p"]), lambda x: x.sort(), lambda x: x.clear()):
+        with pytest.raises(TypeError, match="shared by every model"):
+            change(first.evidence)
+    assert first.evidence == [] and second.evidence == []
+    assert copy.deepcopy(first).evidence is first.evidence
+    assert pickle.loads(pickle.dumps(first)).evidence is first.evidence
+    assert first.model_dump()["evidence"] == [] and \
+        type(first.model_dump()["evidence"]) is list
+    assert first.model_copy(update={"evidence": ["docs/x.md"]}).evidence == ["docs/x.md"]

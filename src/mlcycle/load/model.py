@@ -207,8 +207,35 @@ def _shape(kind: str) -> Any:
 # regular expressions: ~20 M instructions of every start-up).
 
 
+class _NoEntries(list):  # type: ignore[type-arg]
+    """The one empty list every absent list field of every model shares: a
+    100,000-item project has ~600,000 of them (34 MiB as separate lists). The
+    models are frozen, and so is this: a change raises instead of reaching
+    every item at once; build a new list instead (``[*item.evidence, path]``)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a model's absent list is shared by every model; build a new list")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __copy__(self) -> "_NoEntries":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "_NoEntries":
+        return self
+
+    def __reduce__(self) -> Any:
+        return _new_list, ()
+
+
+_NO_ENTRIES = _NoEntries()
+
+
 def _new_list() -> list[Any]:
-    return []
+    return _NO_ENTRIES
 
 
 def _new_dict() -> dict[Any, Any]:

@@ -74,6 +74,10 @@ _MAP = "tag:yaml.org,2002:map"
 # resolves plain scalars itself (YAML 1.2 core, no 1.1 guessing).
 _UNTAGGED = "!"
 _MISSING = object()
+# A plain scalar this short is kept as one string per distinct value (statuses,
+# role ids, owners, dates repeat on every item): a 100,000-item project holds
+# ~2 million of them, and a worker's pickle then carries each once.
+_SHARED_TEXT = 24
 _PLAIN_VALUES: dict[str, Any] = {
     "": None, "~": None, "null": None, "Null": None, "NULL": None,
     "true": True, "True": True, "TRUE": True,
@@ -402,6 +406,8 @@ class _Builder:
                         value = plain
                     elif value[:1] in _FLOAT_START:  # perhaps a number: rare, so not inlined
                         value = self.plain_number(value, event)
+                    elif len(value) <= _SHARED_TEXT:
+                        value = intern(value)
                 else:  # quoted, block or tagged
                     value = scalar(event)
                     if flow_at is None:
