@@ -70,6 +70,9 @@ class Run:
     seconds: float
     maxrss_mib: float
     code: int
+    # User + system CPU seconds of the child and the workers it forked and waited
+    # for (wait4 reports both): the work done, whichever core did it.
+    cpu: float = 0.0
 
 
 def run_once(cmd: list[str], cwd: Path | None = None, capture: Path | None = None) -> Run:
@@ -85,7 +88,8 @@ def run_once(cmd: list[str], cwd: Path | None = None, capture: Path | None = Non
     finally:
         if capture:
             out.close()  # type: ignore[union-attr]
-    return Run(elapsed, usage.ru_maxrss / 1024.0, proc.returncode)  # ru_maxrss: KiB on Linux
+    return Run(elapsed, usage.ru_maxrss / 1024.0, proc.returncode,  # ru_maxrss: KiB on Linux
+               usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -106,6 +110,10 @@ class Case:
     def median(self) -> float:
         times = sorted(r.seconds for r in self.runs)
         return times[len(times) // 2]
+
+    @property
+    def best_cpu(self) -> float:
+        return min(r.cpu for r in self.runs)
 
     @property
     def peak_mib(self) -> float:
@@ -317,6 +325,16 @@ def make_synthetic(root: Path, items: int, phases: int = 10, current: int | None
 
 
 # --- the benchmark ------------------------------------------------------------------
+
+
+def _linearity(name: str, rates: dict[int, float]) -> tuple[str, str, bool]:
+    """A verdict row: the rates at LINEAR_SIZES within LINEAR_SPREAD of each other."""
+    low, high = min(rates.values()), max(rates.values())
+    return (f"{name} {', '.join(f'{size:,}' for size in LINEAR_SIZES)} items within "
+            f"{LINEAR_SPREAD:.0%}",
+            " / ".join(f"{rates[size]:,.0f}" for size in LINEAR_SIZES)
+            + f" (spread {1 - low / high:.0%})" if high else "-",
+            low > 0 and 1 - low / high <= LINEAR_SPREAD)
 
 
 def machine() -> str:
@@ -955,6 +973,82 @@ def cookiecutter_template(root: Path, rendered: Path) -> tuple[Path, Path]:
     return template, config
 
 
+def scale_benchmark(mlcycle: str, scratch: Path, repeat: int, sizes: list[int],
+                    has_check: bool) -> list[tuple[str, str, bool | None]]:
+    """`check --all` (or `validate`) on synthetic projects of each size: the scale
+    table, the 10,000 and 100,000-item targets and the linearity rows."""
+    verdicts: list[tuple[str, str, bool | None]] = []
+    command = ["check", "--all"] if has_check else ["validate"]
+    shown = "`mlcycle check --all`" if has_check else \
+        "`mlcycle validate` (`check` is not available yet)"
+    print(f"\n## Scale: {shown} on synthetic projects\n")
+    print("10 phases, 5 roles; the playbook directory holds the same item definitions. "
+          "State mix: 70 % done (gates with evidence: a file, 1 in 10 a URL), 10 % waived, "
+          "10 % doing, 5 % todo, 5 % blocked; a third of the items are gates; 1 in 4 "
+          "depends on the previous item. `MLCYCLE_TODAY=2025-06-01`.\n")
+    rows = []
+    took: dict[int, float] = {}  # size -> best seconds
+    cpu: dict[int, float] = {}  # size -> least CPU seconds (all processes)
+    for size in sizes:
+        root = scratch / f"scale-{size}"
+        gen_start = time.perf_counter()
+        # In a child: the benchmark process must stay small, since a child's
+        # ru_maxrss starts at its parent's peak (fork/vfork share the memory).
+        subprocess.run([PYTHON, __file__, "--generate", str(root), str(size)],
+                       env=ENV, check=True)
+        project = root / "project"
+        gen = time.perf_counter() - gen_start
+        mib_on_disk = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
+        case = Case(f"{size}", lambda n, p=project: [mlcycle, *command, str(p)],
+                    ok_codes=(0, 1))
+        measure([case], repeat, scratch, budget=SCALE_BUDGET_S)
+        reps = len(case.runs)
+        summary = case.output.strip().splitlines()[-1] if case.output.strip() else ""
+        found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) notes?", summary)
+        findings = "/".join(found.groups()) if found else "-"
+        rows.append([f"{size:,}", f"{case.best:.3f} ({case.median:.3f})",
+                     f"{size / case.best:,.0f}", f"{case.best_cpu:.3f}",
+                     f"{case.peak_mib:.0f}", findings,
+                     str(case.warm.code if case.warm else "?"), f"{mib_on_disk:.1f}",
+                     str(reps)])
+        print(f"<!-- generated {size:,} items in {gen:.1f} s -->", flush=True)
+        target = SCALE_TARGETS.get(size)
+        if target:
+            max_s, max_mib = target
+            measured = f"{case.best:.2f} s"
+            ok = case.ok and case.best < max_s
+            name = f"{size:,} items < {max_s:g} s"
+            if max_mib:
+                name += f" and < {max_mib:g} MiB"
+                measured += f", {case.peak_mib:.0f} MiB"
+                ok = ok and case.peak_mib < max_mib
+            if not has_check:
+                name += " (measured with `validate`)"
+            verdicts.append((name, measured, ok))
+        took[size] = case.best if case.ok else 0.0  # seconds
+        cpu[size] = case.best_cpu if case.ok else 0.0
+        shutil.rmtree(root, ignore_errors=True)
+    print(table(["items", "best s (median)", "items/s", "CPU s", "peak MiB",
+                 "errors/warnings/notes", "exit", "YAML MiB", "runs"], rows))
+    if all(size in took for size in (BASE_SIZE, *LINEAR_SIZES)):
+        # Items per second of the work alone: over the 100-item run's time
+        # (start-up, ~0.3 s, in every figure), else the small sizes read slower.
+        marginal = {size: (size - BASE_SIZE) / (took[size] - took[BASE_SIZE])
+                    if took[size] > took[BASE_SIZE] else 0.0 for size in LINEAR_SIZES}
+        verdicts.append(_linearity("cost linear: items/s beyond start-up at", marginal))
+        # The same in CPU seconds (every process): the work per item, apart
+        # from how many cores took part (files above PARALLEL_BYTES parse on two).
+        per_cpu = {size: (size - BASE_SIZE) / (cpu[size] - cpu[BASE_SIZE])
+                   if cpu[size] > cpu[BASE_SIZE] else 0.0 for size in LINEAR_SIZES}
+        verdicts.append(_linearity("work linear: items per CPU second beyond "
+                                   "start-up at", per_cpu))
+    for size in SCALE_TARGETS:
+        if size not in sizes:
+            verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
+                             None))
+    return verdicts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -967,12 +1061,10 @@ def main() -> int:
                         help="only the editing commands next to check (1,000 items)")
     parser.add_argument("--portfolio-only", action="store_true",
                         help="only portfolio over 1,000 projects of 50 items")
-
-
+    parser.add_argument("--scale-only", action="store_true",
+                        help="only `check --all` on synthetic projects (--sizes)")
     parser.add_argument("--metrics-only", action="store_true",
                         help="only check --all with and without metric checks")
-
-
     parser.add_argument("--pull-only", action="store_true",
                         help="only `metrics pull` from a local MLflow store")
     parser.add_argument("--overlay-only", action="store_true",
@@ -1012,12 +1104,17 @@ def main() -> int:
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
 
+        if args.scale_only:
+            verdicts = scale_benchmark(mlcycle, scratch, repeat, sizes, has_check=True)
+            print("\n" + table(["target", "measured", "verdict"],
+                               [[t, m, met(ok)] for t, m, ok in verdicts]))
+            return 0
+
         if args.metrics_only:
             verdicts = metrics_benchmark(mlcycle, scratch, repeat)
             print("\n" + table(["target", "measured", "verdict"],
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
-
 
         if args.pull_only:
             verdicts = pull_benchmark(mlcycle, scratch, repeat)
@@ -1222,72 +1319,7 @@ def main() -> int:
 
         if not args.startup_only:
             # 4. scale ------------------------------------------------------------------------
-            command = ["check", "--all"] if has_check else ["validate"]
-            shown = "`mlcycle check --all`" if has_check else \
-                "`mlcycle validate` (`check` is not available yet)"
-            print(f"\n## Scale: {shown} on synthetic projects\n")
-            print("10 phases, 5 roles; the playbook directory holds the same item definitions. "
-                  "State mix: 70 % done (gates with evidence: a file, 1 in 10 a URL), 10 % waived, "
-                  "10 % doing, 5 % todo, 5 % blocked; a third of the items are gates; 1 in 4 "
-                  "depends on the previous item. `MLCYCLE_TODAY=2025-06-01`.\n")
-            rows = []
-            took: dict[int, float] = {}  # size -> best seconds
-            for size in sizes:
-                root = scratch / f"scale-{size}"
-                gen_start = time.perf_counter()
-                # In a child: the benchmark process must stay small, since a child's
-                # ru_maxrss starts at its parent's peak (fork/vfork share the memory).
-                subprocess.run([PYTHON, __file__, "--generate", str(root), str(size)],
-                               env=ENV, check=True)
-                project = root / "project"
-                gen = time.perf_counter() - gen_start
-                mib_on_disk = sum(p.stat().st_size for p in root.rglob("*.yaml")) / 2**20
-                case = Case(f"{size}", lambda n, p=project: [mlcycle, *command, str(p)],
-                            ok_codes=(0, 1))
-                measure([case], repeat, scratch, budget=SCALE_BUDGET_S)
-                reps = len(case.runs)
-                summary = case.output.strip().splitlines()[-1] if case.output.strip() else ""
-                found = re.search(r"(\d+) errors?, (\d+) warnings?, (\d+) notes?", summary)
-                findings = "/".join(found.groups()) if found else "-"
-                rows.append([f"{size:,}", f"{case.best:.3f} ({case.median:.3f})",
-                             f"{size / case.best:,.0f}", f"{case.peak_mib:.0f}", findings,
-                             str(case.warm.code if case.warm else "?"), f"{mib_on_disk:.1f}",
-                             str(reps)])
-                print(f"<!-- generated {size:,} items in {gen:.1f} s -->", flush=True)
-                target = SCALE_TARGETS.get(size)
-                if target:
-                    max_s, max_mib = target
-                    measured = f"{case.best:.2f} s"
-                    ok = case.ok and case.best < max_s
-                    name = f"{size:,} items < {max_s:g} s"
-                    if max_mib:
-                        name += f" and < {max_mib:g} MiB"
-                        measured += f", {case.peak_mib:.0f} MiB"
-                        ok = ok and case.peak_mib < max_mib
-                    if not has_check:
-                        name += " (measured with `validate`)"
-                    verdicts.append((name, measured, ok))
-                took[size] = case.best if case.ok else 0.0  # seconds
-                shutil.rmtree(root, ignore_errors=True)
-            print(table(["items", "best s (median)", "items/s", "peak MiB",
-                         "errors/warnings/notes", "exit", "YAML MiB", "runs"], rows))
-            if all(size in took for size in (BASE_SIZE, *LINEAR_SIZES)):
-                # Items per second of the work alone: over the 100-item run's time
-                # (start-up, ~0.3 s, in every figure), else the small sizes read slower.
-                marginal = {size: (size - BASE_SIZE) / (took[size] - took[BASE_SIZE])
-                            if took[size] > took[BASE_SIZE] else 0.0 for size in LINEAR_SIZES}
-                low, high = min(marginal.values()), max(marginal.values())
-                verdicts.append((
-                    "cost linear: items/s beyond start-up at "
-                    + ", ".join(f"{size:,}" for size in LINEAR_SIZES)
-                    + f" items within {LINEAR_SPREAD:.0%}",
-                    " / ".join(f"{marginal[size]:,.0f}" for size in LINEAR_SIZES)
-                    + f" (spread {1 - low / high:.0%})" if high else "-",
-                    low > 0 and 1 - low / high <= LINEAR_SPREAD))
-            for size in SCALE_TARGETS:
-                if size not in sizes:
-                    verdicts.append((f"{size:,} items target", "not in this run (--quick/--sizes)",
-                                     None))
+            verdicts += scale_benchmark(mlcycle, scratch, repeat, sizes, has_check)
 
             # 5. editing commands next to check, on one 1,000-item project -----------------
             if has_check and edit_commands_available(mlcycle):
