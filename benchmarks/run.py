@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1098,44 +1098,17 @@ def main() -> int:
               f"(never shown below this script's own, "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)\n")
 
-        if args.portfolio_only:
-            verdicts = portfolio_benchmark(mlcycle, scratch, repeat)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.scale_only:
-            verdicts = scale_benchmark(mlcycle, scratch, repeat, sizes, has_check=True)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.metrics_only:
-            verdicts = metrics_benchmark(mlcycle, scratch, repeat)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.pull_only:
-            verdicts = pull_benchmark(mlcycle, scratch, repeat)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.upgrade_only:
-            verdicts = upgrade_benchmark(mlcycle, scratch, repeat)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.overlay_only:
-            verdicts = overlay_benchmark(mlcycle, scratch, repeat)
-            print("\n" + table(["target", "measured", "verdict"],
-                               [[t, m, met(ok)] for t, m, ok in verdicts]))
-            return 0
-
-        if args.edits_only:
-            verdicts = edit_benchmark(mlcycle, scratch, repeat)
+        # One part alone (the first flag given): its own tables, then its verdicts.
+        parts: dict[str, Callable[[str, Path, int], Sequence[tuple[str, str, bool | None]]]] = {
+            "portfolio_only": portfolio_benchmark,
+            "scale_only": lambda m, s, r: scale_benchmark(m, s, r, sizes, has_check=True),
+            "metrics_only": metrics_benchmark, "pull_only": pull_benchmark,
+            "upgrade_only": upgrade_benchmark, "overlay_only": overlay_benchmark,
+            "edits_only": edit_benchmark,
+        }
+        chosen = next((part for flag, part in parts.items() if getattr(args, flag)), None)
+        if chosen is not None:
+            verdicts = list(chosen(mlcycle, scratch, repeat))
             print("\n" + table(["target", "measured", "verdict"],
                                [[t, m, met(ok)] for t, m, ok in verdicts]))
             return 0
