@@ -465,10 +465,13 @@ MLC153 = _code(
 MLC154 = _code(
     "MLC154", "finding",
     "check --base: this change weakens an item (a threshold loosened, a tolerance widened, a "
-    "check removed, a gate turned off, an evidence requirement dropped, a waiver added); the "
-    "message names the people accountable for it",
-    "have a person accountable for the item review and approve the change in the pull "
-    "request", severity="warning")
+    "check removed, a gate turned off, an evidence requirement dropped, a waiver added), at "
+    "the item, or the project's gates (an overlay removed or attached to a later phase, a "
+    "profile that switches gates off, the primary metric loosened, the hosts URL evidence may "
+    "be on widened), at its key in mlcycle.yaml; the message names the people accountable "
+    "for the gates it weakens",
+    "have a person accountable for the item (for each gate named) review and approve the "
+    "change in the pull request", severity="warning")
 MLC160 = _code(
     "MLC160", "finding",
     f"a recurring item is due again: its last completion (`done_on`) is older than its period "

@@ -30,7 +30,8 @@ from mlcycle.load.model import ProjectFile
 from mlcycle.load.project import Project
 
 if TYPE_CHECKING:
-    from mlcycle.judge.lifediff import Diff
+    from mlcycle.judge.lifediff import Change, Diff
+    from mlcycle.load.model import Item
 
 AT_BASE = "already at the base: "
 # Error findings on an open gate that are not why it is open: a closed item's
@@ -169,8 +170,11 @@ def relabel(result: Result, at_base: set[tuple[str, str, str]]) -> Outcome:
 def weakenings(result: Result, changes: Diff) -> int:
     """Add an MLC154 warning for each change that weakens an item of the working
     tree (what ``diff`` marks ``!!`` in its definitions, and a waiver added),
-    at the item in its status file, naming the people accountable for it;
-    returns how many."""
+    at the item in its status file, naming the people accountable for it; and
+    for each project-level change ``diff`` marks ``!!`` (an overlay removed or
+    attached later, a profile switching gates off, the primary metric loosened,
+    the evidence hosts widened), at its key in mlcycle.yaml, naming the people
+    accountable for the gates it weakens; returns how many."""
     project = result.project
     if project is None:
         return 0
@@ -180,6 +184,8 @@ def weakenings(result: Result, changes: Diff) -> int:
         [c for c in changes.waivers if c.severe and c.text.startswith("waiver ADDED")]
     added = 0
     for change in weaker:
+        if change.key or "/" not in change.subject:
+            continue  # project-level: below
         item_id = change.subject.rpartition("/")[2]
         if item_id not in where:
             continue
@@ -194,5 +200,36 @@ def weakenings(result: Result, changes: Diff) -> int:
         if phase.id in summaries:
             summaries[phase.id].warnings += 1
         added += 1
+    for change in [c for c in (*changes.definitions, *changes.playbook) if c.severe and c.key]:
+        name, _, overlay = change.subject.partition(" ")
+        subject = f"overlay '{overlay}'" if name == "overlay" else change.subject
+        problem = project.source.problem(
+            change.key, MLC154, line(f"{subject}: this change weakens the project's "
+                                     f"gates: {change.text}; accountable: "
+                                     f"{_accountable(project, change, changes)}"), "warning")
+        result.findings.append(Finding(problem, "", ""))
+        added += 1
     result.findings.sort(key=lambda f: f.problem)
     return added
+
+
+def _accountable(project: Project, change: Change, changes: Diff) -> str:
+    """The accountable roles of the gates a project-level change weakens, each
+    with its people (from the base's team for a role this change removed): of
+    every gate of the project when the change names none (a host list widened
+    before any gate cites the hosts it admits)."""
+    gates: list[Item] = list(change.gates)
+    if change.key[:3:2] == ("overlays", "gate_at"):
+        name = change.subject.removeprefix("overlay ")
+        gates = [item for overlay in project.overlays if overlay.name == name
+                 for _, _, item in overlay.entries()
+                 if item.gate and overlay.overlay_phase(item.id) == change.key[3]]
+    if not gates:
+        gates = [item for _, _, item in project.entries() if item.gate]
+    roles = list(dict.fromkeys(item.raci.accountable for item in gates))
+    team = project.file.team
+    named = []
+    for role in roles:
+        people = ", ".join(team.get(role) or changes.team_before.get(role, []))
+        named.append(f"{role} ({people or 'nobody on the team yet'})")
+    return ", ".join(named) or "no gate yet"

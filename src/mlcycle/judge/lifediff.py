@@ -39,6 +39,11 @@ class Change:
     subject: str  # "problem/feasibility", "phase data", "playbook", "team pm"
     text: str  # one line a reviewer reads
     severe: bool = False  # weakens a gate: shown prominently
+    # A project-level change (mlcycle.yaml, not one item): where it is in the
+    # working tree's mlcycle.yaml, and the gates it weakens (whose accountable
+    # roles must approve it). ``check --base`` warns there (MLC154).
+    key: tuple[str | int, ...] = ()
+    gates: tuple[Item, ...] = ()
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Diff:
     team: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files that could not be read
     metrics: list[Delta] = field(default_factory=list)  # the numbers the checks read
+    # The base's team: who held a role this change also removes (an overlay's).
+    team_before: dict[str, list[str]] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, list[Change]]]:
         return [("Definition changes", self.definitions), ("Playbook", self.playbook),
@@ -187,6 +194,7 @@ def _overlay_changes(d: Diff, old: Snapshot, new: Snapshot) -> set[str]:
     before = {ref.name: ref for ref in a.overlays}
     after = {ref.name: ref for ref in b.overlays}
     order = {phase: index for index, phase in enumerate(new.phases)}
+    index_of = {ref.name: index for index, ref in enumerate(b.overlays)}
     shared = 0
     while shared < min(len(a.history), len(b.history)) and \
             a.history[shared] == b.history[shared]:
@@ -207,9 +215,12 @@ def _overlay_changes(d: Diff, old: Snapshot, new: Snapshot) -> set[str]:
             was = old_ref.gate_at.get(key)
             if was is not None and was != target:
                 later = order.get(target, -1) > order.get(was, -1)
+                # The gates are those of overlay phase ``key``: ``check --base``
+                # finds them in the loaded project (the snapshot has no definitions).
                 d.definitions.append(Change(
                     "definition", f"overlay {name}", f"gate_at.{key}: {was} -> {target}"
-                    + (" (its gates now close a LATER phase)" if later else ""), severe=later))
+                    + (" (its gates now close a LATER phase)" if later else ""), severe=later,
+                    key=("overlays", index_of[name], "gate_at", key, "<key>") if later else ()))
     return _overlays_removed(d, old, [ref for name, ref in before.items() if name not in after],
                              removals)
 
@@ -225,7 +236,8 @@ def _overlays_removed(d: Diff, old: Snapshot, gone: list[Any],
             "no overlay-remove entry in the history records it: removed by hand"
         d.playbook.append(Change("playbook", f"overlay {ref.name}", f"overlay REMOVED: "
                                  f"{ref.name} {ref.version} ({len(items)} items, {gates} "
-                                 f"gates; {why})", severe=True))
+                                 f"gates; {why})", severe=True, key=("overlays", "<key>"),
+                                 gates=tuple(item for item in items if item.gate)))
     return {ref.name for ref in gone}
 
 
@@ -448,7 +460,7 @@ def _history_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
                               f"{a.current_phase} -> {b.current_phase}", severe=True))
 
 
-def _primary_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
+def _primary_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
     """The project's primary metric: a floor moved the easy way, another metric or
     direction, or none any more weakens every gate that reads it."""
     from mlcycle.load.primary import loosens
@@ -462,7 +474,13 @@ def _primary_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
         "changed", "CHANGED") if weaker else \
         f"primary metric {'set to' if before is None else 'tightened:'} " \
         f"{before.spec() + ' -> ' if before else ''}{after.spec() if after else ''}"
-    d.definitions.append(Change("definition", "metrics.primary", text, severe=bool(weaker)))
+    # Its gates: those whose checks read the primary metric.
+    from mlcycle.load.primary import refers
+
+    reading = tuple(item for _, item in _items(new).values() if item.gate and refers([item]))
+    d.definitions.append(Change("definition", "metrics.primary", text, severe=bool(weaker),
+                                key=("metrics", "<key>") if weaker else (),
+                                gates=reading if weaker else ()))
 
 
 def _profile_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
@@ -478,13 +496,62 @@ def _profile_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
         text += f"; gates SWITCHED OFF: {', '.join(i.id for _, i in off)}"
     if on:
         text += f"; gates switched on: {', '.join(on)}"
-    d.definitions.append(Change("definition", "profile", text, severe=bool(off)))
+    d.definitions.append(Change("definition", "profile", text, severe=bool(off),
+                                key=("profile", "<key>") if off else (),
+                                gates=tuple(item for _, item in off)))
     # One line per gate too: `check --base` warns at each (MLC154), naming the
     # people accountable for it.
     for phase, item in off:
         d.definitions.append(Change(
             "definition", f"{phase}/{item.id}", f"gate SWITCHED OFF by profile {b.profile} "
             f"(it applies to {', '.join(item.profiles or [])})", severe=True))
+
+
+def _admits(hosts: list[str] | None, host: str) -> bool:
+    """Whether a URL on ``host`` counts as evidence under the list ``hosts``
+    (None: no list, every URL counts)."""
+    return hosts is None or any(host == h or host.endswith(f".{h}") for h in hosts)
+
+
+def _newly_admitted(evidence: str, before: list[str] | None, after: list[str] | None) -> bool:
+    from mlcycle.load.hosts import host_of
+    from mlcycle.load.project import is_url
+
+    host = host_of(evidence) if is_url(evidence) else None
+    return host is not None and _admits(after, host) and not _admits(before, host)
+
+
+def _hosts_text(before: list[str] | None, after: list[str] | None) -> str:
+    if after is None:
+        return f"list REMOVED: any URL counts as evidence again (was: {_short(before)})"
+    if before is None:
+        return f"list set: only URLs on {_short(after)} count as evidence"
+    wider = [h for h in after if not _admits(before, h)]
+    added = [h for h in after if h not in before and h not in wider]
+    gone = [h for h in before if h not in after]
+    return "; ".join(part for part in (
+        f"hosts WIDENED: added {', '.join(wider)} (URL evidence on them now counts)"
+        if wider else "", f"hosts added: {', '.join(added)} (already admitted)"
+        if added else "", f"hosts removed: {', '.join(gone)}" if gone else "") if part)
+
+
+def _host_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> None:
+    """The hosts URL evidence may be on (``evidence.urls``): a host the old list
+    did not admit, or the list removed (every URL counts again), lets URL
+    evidence close gates it could not: flagged, naming the gates that require
+    evidence. Hosts removed, or a list set where there was none, only ask more."""
+    before = a.evidence.urls if a.evidence else None
+    after = b.evidence.urls if b.evidence else None
+    if before == after:
+        return
+    text = _hosts_text(before, after)
+    weaker = "WIDENED" in text or "REMOVED" in text
+    # Its gates: those citing a URL only the new list admits (none yet: every
+    # gate's future evidence, which check --base names then).
+    gates = tuple(item for _, item in _items(new).values() if item.gate and any(
+        _newly_admitted(url, before, after) for url in item.evidence)) if weaker else ()
+    d.definitions.append(Change("definition", "evidence.urls", text, severe=weaker,
+                                key=("evidence", "<key>") if weaker else (), gates=gates))
 
 
 def _team_changes(d: Diff, a: ProjectFile, b: ProjectFile) -> None:
@@ -542,8 +609,10 @@ def compare(old: Snapshot, new: Snapshot, base: str, today: date) -> Diff:
     a, b = old.project, new.project
     if a is not None and b is not None:
         _history_changes(d, a, b, new)
-        _primary_changes(d, a, b)
+        _primary_changes(d, a, b, new)
         _profile_changes(d, a, b, new)
+        _host_changes(d, a, b, new)
+        d.team_before = dict(a.team)
         _team_changes(d, a, b)
     elif b is not None:
         d.structure.append(Change("phase", "project", f"project added: {b.name}"))

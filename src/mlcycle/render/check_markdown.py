@@ -68,7 +68,8 @@ def render(result: Result) -> str:
     if result.findings:
         out.append("### Findings\n")
         out.append("".join(
-            f"- **{f.severity}** {f.code} `{f.location}` ({md_escape(f.item)}): "
+            f"- **{f.severity}** {f.code} `{f.location}`"
+            + (f" ({md_escape(f.item)})" if f.item else "") + ": "
             f"{md_escape(f.message)}\n" for f in result.findings))
     out.append(md_escape(summary(result)) + "\n")
     return "\n".join(out)

@@ -59,7 +59,9 @@ def annotation(problem: Problem, title: str, prefix: str = "",
 def workflow_commands(result: Result, prefix: str = "",
                       workspace: str | None = None) -> list[str]:
     entries = [(p, f"mlcycle {p.code}") for p in result.problems]
-    entries += [(f.problem, f"mlcycle {f.code}: {f.item}") for f in result.findings]
+    # A project-level finding (check --base's MLC154 at mlcycle.yaml) has no item.
+    entries += [(f.problem, f"mlcycle {f.code}: {f.item}" if f.item else f"mlcycle {f.code}")
+                for f in result.findings]
     # A metric finding also points at the number in its metrics file, so the
     # pull request shows it in "Files changed" next to the value that moved.
     entries += [(Problem(Location(rel, at, col), f.code, f.message, f.severity),
