@@ -488,6 +488,50 @@ def test_a_playbook_that_is_only_an_overlay_is_no_lifecycle(tmp_path: Path) -> N
     assert (tmp_path / "ours" / "responsible-ai.yaml").is_file()
 
 
+def test_an_overlay_pinned_by_hand_as_the_playbook_is_a_located_error(tmp_path: Path) -> None:
+    # A project of a fork of responsible-ai, its path then deleted: it pins the
+    # built-in overlay as its lifecycle, every definition matching (it loaded).
+    ok("playbooks", "fork", "responsible-ai", tmp_path / "rai", cwd=tmp_path)
+    roles = [r["id"] for r in _record("responsible-ai")["roles"]]
+    ok("init", "p", "--no-input", "--playbook", "./rai", *(f"--team={r}=Ana" for r in roles),
+       cwd=tmp_path)
+    root = tmp_path / "p"
+    text = (root / "mlcycle.yaml").read_text()
+    (root / "mlcycle.yaml").write_text(text.replace("  path: ../rai\n", "", 1))
+    before = snapshot(root)
+    line = (root / "mlcycle.yaml").read_text().splitlines().index("  name: responsible-ai") + 1
+    error = (f"mlcycle.yaml:{line}:9: error[MLC030]: playbook.name: 'responsible-ai' is an "
+             "overlay, not a lifecycle playbook: pin a lifecycle playbook here (`mlcycle "
+             "playbooks` lists them), then `mlcycle overlay add responsible-ai`")
+    for args in (("check",), ("done", "training-data-lawful-basis")):
+        done = run(*args, cwd=root)
+        assert (done.code, done.err.splitlines()[0]) == (2, error), args
+        assert len([row for row in done.err.splitlines() if "error[" in row]) == 1
+    assert snapshot(root) == before
+
+
+def test_a_lifecycle_pinned_by_hand_as_an_overlay_is_a_located_error(tmp_path: Path) -> None:
+    # The ML Test Score's pin, entry and status file renamed to five-phase, a
+    # lifecycle playbook that is no overlay.
+    root = init(tmp_path)
+    add_overlay(root)
+    for display in ("mlcycle.yaml", OVERLAY_FILE):
+        path = root / display
+        path.write_text(path.read_text().replace("ml-test-score", "five-phase"))
+    (root / OVERLAY_FILE).rename(root / "lifecycle/overlays/five-phase.yaml")
+    before = snapshot(root)
+    line = (root / "mlcycle.yaml").read_text().splitlines().index("  - name: five-phase") + 1
+    for args in (("check",), ("status",), ("set", "problem-statement", "doing")):
+        done = run(*args, cwd=root)
+        assert (done.code, done.err.splitlines()[0]) == (2, (
+            f"mlcycle.yaml:{line}:11: error[MLC071]: overlays[0].name: 'five-phase' is a "
+            "lifecycle playbook, not an overlay; built-in overlays: ml-test-score, "
+            "responsible-ai (remove this entry; add an overlay with `mlcycle overlay add "
+            "NAME`)")), args
+        assert "MLC320" not in done.err  # no advice to upgrade it as an overlay
+    assert snapshot(root) == before
+
+
 def test_upgrading_the_lifecycle_keeps_the_overlay(tmp_path: Path) -> None:
     root = tmp_path / "p"
     root.mkdir()

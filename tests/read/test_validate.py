@@ -343,8 +343,7 @@ def test_unknown_playbook(tmp_path: Path) -> None:
     assert_invalid(
         root,
         "mlcycle.yaml:6:9: error[MLC030]: unknown playbook 'five-phases' (did you mean "
-        "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, responsible-ai, "
-        "tdsp, ten-step "
+        "'five-phase'?); built-in: crisp-dm, five-phase, ml-test-score, product, tdsp, ten-step "
         "(a team's playbook also needs its directory under playbook.path)",
         "1 error in 1 file",
     )

@@ -76,7 +76,9 @@ def newer_builtin(project: ProjectFile, source: Any) -> list[Problem]:
 
     notes = []
     for index, ref in enumerate(project.overlays):
-        shipped = releases.versions(ref.name) if ref.path is None else []
+        # Not a built-in overlay (a team's, or a lifecycle pinned here, MLC071): no note.
+        shipped = releases.versions(ref.name) \
+            if ref.path is None and ref.name in defaults() else []
         if not shipped:
             continue  # a team's overlay, or one the loader reports as unknown
         try:

@@ -455,6 +455,10 @@ def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ..
                 f"restore the {kind}")])
         return _definitions(rec, f"{ref.name} {ref.version} ({ref.path.rstrip('/')}/)")
     names = playbooks.builtin_names()
+    if ref.name in names:
+        _refuse_misplaced(ref.name, kind, at, key, source)
+    elif kind == "playbook":  # an overlay-only playbook is never offered as one
+        names = [name for name in names if name not in overlays.overlay_only()]
     if ref.name not in names:
         raise MlcycleError([source.problem(
             (*at, "name"), MLC030 if kind == "playbook" else MLC071, f"unknown {kind} "
@@ -471,6 +475,24 @@ def pinned_definitions_of(ref: PlaybookRef | OverlayRef, at: tuple[str | int, ..
             f"{', '.join(known) or 'in no version'}. A project made by a newer mlcycle needs "
             f"that mlcycle (pip install -U {DISTRIBUTION})")])
     return _definitions(found, f"{ref.name} {ref.version}")
+
+
+def _refuse_misplaced(name: str, kind: str, at: tuple[str | int, ...], key: str,
+                      source: Source) -> None:
+    """A built-in overlay-only playbook pinned as the lifecycle (MLC030), or a
+    built-in that is no overlay pinned under ``overlays:`` (MLC071): written by
+    hand, it would load (``init`` and ``overlay add`` refuse both), and judge the
+    project against a rubric that was never meant for that place."""
+    if kind == "playbook" and name in overlays.overlay_only():
+        raise MlcycleError([source.problem(
+            (*at, "name"), MLC030, f"{key}.name: '{name}' is an overlay, not a lifecycle "
+            "playbook: pin a lifecycle playbook here (`mlcycle playbooks` lists them), then "
+            f"`{overlays.ADD} {name}`")])
+    if kind == "overlay" and name not in overlays.builtin_overlays():
+        raise MlcycleError([source.problem(
+            (*at, "name"), MLC071, f"{key}.name: '{name}' is a lifecycle playbook, not an "
+            f"overlay; built-in overlays: {', '.join(overlays.builtin_overlays())} (remove "
+            f"this entry; add an overlay with `{overlays.ADD} NAME`)")])
 
 
 def _definitions(rec: dict[str, Any], label: str) -> Definitions:
