@@ -91,6 +91,73 @@ def reopenable(tmp_path: Path) -> tuple[Path, list[str]]:
                   "Bo Li", "--today", "2026-01-12", "-C", str(root)]
 
 
+BY = ("--by", "Ana Lima", "--today", "2026-01-10")
+
+
+def _rubric(root: Path, version: str = "1.0.0", folder: str = "rubric") -> None:
+    """A team's overlay inside the project: one phase, one gate of the pm's."""
+    rubric = root / folder
+    rubric.mkdir(exist_ok=True)
+    (rubric / "playbook.yaml").write_text(
+        f"name: rubric\nversion: {version}\ntitle: Our rubric\ndescription: Our checks.\n"
+        "roles:\n  - id: pm\n    name: Product manager\nphases: [review]\n")
+    (rubric / "review.yaml").write_text(
+        "id: review\ntitle: Review\npurpose: A second pair of eyes.\nitems:\n"
+        "  - id: peer-review\n    title: Peer review\n"
+        f"    description: A peer reviews the model ({version}).\n"
+        "    raci: {responsible: [pm], accountable: pm}\n    gate: true\n")
+
+
+def overlay_added(tmp_path: Path) -> tuple[Path, list[str]]:
+    """`overlay add`: the overlay's status file, its schema, LIFECYCLE.md, mlcycle.yaml."""
+    root = tiny_project(tmp_path)
+    _rubric(root)
+    return root, ["overlay", "add", str(root / "rubric"), "--gate-at", "review=data", *BY,
+                  "-C", str(root)]
+
+
+def _with_overlay(tmp_path: Path) -> Path:
+    root, argv = overlay_added(tmp_path)
+    done = run(*argv)
+    assert done.code == 0, done
+    return root
+
+
+def overlay_removed(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = _with_overlay(tmp_path)
+    return root, ["overlay", "remove", "rubric", "--reason", "merged into the lifecycle", *BY,
+                  "-C", str(root)]
+
+
+def overlay_upgraded(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = _with_overlay(tmp_path)
+    _rubric(root, "1.1.0", "rubric-1.1")  # beside the pinned one: the project stays valid
+    return root, ["overlay", "upgrade", "rubric", "--to", str(root / "rubric-1.1"),
+                  "--gate-at", "review=model", *BY, "-C", str(root)]
+
+
+def host_added(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = tiny_project(tmp_path)
+    return root, ["hosts", "add", "github.com", "gitlab.com", *BY, "-C", str(root)]
+
+
+def host_removed(tmp_path: Path) -> tuple[Path, list[str]]:
+    root, argv = host_added(tmp_path)
+    assert run(*argv).code == 0
+    return root, ["hosts", "remove", "gitlab.com", *BY, "-C", str(root)]
+
+
+def profile_set(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = tiny_project(tmp_path)
+    return root, ["profile", "set", "pilot", "--reason", "a pilot first", *BY, "-C", str(root)]
+
+
+EDITS = [upgradable, reopenable, overlay_added, overlay_removed, overlay_upgraded, host_added,
+         host_removed, profile_set]
+EDIT_IDS = ["upgrade", "reopen-reset", "overlay-add", "overlay-remove", "overlay-upgrade",
+            "hosts-add", "hosts-remove", "profile-set"]
+
+
 def reference(root: Path, argv: list[str]) -> tuple[dict[str, bytes], dict[str, bytes],
                                                      list[list[str]], str]:
     """The files before and after an uninterrupted run, and its write operations;
@@ -104,10 +171,18 @@ def reference(root: Path, argv: list[str]) -> tuple[dict[str, bytes], dict[str, 
     return old, new, ops, done.out
 
 
-def restore(root: Path, content: dict[str, bytes]) -> None:
+def directories(root: Path) -> set[Path]:
+    return {path for path in root.rglob("*") if path.is_dir()}
+
+
+def restore(root: Path, content: dict[str, bytes], dirs: set[Path] | None = None) -> None:
+    """Put ``content`` back; with ``dirs``, also remove the directories not among
+    them (a write that makes one skips its mkdir when it is left over)."""
     for path in files(root):
         if path not in content:
             (root / path).unlink()
+    for path in sorted(directories(root) - (dirs or directories(root)), reverse=True):
+        path.rmdir()
     for path, data in content.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
@@ -116,11 +191,14 @@ def restore(root: Path, content: dict[str, bytes]) -> None:
 # --- SIGKILL ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("change", [upgradable, reopenable], ids=["upgrade", "reopen-reset"])
+@pytest.mark.parametrize("change", EDITS, ids=EDIT_IDS)
 def test_sigkill_at_every_point_of_a_change_to_several_files(
         tmp_path: Path, change: Callable[[Path], tuple[Path, list[str]]]) -> None:
     root, argv = change(tmp_path)
+    dirs = directories(root)
     old, new, ops, _ = reference(root, argv)
+    restore(root, old, dirs)
+    renames = [i for i, op in enumerate(ops) if op[0] == "os.rename"]
     outcomes = []
     for nth in fault_points(ops):
         where = f"killed before {ops[nth]}"
@@ -138,11 +216,14 @@ def test_sigkill_at_every_point_of_a_change_to_several_files(
         leftovers = extra(after, old, new)
         assert all(STAGED.fullmatch(p) for p in leftovers), (where, leftovers)
         seen = {k: v for k, v in after.items() if k not in leftovers}
-        assert seen == (new if journal else old), where
+        # A change to one file has no journal: its one rename is the change.
+        assert seen == (new if journal or nth > renames[-1] else old), where
         assert leftovers == [] or seen == old, where  # a completed change leaves nothing
         outcomes.append("new" if seen == new else "old")
-        restore(root, old)
-    assert outcomes[0] == "old" and outcomes[-1] == "new" and "new" in outcomes[:-1]
+        restore(root, old, dirs)
+    assert outcomes[0] == "old" and outcomes[-1] == "new"
+    if sum(old.get(p) != new.get(p) for p in set(old) | set(new)) > 1:
+        assert "new" in outcomes[:-1]  # the journal landed: complete before the last rename
     # The edit run again over the leftovers of a killed one: as if never killed.
     launch(argv, root, root.parent, nth=fault_points(ops)[1], sig="SIGKILL")
     assert launch(argv, root, root.parent).code == 0
@@ -241,6 +322,30 @@ def test_ctrl_c_during_an_upgrade_writes_all_or_nothing(tmp_path: Path) -> None:
     assert codes == [130, 130, 130, 0, 0, 0, 0]
 
 
+NEWER_EDITS = EDITS[2:]  # the editing commands that came after the sweep
+
+
+@pytest.mark.parametrize("change", NEWER_EDITS, ids=EDIT_IDS[2:])
+def test_ctrl_c_at_every_point_of_an_edit_writes_all_or_nothing(
+        tmp_path: Path, change: Callable[[Path], tuple[Path, list[str]]]) -> None:
+    root, argv = change(tmp_path)
+    dirs = directories(root)
+    old, new, ops, out = reference(root, argv)
+    restore(root, old, dirs)
+    codes = []
+    for nth in range(len(ops)):
+        done = launch(argv, root, root.parent, nth=nth, sig="SIGINT")
+        after = files(root)
+        if done.code == 130:  # nothing written, no staged file left
+            assert (done.out, done.err, after) == ("", INTERRUPTED, old), ops[nth]
+        else:  # past its point of no return: completed
+            assert (done.code, done.out, done.err, after) == (0, out, "", new), ops[nth]
+        codes.append(done.code)
+        restore(root, old, dirs)
+    assert codes[0] == 130 and codes[-1] == 0
+    assert codes == sorted(codes, reverse=True)  # never interrupted once completing
+
+
 def test_ctrl_c_at_every_point_of_init_leaves_nothing_or_completes(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "playbooks" / "tiny", tmp_path / "tiny")
     base = tmp_path / "base"
@@ -290,6 +395,17 @@ def test_a_file_size_limit_refuses_an_edit_located_and_writes_nothing(tmp_path: 
         assert done.err.endswith(f": error[MLC001]: cannot write: {EFBIG}; nothing written\n"
                                  "1 error in 1 file\n"), done.err
         assert done.err.startswith(("lifecycle/01-frame.yaml:1:1:", "mlcycle.yaml:1:1:"))
+
+
+@pytest.mark.parametrize("change", NEWER_EDITS, ids=EDIT_IDS[2:])
+def test_a_file_size_limit_refuses_each_newer_edit_and_writes_nothing(
+        tmp_path: Path, change: Callable[[Path], tuple[Path, list[str]]]) -> None:
+    root, argv = change(tmp_path)
+    old = tree(root)
+    done = limited(argv, root.parent, 10)
+    assert (done.code, done.out, tree(root)) == (2, "", old), done
+    assert re.fullmatch(rf"[^:]+:1:1: error\[MLC001\]: cannot write: {EFBIG}; nothing "
+                        r"written\n1 error in 1 file\n", done.err), done.err
 
 
 def test_a_file_size_limit_refuses_init_and_check_output(tmp_path: Path) -> None:
