@@ -72,12 +72,12 @@ def test_entries_that_move_nothing_are_no_steps_on_the_path(tmp_path: Path) -> N
     shown = run("status", "--format", "json", cwd=root)
     assert shown.code == 0, shown.err
     assert json.loads(shown.out)["path"] == "problem"
-    # `log` says what each of them changed.
+    # `log` says what each of them changed, the event column as wide as its longest.
     logged = [line[len("  YYYY-MM-DD"):] for line in run("log", cwd=root).out.splitlines()]
     assert logged[1:4] == [
-        "  init     -> problem  (by mlcycle init)",
+        "  init         -> problem  (by mlcycle init)",
         "  overlay-add  at problem: add overlay ml-test-score@1.0.0  (by Ana)",
-        "  metric   at problem: primary metric precision_at_50>=0.35  (by Ana)"]
+        "  metric       at problem: primary metric precision_at_50>=0.35  (by Ana)"]
 
 
 def test_a_product_project_with_both_overlays_goes_from_init_to_operations(

@@ -78,6 +78,9 @@ def _move_lines(moves: list[Any]) -> list[str]:
     from mlcycle import escape
 
     lines = ["Phase history (mlcycle.yaml):"]
+    # The event column as wide as its longest event (`overlay-upgrade`), so that
+    # every line's place column starts at the same offset.
+    width = max([7, *(len(m.event) for m in moves)])
     for m in moves:
         where = f"{m.from_} -> {m.to}" if m.from_ else f"-> {m.to}"
         if m.playbooks is not None:  # an upgrade does not move the project
@@ -90,7 +93,7 @@ def _move_lines(moves: list[Any]) -> list[str]:
             where = f"at {m.to}: {m.event.removeprefix('overlay-')} overlay {m.overlay}"
         if m.metric is not None:  # nor a primary metric declared or changed
             where = f"at {m.to}: primary metric {m.metric}"
-        entry = f"  {m.date}  {m.event:<7}  {where}"
+        entry = f"  {m.date}  {m.event:<{width}}  {where}"
         if m.reason:
             entry += f": {' '.join(m.reason.split())}"
         if m.by:
