@@ -171,7 +171,7 @@ def render_files(opts: InitOptions, self_check: bool = True,
     phase_ids = [p["id"] for p in phases]
     files["LIFECYCLE.md"] = project("LIFECYCLE.md.j2",
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
-        raci_letters=_raci_letters, overlays=list(opts.overlays))
+        raci_letters=templating.raci_letters, overlays=list(opts.overlays))
     files[".github/workflows/mlcycle.yml"] = project(
         "github-workflow.yml.j2", **base, mlcycle_version=__version__,
         install_spec=install_spec(),
@@ -238,14 +238,6 @@ def doc_renderer(opts: InitOptions) -> Callable[[str], str | None]:
         return _normalise(_render_doc(env[0], _base(opts), phases, phase, doc))
 
     return render
-
-
-def _raci_letters(item: dict[str, Any], role: str) -> str:
-    raci = item["raci"]
-    letters = [letter for letter, hit in (
-        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
-        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit]
-    return ", ".join(letters)
 
 
 def _normalise(text: str) -> str:
