@@ -216,9 +216,11 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     defs = _definitions(playbook)  # every new definition dumped once, for every step
     kept = _kept_phases(old, playbook, defs)
     overlays = _overlays_view(root, project, source, defs, base, overlay_texts)
-    fresh = _render_fresh(project, playbook, path, today, kept, overlays)
+    # The document stubs missing from the project: rendered and created.
+    missing = {doc.path for _, doc in playbook.docs() if not os.path.lexists(root / doc.path)}
+    fresh = _render_fresh(project, playbook, path, today, kept, missing, overlays)
     changes, new_phase_files = _phase_changes(root, old, playbook, fresh, match, kept)
-    changes += _other_changes(root, old, playbook, fresh, changes, kept)
+    changes += _other_changes(root, old, playbook, fresh, changes, kept, missing)
     same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
     if same_pin and not any(c.after != c.before for c in changes):
         return Plan(before, after, [], [], nothing_to_do=True)
@@ -332,10 +334,15 @@ def _overlays_view(root: Path, project: ProjectFile, source: Source, defs: Defin
 
 
 def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, today: date,
-                  kept: dict[str, OldPhase], overlays: tuple[dict[str, Any], ...] = ()
-                  ) -> dict[str, str]:
-    """What ``init`` would write for the new playbook (the phases not kept only)."""
+                  kept: dict[str, OldPhase], missing: set[str],
+                  overlays: tuple[dict[str, Any], ...] = ()) -> dict[str, str]:
+    """What ``init`` would write for the new playbook, of the files upgrade uses:
+    the status files of the phases not kept, LIFECYCLE.md, the missing document
+    stubs (``_phase_changes``, ``_other_changes``)."""
     from mlcycle.init import scaffold
+
+    def needed(file: str) -> bool:
+        return file == "LIFECYCLE.md" or file.startswith("lifecycle/") or file in missing
 
     team = {r: list(p) for r, p in project.team.items()}
     options = scaffold.InitOptions(
@@ -343,7 +350,7 @@ def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, to
         init_date=project.history[0].date if project.history else today, overlays=overlays)
     return scaffold.render_files(  # _verify reads back what is written
         options, self_check=False,
-        phases_to_render={p for p in playbook.phase_ids if p not in kept})
+        phases_to_render={p for p in playbook.phase_ids if p not in kept}, needed=needed)
 
 
 class _Cuts(dict[str, statekeep.Cut]):
@@ -391,8 +398,8 @@ def _phase_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: d
 
 
 def _other_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: dict[str, str],
-                   phase_changes: list[FileChange], kept: dict[str, OldPhase]
-                   ) -> list[FileChange]:
+                   phase_changes: list[FileChange], kept: dict[str, OldPhase],
+                   missing: set[str]) -> list[FileChange]:
     """Old status files no phase writes (removed), missing document stubs, LIFECYCLE.md."""
     changes: list[FileChange] = []
     written = {c.display for c in phase_changes} | {p.display for p in kept.values()}
@@ -400,9 +407,9 @@ def _other_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: d
         if phase.display not in written:
             changes.append(FileChange(root / phase.display, phase.display, phase.raw, None))
     for _, doc in playbook.docs():
-        where = root / doc.path
-        if not os.path.lexists(where):
-            changes.append(FileChange(where, doc.path, None, fresh[doc.path].encode("utf-8")))
+        if doc.path in missing:
+            changes.append(FileChange(root / doc.path, doc.path, None,
+                                      fresh[doc.path].encode("utf-8")))
     lifecycle = root / "LIFECYCLE.md"
     changes.append(FileChange(lifecycle, "LIFECYCLE.md",
                               lifecycle.read_bytes() if lifecycle.is_file() else None,
