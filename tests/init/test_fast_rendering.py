@@ -1,6 +1,7 @@
-"""A description folds in a status file exactly as it always has: the folding
-of ``yaml_text`` (its own greedy fill, for speed) gives the lines textwrap gave,
-so no upgrade or init rewrites a description's lines."""
+"""The shortcuts that make rendering a large project fast give the bytes the
+long way gave: a description folds in a status file as textwrap folded it, and
+a LIFECYCLE.md row marks each role as ``raci_letters`` does (``upgrade`` renders
+both for every item that changes; no upgrade or init rewrites a line for them)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import textwrap
 
 import yaml
 
-from mlcycle.init.templating import yaml_text
+from mlcycle.init.templating import lifecycle_row, raci_letters, yaml_text
 
 
 def _textwrap_folded(text: str, indent: int, width: int = 80) -> str:
@@ -42,3 +43,20 @@ def test_descriptions_fold_as_textwrap_folds_them() -> None:
             folded = yaml_text(text, indent)
             assert folded == _textwrap_folded(text, indent), (text, indent)
             assert yaml.safe_load("k: " + folded) == {"k": text}
+
+
+def test_a_lifecycle_row_marks_each_role_as_raci_letters_does() -> None:
+    """LIFECYCLE.md's rows (one ``lifecycle_row`` call per item) mark each role
+    with the letters ``raci_letters`` (the function teams' own templates call)
+    gives it, a role listed twice included."""
+    rng = random.Random(7)
+    ids = ["pm", "mlm", "ds", "mle", "devops", "qa"]
+    roles = [{"id": r} for r in ids[:5]]
+    for _ in range(3000):
+        twice = rng.sample(ids, rng.randint(0, 1))
+        raci = {"responsible": rng.sample(ids, rng.randint(1, 3)) + twice,
+                "accountable": rng.choice(ids), "consulted": rng.sample(ids, rng.randint(0, 3)),
+                "informed": rng.sample(ids, rng.randint(0, 2))}
+        item = {"title": "A *title*", "doc": None, "id": "x", "gate": True, "raci": raci}
+        cells = "".join(f" {raci_letters(item, role['id'])} |" for role in roles)
+        assert lifecycle_row(item, roles) == f"| A \\*title\\* `x` | G |{cells}"
