@@ -24,7 +24,7 @@ from mlcycle.load import definitions
 from mlcycle.load.metrickeys import shown
 from mlcycle.load.model import PhaseFile, PrimaryMetric, ProjectFile
 from mlcycle.load.playbooks import Playbook
-from mlcycle.load.schemas import schema_texts
+from mlcycle.load.schemas import SCHEMA_FILES, schema_texts
 from mlcycle.load.validation import validate
 from mlcycle.load.yamlio import parse_mapping
 from mlcycle.resources import data_dir
@@ -134,10 +134,14 @@ def _unread_template(env: Any, name: str) -> str:
 
 
 def render_files(opts: InitOptions, self_check: bool = True,
-                 phases_to_render: set[str] | None = None) -> dict[str, str]:
+                 phases_to_render: set[str] | None = None,
+                 needed: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Relative path -> content of every file of the skeleton. ``upgrade`` reads
     back what it writes itself (``self_check=False``) and renders only the status
-    files of the phases whose definitions change (``phases_to_render``)."""
+    files of the phases whose definitions change (``phases_to_render``), and only
+    the files it uses (``needed``): a file it does not use is left out when
+    mlcycle's own template, unsandboxed, would make it; a team's own template (or
+    any in the sandbox) still renders, so that one that fails says so as before."""
     from mlcycle.init import templating
 
     playbook = opts.playbook
@@ -150,42 +154,52 @@ def render_files(opts: InitOptions, self_check: bool = True,
     # (an override, or a document template) still renders in the sandbox.
     ours = templating.environment([data_dir("templates")], False) if sandboxed else env
 
-    def project(name: str, **context: Any) -> str:
-        return _render(env if (own_project / name).exists() else ours, f"project/{name}",
-                       **context)
+    def env_of(name: str) -> Any:
+        return env if (own_project / name).exists() else ours
+
+    def skipped(path: str, chosen: Any) -> bool:
+        return needed is not None and not needed(path) and not getattr(chosen, "sandboxed",
+                                                                         False)
+
+    def project(name: str, path: str, **context: Any) -> None:
+        if not skipped(path, env_of(name)):
+            files[path] = _render(env_of(name), f"project/{name}", **context)
 
     base = _base(opts)
     phases = [p.model_dump() for p in playbook.phases]
     files: dict[str, str] = {}
-    files["mlcycle.yaml"] = project("mlcycle.yaml.j2",
+    project("mlcycle.yaml.j2", "mlcycle.yaml",
         **base, phases=phases, playbook_path=opts.playbook_path,
         init_date=opts.init_date.isoformat())
     for number, phase in enumerate(phases, 1):
         if phases_to_render is not None and phase["id"] not in phases_to_render:
             continue
-        files[f"lifecycle/{number:02d}-{phase['id']}.yaml"] = project(
-            "phase.yaml.j2", **base, phases=phases, phase=phase, number=number)
+        project("phase.yaml.j2", f"lifecycle/{number:02d}-{phase['id']}.yaml",
+                **base, phases=phases, phase=phase, number=number)
     for phase in phases:
         for doc in phase["docs"]:
-            files[doc["path"]] = _render_doc(env, base, phases, phase, doc)
+            if not skipped(doc["path"], env):
+                files[doc["path"]] = _render_doc(env, base, phases, phase, doc)
     phase_ids = [p["id"] for p in phases]
-    files["LIFECYCLE.md"] = project("LIFECYCLE.md.j2",
+    project("LIFECYCLE.md.j2", "LIFECYCLE.md",
         **base, phases=phases, phase_node=lambda p: f"p{phase_ids.index(p['id']) + 1}",
-        raci_letters=_raci_letters, overlays=list(opts.overlays))
-    files[".github/workflows/mlcycle.yml"] = project(
-        "github-workflow.yml.j2", **base, mlcycle_version=__version__,
+        raci_letters=templating.raci_letters, overlays=list(opts.overlays))
+    project("github-workflow.yml.j2", ".github/workflows/mlcycle.yml",
+        **base, mlcycle_version=__version__,
         install_spec=install_spec(),
         project_dir=opts.project_dir, actions=ACTIONS,
         # Unused by ours; kept for a team's own workflow template that reads it.
         project_arg=shlex.quote(opts.project_dir) if opts.project_dir else None)
-    files[".pre-commit-config.yaml"] = project(
-        "pre-commit-config.yaml.j2", **base, install_spec=install_spec(),
-        project_dir=opts.project_dir)
-    files["README.md"] = project("README.md.j2", **base)
-    for name, text in schema_texts().items():
-        # A playbook's is for teams' playbooks; an overlay's is written by `overlay add`.
-        if name not in ("playbook.schema.json", "overlay.schema.json"):
-            files[f".mlcycle/{name}"] = text
+    project("pre-commit-config.yaml.j2", ".pre-commit-config.yaml",
+        **base, install_spec=install_spec(), project_dir=opts.project_dir)
+    project("README.md.j2", "README.md", **base)
+    schemas = [f".mlcycle/{name}" for name in SCHEMA_FILES
+               # A playbook's is for teams' playbooks; an overlay's is written by `overlay add`.
+               if name not in ("playbook.schema.json", "overlay.schema.json")]
+    if needed is None or any(needed(path) for path in schemas):
+        texts = schema_texts()
+        for path in schemas:
+            files[path] = texts[path.removeprefix(".mlcycle/")]
     for path, text in files.items():
         files[path] = _normalise(text)
     if self_check:
@@ -238,14 +252,6 @@ def doc_renderer(opts: InitOptions) -> Callable[[str], str | None]:
         return _normalise(_render_doc(env[0], _base(opts), phases, phase, doc))
 
     return render
-
-
-def _raci_letters(item: dict[str, Any], role: str) -> str:
-    raci = item["raci"]
-    letters = [letter for letter, hit in (
-        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
-        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit]
-    return ", ".join(letters)
 
 
 def _normalise(text: str) -> str:

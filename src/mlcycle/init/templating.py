@@ -10,9 +10,8 @@ import contextlib
 import functools
 import json
 import re
-import textwrap
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +124,28 @@ def yaml_text(value: object, indent: int, width: int = 80) -> str:
     text = str(value)
     if not _FOLDABLE.match(text) or not text.isprintable():
         return json.dumps(text, ensure_ascii=False)
-    lines = textwrap.wrap(text, width=max(20, width - indent), break_long_words=False,
-                          break_on_hyphens=False)
     pad = " " * indent
-    return ">-\n" + "\n".join(pad + line for line in lines)
+    return ">-\n" + "\n".join(pad + line for line in _fill(text, max(20, width - indent)))
+
+
+def _fill(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)``
+    for a text of words between single spaces (``_FOLDABLE``), at a quarter of its
+    cost (upgrade renders every description of a phase that changes): greedy,
+    a word longer than the width alone on its line. tests/init/test_fast_rendering.py
+    holds the two to the same lines."""
+    lines = []
+    line = ""
+    for word in text.split(" "):
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
 def yaml_num(value: float) -> str:
@@ -172,6 +189,42 @@ def mermaid_label(value: object) -> str:
                          (">", "#gt;")):
         text = text.replace(char, entity)
     return text
+
+
+def raci_letters(item: Mapping[str, Any], role: str) -> str:
+    """The RACI letters one role has for one item (``R, A``; empty for none)."""
+    raci = item["raci"]
+    return ", ".join([letter for letter, hit in (
+        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
+        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit])
+
+
+def lifecycle_row(item: Mapping[str, Any], roles: Iterable[Mapping[str, Any]]) -> str:
+    """One item's row of a LIFECYCLE.md table: its title (``md``; a link to its
+    document when it has one), its id, G for a gate, its RACI letters under each
+    role. One filter call per item: written out in the template, a row is some
+    twenty pieces and a call per role, and LIFECYCLE.md is what ``upgrade``
+    renders for every item of the project."""
+    title = md_escape(item["title"])
+    shown = f"[{title}]({item['doc']})" if item["doc"] else title
+    marks = _raci_marks(item["raci"])
+    cells = "".join([f" {marks.get(role['id'], '')} |" for role in roles])
+    return f"| {shown} `{item['id']}` | {'G' if item['gate'] else ''} |{cells}"
+
+
+def _raci_marks(raci: Mapping[str, Any]) -> dict[str, str]:
+    """Role -> its ``raci_letters``, for every role the item names: one pass over
+    the item's RACI instead of four membership tests for each role of the table."""
+    marks: dict[str, str] = {}
+    for letter, named in (("R", raci["responsible"]), ("A", (raci["accountable"],)),
+                          ("C", raci["consulted"]), ("I", raci["informed"])):
+        for role in named:
+            had = marks.get(role)
+            if had is None:
+                marks[role] = letter
+            elif not had.endswith(letter):  # a role listed twice is marked once
+                marks[role] = f"{had}, {letter}"
+    return marks
 
 
 # Largest string or list a team's template may build with `*` or `**`.
@@ -329,7 +382,7 @@ def environment(template_dirs: list[Path], sandboxed: bool,
     env.filters.update(yaml_str=yaml_str, yaml_text=yaml_text, md=md_escape,
                        yaml_flow_str=yaml_flow_str, mermaid=mermaid_label, yaml_num=yaml_num,
                        yaml_key=yaml_key, yaml_key_at=yaml_key_at, yaml_line=yaml_line,
-                       github_glob=github_glob)
+                       github_glob=github_glob, lifecycle_row=lifecycle_row)
     env.globals["metric_guide"] = metric_guide.guide
     if sandboxed:
         # Jinja calls filters directly, not through the sandbox's `call`.

@@ -213,11 +213,14 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
     before, after = label(ref.name, ref.version), label(playbook.name, playbook.version)
     match = _match(old, playbook)
     _refuse_losses(project, source, playbook, match, drops, after)
-    kept = _kept_phases(old, playbook)
-    overlays = _overlays_view(root, project, source, playbook, base, overlay_texts)
-    fresh = _render_fresh(project, playbook, path, today, kept, overlays)
+    defs = _definitions(playbook)  # every new definition dumped once, for every step
+    kept = _kept_phases(old, playbook, defs)
+    overlays = _overlays_view(root, project, source, defs, base, overlay_texts)
+    # The document stubs missing from the project: rendered and created.
+    missing = {doc.path for _, doc in playbook.docs() if not os.path.lexists(root / doc.path)}
+    fresh = _render_fresh(project, playbook, path, today, kept, missing, overlays)
     changes, new_phase_files = _phase_changes(root, old, playbook, fresh, match, kept)
-    changes += _other_changes(root, old, playbook, fresh, changes, kept)
+    changes += _other_changes(root, old, playbook, fresh, changes, kept, missing)
     same_pin = (ref.name, ref.version, ref.path) == (playbook.name, playbook.version, path)
     if same_pin and not any(c.after != c.before for c in changes):
         return Plan(before, after, [], [], nothing_to_do=True)
@@ -227,11 +230,11 @@ def plan(root: Path, project: ProjectFile, source: Source, old: list[OldPhase],
                                    base))
     for change in changes:
         _check_path(root, change.display)
-    _verify(root, changes, new_phase_files, kept, playbook, match.origin, match.old_items,
-            overlay_texts)
+    _verify(root, changes, new_phase_files, kept, playbook, defs, match.origin,
+            match.old_items, overlay_texts)
     real = [c for c in changes if c.after != c.before]
     summary = summary_lines(old, match.old_items, playbook, match.origin, match.renamed,
-                            match.removed, real, before, after, path)
+                            match.removed, real, before, after, path, kept)
     return Plan(before, after, real, summary, dropped=[r for r in match.removed if r in drops])
 
 
@@ -279,18 +282,27 @@ def _refuse_losses(project: ProjectFile, source: Source, playbook: Playbook, mat
         raise MlcycleError(problems)
 
 
-def _kept_phases(old: list[OldPhase], playbook: Playbook) -> dict[str, OldPhase]:
+def _kept_phases(old: list[OldPhase], playbook: Playbook, defs: Definitions
+                 ) -> dict[str, OldPhase]:
     """A status file whose phase keeps its title and exactly its item definitions
     (by value, in order) keeps every byte, header comment included, so that a
     pull request shows only the files that really change; only the others are
-    rendered (the cost of an upgrade follows what changes, not the project size)."""
+    rendered (the cost of an upgrade follows what changes, not the project size).
+
+    By value is the loader's own comparison (``definitions.same``, the one
+    ``check`` verifies a status file with), against the new definitions dumped
+    once (``defs``): no item is dumped to compare it."""
     kept: dict[str, OldPhase] = {}
     for number, phase_def in enumerate(playbook.phases, 1):
         display = phase_file_name(number, phase_def.id)
         same_name = next((p for p in old if p.display == display), None)
-        if same_name is not None and same_name.file.title == phase_def.title and \
-                [definitions.canonical(i) for i in same_name.file.items] == \
-                [definitions.canonical(i) for i in phase_def.items]:
+        if same_name is None or same_name.file.title != phase_def.title:
+            continue
+        items = same_name.file.items
+        if len(items) == len(phase_def.items) and all(
+                item.id == wanted.id and definitions.same(item, compared)
+                for item, wanted, compared in zip(items, phase_def.items,
+                                                  defs.compared(phase_def.id), strict=True)):
             kept[phase_def.id] = same_name
     return kept
 
@@ -302,7 +314,7 @@ def _definitions(playbook: Playbook) -> Definitions:
     return Definitions.from_record(rec, label(playbook.name, playbook.version))
 
 
-def _overlays_view(root: Path, project: ProjectFile, source: Source, playbook: Playbook,
+def _overlays_view(root: Path, project: ProjectFile, source: Source, defs: Definitions,
                    base: bytes | None, overlay_texts: dict[str, str] | None
                    ) -> tuple[dict[str, Any], ...]:
     """The pinned overlays as the new LIFECYCLE.md shows them: as the built-in
@@ -317,15 +329,20 @@ def _overlays_view(root: Path, project: ProjectFile, source: Source, playbook: P
         data, marks = parse_document(text, PROJECT_FILE)
         project, source = validate(ProjectFile, data, text, PROJECT_FILE, marks), \
             Source(PROJECT_FILE, text, marks)
-    states = load_overlays(root, project, source, _definitions(playbook), [], {}, overlay_texts)
+    states = load_overlays(root, project, source, defs, [], {}, overlay_texts)
     return lifecycle.overlays_view(states, project.overlays, project.team)
 
 
 def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, today: date,
-                  kept: dict[str, OldPhase], overlays: tuple[dict[str, Any], ...] = ()
-                  ) -> dict[str, str]:
-    """What ``init`` would write for the new playbook (the phases not kept only)."""
+                  kept: dict[str, OldPhase], missing: set[str],
+                  overlays: tuple[dict[str, Any], ...] = ()) -> dict[str, str]:
+    """What ``init`` would write for the new playbook, of the files upgrade uses:
+    the status files of the phases not kept, LIFECYCLE.md, the missing document
+    stubs (``_phase_changes``, ``_other_changes``)."""
     from mlcycle.init import scaffold
+
+    def needed(file: str) -> bool:
+        return file == "LIFECYCLE.md" or file.startswith("lifecycle/") or file in missing
 
     team = {r: list(p) for r, p in project.team.items()}
     options = scaffold.InitOptions(
@@ -333,7 +350,7 @@ def _render_fresh(project: ProjectFile, playbook: Playbook, path: str | None, to
         init_date=project.history[0].date if project.history else today, overlays=overlays)
     return scaffold.render_files(  # _verify reads back what is written
         options, self_check=False,
-        phases_to_render={p for p in playbook.phase_ids if p not in kept})
+        phases_to_render={p for p in playbook.phase_ids if p not in kept}, needed=needed)
 
 
 class _Cuts(dict[str, statekeep.Cut]):
@@ -381,8 +398,8 @@ def _phase_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: d
 
 
 def _other_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: dict[str, str],
-                   phase_changes: list[FileChange], kept: dict[str, OldPhase]
-                   ) -> list[FileChange]:
+                   phase_changes: list[FileChange], kept: dict[str, OldPhase],
+                   missing: set[str]) -> list[FileChange]:
     """Old status files no phase writes (removed), missing document stubs, LIFECYCLE.md."""
     changes: list[FileChange] = []
     written = {c.display for c in phase_changes} | {p.display for p in kept.values()}
@@ -390,9 +407,9 @@ def _other_changes(root: Path, old: list[OldPhase], playbook: Playbook, fresh: d
         if phase.display not in written:
             changes.append(FileChange(root / phase.display, phase.display, phase.raw, None))
     for _, doc in playbook.docs():
-        where = root / doc.path
-        if not os.path.lexists(where):
-            changes.append(FileChange(where, doc.path, None, fresh[doc.path].encode("utf-8")))
+        if doc.path in missing:
+            changes.append(FileChange(root / doc.path, doc.path, None,
+                                      fresh[doc.path].encode("utf-8")))
     lifecycle = root / "LIFECYCLE.md"
     changes.append(FileChange(lifecycle, "LIFECYCLE.md",
                               lifecycle.read_bytes() if lifecycle.is_file() else None,
@@ -424,6 +441,8 @@ def _changed_checks(playbook: Playbook, match: _Match) -> list[str]:
     out = []
     for phase in playbook.phases:
         for d in phase.items:
+            if not d.metrics and not d.parity:
+                continue  # no check to add or change (most items)
             old_id = match.origin.get(d.id)
             old = match.old_items[old_id][2] if old_id is not None else None
             for kind, new_checks, old_checks in (
@@ -531,7 +550,8 @@ def _check_path(root: Path, display: str) -> None:
 
 
 def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[str, str]],
-            unchanged: dict[str, OldPhase], playbook: Playbook, origin: dict[str, str],
+            unchanged: dict[str, OldPhase], playbook: Playbook, defs: Definitions,
+            origin: dict[str, str],
             old_items: dict[str, tuple[OldPhase, int, Item]],
             overlay_texts: dict[str, str] | None = None) -> None:
     """The new project, read back: every rule against the target playbook, and
@@ -560,7 +580,6 @@ def _verify(root: Path, changes: list[FileChange], phase_files: dict[str, tuple[
                 if item.model_dump(include=set(STATE_FIELDS)) != \
                         kept.model_dump(include=set(STATE_FIELDS)):
                     raise RuntimeError(f"{display}: the state of item {item.id} did not survive")
-    defs = _definitions(playbook)
     outline = Outline(playbook.name, playbook.version, playbook.role_ids, playbook.phase_ids)
     # The overlays stay as they are; their attachments must still name phases.
     problems: list[Problem] = []

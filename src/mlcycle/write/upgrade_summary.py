@@ -39,7 +39,9 @@ def has_state(item: Item) -> bool:
 def summary_lines(old: list[OldPhase], old_items: dict[str, tuple[OldPhase, int, Item]],
                   playbook: Playbook, origin: dict[str, str], renamed: list[tuple[str, str]],
                   removed: list[str], changes: list[FileChange], before: str, after: str,
-                  path: str | None) -> list[str]:
+                  path: str | None, kept: dict[str, OldPhase] | None = None) -> list[str]:
+    """``kept``: the phases whose status file keeps its bytes (every definition
+    equal to the new one, in order): their items have no change to tell."""
     out = [f"upgrade {before} -> {after}" + (f" ({path})" if path else "")]
 
     def group(title: str, rows: list[str]) -> None:
@@ -54,13 +56,16 @@ def summary_lines(old: list[OldPhase], old_items: dict[str, tuple[OldPhase, int,
     added = []
     changed = []
     for phase in playbook.phases:
-        for item in phase.items:
+        unchanged = (kept or {}).get(phase.id)
+        for index, item in enumerate(phase.items):
             if item.id not in origin:
                 flags = [f for f, on in (("gate", item.gate),
                                          ("evidence required", item.evidence_required)) if on]
                 added.append(f"{phase.id}/{item.id}" + (f" ({', '.join(flags)})" if flags else ""))
                 continue
-            old_phase, _, was = old_items[origin[item.id]]
+            old_phase, position, was = old_items[origin[item.id]]
+            if old_phase is unchanged and position == index:
+                continue  # the very item of a kept file: its definition is this one
             notes = _what_changed(was, item)
             if old_phase.id != phase.id:
                 notes.insert(0, f"moved from phase {old_phase.id}")
