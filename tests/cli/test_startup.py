@@ -149,6 +149,41 @@ def test_the_precompiled_templates_are_what_jinja_generates_now() -> None:
     assert len(_compiled.SOURCES) > 30
 
 
+def test_the_stored_schemas_are_what_pydantic_generates_now() -> None:
+    import pydantic
+
+    from mlcycle.load import _schemas, schemas
+
+    if os.environ.get("MLCYCLE_REGEN_GOLDEN") == "1":
+        schemas.STORED.write_text(schemas.stored_module(), "utf-8")
+    if _schemas.PYDANTIC != pydantic.VERSION:
+        # Another pydantic (the lower-bounds CI leg): the stored schemas go unused.
+        assert [schemas._stored(name) for name in schemas.SCHEMA_FILES] == \
+            [None] * len(schemas.SCHEMA_FILES)
+        return
+    assert schemas.STORED.read_text("utf-8") == schemas.stored_module(), (
+        "the models or pydantic changed: regenerate with `python -m mlcycle.init.precompile`")
+    assert set(_schemas.SCHEMAS) == set(schemas.SCHEMA_FILES)
+
+
+def test_a_stored_schema_serves_only_the_model_file_it_came_from(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from mlcycle.load import schemas
+
+    name = "phase.schema.json"
+    fresh = schemas.schema_text(name)
+    assert json.loads(fresh)["title"] == schemas.SCHEMA_FILES[name][1]
+    assert {k: v for k, v in json.loads(fresh).items()
+            if k not in ("$schema", "$comment", "title")} == \
+        {k: v for k, v in schemas.generated(name).items() if k != "title"}
+    # model.py edited since: its schema is generated again, never the stored one.
+    monkeypatch.setattr(schemas, "model_digest", lambda: "0" * 64)
+    assert schemas._stored(name) is None
+    assert schemas.schema_text(name) == fresh
+
+
 def test_only_the_unchanged_file_of_ours_gets_precompiled_code(tmp_path: Path) -> None:
     import jinja2
 

@@ -12,7 +12,8 @@ sandbox) is compiled by Jinja as before.
 
 Regenerate after changing a template or upgrading Jinja:
 ``python -m mlcycle.init.precompile`` (``tests/cli/test_startup.py`` fails until the
-stored module is what this prints).
+stored module is what this prints). It also writes ``load/_schemas.py``, the
+JSON Schemas ``init`` writes, stored likewise (see ``load/schemas.py``).
 """
 
 from __future__ import annotations
@@ -57,5 +58,8 @@ def generate() -> str:
 
 
 if __name__ == "__main__":
+    from mlcycle.load import schemas
+
     TARGET.write_text(generate(), "utf-8")
-    sys.stdout.write(f"wrote {TARGET}\n")
+    schemas.STORED.write_text(schemas.stored_module(), "utf-8")
+    sys.stdout.write(f"wrote {TARGET}\nwrote {schemas.STORED}\n")
