@@ -73,7 +73,7 @@ def test_every_raise_site_names_its_code_through_the_registry() -> None:
     mistyped or retired code fails at import, and every use is found from its
     definition."""
     for path in SRC.rglob("*.py"):
-        if path.name in ("_compiled.py", "codes.py"):
+        if path.name in ("_compiled.py", "_schemas.py", "codes.py"):  # generated, or the registry
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docs = _docstrings(tree)
