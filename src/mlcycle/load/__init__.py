@@ -4,7 +4,7 @@ items' tags), located validation (``validation``, ``source``), the cross-file
 rules (``rules``, ``history``, ``hosts``), playbooks (``playbooks``,
 ``definitions``, ``releases``), overlays (``overlays``), the primary metric
 (``primary``), evidence digests for ``reopen`` (``digest``) and projects
-(``project``, ``inputs``, ``schemas``), git (``gitcmd``, ``gitbase``, ``githistory``) and the commit
-journal a killed write leaves (``journal``). Nothing here writes a user's file,
+(``project``, ``inputs``, ``schemas``, with ``_schemas`` as generated), git
+(``gitcmd``, ``gitbase``, ``githistory``) and the commit journal a killed write leaves (``journal``). Nothing here writes a user's file,
 prints or exits (``journal`` completes or removes a pending change).
 """
