@@ -5,6 +5,7 @@ rules (``rules``, ``history``, ``hosts``), playbooks (``playbooks``,
 ``definitions``, ``releases``), overlays (``overlays``), the primary metric
 (``primary``), evidence digests for ``reopen`` (``digest``) and projects
 (``project``, ``inputs``, ``schemas``, with ``_schemas`` as generated), git
-(``gitcmd``, ``gitbase``, ``githistory``) and the commit journal a killed write leaves (``journal``). Nothing here writes a user's file,
-prints or exits (``journal`` completes or removes a pending change).
+(``gitcmd``, ``gitbase``, ``githistory``) and the commit journal a killed write
+leaves (``journal``). Nothing here writes a user's file, prints or exits
+(``journal`` completes or removes a pending change).
 """
