@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).parents[2]
 DOCS = ROOT / "docs"
 PAGE = DOCS / "getting-started.md"
-FENCE = re.compile(r"(?:<!-- (not run|file): ([^\n]*?) -->\n)?```(\w+)\n(.*?)```", re.S)
+FENCE = re.compile(r"(?:<!-- (not run|file): ([^\n]*?) -->\n\n?)?```(\w+)\n(.*?)```", re.S)
 
 
 def test_generated_reference_pages_are_current() -> None:
