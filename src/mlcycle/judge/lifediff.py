@@ -507,18 +507,21 @@ def _profile_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> 
             f"(it applies to {', '.join(item.profiles or [])})", severe=True))
 
 
-def _admits(hosts: list[str] | None, host: str) -> bool:
-    """Whether a URL on ``host`` counts as evidence under the list ``hosts``
-    (None: no list, every URL counts)."""
-    return hosts is None or any(host == h or host.endswith(f".{h}") for h in hosts)
-
-
 def _newly_admitted(evidence: str, before: list[str] | None, after: list[str] | None) -> bool:
-    from mlcycle.load.hosts import host_of
+    from mlcycle.load.hosts import admits, host_of
     from mlcycle.load.project import is_url
 
     host = host_of(evidence) if is_url(evidence) else None
-    return host is not None and _admits(after, host) and not _admits(before, host)
+    return host is not None and admits(after, host) and not admits(before, host)
+
+
+def _wider(before: list[str] | None, after: list[str] | None) -> list[str]:
+    """The hosts ``after`` admits that ``before`` did not (every URL, for no list)."""
+    from mlcycle.load.hosts import admits
+
+    if after is None:
+        return [] if before is None else ["*"]
+    return [h for h in after if not admits(before, h)]
 
 
 def _hosts_text(before: list[str] | None, after: list[str] | None) -> str:
@@ -526,7 +529,7 @@ def _hosts_text(before: list[str] | None, after: list[str] | None) -> str:
         return f"list REMOVED: any URL counts as evidence again (was: {_short(before)})"
     if before is None:
         return f"list set: only URLs on {_short(after)} count as evidence"
-    wider = [h for h in after if not _admits(before, h)]
+    wider = _wider(before, after)
     added = [h for h in after if h not in before and h not in wider]
     gone = [h for h in before if h not in after]
     return "; ".join(part for part in (
@@ -545,7 +548,7 @@ def _host_changes(d: Diff, a: ProjectFile, b: ProjectFile, new: Snapshot) -> Non
     if before == after:
         return
     text = _hosts_text(before, after)
-    weaker = "WIDENED" in text or "REMOVED" in text
+    weaker = bool(_wider(before, after))
     # Its gates: those citing a URL only the new list admits (none yet: every
     # gate's future evidence, which check --base names then).
     gates = tuple(item for _, item in _items(new).values() if item.gate and any(

@@ -56,9 +56,15 @@ def host_of(url: str) -> str | None:
     return host.rstrip(".")
 
 
+def admits(hosts: list[str] | None, host: str) -> bool:
+    """Whether ``hosts`` admits ``host``: listed, or a subdomain of a listed host
+    (no list, None: every host)."""
+    return hosts is None or any(host == h or host.endswith(f".{h}") for h in hosts)
+
+
 def on_listed_host(url: str, hosts: list[str]) -> bool:
     host = host_of(url)
-    return host is not None and any(host == h or host.endswith(f".{h}") for h in hosts)
+    return host is not None and admits(hosts, host)
 
 
 def host_problems(project: Any, source: Any) -> list[Problem]:
