@@ -219,11 +219,13 @@ def _accountable(project: Project, change: Change, changes: Diff) -> str:
     every gate of the project when the change names none (a host list widened
     before any gate cites the hosts it admits)."""
     gates: list[Item] = list(change.gates)
-    if change.key[:3:2] == ("overlays", "gate_at"):
-        name = change.subject.removeprefix("overlay ")
+    # An attachment moved later, at overlays[i].gate_at.PHASE: the gates of that
+    # overlay phase, which diff's snapshot (no definitions) could not name.
+    if len(change.key) > 3 and change.key[0] == "overlays" and change.key[2] == "gate_at":
+        name, phase = change.subject.removeprefix("overlay "), change.key[3]
         gates = [item for overlay in project.overlays if overlay.name == name
                  for _, _, item in overlay.entries()
-                 if item.gate and overlay.overlay_phase(item.id) == change.key[3]]
+                 if item.gate and overlay.overlay_phase(item.id) == phase]
     if not gates:
         gates = [item for _, _, item in project.entries() if item.gate]
     roles = list(dict.fromkeys(item.raci.accountable for item in gates))
