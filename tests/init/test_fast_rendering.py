@@ -1,12 +1,14 @@
 """The shortcuts that make rendering a large project fast give the bytes the
 long way gave: a description folds in a status file as textwrap folded it, and
-a LIFECYCLE.md row marks each role as ``raci_letters`` does (``upgrade`` renders
-both for every item that changes; no upgrade or init rewrites a line for them)."""
+a LIFECYCLE.md row marks each role with the letters its RACI gives it, as the
+template's per-role tests did (``upgrade`` renders both for every item that
+changes; no upgrade or init rewrites a line for them)."""
 
 from __future__ import annotations
 
 import random
 import textwrap
+from typing import Any
 
 import yaml
 
@@ -45,10 +47,18 @@ def test_descriptions_fold_as_textwrap_folds_them() -> None:
             assert yaml.safe_load("k: " + folded) == {"k": text}
 
 
+def _letters(raci: dict[str, Any], role: str) -> str:
+    """The reference: four membership tests, R A C I in that order, as the
+    template wrote each cell before ``lifecycle_row``."""
+    return ", ".join([letter for letter, hit in (
+        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
+        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit])
+
+
 def test_a_lifecycle_row_marks_each_role_as_raci_letters_does() -> None:
-    """LIFECYCLE.md's rows (one ``lifecycle_row`` call per item) mark each role
-    with the letters ``raci_letters`` (the function teams' own templates call)
-    gives it, a role listed twice included."""
+    """LIFECYCLE.md's rows (one ``lifecycle_row`` call per item) and ``raci_letters``
+    (the function teams' own templates call) mark each role with the letters of
+    the four membership tests, a role listed twice included."""
     rng = random.Random(7)
     ids = ["pm", "mlm", "ds", "mle", "devops", "qa"]
     roles = [{"id": r} for r in ids[:5]]
@@ -58,5 +68,6 @@ def test_a_lifecycle_row_marks_each_role_as_raci_letters_does() -> None:
                 "accountable": rng.choice(ids), "consulted": rng.sample(ids, rng.randint(0, 3)),
                 "informed": rng.sample(ids, rng.randint(0, 2))}
         item = {"title": "A *title*", "doc": None, "id": "x", "gate": True, "raci": raci}
-        cells = "".join(f" {raci_letters(item, role['id'])} |" for role in roles)
+        cells = "".join(f" {_letters(raci, role['id'])} |" for role in roles)
         assert lifecycle_row(item, roles) == f"| A \\*title\\* `x` | G |{cells}"
+        assert [raci_letters(item, r) for r in ids] == [_letters(raci, r) for r in ids]

@@ -192,11 +192,9 @@ def mermaid_label(value: object) -> str:
 
 
 def raci_letters(item: Mapping[str, Any], role: str) -> str:
-    """The RACI letters one role has for one item (``R, A``; empty for none)."""
-    raci = item["raci"]
-    return ", ".join([letter for letter, hit in (
-        ("R", role in raci["responsible"]), ("A", role == raci["accountable"]),
-        ("C", role in raci["consulted"]), ("I", role in raci["informed"])) if hit])
+    """The RACI letters one role has for one item (``R, A``; empty for none); for a
+    team's own LIFECYCLE.md template (ours calls ``lifecycle_row``)."""
+    return _raci_marks(item["raci"]).get(role, "")
 
 
 def lifecycle_row(item: Mapping[str, Any], roles: Iterable[Mapping[str, Any]]) -> str:
