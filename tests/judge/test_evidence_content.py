@@ -382,6 +382,27 @@ def test_a_url_on_another_host_is_not_evidence_for_a_gate(tmp_path: Path) -> Non
     assert "MLC152" not in result.out and "MLC134" not in result.out
 
 
+def test_a_single_label_host_admits_only_itself(tmp_path: Path) -> None:
+    """A listed host admits its subdomains; listed, `com` admitted every .com site,
+    so a gate closed on https://evil.com/x. A single label (an intranet name such
+    as `wiki`) admits only itself."""
+    root = project(tmp_path)
+    assert hosts(root, "add", "com", "wiki")[0] == 0
+    before = snapshot(root)
+    code, _, err = done(root, "problem-statement", "https://evil.com/x")
+    line = evidence_line(root, "problem-statement")
+    assert (code, err) == (1, [
+        f"{STATUS}:{line}:9: error[MLC134]: item 'problem-statement': URL evidence "
+        "'https://evil.com/x' is on host 'evil.com', which evidence.urls in mlcycle.yaml does "
+        "not list (listed: com, wiki); cite the work where the team keeps it, or run `mlcycle "
+        "hosts add HOST`",
+        "mlcycle done refused: it would leave 1 error (listed above); nothing written",
+        "to fix MLC134: cite the work where the team keeps it (a listed host), or add the host "
+        "with `mlcycle hosts add HOST`"])
+    assert snapshot(root) == before
+    assert done(root, "problem-statement", "https://wiki/framing")[0] == 0
+
+
 def test_a_url_on_another_host_is_a_warning_for_another_item(tmp_path: Path) -> None:
     root = with_statement_done(tmp_path)
     assert hosts(root, "add", "github.com")[0] == 0

@@ -5,9 +5,11 @@ history, like a team change).
 A URL is on a listed host when the host ``urllib.parse`` reads from it (after any
 ``user@``, before any port or path) is the listed host or a subdomain of it
 (``github.com`` admits ``gist.github.com``; not ``evilgithub.com`` nor
-``github.com.evil.com``). A URL whose authority holds a backslash, whitespace or
-control character is on no listed host: browsers and urllib disagree on where
-its host is.
+``github.com.evil.com``). A single label (``wiki``, ``com``) admits only itself;
+a shared suffix such as ``github.io`` or ``co.uk`` still admits every site under
+it, which only a public-suffix list could tell. A URL whose authority holds a
+backslash, whitespace or control character is on no listed host: browsers and
+urllib disagree on where its host is.
 """
 
 from __future__ import annotations
@@ -58,8 +60,11 @@ def host_of(url: str) -> str | None:
 
 def admits(hosts: list[str] | None, host: str) -> bool:
     """Whether ``hosts`` admits ``host``: listed, or a subdomain of a listed host
-    (no list, None: every host)."""
-    return hosts is None or any(host == h or host.endswith(f".{h}") for h in hosts)
+    of two labels or more (no list, None: every host). A single label admits only
+    itself (an intranet name such as ``wiki``): listed, ``com`` would otherwise
+    admit every .com site."""
+    return hosts is None or any(host == h or ("." in h and host.endswith(f".{h}"))
+                                for h in hosts)
 
 
 def on_listed_host(url: str, hosts: list[str]) -> bool:
